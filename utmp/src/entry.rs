@@ -1,0 +1,354 @@
+//! One login record, owned ([`Entry`]) or borrowed from a buffer ([`EntryRef`]).
+
+use std::borrow::{Borrow, Cow};
+use std::ffi::OsStr;
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::os::unix::ffi::OsStrExt;
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crate::entry_type::{EntryType, RawEntryType};
+use crate::layout::{self, RecordBytes, RECORD_SIZE};
+
+/// A login record: one `struct utmpx` of this platform, kept as its bytes.
+///
+/// `B` is what holds the bytes: an owned array for [`Entry`] (the default), a
+/// reference into a buffer for [`EntryRef`]. Both have the same accessors, which
+/// decode a field when asked; building a value costs no more than copying (or
+/// borrowing) the record. Any bytes make a record: nothing here can fail or panic,
+/// whatever the record holds.
+///
+/// String fields are bounded by their C array and cut at the first NUL; a field
+/// that fills its array without a NUL is read whole. They are offered as raw
+/// bytes (`user_bytes`), as `&OsStr` (`user`), and as lossy UTF-8 for display
+/// (`user_lossy`).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Entry<B = RecordBytes> {
+    bytes: B,
+}
+
+/// A record borrowed from a buffer (the zero-copy reader's item).
+pub type EntryRef<'a> = Entry<&'a RecordBytes>;
+
+/// How a process ended: `ut_exit` (`e_termination`, `e_exit`), recorded on
+/// `DEAD_PROCESS` entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ExitStatus {
+    /// `ut_exit.e_termination`: the process termination status.
+    pub termination: i16,
+    /// `ut_exit.e_exit`: the process exit status.
+    pub exit: i16,
+}
+
+impl Entry {
+    /// An entry made of these bytes (any bytes are a record).
+    pub const fn from_bytes(bytes: RecordBytes) -> Self {
+        Entry { bytes }
+    }
+
+    /// An all-zero record (`EMPTY`, every field empty).
+    pub const fn zeroed() -> Self {
+        Entry { bytes: [0; RECORD_SIZE] }
+    }
+
+    /// The record's bytes, mutably (for the encoder).
+    pub(crate) fn bytes_mut(&mut self) -> &mut RecordBytes {
+        &mut self.bytes
+    }
+}
+
+impl Default for Entry {
+    fn default() -> Self {
+        Entry::zeroed()
+    }
+}
+
+impl<'a> EntryRef<'a> {
+    /// A borrowed entry over `bytes`, which must be exactly [`RECORD_SIZE`] long.
+    pub fn from_slice(bytes: &'a [u8]) -> Option<Self> {
+        bytes.try_into().ok().map(|bytes| Entry { bytes })
+    }
+
+    /// A borrowed entry over a record's bytes.
+    pub const fn from_array(bytes: &'a RecordBytes) -> Self {
+        Entry { bytes }
+    }
+}
+
+macro_rules! string_field {
+    ($span:expr, $c:literal, $bytes:ident, $os:ident, $lossy:ident) => {
+        #[doc = concat!("`", $c, "` as raw bytes, cut at the first NUL (or the whole array).")]
+        #[inline]
+        pub fn $bytes(&self) -> &[u8] {
+            layout::c_str(self.record(), $span)
+        }
+
+        #[doc = concat!("`", $c, "` as an `OsStr` (exact bytes).")]
+        #[inline]
+        pub fn $os(&self) -> &OsStr {
+            OsStr::from_bytes(self.$bytes())
+        }
+
+        #[doc = concat!("`", $c, "` as UTF-8 for display; invalid bytes become U+FFFD.")]
+        #[inline]
+        pub fn $lossy(&self) -> Cow<'_, str> {
+            String::from_utf8_lossy(self.$bytes())
+        }
+    };
+}
+
+impl<B: Borrow<RecordBytes>> Entry<B> {
+    #[inline]
+    fn record(&self) -> &RecordBytes {
+        self.bytes.borrow()
+    }
+
+    /// The record's bytes, exactly as stored.
+    #[inline]
+    pub fn as_bytes(&self) -> &RecordBytes {
+        self.record()
+    }
+
+    /// An owned copy of this entry.
+    #[inline]
+    pub fn to_entry(&self) -> Entry {
+        Entry { bytes: *self.record() }
+    }
+
+    /// A borrowed view of this entry.
+    #[inline]
+    pub fn as_entry_ref(&self) -> EntryRef<'_> {
+        Entry { bytes: self.record() }
+    }
+
+    /// `ut_type`: what the record is about.
+    #[inline]
+    pub fn entry_type(&self) -> EntryType {
+        EntryType::from_raw(self.raw_type())
+    }
+
+    /// `ut_type` as stored.
+    #[inline]
+    pub fn raw_type(&self) -> RawEntryType {
+        // The field is a C short; `int` sign-extends it, so this never truncates.
+        RawEntryType::try_from(layout::int(self.record(), layout::UT_TYPE)).unwrap_or_default()
+    }
+
+    /// True when `ut_type` is `USER_PROCESS` (pyutmp's `ut_user_process`).
+    #[inline]
+    pub fn is_user_process(&self) -> bool {
+        self.entry_type() == EntryType::UserProcess
+    }
+
+    /// `ut_pid`: the process id (of the login process, getty, or init child).
+    #[inline]
+    pub fn pid(&self) -> i32 {
+        i32::try_from(layout::int(self.record(), layout::UT_PID)).unwrap_or_default()
+    }
+
+    string_field!(layout::UT_USER, "ut_user", user_bytes, user, user_lossy);
+    string_field!(layout::UT_LINE, "ut_line", line_bytes, line, line_lossy);
+    string_field!(layout::UT_HOST, "ut_host", host_bytes, host, host_lossy);
+    string_field!(layout::UT_ID, "ut_id", id_bytes, id, id_lossy);
+
+    /// `ut_id` as all of its bytes, NULs included (it is a 4-byte tag, not a
+    /// C string: `"ts/0"` or `"\0\0\0\0"`).
+    #[inline]
+    pub fn id_raw(&self) -> &[u8] {
+        layout::bytes(self.record(), layout::UT_ID)
+    }
+
+    /// The terminal's device path, as pyutmp gives it: `/dev/` + `ut_line`.
+    ///
+    /// `None` when the line is not a device: empty, `~` (boot and runlevel
+    /// records), or a name with a `:` (X displays such as `:0`, `ssh:notty`).
+    /// A line that is already an absolute path is returned as it is.
+    pub fn device(&self) -> Option<PathBuf> {
+        let line = self.line_bytes();
+        if line.is_empty() || line == b"~" || line.contains(&b':') {
+            return None;
+        }
+        let line = OsStr::from_bytes(line);
+        if line.as_bytes().first() == Some(&b'/') {
+            return Some(PathBuf::from(line));
+        }
+        Some(PathBuf::from("/dev").join(line))
+    }
+
+    /// `ut_tv.tv_sec`: seconds since the Unix epoch.
+    ///
+    /// Where the field is 32 bits wide (glibc on x86_64 and i686), it is read as
+    /// unsigned, as glibc 2.40 and later do, so times run to 2106 and never
+    /// come out negative.
+    #[inline]
+    pub fn seconds(&self) -> i64 {
+        layout::uint(self.record(), layout::TV_SEC)
+    }
+
+    /// `ut_tv.tv_usec` as stored (valid values are 0 to 999,999).
+    #[inline]
+    pub fn microseconds(&self) -> i64 {
+        layout::int(self.record(), layout::TV_USEC)
+    }
+
+    /// `ut_tv` as a point in time, to the microsecond.
+    ///
+    /// `None` when `tv_usec` is outside 0..1,000,000 or the time cannot be
+    /// represented: the record's time is not a time, and no guess is made.
+    pub fn time(&self) -> Option<SystemTime> {
+        let usec = u32::try_from(self.microseconds()).ok().filter(|&u| u < 1_000_000)?;
+        let secs = self.seconds();
+        let frac = Duration::from_micros(u64::from(usec));
+        if secs >= 0 {
+            UNIX_EPOCH.checked_add(Duration::from_secs(secs.unsigned_abs()))?.checked_add(frac)
+        } else {
+            UNIX_EPOCH.checked_sub(Duration::from_secs(secs.unsigned_abs()))?.checked_add(frac)
+        }
+    }
+
+    /// `ut_exit`: how a dead process ended.
+    #[inline]
+    pub fn exit_status(&self) -> ExitStatus {
+        let rec = self.record();
+        ExitStatus {
+            termination: i16::try_from(layout::int(rec, layout::E_TERMINATION)).unwrap_or_default(),
+            exit: i16::try_from(layout::int(rec, layout::E_EXIT)).unwrap_or_default(),
+        }
+    }
+
+    /// `ut_session`: the session id (the width of the field is the platform's).
+    #[inline]
+    pub fn session(&self) -> i64 {
+        layout::int(self.record(), layout::UT_SESSION)
+    }
+
+    /// `ut_addr_v6` as its 16 bytes, in network order as stored.
+    #[inline]
+    pub fn address_bytes(&self) -> [u8; 16] {
+        let mut out = [0u8; 16];
+        let b = layout::bytes(self.record(), layout::UT_ADDR_V6);
+        if let (Some(dst), Some(src)) = (out.get_mut(..b.len()), b.get(..16.min(b.len()))) {
+            dst.copy_from_slice(src);
+        }
+        out
+    }
+
+    /// `ut_addr_v6`: the remote host's address.
+    ///
+    /// IPv4 when only the first 32-bit word is set (as util-linux and glibc
+    /// store it), IPv6 otherwise, `None` when all zero.
+    pub fn address(&self) -> Option<IpAddr> {
+        let b = self.address_bytes();
+        if b == [0; 16] {
+            return None;
+        }
+        match b {
+            [a, b, c, d, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] => Some(IpAddr::V4(Ipv4Addr::new(a, b, c, d))),
+            v6 => Some(IpAddr::V6(Ipv6Addr::from(v6))),
+        }
+    }
+}
+
+impl<B: Borrow<RecordBytes>> fmt::Debug for Entry<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Entry")
+            .field("type", &self.entry_type())
+            .field("pid", &self.pid())
+            .field("line", &self.line())
+            .field("id", &self.id())
+            .field("user", &self.user())
+            .field("host", &self.host())
+            .field("exit", &self.exit_status())
+            .field("session", &self.session())
+            .field("seconds", &self.seconds())
+            .field("microseconds", &self.microseconds())
+            .field("address", &self.address())
+            .finish()
+    }
+}
+
+impl From<EntryRef<'_>> for Entry {
+    fn from(e: EntryRef<'_>) -> Self {
+        e.to_entry()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::{bytes_mut, set_int, RECORD_SIZE};
+
+    fn record() -> Entry {
+        let mut e = Entry::zeroed();
+        let r = e.bytes_mut();
+        assert!(set_int(r, layout::UT_TYPE, i64::from(utmp_sys::USER_PROCESS), false));
+        assert!(set_int(r, layout::UT_PID, -5, false));
+        bytes_mut(r, layout::UT_USER).fill(0xff);
+        bytes_mut(r, layout::UT_LINE)[..5].copy_from_slice(b"pts/3");
+        bytes_mut(r, layout::UT_HOST)[..3].copy_from_slice(b"a\x01b");
+        e
+    }
+
+    #[test]
+    fn fields_decode_from_bytes() {
+        let e = record();
+        assert_eq!(e.entry_type(), EntryType::UserProcess);
+        assert!(e.is_user_process());
+        assert_eq!(e.pid(), -5);
+        assert_eq!(e.user_bytes(), &[0xff; 32][..]);
+        assert_eq!(e.user_lossy().chars().count(), 32);
+        assert_eq!(e.line(), "pts/3");
+        assert_eq!(e.device(), Some(PathBuf::from("/dev/pts/3")));
+        assert_eq!(e.host_bytes(), b"a\x01b");
+        assert_eq!(e.address(), None);
+        assert_eq!(e.time(), Some(UNIX_EPOCH));
+        let r = e.as_entry_ref();
+        assert_eq!(r.to_entry(), e);
+        assert_eq!(EntryRef::from_slice(&e.as_bytes()[..]).map(|r| r.pid()), Some(-5));
+        assert!(EntryRef::from_slice(&[0u8; RECORD_SIZE - 1]).is_none());
+    }
+
+    #[test]
+    fn device_is_none_for_non_devices() {
+        for (line, dev) in [
+            (&b""[..], None),
+            (b"~", None),
+            (b":0", None),
+            (b"ssh:notty", None),
+            (b"tty1", Some("/dev/tty1")),
+            (b"/dev/console", Some("/dev/console")),
+        ] {
+            let mut e = Entry::zeroed();
+            bytes_mut(e.bytes_mut(), layout::UT_LINE)[..line.len()].copy_from_slice(line);
+            assert_eq!(e.device(), dev.map(PathBuf::from), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn time_rejects_bad_microseconds_and_reads_32_bit_seconds_unsigned() {
+        let mut e = Entry::zeroed();
+        assert!(set_int(e.bytes_mut(), layout::TV_USEC, 1_000_000, false));
+        assert_eq!(e.time(), None);
+        assert!(set_int(e.bytes_mut(), layout::TV_USEC, -1, false));
+        assert_eq!(e.time(), None);
+        assert!(set_int(e.bytes_mut(), layout::TV_USEC, 999_999, false));
+        layout::bytes_mut(e.bytes_mut(), layout::TV_SEC).fill(0xff);
+        let expected = if layout::TV_SEC.len == 4 { i64::from(u32::MAX) } else { -1 };
+        assert_eq!(e.seconds(), expected);
+        let t = e.time().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map(|d| d.as_secs());
+        if layout::TV_SEC.len == 4 {
+            assert_eq!(t, Some(u64::from(u32::MAX)));
+        }
+    }
+
+    #[test]
+    fn address_v4_v6() {
+        let mut e = Entry::zeroed();
+        bytes_mut(e.bytes_mut(), layout::UT_ADDR_V6)[..4].copy_from_slice(&[192, 168, 1, 2]);
+        assert_eq!(e.address(), Some("192.168.1.2".parse().unwrap()));
+        bytes_mut(e.bytes_mut(), layout::UT_ADDR_V6)[15] = 1;
+        assert_eq!(e.address(), Some("c0a8:102::1".parse().unwrap()));
+    }
+}

@@ -1,0 +1,175 @@
+//! The kind of a record (`ut_type`).
+
+use core::ffi::c_short;
+use core::fmt;
+
+/// The raw type of `ut_type` in the C structure.
+pub type RawEntryType = c_short;
+
+/// What a record is about: `ut_type`, see [utmp(5)].
+///
+/// The known variants are matched against the constants of the platform's
+/// header (through `utmp-sys`), so the numbers are never written here. A value
+/// the header does not name is kept in [`EntryType::Unknown`].
+///
+/// [utmp(5)]: https://man7.org/linux/man-pages/man5/utmp.5.html
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum EntryType {
+    /// `EMPTY`: no valid information.
+    Empty,
+    /// `RUN_LVL`: a runlevel change (and, with user `shutdown`, a shutdown).
+    RunLevel,
+    /// `BOOT_TIME`: the system booted.
+    BootTime,
+    /// `NEW_TIME`: the clock was changed; the time after the change.
+    NewTime,
+    /// `OLD_TIME`: the clock was changed; the time before the change.
+    OldTime,
+    /// `INIT_PROCESS`: a process spawned by init.
+    InitProcess,
+    /// `LOGIN_PROCESS`: a getty waiting for a login (also failed logins in btmp).
+    LoginProcess,
+    /// `USER_PROCESS`: a user's session.
+    UserProcess,
+    /// `DEAD_PROCESS`: a session or process that ended.
+    DeadProcess,
+    /// `ACCOUNTING`: not used on Linux.
+    Accounting,
+    /// A value that the platform's header does not name.
+    Unknown(RawEntryType),
+}
+
+impl EntryType {
+    /// The C constant's name (`"USER_PROCESS"`), or `"UNKNOWN"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            EntryType::Empty => "EMPTY",
+            EntryType::RunLevel => "RUN_LVL",
+            EntryType::BootTime => "BOOT_TIME",
+            EntryType::NewTime => "NEW_TIME",
+            EntryType::OldTime => "OLD_TIME",
+            EntryType::InitProcess => "INIT_PROCESS",
+            EntryType::LoginProcess => "LOGIN_PROCESS",
+            EntryType::UserProcess => "USER_PROCESS",
+            EntryType::DeadProcess => "DEAD_PROCESS",
+            EntryType::Accounting => "ACCOUNTING",
+            EntryType::Unknown(_) => "UNKNOWN",
+        }
+    }
+
+    /// The raw `ut_type` value.
+    pub const fn raw(self) -> RawEntryType {
+        use utmp_sys as sys;
+        match self {
+            EntryType::Empty => sys::EMPTY,
+            EntryType::RunLevel => sys::RUN_LVL,
+            EntryType::BootTime => sys::BOOT_TIME,
+            EntryType::NewTime => sys::NEW_TIME,
+            EntryType::OldTime => sys::OLD_TIME,
+            EntryType::InitProcess => sys::INIT_PROCESS,
+            EntryType::LoginProcess => sys::LOGIN_PROCESS,
+            EntryType::UserProcess => sys::USER_PROCESS,
+            EntryType::DeadProcess => sys::DEAD_PROCESS,
+            EntryType::Accounting => sys::ACCOUNTING,
+            EntryType::Unknown(raw) => raw,
+        }
+    }
+
+    /// The entry type for a raw `ut_type` value; values the header does not
+    /// name become [`EntryType::Unknown`].
+    pub const fn from_raw(raw: RawEntryType) -> Self {
+        use utmp_sys as sys;
+        match raw {
+            sys::EMPTY => EntryType::Empty,
+            sys::RUN_LVL => EntryType::RunLevel,
+            sys::BOOT_TIME => EntryType::BootTime,
+            sys::NEW_TIME => EntryType::NewTime,
+            sys::OLD_TIME => EntryType::OldTime,
+            sys::INIT_PROCESS => EntryType::InitProcess,
+            sys::LOGIN_PROCESS => EntryType::LoginProcess,
+            sys::USER_PROCESS => EntryType::UserProcess,
+            sys::DEAD_PROCESS => EntryType::DeadProcess,
+            sys::ACCOUNTING => EntryType::Accounting,
+            other => EntryType::Unknown(other),
+        }
+    }
+
+    /// Every named variant, in `ut_type` order.
+    pub const ALL: [EntryType; 10] = [
+        EntryType::Empty,
+        EntryType::RunLevel,
+        EntryType::BootTime,
+        EntryType::NewTime,
+        EntryType::OldTime,
+        EntryType::InitProcess,
+        EntryType::LoginProcess,
+        EntryType::UserProcess,
+        EntryType::DeadProcess,
+        EntryType::Accounting,
+    ];
+}
+
+impl fmt::Display for EntryType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EntryType::Unknown(raw) => write!(f, "UNKNOWN({raw})"),
+            known => f.write_str(known.as_str()),
+        }
+    }
+}
+
+impl From<RawEntryType> for EntryType {
+    fn from(raw: RawEntryType) -> Self {
+        EntryType::from_raw(raw)
+    }
+}
+
+impl From<EntryType> for RawEntryType {
+    fn from(t: EntryType) -> Self {
+        t.raw()
+    }
+}
+
+/// The error of parsing an entry type name that is not a C constant's name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown entry type name {0:?}")]
+pub struct ParseEntryTypeError(String);
+
+impl core::str::FromStr for EntryType {
+    type Err = ParseEntryTypeError;
+
+    /// Parses a C constant's name (`"USER_PROCESS"`).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        EntryType::ALL
+            .into_iter()
+            .find(|t| t.as_str() == s)
+            .ok_or_else(|| ParseEntryTypeError(s.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_round_trip_for_every_value() {
+        for raw in RawEntryType::MIN..=RawEntryType::MAX {
+            assert_eq!(EntryType::from_raw(raw).raw(), raw);
+        }
+    }
+
+    #[test]
+    fn named_variants_are_distinct_and_named() {
+        for (i, t) in EntryType::ALL.iter().enumerate() {
+            assert!(!matches!(t, EntryType::Unknown(_)));
+            assert_eq!(t.to_string(), t.as_str());
+            assert_eq!(t.as_str().parse::<EntryType>(), Ok(*t));
+            for u in &EntryType::ALL[..i] {
+                assert_ne!(t.raw(), u.raw());
+            }
+        }
+        assert_eq!(EntryType::from_raw(-1).to_string(), "UNKNOWN(-1)");
+        assert!("BOGUS".parse::<EntryType>().is_err());
+    }
+}

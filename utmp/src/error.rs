@@ -1,0 +1,139 @@
+//! The crate's one error type.
+
+use std::io;
+use std::path::PathBuf;
+
+/// A `Result` whose error is this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong while reading or writing login records.
+///
+/// Use [`Error::kind`] to tell a missing file from a permission problem without
+/// matching on variants.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An I/O error, with the path it happened on when there is one.
+    #[error("{}{source}", path_prefix(.path))]
+    Io {
+        /// The file that was being opened or read.
+        path: Option<PathBuf>,
+        /// What the operating system said.
+        #[source]
+        source: io::Error,
+    },
+    /// The data ended inside a record: `len` bytes of a `record_size`-byte record
+    /// start at byte `offset`. Every whole record before it has been delivered.
+    #[error(
+        "{}short trailing record: {len} of {record_size} bytes at byte offset {offset} \
+         (not a utmp file of this platform's format?)",
+        path_prefix(.path)
+    )]
+    TrailingBytes {
+        /// The file, when reading one.
+        path: Option<PathBuf>,
+        /// Byte offset where the partial record starts.
+        offset: u64,
+        /// How many bytes of it there are.
+        len: usize,
+        /// The size of a whole record on this platform.
+        record_size: usize,
+    },
+    /// The system login database does not exist.
+    #[error("{}: no such login database (this system keeps no utmp records there)", .path.display())]
+    NoDatabase {
+        /// The path the C library was asked to read.
+        path: PathBuf,
+    },
+    /// The C library keeps no login records at all (musl's utmp functions are stubs).
+    #[error("this C library ({libc}) does not keep utmp records")]
+    Unsupported {
+        /// Which C library.
+        libc: &'static str,
+    },
+    /// The C library's login database is already open on this thread: its state
+    /// is process-global, so one thread can hold only one handle at a time.
+    #[error("the system login database is already open on this thread; drop the other handle first")]
+    AlreadyOpen,
+    /// A path handed to the C library contains a NUL byte.
+    #[error("path contains a NUL byte: {}", .path.display())]
+    InvalidPath {
+        /// The offending path.
+        path: PathBuf,
+    },
+    /// A line of text input (utmpdump text, JSON Lines) could not be parsed.
+    #[error("line {line}: {message}")]
+    Parse {
+        /// 1-based line number.
+        line: u64,
+        /// What was wrong with it.
+        message: String,
+    },
+    /// A value does not fit the field it is meant for (encoding a record).
+    #[error("{field}: {message}")]
+    InvalidField {
+        /// The C field name (`ut_user`, ...).
+        field: &'static str,
+        /// Why the value does not fit.
+        message: String,
+    },
+}
+
+fn path_prefix(path: &Option<PathBuf>) -> String {
+    match path {
+        Some(p) => format!("{}: ", p.display()),
+        None => String::new(),
+    }
+}
+
+impl Error {
+    /// The kind of error in `std::io` terms: `NotFound` for a missing file or
+    /// database, `PermissionDenied`, `UnexpectedEof` for a short trailing record,
+    /// `InvalidData` for unparsable input, and so on.
+    pub fn kind(&self) -> io::ErrorKind {
+        match self {
+            Error::Io { source, .. } => source.kind(),
+            Error::TrailingBytes { .. } => io::ErrorKind::UnexpectedEof,
+            Error::NoDatabase { .. } => io::ErrorKind::NotFound,
+            Error::Unsupported { .. } => io::ErrorKind::Unsupported,
+            Error::AlreadyOpen => io::ErrorKind::WouldBlock,
+            Error::InvalidPath { .. } | Error::InvalidField { .. } => io::ErrorKind::InvalidInput,
+            Error::Parse { .. } => io::ErrorKind::InvalidData,
+        }
+    }
+
+    /// The file this error is about, when there is one.
+    pub fn path(&self) -> Option<&std::path::Path> {
+        match self {
+            Error::Io { path, .. } | Error::TrailingBytes { path, .. } => path.as_deref(),
+            Error::NoDatabase { path } | Error::InvalidPath { path } => Some(path),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn io(path: Option<PathBuf>, source: io::Error) -> Self {
+        Error::Io { path, source }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync + 'static>() {}
+
+    #[test]
+    fn error_is_send_sync_static() {
+        assert_send_sync::<Error>();
+    }
+
+    #[test]
+    fn kind_and_message_name_the_path() {
+        let e = Error::io(Some("/nope".into()), io::Error::from(io::ErrorKind::NotFound));
+        assert_eq!(e.kind(), io::ErrorKind::NotFound);
+        assert!(e.to_string().starts_with("/nope: "), "{e}");
+        let t = Error::TrailingBytes { path: None, offset: 768, len: 5, record_size: 384 };
+        assert_eq!(t.kind(), io::ErrorKind::UnexpectedEof);
+        assert!(t.to_string().contains("768"), "{t}");
+    }
+}

@@ -1,0 +1,292 @@
+//! The direct reader: records from bytes, with no C library state.
+//!
+//! It reads the format that this platform's C library writes to its files: a
+//! sequence of `struct utmpx` (see [`RECORD_SIZE`]). Three ways in:
+//!
+//! * [`entries`]: a byte slice (a memory-mapped or slurped file), yielding
+//!   borrowed [`EntryRef`]s without copying;
+//! * [`Reader::open`]: a file by path, streamed in large blocks in constant memory;
+//! * [`Reader::new`]: any [`std::io::Read`] (stdin, a pipe, a decompressor).
+//!
+//! Every whole record is delivered; a partial record at the end is then
+//! reported once as [`Error::TrailingBytes`] with its byte offset. Unknown
+//! `ut_type` values are kept, never an error.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::iter::FusedIterator;
+use std::path::{Path, PathBuf};
+
+use crate::entry::{Entry, EntryRef};
+use crate::error::{Error, Result};
+use crate::layout::RECORD_SIZE;
+
+/// How many records one read asks for.
+const BLOCK_RECORDS: usize = 512;
+
+/// Borrowed entries over `bytes`, in file order (or backwards with `.rev()`).
+///
+/// When `bytes.len()` is not a multiple of [`RECORD_SIZE`], the iterator ends
+/// with one [`Error::TrailingBytes`] after the last whole record.
+///
+/// ```
+/// # fn main() -> utmp::Result<()> {
+/// let bytes = std::fs::read("/var/log/wtmp").unwrap_or_default();
+/// for entry in utmp::entries(&bytes) {
+///     let entry = entry?;
+///     println!("{} {}", entry.user_lossy(), entry.line_lossy());
+/// }
+/// # Ok(()) }
+/// ```
+pub fn entries(bytes: &[u8]) -> SliceEntries<'_> {
+    let whole = bytes.len() - bytes.len() % RECORD_SIZE;
+    let (records, rest) = bytes.split_at(whole);
+    SliceEntries { records: records.chunks_exact(RECORD_SIZE), trailing: rest.len(), offset: whole as u64 }
+}
+
+/// The iterator of [`entries`].
+#[derive(Debug, Clone)]
+pub struct SliceEntries<'a> {
+    records: std::slice::ChunksExact<'a, u8>,
+    trailing: usize,
+    offset: u64,
+}
+
+impl SliceEntries<'_> {
+    fn trailing_error(&mut self) -> Option<Error> {
+        if self.trailing == 0 {
+            return None;
+        }
+        let len = std::mem::take(&mut self.trailing);
+        Some(Error::TrailingBytes { path: None, offset: self.offset, len, record_size: RECORD_SIZE })
+    }
+}
+
+fn as_record(chunk: &[u8]) -> Option<EntryRef<'_>> {
+    EntryRef::from_slice(chunk)
+}
+
+impl<'a> Iterator for SliceEntries<'a> {
+    type Item = Result<EntryRef<'a>>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        match self.records.next() {
+            Some(chunk) => as_record(chunk).map(Ok),
+            None => self.trailing_error().map(Err),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.records.len() + usize::from(self.trailing != 0);
+        (n, Some(n))
+    }
+}
+
+impl DoubleEndedIterator for SliceEntries<'_> {
+    /// From the end: the trailing error (if any) comes first, then the records
+    /// last to first.
+    fn next_back(&mut self) -> Option<Self::Item> {
+        if let Some(err) = self.trailing_error() {
+            return Some(Err(err));
+        }
+        self.records.next_back().and_then(as_record).map(Ok)
+    }
+}
+
+impl ExactSizeIterator for SliceEntries<'_> {}
+impl FusedIterator for SliceEntries<'_> {}
+
+/// A streaming reader of records from a file or any [`Read`].
+///
+/// As an [`Iterator`] it yields owned [`Entry`]s; [`Reader::next_ref`] lends a
+/// borrowed one without copying. Memory use is one block of records, whatever
+/// the size of the input. Short reads (pipes, growing files) are retried until
+/// a record is whole or the input ends.
+#[derive(Debug)]
+pub struct Reader<R> {
+    inner: R,
+    path: Option<PathBuf>,
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+    /// Byte offset in the input of `buf[start]`.
+    offset: u64,
+    done: bool,
+}
+
+impl Reader<File> {
+    /// Opens a file of records.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] with the path when the file cannot be opened (see
+    /// [`Error::kind`] for not-found and permission-denied).
+    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let file = File::open(path).map_err(|e| Error::io(Some(path.to_owned()), e))?;
+        let mut reader = Reader::new(file);
+        reader.path = Some(path.to_owned());
+        Ok(reader)
+    }
+}
+
+impl<R: Read> Reader<R> {
+    /// A reader of records from `inner`.
+    pub fn new(inner: R) -> Self {
+        Reader {
+            inner,
+            path: None,
+            buf: vec![0; RECORD_SIZE * BLOCK_RECORDS],
+            start: 0,
+            end: 0,
+            offset: 0,
+            done: false,
+        }
+    }
+
+    /// Names the input in errors (for a reader made with [`Reader::new`]).
+    pub fn with_path(mut self, path: impl Into<PathBuf>) -> Self {
+        self.path = Some(path.into());
+        self
+    }
+
+    /// Byte offset of the next record in the input.
+    pub fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    /// Makes sure a whole record is buffered. `Ok(false)` at a clean end.
+    fn fill(&mut self) -> Result<bool> {
+        if self.end - self.start >= RECORD_SIZE {
+            return Ok(true);
+        }
+        self.buf.copy_within(self.start..self.end, 0);
+        self.end -= self.start;
+        self.start = 0;
+        while self.end < self.buf.len() {
+            let Some(space) = self.buf.get_mut(self.end..) else { break };
+            match self.inner.read(space) {
+                Ok(0) => break,
+                Ok(n) => self.end += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.done = true;
+                    return Err(Error::io(self.path.clone(), e));
+                }
+            }
+            if self.end >= RECORD_SIZE && self.end % RECORD_SIZE == 0 {
+                break;
+            }
+        }
+        if self.end >= RECORD_SIZE {
+            return Ok(true);
+        }
+        self.done = true;
+        if self.end == 0 {
+            return Ok(false);
+        }
+        Err(Error::TrailingBytes {
+            path: self.path.clone(),
+            offset: self.offset,
+            len: self.end,
+            record_size: RECORD_SIZE,
+        })
+    }
+
+    /// The next record, borrowed from the reader's buffer (no copy).
+    ///
+    /// # Errors
+    ///
+    /// An I/O error, or [`Error::TrailingBytes`] once after the last whole
+    /// record when the input ends inside a record. After an error the reader
+    /// is finished.
+    pub fn next_ref(&mut self) -> Option<Result<EntryRef<'_>>> {
+        if self.done {
+            return None;
+        }
+        match self.fill() {
+            Ok(true) => {}
+            Ok(false) => return None,
+            Err(e) => return Some(Err(e)),
+        }
+        let at = self.start;
+        self.start += RECORD_SIZE;
+        self.offset += RECORD_SIZE as u64;
+        self.buf.get(at..at + RECORD_SIZE).and_then(EntryRef::from_slice).map(Ok)
+    }
+}
+
+impl<R: Read> Iterator for Reader<R> {
+    type Item = Result<Entry>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_ref().map(|r| r.map(|e| e.to_entry()))
+    }
+}
+
+impl<R: Read> FusedIterator for Reader<R> {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(n: usize) -> Vec<u8> {
+        (0..n * RECORD_SIZE).map(|i| (i / RECORD_SIZE) as u8).collect()
+    }
+
+    /// A reader that hands out at most `step` bytes per call.
+    struct Trickle<'a>(&'a [u8], usize);
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.1.min(buf.len()).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn slice_yields_records_then_trailing_error() {
+        let mut bytes = sample(3);
+        bytes.extend_from_slice(&[1, 2, 3]);
+        let items: Vec<_> = entries(&bytes).collect();
+        assert_eq!(items.len(), 4);
+        for (i, item) in items[..3].iter().enumerate() {
+            assert_eq!(item.as_ref().map(|e| e.as_bytes()[0]).ok(), Some(i as u8));
+        }
+        match &items[3] {
+            Err(Error::TrailingBytes { offset, len, .. }) => {
+                assert_eq!((*offset, *len), (3 * RECORD_SIZE as u64, 3));
+            }
+            other => panic!("{other:?}"),
+        }
+        let back: Vec<_> = entries(&bytes).rev().map(|r| r.map(|e| e.as_bytes()[0]).ok()).collect();
+        assert_eq!(back, vec![None, Some(2), Some(1), Some(0)]);
+    }
+
+    #[test]
+    fn stream_handles_short_reads_and_blocks() {
+        let bytes = sample(BLOCK_RECORDS * 2 + 5);
+        for step in [1, 7, RECORD_SIZE - 1, RECORD_SIZE + 1, 100_000] {
+            let got: Vec<u8> = Reader::new(Trickle(&bytes, step)).map(|r| r.map(|e| e.as_bytes()[0]).unwrap()).collect();
+            let want: Vec<u8> = entries(&bytes).map(|r| r.map(|e| e.as_bytes()[0]).unwrap()).collect();
+            assert_eq!(got, want, "step {step}");
+        }
+    }
+
+    #[test]
+    fn stream_reports_trailing_bytes_with_offset() {
+        let mut bytes = sample(2);
+        bytes.push(9);
+        let items: Vec<_> = Reader::new(Trickle(&bytes, 50)).collect();
+        assert_eq!(items.len(), 3);
+        assert!(items[0].is_ok() && items[1].is_ok());
+        match &items[2] {
+            Err(Error::TrailingBytes { offset, len, .. }) => assert_eq!((*offset, *len), (2 * RECORD_SIZE as u64, 1)),
+            other => panic!("{other:?}"),
+        }
+        assert!(Reader::new(&[][..]).next().is_none());
+    }
+}
