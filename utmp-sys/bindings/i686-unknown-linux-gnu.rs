@@ -29,6 +29,21 @@ pub const UTMP_FILE: &[u8; 14] = b"/var/run/utmp\0";
 pub const WTMP_FILE: &[u8; 14] = b"/var/log/wtmp\0";
 pub type __int32_t = core::ffi::c_int;
 pub type __pid_t = core::ffi::c_int;
+pub type __time_t = core::ffi::c_long;
+pub type __suseconds_t = core::ffi::c_long;
+#[repr(C)]
+#[derive(Debug, Default, Copy, Clone)]
+pub struct timeval {
+    pub tv_sec: __time_t,
+    pub tv_usec: __suseconds_t,
+}
+#[allow(clippy::unnecessary_operation, clippy::identity_op)]
+const _: () = {
+    ["Size of timeval"][::core::mem::size_of::<timeval>() - 8usize];
+    ["Alignment of timeval"][::core::mem::align_of::<timeval>() - 4usize];
+    ["Offset of field: timeval::tv_sec"][::core::mem::offset_of!(timeval, tv_sec) - 0usize];
+    ["Offset of field: timeval::tv_usec"][::core::mem::offset_of!(timeval, tv_usec) - 4usize];
+};
 pub type pid_t = __pid_t;
 #[repr(C)]
 #[derive(Debug, Default, Copy, Clone)]
@@ -55,26 +70,11 @@ pub struct utmpx {
     pub ut_user: [core::ffi::c_char; 32usize],
     pub ut_host: [core::ffi::c_char; 256usize],
     pub ut_exit: __exit_status,
-    pub ut_session: __int32_t,
-    pub ut_tv: utmpx__bindgen_ty_1,
+    pub ut_session: core::ffi::c_long,
+    pub ut_tv: timeval,
     pub ut_addr_v6: [__int32_t; 4usize],
     pub __glibc_reserved: [core::ffi::c_char; 20usize],
 }
-#[repr(C)]
-#[derive(Debug, Default, Copy, Clone)]
-pub struct utmpx__bindgen_ty_1 {
-    pub tv_sec: __int32_t,
-    pub tv_usec: __int32_t,
-}
-#[allow(clippy::unnecessary_operation, clippy::identity_op)]
-const _: () = {
-    ["Size of utmpx__bindgen_ty_1"][::core::mem::size_of::<utmpx__bindgen_ty_1>() - 8usize];
-    ["Alignment of utmpx__bindgen_ty_1"][::core::mem::align_of::<utmpx__bindgen_ty_1>() - 4usize];
-    ["Offset of field: utmpx__bindgen_ty_1::tv_sec"]
-        [::core::mem::offset_of!(utmpx__bindgen_ty_1, tv_sec) - 0usize];
-    ["Offset of field: utmpx__bindgen_ty_1::tv_usec"]
-        [::core::mem::offset_of!(utmpx__bindgen_ty_1, tv_usec) - 4usize];
-};
 #[allow(clippy::unnecessary_operation, clippy::identity_op)]
 const _: () = {
     ["Size of utmpx"][::core::mem::size_of::<utmpx>() - 384usize];
@@ -143,26 +143,11 @@ pub struct utmp {
     pub ut_user: [core::ffi::c_char; 32usize],
     pub ut_host: [core::ffi::c_char; 256usize],
     pub ut_exit: exit_status,
-    pub ut_session: i32,
-    pub ut_tv: utmp__bindgen_ty_1,
+    pub ut_session: core::ffi::c_long,
+    pub ut_tv: timeval,
     pub ut_addr_v6: [i32; 4usize],
     pub __glibc_reserved: [core::ffi::c_char; 20usize],
 }
-#[repr(C)]
-#[derive(Debug, Default, Copy, Clone)]
-pub struct utmp__bindgen_ty_1 {
-    pub tv_sec: i32,
-    pub tv_usec: i32,
-}
-#[allow(clippy::unnecessary_operation, clippy::identity_op)]
-const _: () = {
-    ["Size of utmp__bindgen_ty_1"][::core::mem::size_of::<utmp__bindgen_ty_1>() - 8usize];
-    ["Alignment of utmp__bindgen_ty_1"][::core::mem::align_of::<utmp__bindgen_ty_1>() - 4usize];
-    ["Offset of field: utmp__bindgen_ty_1::tv_sec"]
-        [::core::mem::offset_of!(utmp__bindgen_ty_1, tv_sec) - 0usize];
-    ["Offset of field: utmp__bindgen_ty_1::tv_usec"]
-        [::core::mem::offset_of!(utmp__bindgen_ty_1, tv_usec) - 4usize];
-};
 #[allow(clippy::unnecessary_operation, clippy::identity_op)]
 const _: () = {
     ["Size of utmp"][::core::mem::size_of::<utmp>() - 384usize];
