@@ -53,7 +53,14 @@ fn string_fields_have_the_posix_sizes() {
 fn entry_type_values() {
     use utmp_sys::*;
     let values = [
-        EMPTY, RUN_LVL, BOOT_TIME, NEW_TIME, OLD_TIME, INIT_PROCESS, LOGIN_PROCESS, USER_PROCESS,
+        EMPTY,
+        RUN_LVL,
+        BOOT_TIME,
+        NEW_TIME,
+        OLD_TIME,
+        INIT_PROCESS,
+        LOGIN_PROCESS,
+        USER_PROCESS,
         DEAD_PROCESS,
     ];
     assert_eq!(values, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
@@ -72,7 +79,10 @@ fn byte_order_is_the_targets() {
         // SAFETY: `u` is a live, initialised `utmpx`; we read 4 bytes inside it at the
         // offset of `ut_pid`, which is 4 bytes wide.
         unsafe {
-            core::slice::from_raw_parts((&u as *const utmpx as *const u8).add(offset_of!(utmpx, ut_pid)), 4)
+            core::slice::from_raw_parts(
+                (&u as *const utmpx as *const u8).add(offset_of!(utmpx, ut_pid)),
+                4,
+            )
         },
     );
     if cfg!(target_endian = "big") {

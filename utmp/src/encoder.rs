@@ -40,8 +40,16 @@ pub struct EntryBuilder {
 impl EntryBuilder {
     /// A builder for an entry of this type, every other field zero.
     pub fn new(entry_type: EntryType) -> Self {
-        let mut b = EntryBuilder { entry: Entry::zeroed(), error: None };
-        b.int("ut_type", layout::UT_TYPE, i64::from(entry_type.raw()), false);
+        let mut b = EntryBuilder {
+            entry: Entry::zeroed(),
+            error: None,
+        };
+        b.int(
+            "ut_type",
+            layout::UT_TYPE,
+            i64::from(entry_type.raw()),
+            false,
+        );
         b
     }
 
@@ -114,8 +122,18 @@ impl EntryBuilder {
 
     /// `ut_exit`.
     pub fn exit_status(mut self, status: ExitStatus) -> Self {
-        self.int("ut_exit.e_termination", layout::E_TERMINATION, i64::from(status.termination), false);
-        self.int("ut_exit.e_exit", layout::E_EXIT, i64::from(status.exit), false);
+        self.int(
+            "ut_exit.e_termination",
+            layout::E_TERMINATION,
+            i64::from(status.termination),
+            false,
+        );
+        self.int(
+            "ut_exit.e_exit",
+            layout::E_EXIT,
+            i64::from(status.exit),
+            false,
+        );
         self
     }
 
@@ -127,7 +145,12 @@ impl EntryBuilder {
 
     /// `ut_tv.tv_sec`. Where the field is 32 bits, 0 to 2^32-1 (read back unsigned).
     pub fn seconds(mut self, seconds: i64) -> Self {
-        self.int("ut_tv.tv_sec", layout::TV_SEC, seconds, layout::TV_SEC.len < 8);
+        self.int(
+            "ut_tv.tv_sec",
+            layout::TV_SEC,
+            seconds,
+            layout::TV_SEC.len < 8,
+        );
         self
     }
 
@@ -141,13 +164,19 @@ impl EntryBuilder {
     /// `ut_tv` from a point in time, to the microsecond.
     pub fn time(self, time: SystemTime) -> Self {
         let (secs, usec) = match time.duration_since(UNIX_EPOCH) {
-            Ok(d) => (i64::try_from(d.as_secs()).unwrap_or(i64::MAX), i64::from(d.subsec_micros())),
+            Ok(d) => (
+                i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+                i64::from(d.subsec_micros()),
+            ),
             Err(e) => {
                 let d = e.duration();
                 let whole = i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
                 match d.subsec_micros() {
                     0 => (whole.saturating_neg(), 0),
-                    us => (whole.saturating_neg().saturating_sub(1), 1_000_000 - i64::from(us)),
+                    us => (
+                        whole.saturating_neg().saturating_sub(1),
+                        1_000_000 - i64::from(us),
+                    ),
                 }
             }
         };
@@ -200,7 +229,8 @@ where
     I: IntoIterator<Item = &'a Entry>,
 {
     for e in entries {
-        out.write_all(e.as_bytes()).map_err(|e| Error::io(None, e))?;
+        out.write_all(e.as_bytes())
+            .map_err(|e| Error::io(None, e))?;
     }
     out.flush().map_err(|e| Error::io(None, e))
 }
@@ -218,7 +248,10 @@ mod tests {
             .line("pts/9")
             .host(b"h\xff")
             .id([1, 0, 2])
-            .exit_status(ExitStatus { termination: -3, exit: 4 })
+            .exit_status(ExitStatus {
+                termination: -3,
+                exit: 4,
+            })
             .session(123)
             .time(t)
             .address(Some("::1".parse().unwrap()))
@@ -230,7 +263,13 @@ mod tests {
         assert_eq!(e.line(), "pts/9");
         assert_eq!(e.host_bytes(), b"h\xff");
         assert_eq!(e.id_raw(), &[1, 0, 2, 0][..]);
-        assert_eq!(e.exit_status(), ExitStatus { termination: -3, exit: 4 });
+        assert_eq!(
+            e.exit_status(),
+            ExitStatus {
+                termination: -3,
+                exit: 4
+            }
+        );
         assert_eq!(e.session(), 123);
         assert_eq!(e.time(), Some(t));
         assert_eq!(e.address(), Some("::1".parse().unwrap()));
@@ -238,9 +277,27 @@ mod tests {
 
     #[test]
     fn too_long_is_an_error_not_a_cut() {
-        let err = EntryBuilder::new(EntryType::UserProcess).user([b'x'; 33]).build().unwrap_err();
-        assert!(matches!(err, Error::InvalidField { field: "ut_user", .. }), "{err}");
-        assert!(EntryBuilder::new(EntryType::Empty).seconds(-1).build().is_err() == (layout::TV_SEC.len < 8));
+        let err = EntryBuilder::new(EntryType::UserProcess)
+            .user([b'x'; 33])
+            .build()
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::InvalidField {
+                    field: "ut_user",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert!(
+            EntryBuilder::new(EntryType::Empty)
+                .seconds(-1)
+                .build()
+                .is_err()
+                == (layout::TV_SEC.len < 8)
+        );
     }
 
     #[test]

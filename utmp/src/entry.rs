@@ -50,7 +50,9 @@ impl Entry {
 
     /// An all-zero record (`EMPTY`, every field empty).
     pub const fn zeroed() -> Self {
-        Entry { bytes: [0; RECORD_SIZE] }
+        Entry {
+            bytes: [0; RECORD_SIZE],
+        }
     }
 
     /// The record's bytes, mutably (for the encoder).
@@ -114,13 +116,17 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
     /// An owned copy of this entry.
     #[inline]
     pub fn to_entry(&self) -> Entry {
-        Entry { bytes: *self.record() }
+        Entry {
+            bytes: *self.record(),
+        }
     }
 
     /// A borrowed view of this entry.
     #[inline]
     pub fn as_entry_ref(&self) -> EntryRef<'_> {
-        Entry { bytes: self.record() }
+        Entry {
+            bytes: self.record(),
+        }
     }
 
     /// `ut_type`: what the record is about.
@@ -198,13 +204,19 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
     /// `None` when `tv_usec` is outside 0..1,000,000 or the time cannot be
     /// represented: the record's time is not a time, and no guess is made.
     pub fn time(&self) -> Option<SystemTime> {
-        let usec = u32::try_from(self.microseconds()).ok().filter(|&u| u < 1_000_000)?;
+        let usec = u32::try_from(self.microseconds())
+            .ok()
+            .filter(|&u| u < 1_000_000)?;
         let secs = self.seconds();
         let frac = Duration::from_micros(u64::from(usec));
         if secs >= 0 {
-            UNIX_EPOCH.checked_add(Duration::from_secs(secs.unsigned_abs()))?.checked_add(frac)
+            UNIX_EPOCH
+                .checked_add(Duration::from_secs(secs.unsigned_abs()))?
+                .checked_add(frac)
         } else {
-            UNIX_EPOCH.checked_sub(Duration::from_secs(secs.unsigned_abs()))?.checked_add(frac)
+            UNIX_EPOCH
+                .checked_sub(Duration::from_secs(secs.unsigned_abs()))?
+                .checked_add(frac)
         }
     }
 
@@ -245,7 +257,9 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
             return None;
         }
         match b {
-            [a, b, c, d, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] => Some(IpAddr::V4(Ipv4Addr::new(a, b, c, d))),
+            [a, b, c, d, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] => {
+                Some(IpAddr::V4(Ipv4Addr::new(a, b, c, d)))
+            }
             v6 => Some(IpAddr::V6(Ipv6Addr::from(v6))),
         }
     }
@@ -283,7 +297,12 @@ mod tests {
     fn record() -> Entry {
         let mut e = Entry::zeroed();
         let r = e.bytes_mut();
-        assert!(set_int(r, layout::UT_TYPE, i64::from(utmp_sys::USER_PROCESS), false));
+        assert!(set_int(
+            r,
+            layout::UT_TYPE,
+            i64::from(utmp_sys::USER_PROCESS),
+            false
+        ));
         assert!(set_int(r, layout::UT_PID, -5, false));
         bytes_mut(r, layout::UT_USER).fill(0xff);
         bytes_mut(r, layout::UT_LINE)[..5].copy_from_slice(b"pts/3");
@@ -306,7 +325,10 @@ mod tests {
         assert_eq!(e.time(), Some(UNIX_EPOCH));
         let r = e.as_entry_ref();
         assert_eq!(r.to_entry(), e);
-        assert_eq!(EntryRef::from_slice(&e.as_bytes()[..]).map(|r| r.pid()), Some(-5));
+        assert_eq!(
+            EntryRef::from_slice(&e.as_bytes()[..]).map(|r| r.pid()),
+            Some(-5)
+        );
         assert!(EntryRef::from_slice(&[0u8; RECORD_SIZE - 1]).is_none());
     }
 
@@ -335,9 +357,16 @@ mod tests {
         assert_eq!(e.time(), None);
         assert!(set_int(e.bytes_mut(), layout::TV_USEC, 999_999, false));
         layout::bytes_mut(e.bytes_mut(), layout::TV_SEC).fill(0xff);
-        let expected = if layout::TV_SEC.len == 4 { i64::from(u32::MAX) } else { -1 };
+        let expected = if layout::TV_SEC.len == 4 {
+            i64::from(u32::MAX)
+        } else {
+            -1
+        };
         assert_eq!(e.seconds(), expected);
-        let t = e.time().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map(|d| d.as_secs());
+        let t = e
+            .time()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map(|d| d.as_secs());
         if layout::TV_SEC.len == 4 {
             assert_eq!(t, Some(u64::from(u32::MAX)));
         }

@@ -53,7 +53,9 @@ pub enum Error {
     },
     /// The C library's login database is already open on this thread: its state
     /// is process-global, so one thread can hold only one handle at a time.
-    #[error("the system login database is already open on this thread; drop the other handle first")]
+    #[error(
+        "the system login database is already open on this thread; drop the other handle first"
+    )]
     AlreadyOpen,
     /// A path handed to the C library contains a NUL byte.
     #[error("path contains a NUL byte: {}", .path.display())]
@@ -129,10 +131,18 @@ mod tests {
 
     #[test]
     fn kind_and_message_name_the_path() {
-        let e = Error::io(Some("/nope".into()), io::Error::from(io::ErrorKind::NotFound));
+        let e = Error::io(
+            Some("/nope".into()),
+            io::Error::from(io::ErrorKind::NotFound),
+        );
         assert_eq!(e.kind(), io::ErrorKind::NotFound);
         assert!(e.to_string().starts_with("/nope: "), "{e}");
-        let t = Error::TrailingBytes { path: None, offset: 768, len: 5, record_size: 384 };
+        let t = Error::TrailingBytes {
+            path: None,
+            offset: 768,
+            len: 5,
+            record_size: 384,
+        };
         assert_eq!(t.kind(), io::ErrorKind::UnexpectedEof);
         assert!(t.to_string().contains("768"), "{t}");
     }

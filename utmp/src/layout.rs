@@ -28,7 +28,10 @@ pub(crate) struct Span {
 /// The span of a field whose type is found from a projection closure, so that
 /// its width is the width of the C type.
 const fn span_of<T>(offset: usize, _field: fn(&utmpx) -> &T) -> Span {
-    Span { offset, len: size_of::<T>() }
+    Span {
+        offset,
+        len: size_of::<T>(),
+    }
 }
 
 macro_rules! field {
@@ -62,12 +65,14 @@ pub(crate) const UT_ADDR_V6: Span = field!(ut_addr_v6);
 /// a record; the empty slice is never returned for a real span.
 #[inline]
 pub(crate) fn bytes(rec: &RecordBytes, span: Span) -> &[u8] {
-    rec.get(span.offset..span.offset.saturating_add(span.len)).unwrap_or_default()
+    rec.get(span.offset..span.offset.saturating_add(span.len))
+        .unwrap_or_default()
 }
 
 #[inline]
 pub(crate) fn bytes_mut(rec: &mut RecordBytes, span: Span) -> &mut [u8] {
-    rec.get_mut(span.offset..span.offset.saturating_add(span.len)).unwrap_or_default()
+    rec.get_mut(span.offset..span.offset.saturating_add(span.len))
+        .unwrap_or_default()
 }
 
 /// Reads a signed native-endian integer field of width 1, 2, 4 or 8.
@@ -149,18 +154,40 @@ mod tests {
     #[test]
     fn spans_tile_inside_the_record() {
         let spans = [
-            UT_TYPE, UT_PID, UT_LINE, UT_ID, UT_USER, UT_HOST, E_TERMINATION, E_EXIT, UT_SESSION,
-            TV_SEC, TV_USEC, UT_ADDR_V6,
+            UT_TYPE,
+            UT_PID,
+            UT_LINE,
+            UT_ID,
+            UT_USER,
+            UT_HOST,
+            E_TERMINATION,
+            E_EXIT,
+            UT_SESSION,
+            TV_SEC,
+            TV_USEC,
+            UT_ADDR_V6,
         ];
         for s in spans {
             assert!(s.offset + s.len <= RECORD_SIZE, "{s:?}");
         }
         for (i, a) in spans.iter().enumerate() {
             for b in &spans[..i] {
-                assert!(a.offset + a.len <= b.offset || b.offset + b.len <= a.offset, "{a:?} {b:?}");
+                assert!(
+                    a.offset + a.len <= b.offset || b.offset + b.len <= a.offset,
+                    "{a:?} {b:?}"
+                );
             }
         }
-        assert_eq!((UT_LINE.len, UT_USER.len, UT_HOST.len, UT_ID.len, UT_ADDR_V6.len), (32, 32, 256, 4, 16));
+        assert_eq!(
+            (
+                UT_LINE.len,
+                UT_USER.len,
+                UT_HOST.len,
+                UT_ID.len,
+                UT_ADDR_V6.len
+            ),
+            (32, 32, 256, 4, 16)
+        );
     }
 
     #[test]
@@ -174,7 +201,11 @@ mod tests {
             }
             if hi < i64::MAX {
                 assert!(!set_int(&mut rec, span, hi + 1, false));
-                assert_eq!(int(&rec, span), hi, "a refused value leaves the field alone");
+                assert_eq!(
+                    int(&rec, span),
+                    hi,
+                    "a refused value leaves the field alone"
+                );
             }
         }
         let (lo, hi) = int_range(TV_SEC, true);

@@ -41,7 +41,11 @@ const BLOCK_RECORDS: usize = 512;
 pub fn entries(bytes: &[u8]) -> SliceEntries<'_> {
     let whole = bytes.len() - bytes.len() % RECORD_SIZE;
     let (records, rest) = bytes.split_at(whole);
-    SliceEntries { records: records.chunks_exact(RECORD_SIZE), trailing: rest.len(), offset: whole as u64 }
+    SliceEntries {
+        records: records.chunks_exact(RECORD_SIZE),
+        trailing: rest.len(),
+        offset: whole as u64,
+    }
 }
 
 /// The iterator of [`entries`].
@@ -58,7 +62,12 @@ impl SliceEntries<'_> {
             return None;
         }
         let len = std::mem::take(&mut self.trailing);
-        Some(Error::TrailingBytes { path: None, offset: self.offset, len, record_size: RECORD_SIZE })
+        Some(Error::TrailingBytes {
+            path: None,
+            offset: self.offset,
+            len,
+            record_size: RECORD_SIZE,
+        })
     }
 }
 
@@ -165,7 +174,9 @@ impl<R: Read> Reader<R> {
         self.end -= self.start;
         self.start = 0;
         while self.end < self.buf.len() {
-            let Some(space) = self.buf.get_mut(self.end..) else { break };
+            let Some(space) = self.buf.get_mut(self.end..) else {
+                break;
+            };
             match self.inner.read(space) {
                 Ok(0) => break,
                 Ok(n) => self.end += n,
@@ -213,7 +224,10 @@ impl<R: Read> Reader<R> {
         let at = self.start;
         self.start += RECORD_SIZE;
         self.offset += RECORD_SIZE as u64;
-        self.buf.get(at..at + RECORD_SIZE).and_then(EntryRef::from_slice).map(Ok)
+        self.buf
+            .get(at..at + RECORD_SIZE)
+            .and_then(EntryRef::from_slice)
+            .map(Ok)
     }
 }
 
@@ -233,7 +247,9 @@ mod tests {
     use super::*;
 
     fn sample(n: usize) -> Vec<u8> {
-        (0..n * RECORD_SIZE).map(|i| (i / RECORD_SIZE) as u8).collect()
+        (0..n * RECORD_SIZE)
+            .map(|i| (i / RECORD_SIZE) as u8)
+            .collect()
     }
 
     /// A reader that hands out at most `step` bytes per call.
@@ -262,7 +278,10 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        let back: Vec<_> = entries(&bytes).rev().map(|r| r.map(|e| e.as_bytes()[0]).ok()).collect();
+        let back: Vec<_> = entries(&bytes)
+            .rev()
+            .map(|r| r.map(|e| e.as_bytes()[0]).ok())
+            .collect();
         assert_eq!(back, vec![None, Some(2), Some(1), Some(0)]);
     }
 
@@ -270,8 +289,12 @@ mod tests {
     fn stream_handles_short_reads_and_blocks() {
         let bytes = sample(BLOCK_RECORDS * 2 + 5);
         for step in [1, 7, RECORD_SIZE - 1, RECORD_SIZE + 1, 100_000] {
-            let got: Vec<u8> = Reader::new(Trickle(&bytes, step)).map(|r| r.map(|e| e.as_bytes()[0]).unwrap()).collect();
-            let want: Vec<u8> = entries(&bytes).map(|r| r.map(|e| e.as_bytes()[0]).unwrap()).collect();
+            let got: Vec<u8> = Reader::new(Trickle(&bytes, step))
+                .map(|r| r.map(|e| e.as_bytes()[0]).unwrap())
+                .collect();
+            let want: Vec<u8> = entries(&bytes)
+                .map(|r| r.map(|e| e.as_bytes()[0]).unwrap())
+                .collect();
             assert_eq!(got, want, "step {step}");
         }
     }
@@ -284,7 +307,9 @@ mod tests {
         assert_eq!(items.len(), 3);
         assert!(items[0].is_ok() && items[1].is_ok());
         match &items[2] {
-            Err(Error::TrailingBytes { offset, len, .. }) => assert_eq!((*offset, *len), (2 * RECORD_SIZE as u64, 1)),
+            Err(Error::TrailingBytes { offset, len, .. }) => {
+                assert_eq!((*offset, *len), (2 * RECORD_SIZE as u64, 1))
+            }
             other => panic!("{other:?}"),
         }
         assert!(Reader::new(&[][..]).next().is_none());
