@@ -1,11 +1,98 @@
-//! The project's task runner: `cargo xtask <command>`.
+//! The project's task runner, in the cargo-xtask manner: `cargo xtask <command>`
+//! (the alias lives in `.cargo/config.toml`). Plain std, one module per command.
+
+mod bench;
 mod bindgen_cmd;
-use std::path::PathBuf;
-fn main() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf();
-    let check = std::env::args().any(|a| a == "--check");
-    match bindgen_cmd::run(&root, check) {
-        Ok(_) => {}
-        Err(e) => { eprintln!("{e}"); std::process::exit(1) }
+mod fuzz;
+mod test_all;
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  test-all          run every check (fmt, clippy, doc, tests, package, bindings, cross matrix)
+  bindgen [--check] regenerate utmp-sys/bindings/<target>.rs; --check only compares
+  bench             run the benchmarks (not implemented yet)
+  fuzz              run the fuzz targets (not implemented yet)
+  help              print this message";
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
     }
+}
+
+fn run() -> Result<(), String> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (command, rest) = match args.split_first() {
+        Some((command, rest)) => (command.as_str(), rest),
+        None => return Err(format!("no command given\n\n{USAGE}")),
+    };
+    let root = root()?;
+    match command {
+        "test-all" => {
+            no_args(command, rest)?;
+            test_all::run(&root)
+        }
+        "bindgen" => {
+            let check = match rest {
+                [] => false,
+                [flag] if flag == "--check" => true,
+                _ => return Err(format!("bindgen takes only --check\n\n{USAGE}")),
+            };
+            match bindgen_cmd::run(&root, check)? {
+                bindgen_cmd::Outcome::Ok => Ok(()),
+                bindgen_cmd::Outcome::Skipped(why) => {
+                    println!("skipped: {why}");
+                    Ok(())
+                }
+            }
+        }
+        "bench" => {
+            no_args(command, rest)?;
+            bench::run(&root)
+        }
+        "fuzz" => {
+            no_args(command, rest)?;
+            fuzz::run(&root)
+        }
+        "help" | "-h" | "--help" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    }
+}
+
+fn no_args(command: &str, rest: &[String]) -> Result<(), String> {
+    if rest.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{command}` takes no arguments (got {})\n\n{USAGE}",
+            rest.join(" ")
+        ))
+    }
+}
+
+/// The workspace root: the parent of this crate's directory.
+fn root() -> Result<PathBuf, String> {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir
+        .parent()
+        .map(Path::to_path_buf)
+        .ok_or_else(|| format!("{} has no parent directory", manifest_dir.display()))
+}
+
+/// The cargo that runs us (`$CARGO`), so nested runs use the same toolchain.
+pub fn cargo() -> OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
 }

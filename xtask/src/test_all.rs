@@ -1,0 +1,401 @@
+//! `cargo xtask test-all`: every check the project has, in one run.
+//!
+//! Each step prints `==> name` and the command before it runs. A failed step is
+//! named when it fails and the run goes on; a step whose tools are missing is
+//! printed as `skipped: <what> (install <package>)`. The run ends with a summary
+//! table and exits non-zero if any step failed. Skipped steps never count as
+//! passed.
+
+use std::collections::HashSet;
+use std::env;
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::bindgen_cmd;
+
+/// The cross matrix. Linker and runner must match `.cargo/config.toml`; the
+/// packages are Debian 12's (the same list as `.ci/run`).
+const CROSS: &[Cross] = &[
+    Cross {
+        target: "i686-unknown-linux-gnu",
+        linker: "i686-linux-gnu-gcc",
+        runner: Some("qemu-i386-static"),
+        packages: "gcc-i686-linux-gnu libc6-dev-i386-cross qemu-user-static",
+    },
+    Cross {
+        target: "aarch64-unknown-linux-gnu",
+        linker: "aarch64-linux-gnu-gcc",
+        runner: Some("qemu-aarch64-static"),
+        packages: "gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static",
+    },
+    Cross {
+        target: "s390x-unknown-linux-gnu",
+        linker: "s390x-linux-gnu-gcc",
+        runner: Some("qemu-s390x-static"),
+        packages: "gcc-s390x-linux-gnu libc6-dev-s390x-cross qemu-user-static",
+    },
+    Cross {
+        // Runs natively on an x86_64 host.
+        target: "x86_64-unknown-linux-musl",
+        linker: "musl-gcc",
+        runner: None,
+        packages: "musl-tools",
+    },
+];
+
+struct Cross {
+    target: &'static str,
+    linker: &'static str,
+    runner: Option<&'static str>,
+    packages: &'static str,
+}
+
+struct Step {
+    name: String,
+    action: Action,
+}
+
+enum Action {
+    /// `cargo <args>` in the workspace root, with extra environment.
+    Cargo {
+        args: Vec<String>,
+        env: Vec<(&'static str, &'static str)>,
+    },
+    /// A function of this binary; `shown` is the command it stands for.
+    InProcess {
+        shown: &'static str,
+        run: fn(&Path) -> Outcome,
+    },
+    /// Cannot run on this machine: `<what> (install <package>)`.
+    Skip(String),
+}
+
+enum Outcome {
+    Passed,
+    Failed(String),
+    Skipped(String),
+}
+
+impl Step {
+    fn cargo(name: &str, args: &[&str]) -> Step {
+        Step {
+            name: name.to_owned(),
+            action: Action::Cargo {
+                args: args.iter().map(|&a| a.to_owned()).collect(),
+                env: Vec::new(),
+            },
+        }
+    }
+
+    fn env(mut self, key: &'static str, value: &'static str) -> Step {
+        if let Action::Cargo { env, .. } = &mut self.action {
+            env.push((key, value));
+        }
+        self
+    }
+
+    fn skip(name: &str, why: String) -> Step {
+        Step {
+            name: name.to_owned(),
+            action: Action::Skip(why),
+        }
+    }
+}
+
+pub fn run(root: &Path) -> Result<(), String> {
+    let start = Instant::now();
+    let mut results = Vec::new();
+    for step in plan() {
+        println!("\n==> {}", step.name);
+        let step_start = Instant::now();
+        let outcome = execute(root, &step.action);
+        match &outcome {
+            Outcome::Passed => {}
+            Outcome::Failed(why) => eprintln!("FAILED: {} ({why})", step.name),
+            Outcome::Skipped(why) => println!("skipped: {why}"),
+        }
+        results.push((step.name, outcome, step_start.elapsed()));
+    }
+    summary(&results, start.elapsed());
+    let failed: Vec<&str> = results
+        .iter()
+        .filter(|(_, outcome, _)| matches!(outcome, Outcome::Failed(_)))
+        .map(|(name, _, _)| name.as_str())
+        .collect();
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("failed steps: {}", failed.join(", ")))
+    }
+}
+
+/// Every step, in order; the tools each needs are looked for here.
+fn plan() -> Vec<Step> {
+    let mut steps = vec![
+        // Lints and docs.
+        Step::cargo("fmt", &["fmt", "--all", "--check"]),
+        Step::cargo(
+            "clippy",
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--all-features",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
+        Step::cargo(
+            "doc",
+            &["doc", "--workspace", "--no-deps", "--all-features"],
+        )
+        .env("RUSTDOCFLAGS", "-D warnings"),
+    ];
+
+    // The workspace's tests, with each source of the bindings.
+    let libclang = has_libclang();
+    let test_workspace = &["test", "--workspace", "--all-features"];
+    steps.push(if libclang {
+        Step::cargo("test (bindgen)", test_workspace).env("UTMP_SYS_BINDINGS", "bindgen")
+    } else {
+        Step::skip(
+            "test (bindgen)",
+            "bindgen tests (install libclang-dev)".to_owned(),
+        )
+    });
+    steps.push(
+        Step::cargo("test (pregenerated)", test_workspace).env("UTMP_SYS_BINDINGS", "pregenerated"),
+    );
+
+    // Each crate alone, with its own features, and as it would be published.
+    for krate in ["utmp-sys", "utmp", "utmp-cli"] {
+        steps.push(Step::cargo(
+            &format!("test -p {krate}"),
+            &["test", "-p", krate],
+        ));
+    }
+    // xtask is publish = false but `cargo package --workspace` would still
+    // package it, and its verify build fails: it includes a file from utmp-sys.
+    steps.push(Step::cargo(
+        "package",
+        &[
+            "package",
+            "--workspace",
+            "--exclude",
+            "xtask",
+            "--allow-dirty",
+        ],
+    ));
+
+    steps.push(bindgen_check(libclang));
+    steps.extend(cross_matrix());
+    steps.extend(later_steps());
+    steps
+}
+
+/// Hook points: checks that later engineers add, each as a function returning
+/// its steps, collected here so they run last and appear in the summary.
+/// None is implemented yet:
+///
+/// - miri: `cargo +nightly miri test -p utmp --lib` (the byte-level decoding
+///   unit tests). `$CARGO` is the toolchain's own cargo, which does not take
+///   `+nightly`: run rustup's `cargo` with `RUSTUP_TOOLCHAIN` removed.
+/// - fuzz smoke: a short run of each fuzz target (see `fuzz.rs`).
+/// - tsan: `RUSTFLAGS=-Zsanitizer=thread cargo +nightly test -Zbuild-std
+///   --target x86_64-unknown-linux-gnu -p utmp` (the C API wrapper's lock).
+/// - differential/conformance: `utmp who`/`utmp last` against who(1)/last(1)
+///   and the fixtures in `../shared/fixtures`.
+///
+/// A check whose tool is missing returns a `Step::skip` with the install hint.
+fn later_steps() -> Vec<Step> {
+    Vec::new()
+}
+
+/// `cargo xtask bindgen --check`, in process, when every target's headers are here.
+fn bindgen_check(libclang: bool) -> Step {
+    const NAME: &str = "bindgen --check";
+    let missing: Vec<&str> = bindgen_cmd::TARGETS
+        .iter()
+        .filter(|t| !Path::new(t.headers).exists())
+        .map(|t| t.package)
+        .collect();
+    if !libclang {
+        Step::skip(NAME, format!("{NAME} (install libclang-dev)"))
+    } else if !missing.is_empty() {
+        Step::skip(NAME, format!("{NAME} (install {})", missing.join(" ")))
+    } else {
+        Step {
+            name: NAME.to_owned(),
+            action: Action::InProcess {
+                shown: "cargo xtask bindgen --check",
+                run: |root| match bindgen_cmd::run(root, true) {
+                    Ok(bindgen_cmd::Outcome::Ok) => Outcome::Passed,
+                    Ok(bindgen_cmd::Outcome::Skipped(why)) => Outcome::Skipped(why),
+                    Err(e) => Outcome::Failed(e),
+                },
+            },
+        }
+    }
+}
+
+/// One `cargo test --target` per cross target whose pieces are installed.
+fn cross_matrix() -> Vec<Step> {
+    let installed = installed_targets();
+    CROSS
+        .iter()
+        .map(|cross| {
+            let name = format!("cross {}", cross.target);
+            let tools_missing = std::iter::once(cross.linker)
+                .chain(cross.runner)
+                .any(|tool| !on_path(tool));
+            let mut hints = Vec::new();
+            if tools_missing {
+                hints.push(format!("install {}", cross.packages));
+            }
+            if !installed.contains(cross.target) {
+                hints.push(format!("rustup target add {}", cross.target));
+            }
+            if hints.is_empty() {
+                Step::cargo(
+                    &name,
+                    &[
+                        "test",
+                        "--workspace",
+                        "--exclude",
+                        "xtask",
+                        "--all-features",
+                        "--target",
+                        cross.target,
+                    ],
+                )
+                .env("UTMP_SYS_BINDINGS", "pregenerated")
+            } else {
+                Step::skip(&name, format!("{} ({})", cross.target, hints.join("; ")))
+            }
+        })
+        .collect()
+}
+
+fn execute(root: &Path, action: &Action) -> Outcome {
+    match action {
+        Action::Skip(why) => Outcome::Skipped(why.clone()),
+        Action::InProcess { shown, run } => {
+            println!("$ {shown}");
+            run(root)
+        }
+        Action::Cargo { args, env } => {
+            println!("$ {}", shell_line(env, args));
+            let status = Command::new(crate::cargo())
+                .args(args)
+                .envs(env.iter().copied())
+                .current_dir(root)
+                .status();
+            match status {
+                Ok(status) if status.success() => Outcome::Passed,
+                Ok(status) => Outcome::Failed(status.to_string()),
+                Err(e) => Outcome::Failed(format!("cannot run cargo: {e}")),
+            }
+        }
+    }
+}
+
+/// The command as one would type it: `KEY='v a l' cargo arg ...`.
+fn shell_line(env: &[(&str, &str)], args: &[String]) -> String {
+    let quote = |s: &str| {
+        if s.contains(' ') {
+            format!("'{s}'")
+        } else {
+            s.to_owned()
+        }
+    };
+    env.iter()
+        .map(|(k, v)| format!("{k}={}", quote(v)))
+        .chain(std::iter::once("cargo".to_owned()))
+        .chain(args.iter().map(|a| quote(a)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn summary(results: &[(String, Outcome, Duration)], total: Duration) {
+    let width = results
+        .iter()
+        .map(|(name, _, _)| name.len())
+        .max()
+        .unwrap_or(0)
+        .max("step".len());
+    println!("\n==> summary");
+    println!("{:width$}  {:7}  {:>8}  note", "step", "result", "seconds");
+    let (mut passed, mut failed, mut skipped) = (0, 0, 0);
+    for (name, outcome, time) in results {
+        let (result, note) = match outcome {
+            Outcome::Passed => {
+                passed += 1;
+                ("passed", "")
+            }
+            Outcome::Failed(why) => {
+                failed += 1;
+                ("FAILED", why.as_str())
+            }
+            Outcome::Skipped(why) => {
+                skipped += 1;
+                ("skipped", why.as_str())
+            }
+        };
+        let seconds = time.as_secs_f64();
+        println!("{name:width$}  {result:7}  {seconds:>8.1}  {note}");
+    }
+    println!(
+        "total: {:.1} s wall time; {passed} passed, {failed} failed, {skipped} skipped",
+        total.as_secs_f64()
+    );
+}
+
+/// libclang as Debian installs it, or wherever `LIBCLANG_PATH` points.
+fn has_libclang() -> bool {
+    if env::var_os("LIBCLANG_PATH").is_some_and(|p| !p.is_empty() && Path::new(&p).exists()) {
+        return true;
+    }
+    let mut dirs = vec![format!("/usr/lib/{}-linux-gnu", env::consts::ARCH)];
+    if let Ok(entries) = fs::read_dir("/usr/lib") {
+        dirs.extend(
+            entries
+                .filter_map(Result::ok)
+                .filter(|e| e.file_name().to_string_lossy().starts_with("llvm-"))
+                .map(|e| e.path().join("lib").to_string_lossy().into_owned()),
+        );
+    }
+    dirs.iter().any(|dir| {
+        fs::read_dir(dir).is_ok_and(|entries| {
+            entries.filter_map(Result::ok).any(|e| {
+                let name = e.file_name();
+                let name = name.to_string_lossy();
+                // libclang.so, libclang-14.so.1, ...; not libclang-cpp.
+                name.starts_with("libclang")
+                    && !name.starts_with("libclang-cpp")
+                    && name.contains(".so")
+            })
+        })
+    })
+}
+
+/// The targets `rustup target list --installed` names (none without rustup).
+fn installed_targets() -> HashSet<String> {
+    match Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+    {
+        Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| l.trim().to_owned())
+            .collect(),
+        _ => HashSet::new(),
+    }
+}
+
+fn on_path(program: &str) -> bool {
+    env::var_os("PATH")
+        .is_some_and(|path| env::split_paths(&path).any(|dir| dir.join(program).is_file()))
+}
