@@ -3,7 +3,7 @@
 //!
 //! Two ways to read, one record type:
 //!
-//! * **The system database through the C library** (`Database`), like
+//! * **The system database through the C library** ([`Database`]), like
 //!   pyutmp's `UtmpFile`: `setutxent`/`getutxent`/`endutxent`, with the C
 //!   library's process-global state guarded so it is safe to use from any thread.
 //! * **The records on disk, directly** ([`Reader`], [`entries`]): no C library
@@ -40,6 +40,7 @@ mod error;
 mod layout;
 mod paths;
 mod reader;
+mod system;
 
 pub use encoder::{write_entries, EntryBuilder};
 pub use entry::{Entry, EntryRef, ExitStatus};
@@ -48,3 +49,4 @@ pub use error::{Error, Result};
 pub use layout::{RecordBytes, RECORD_SIZE};
 pub use paths::{btmp_path, utmp_path, wtmp_path};
 pub use reader::{entries, Reader, SliceEntries};
+pub use system::{current_entries, Database};
