@@ -175,7 +175,8 @@ impl EntryBuilder {
                     0 => (whole.saturating_neg(), 0),
                     us => (
                         whole.saturating_neg().saturating_sub(1),
-                        1_000_000 - i64::from(us),
+                        // subsec_micros() < 1,000,000: never saturates.
+                        1_000_000_i64.saturating_sub(i64::from(us)),
                     ),
                 }
             }

@@ -39,6 +39,24 @@ pub enum Error {
         /// The size of a whole record on this platform.
         record_size: usize,
     },
+    /// A record that this platform's C library cannot have written (an unknown
+    /// `ut_type`, `tv_usec` out of range): the file is probably of another
+    /// format, ABI or byte order. Only [`crate::validate`] reports it.
+    #[error(
+        "{}record at byte offset {offset} does not look like a {record_size}-byte utmp record \
+         of this platform: {reason} (another format, ABI or byte order?)",
+        path_prefix(.path)
+    )]
+    Implausible {
+        /// The file, when known.
+        path: Option<PathBuf>,
+        /// Byte offset of the record.
+        offset: u64,
+        /// The size of a whole record on this platform.
+        record_size: usize,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// The system login database does not exist.
     #[error("{}: no such login database (this system keeps no utmp records there)", .path.display())]
     NoDatabase {
@@ -100,14 +118,16 @@ impl Error {
             Error::Unsupported { .. } => io::ErrorKind::Unsupported,
             Error::AlreadyOpen => io::ErrorKind::WouldBlock,
             Error::InvalidPath { .. } | Error::InvalidField { .. } => io::ErrorKind::InvalidInput,
-            Error::Parse { .. } => io::ErrorKind::InvalidData,
+            Error::Parse { .. } | Error::Implausible { .. } => io::ErrorKind::InvalidData,
         }
     }
 
     /// The file this error is about, when there is one.
     pub fn path(&self) -> Option<&std::path::Path> {
         match self {
-            Error::Io { path, .. } | Error::TrailingBytes { path, .. } => path.as_deref(),
+            Error::Io { path, .. }
+            | Error::TrailingBytes { path, .. }
+            | Error::Implausible { path, .. } => path.as_deref(),
             Error::NoDatabase { path } | Error::InvalidPath { path } => Some(path),
             _ => None,
         }

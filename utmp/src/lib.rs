@@ -29,7 +29,8 @@
         clippy::unwrap_used,
         clippy::expect_used,
         clippy::indexing_slicing,
-        clippy::panic
+        clippy::panic,
+        clippy::arithmetic_side_effects
     )
 )]
 
@@ -41,6 +42,7 @@ mod layout;
 mod paths;
 mod reader;
 mod system;
+mod validate;
 
 pub use encoder::{write_entries, EntryBuilder};
 pub use entry::{Entry, EntryRef, ExitStatus};
@@ -50,3 +52,4 @@ pub use layout::{RecordBytes, RECORD_SIZE};
 pub use paths::{btmp_path, utmp_path, wtmp_path};
 pub use reader::{entries, Reader, SliceEntries};
 pub use system::{current_entries, Database};
+pub use validate::validate;

@@ -39,7 +39,7 @@ const BLOCK_RECORDS: usize = 512;
 /// # Ok(()) }
 /// ```
 pub fn entries(bytes: &[u8]) -> SliceEntries<'_> {
-    let whole = bytes.len() - bytes.len() % RECORD_SIZE;
+    let whole = bytes.len().saturating_sub(bytes.len() % RECORD_SIZE);
     let (records, rest) = bytes.split_at(whole);
     SliceEntries {
         records: records.chunks_exact(RECORD_SIZE),
@@ -87,7 +87,10 @@ impl<'a> Iterator for SliceEntries<'a> {
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let n = self.records.len() + usize::from(self.trailing != 0);
+        let n = self
+            .records
+            .len()
+            .saturating_add(usize::from(self.trailing != 0));
         (n, Some(n))
     }
 }
@@ -167,19 +170,30 @@ impl<R: Read> Reader<R> {
 
     /// Makes sure a whole record is buffered. `Ok(false)` at a clean end.
     fn fill(&mut self) -> Result<bool> {
-        if self.end - self.start >= RECORD_SIZE {
+        // Invariant: start <= end <= buf.len().
+        if self.end.saturating_sub(self.start) >= RECORD_SIZE {
             return Ok(true);
         }
         self.buf.copy_within(self.start..self.end, 0);
-        self.end -= self.start;
+        self.end = self.end.saturating_sub(self.start);
         self.start = 0;
         while self.end < self.buf.len() {
             let Some(space) = self.buf.get_mut(self.end..) else {
                 break;
             };
+            let room = space.len();
             match self.inner.read(space) {
                 Ok(0) => break,
-                Ok(n) => self.end += n,
+                Ok(n) if n <= room => self.end = self.end.saturating_add(n),
+                Ok(n) => {
+                    // A broken `Read` impl: trusting it would index past the buffer.
+                    self.done = true;
+                    let msg = format!("read returned {n} bytes into a {room}-byte buffer");
+                    return Err(Error::io(
+                        self.path.clone(),
+                        io::Error::new(io::ErrorKind::InvalidData, msg),
+                    ));
+                }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
                     self.done = true;
@@ -222,10 +236,11 @@ impl<R: Read> Reader<R> {
             Err(e) => return Some(Err(e)),
         }
         let at = self.start;
-        self.start += RECORD_SIZE;
-        self.offset += RECORD_SIZE as u64;
+        // fill() made sure a whole record lies at `at`, inside the buffer.
+        self.start = at.saturating_add(RECORD_SIZE);
+        self.offset = self.offset.saturating_add(RECORD_SIZE as u64);
         self.buf
-            .get(at..at + RECORD_SIZE)
+            .get(at..self.start)
             .and_then(EntryRef::from_slice)
             .map(Ok)
     }

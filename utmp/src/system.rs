@@ -207,10 +207,11 @@ impl Database {
     fn trailing_bytes(&self) -> Option<Error> {
         let size = std::fs::metadata(&self.path).ok()?.len();
         let record = RECORD_SIZE as u64;
-        let len = usize::try_from(size % record).ok().filter(|&n| n != 0)?;
+        let rem = size.checked_rem(record)?;
+        let len = usize::try_from(rem).ok().filter(|&n| n != 0)?;
         Some(Error::TrailingBytes {
             path: Some(self.path.clone()),
-            offset: size - size % record,
+            offset: size.saturating_sub(rem),
             len,
             record_size: RECORD_SIZE,
         })
