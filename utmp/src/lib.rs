@@ -41,7 +41,11 @@ mod error;
 mod layout;
 mod paths;
 mod reader;
+#[cfg(feature = "serde")]
+mod serde_impl;
 mod system;
+#[cfg_attr(not(feature = "serde"), allow(dead_code))]
+mod time_fmt;
 mod validate;
 
 pub use encoder::{write_entries, EntryBuilder};
