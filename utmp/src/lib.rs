@@ -43,6 +43,7 @@ mod paths;
 mod reader;
 #[cfg(feature = "serde")]
 mod serde_impl;
+pub mod sessions;
 mod system;
 #[cfg_attr(not(feature = "serde"), allow(dead_code))]
 mod time_fmt;

@@ -1,0 +1,658 @@
+//! Local time without the C library: civil dates from day counts, time zones
+//! from `TZ` (POSIX rule strings, fixed offsets) and TZif files, and the two
+//! text layouts `last` prints (`ctime` and ISO 8601).
+//!
+//! What is supported, in the order glibc looks:
+//!
+//! * `TZ` unset: `/etc/localtime` as a TZif file; UTC when it cannot be read.
+//! * `TZ=""` or a `TZ` that names nothing usable: UTC.
+//! * `TZ=:NAME` or `TZ=NAME`: a TZif file, `NAME` itself when absolute, else
+//!   under `$TZDIR` or `/usr/share/zoneinfo`; TZif versions 1 to 4, the 64-bit
+//!   data when present, the footer rule for times after the last transition.
+//! * Otherwise `TZ` as a POSIX rule: `UTC`, `GMT`, `EST5`, `<+0330>-3:30`,
+//!   `CET-1CEST,M3.5.0,M10.5.0/3` (rules `Mm.w.d`, `Jn`, `n`, with times).
+//!
+//! Not supported: leap-second (`right/`) corrections, which are ignored; a
+//! `TZ` with DST but no rule takes the US rule (`M3.2.0,M11.1.0`), as glibc's
+//! default `posixrules` does.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+const SECS_PER_DAY: i64 = 86_400;
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (month 1-12; any day,
+/// so day 0 is the last day of the month before).
+pub(crate) fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468 + (day - 1)
+}
+
+/// The date (year, month 1-12, day 1-31) of a day count since 1970-01-01.
+pub(crate) fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+fn is_leap(year: i64) -> bool {
+    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+}
+
+/// A broken-down local time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Civil {
+    pub(crate) year: i64,
+    /// 1-12
+    pub(crate) month: i64,
+    /// 1-31
+    pub(crate) day: i64,
+    pub(crate) hour: i64,
+    pub(crate) minute: i64,
+    pub(crate) second: i64,
+    /// 0 = Sunday
+    pub(crate) weekday: i64,
+    /// Seconds east of UTC.
+    pub(crate) offset: i64,
+}
+
+impl Civil {
+    fn from_local_seconds(local: i64, offset: i64) -> Civil {
+        let days = local.div_euclid(SECS_PER_DAY);
+        let secs = local.rem_euclid(SECS_PER_DAY);
+        let (year, month, day) = civil_from_days(days);
+        Civil {
+            year,
+            month,
+            day,
+            hour: secs / 3600,
+            minute: secs / 60 % 60,
+            second: secs % 60,
+            weekday: (days + 4).rem_euclid(7),
+            offset,
+        }
+    }
+
+    /// The date and time as seconds since the epoch, read as if UTC.
+    pub(crate) fn local_seconds(&self) -> i64 {
+        days_from_civil(self.year, self.month, 1)
+            .saturating_add(self.day - 1)
+            .saturating_mul(SECS_PER_DAY)
+            .saturating_add(self.hour * 3600 + self.minute * 60 + self.second)
+    }
+}
+
+const WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// `ctime(3)` without the newline: `Wed Aug 28 11:13:38 2013`.
+pub(crate) fn ctime(c: &Civil) -> String {
+    let wd = usize::try_from(c.weekday)
+        .ok()
+        .and_then(|i| WEEKDAYS.get(i))
+        .unwrap_or(&"???");
+    let mon = usize::try_from(c.month - 1)
+        .ok()
+        .and_then(|i| MONTHS.get(i))
+        .unwrap_or(&"???");
+    format!(
+        "{wd} {mon}{:3} {:02}:{:02}:{:02} {}",
+        c.day, c.hour, c.minute, c.second, c.year
+    )
+}
+
+/// ISO 8601 as util-linux writes it: `2013-08-28T11:13:38+00:00`.
+pub(crate) fn iso(c: &Civil) -> String {
+    // util-linux: minutes = gmtoff / 60; hours = minutes / 60 (sign kept);
+    // the minutes part without sign.
+    let tmin = c.offset / 60;
+    let zhour = tmin / 60;
+    let zmin = (tmin % 60).abs();
+    format!(
+        "{:4}-{:02}-{:02}T{:02}:{:02}:{:02}{zhour:+03}:{zmin:02}",
+        c.year, c.month, c.day, c.hour, c.minute, c.second
+    )
+}
+
+/// `HH:MM`.
+pub(crate) fn hhmm(c: &Civil) -> String {
+    format!("{:02}:{:02}", c.hour, c.minute)
+}
+
+/// Whole seconds since the epoch of a `SystemTime` (rounded down).
+pub(crate) fn unix_seconds(t: SystemTime) -> i64 {
+    match t.duration_since(UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+        Err(e) => {
+            let d = e.duration();
+            let s = i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
+            -s - i64::from(d.subsec_nanos() > 0)
+        }
+    }
+}
+
+/// The `SystemTime` of whole seconds since the epoch (saturating).
+pub(crate) fn from_unix_seconds(secs: i64) -> SystemTime {
+    from_unix(secs, 0)
+}
+
+/// The `SystemTime` of seconds and microseconds since the epoch (saturating).
+pub(crate) fn from_unix(secs: i64, micros: u32) -> SystemTime {
+    let base = if secs >= 0 {
+        UNIX_EPOCH.checked_add(Duration::from_secs(secs.unsigned_abs()))
+    } else {
+        UNIX_EPOCH.checked_sub(Duration::from_secs(secs.unsigned_abs()))
+    };
+    base.and_then(|t| t.checked_add(Duration::from_micros(u64::from(micros))))
+        .unwrap_or(UNIX_EPOCH)
+}
+
+/// A POSIX `TZ` rule: standard time, and optionally daylight time with the
+/// dates it starts and ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct PosixTz {
+    /// Seconds east of UTC in standard time.
+    std_offset: i64,
+    dst: Option<Dst>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Dst {
+    offset: i64,
+    start: (DateRule, i64),
+    end: (DateRule, i64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DateRule {
+    /// `Jn`: day 1-365, February 29 never counted.
+    Julian1(i64),
+    /// `n`: day 0-365, February 29 counted.
+    Julian0(i64),
+    /// `Mm.w.d`: day `d` (0 = Sunday) of week `w` (1-5, 5 = last) of month `m`.
+    Month(i64, i64, i64),
+}
+
+impl DateRule {
+    /// Days since the epoch of this rule's date in `year`.
+    fn day(self, year: i64) -> i64 {
+        let jan1 = days_from_civil(year, 1, 1);
+        match self {
+            DateRule::Julian1(n) => {
+                let feb29 = is_leap(year) && n >= 60;
+                jan1 + n - 1 + i64::from(feb29)
+            }
+            DateRule::Julian0(n) => jan1 + n,
+            DateRule::Month(m, w, d) => {
+                let first = days_from_civil(year, m, 1);
+                let first_wd = (first + 4).rem_euclid(7);
+                let mut day = first + (d - first_wd).rem_euclid(7) + (w - 1) * 7;
+                let next_month = if m == 12 {
+                    days_from_civil(year + 1, 1, 1)
+                } else {
+                    days_from_civil(year, m + 1, 1)
+                };
+                while day >= next_month {
+                    day -= 7;
+                }
+                day
+            }
+        }
+    }
+}
+
+/// A cursor over the bytes of a `TZ` string.
+struct Scan<'a> {
+    s: &'a [u8],
+}
+
+impl Scan<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.s.first().copied()
+    }
+
+    fn bump(&mut self) {
+        self.s = self.s.get(1..).unwrap_or_default();
+    }
+
+    fn eat(&mut self, c: u8) -> bool {
+        if self.peek() == Some(c) {
+            self.bump();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn number(&mut self) -> Option<i64> {
+        let mut n: i64 = 0;
+        let mut any = false;
+        while let Some(c) = self.peek().filter(u8::is_ascii_digit) {
+            n = n.checked_mul(10)?.checked_add(i64::from(c - b'0'))?;
+            any = true;
+            self.bump();
+        }
+        any.then_some(n)
+    }
+
+    /// A zone abbreviation: 3 or more letters, or `<...>`.
+    fn name(&mut self) -> Option<()> {
+        if self.eat(b'<') {
+            while let Some(c) = self.peek() {
+                self.bump();
+                if c == b'>' {
+                    return Some(());
+                }
+            }
+            return None;
+        }
+        let mut n = 0;
+        while self.peek().is_some_and(|c| c.is_ascii_alphabetic()) {
+            self.bump();
+            n += 1;
+        }
+        (n >= 3).then_some(())
+    }
+
+    /// `[+-]hh[:mm[:ss]]` as seconds.
+    fn hms(&mut self) -> Option<i64> {
+        let sign = if self.eat(b'-') {
+            -1
+        } else {
+            self.eat(b'+');
+            1
+        };
+        let h = self.number()?;
+        let mut secs = h * 3600;
+        if self.eat(b':') {
+            secs += self.number()? * 60;
+            if self.eat(b':') {
+                secs += self.number()?;
+            }
+        }
+        Some(sign * secs)
+    }
+
+    fn rule(&mut self) -> Option<(DateRule, i64)> {
+        let date = if self.eat(b'J') {
+            DateRule::Julian1(self.number().filter(|n| (1..=365).contains(n))?)
+        } else if self.eat(b'M') {
+            let m = self.number().filter(|n| (1..=12).contains(n))?;
+            self.eat(b'.').then_some(())?;
+            let w = self.number().filter(|n| (1..=5).contains(n))?;
+            self.eat(b'.').then_some(())?;
+            let d = self.number().filter(|n| (0..=6).contains(n))?;
+            DateRule::Month(m, w, d)
+        } else {
+            DateRule::Julian0(self.number().filter(|n| (0..=365).contains(n))?)
+        };
+        let time = if self.eat(b'/') { self.hms()? } else { 7200 };
+        Some((date, time))
+    }
+}
+
+impl PosixTz {
+    fn parse(s: &str) -> Option<PosixTz> {
+        let mut sc = Scan { s: s.as_bytes() };
+        sc.name()?;
+        // POSIX offsets count west of Greenwich.
+        let std_offset = -sc.hms()?;
+        if sc.peek().is_none() {
+            return Some(PosixTz {
+                std_offset,
+                dst: None,
+            });
+        }
+        sc.name()?;
+        let offset = match sc.peek() {
+            Some(b',') | None => std_offset + 3600,
+            Some(_) => -sc.hms()?,
+        };
+        let (start, end) = if sc.eat(b',') {
+            let start = sc.rule()?;
+            sc.eat(b',').then_some(())?;
+            (start, sc.rule()?)
+        } else {
+            (
+                (DateRule::Month(3, 2, 0), 7200),
+                (DateRule::Month(11, 1, 0), 7200),
+            )
+        };
+        sc.peek().is_none().then_some(())?;
+        Some(PosixTz {
+            std_offset,
+            dst: Some(Dst { offset, start, end }),
+        })
+    }
+
+    fn offset_at(&self, t: i64) -> i64 {
+        let Some(dst) = &self.dst else {
+            return self.std_offset;
+        };
+        let (year, _, _) = civil_from_days((t + self.std_offset).div_euclid(SECS_PER_DAY));
+        let start = dst.start.0.day(year) * SECS_PER_DAY + dst.start.1 - self.std_offset;
+        let end = dst.end.0.day(year) * SECS_PER_DAY + dst.end.1 - dst.offset;
+        let in_dst = if start < end {
+            start <= t && t < end
+        } else {
+            !(end <= t && t < start)
+        };
+        if in_dst {
+            dst.offset
+        } else {
+            self.std_offset
+        }
+    }
+}
+
+/// A TZif file's transitions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Tzif {
+    transitions: Vec<i64>,
+    /// For each transition, an index into `offsets`.
+    kinds: Vec<u8>,
+    offsets: Vec<i64>,
+    footer: Option<PosixTz>,
+}
+
+fn be(bytes: &[u8], at: usize, width: usize) -> Option<i64> {
+    let b = bytes.get(at..at.checked_add(width)?)?;
+    Some(match width {
+        4 => i64::from(i32::from_be_bytes(b.try_into().ok()?)),
+        _ => i64::from_be_bytes(b.try_into().ok()?),
+    })
+}
+
+impl Tzif {
+    fn parse(data: &[u8]) -> Option<Tzif> {
+        if data.get(..4)? != b"TZif" {
+            return None;
+        }
+        let version = *data.get(4)?;
+        let (v1, v1_len) = Self::block(data, 4)?;
+        if version < b'2' {
+            return Some(v1);
+        }
+        let rest = data.get(v1_len..)?;
+        if rest.get(..4)? != b"TZif" {
+            return Some(v1);
+        }
+        let (mut v2, v2_len) = Self::block(rest, 8)?;
+        let footer = rest.get(v2_len..).unwrap_or_default();
+        let footer = footer.strip_prefix(b"\n").unwrap_or_default();
+        if let Some(end) = footer.iter().position(|&c| c == b'\n') {
+            v2.footer = footer
+                .get(..end)
+                .and_then(|f| std::str::from_utf8(f).ok())
+                .filter(|f| !f.is_empty())
+                .and_then(PosixTz::parse);
+        }
+        Some(v2)
+    }
+
+    /// One header and data block with times `width` bytes wide; its length.
+    fn block(data: &[u8], width: usize) -> Option<(Tzif, usize)> {
+        let count = |i: usize| -> Option<usize> { usize::try_from(be(data, 20 + 4 * i, 4)?).ok() };
+        let (isut, isstd, leap, timecnt, typecnt, charcnt) = (
+            count(0)?,
+            count(1)?,
+            count(2)?,
+            count(3)?,
+            count(4)?,
+            count(5)?,
+        );
+        let mut at = 44;
+        let mut transitions = Vec::with_capacity(timecnt);
+        for i in 0..timecnt {
+            transitions.push(be(data, at + i * width, width)?);
+        }
+        at += timecnt * width;
+        let kinds = data.get(at..at + timecnt)?.to_vec();
+        at += timecnt;
+        let mut offsets = Vec::with_capacity(typecnt);
+        for i in 0..typecnt {
+            offsets.push(be(data, at + i * 6, 4)?);
+        }
+        at += typecnt * 6 + charcnt + leap * (width + 4) + isstd + isut;
+        if at > data.len() || offsets.is_empty() {
+            return None;
+        }
+        Some((
+            Tzif {
+                transitions,
+                kinds,
+                offsets,
+                footer: None,
+            },
+            at,
+        ))
+    }
+
+    fn offset_at(&self, t: i64) -> i64 {
+        let first = self.offsets.first().copied().unwrap_or(0);
+        let n = self.transitions.partition_point(|&x| x <= t);
+        if n == 0 {
+            return first;
+        }
+        if n == self.transitions.len() {
+            if let Some(f) = &self.footer {
+                return f.offset_at(t);
+            }
+        }
+        self.kinds
+            .get(n - 1)
+            .and_then(|&k| self.offsets.get(usize::from(k)))
+            .copied()
+            .unwrap_or(first)
+    }
+}
+
+/// A time zone: how to turn a point in time into a local date and time.
+///
+/// Built from `TZ` the way glibc reads it ([`TimeZone::from_env`]), or from
+/// a rule string or TZif data. Leap-second corrections are ignored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeZone {
+    kind: Kind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Kind {
+    Posix(PosixTz),
+    Tzif(Tzif),
+}
+
+impl Default for TimeZone {
+    fn default() -> Self {
+        TimeZone::utc()
+    }
+}
+
+impl TimeZone {
+    /// Coordinated Universal Time.
+    pub fn utc() -> TimeZone {
+        TimeZone {
+            kind: Kind::Posix(PosixTz {
+                std_offset: 0,
+                dst: None,
+            }),
+        }
+    }
+
+    /// A fixed offset east of UTC, in seconds.
+    pub fn fixed(offset_seconds: i32) -> TimeZone {
+        TimeZone {
+            kind: Kind::Posix(PosixTz {
+                std_offset: i64::from(offset_seconds),
+                dst: None,
+            }),
+        }
+    }
+
+    /// A POSIX `TZ` rule string such as `GMT`, `EST5EDT,M3.2.0,M11.1.0` or
+    /// `<+0330>-3:30`; `None` when it is not one.
+    pub fn from_posix(rule: &str) -> Option<TimeZone> {
+        PosixTz::parse(rule).map(|p| TimeZone {
+            kind: Kind::Posix(p),
+        })
+    }
+
+    /// A zone from TZif data (the files under `/usr/share/zoneinfo`);
+    /// `None` when the data is not TZif.
+    pub fn from_tzif(data: &[u8]) -> Option<TimeZone> {
+        Tzif::parse(data).map(|t| TimeZone {
+            kind: Kind::Tzif(t),
+        })
+    }
+
+    /// The zone that `TZ` names, read as glibc does (see the module notes):
+    /// `/etc/localtime` when unset, UTC when nothing usable is named.
+    pub fn from_env() -> TimeZone {
+        TimeZone::from_tz(std::env::var_os("TZ").as_deref().and_then(|s| s.to_str()))
+    }
+
+    /// The zone for a `TZ` value (`None`: `TZ` is unset).
+    pub fn from_tz(tz: Option<&str>) -> TimeZone {
+        let Some(tz) = tz else {
+            return TimeZone::from_file("/etc/localtime").unwrap_or_else(TimeZone::utc);
+        };
+        let name = tz.strip_prefix(':').unwrap_or(tz);
+        if name.is_empty() {
+            return TimeZone::utc();
+        }
+        let file = if name.starts_with('/') {
+            TimeZone::from_file(name)
+        } else {
+            let dir = std::env::var_os("TZDIR")
+                .filter(|d| !d.is_empty())
+                .unwrap_or_else(|| "/usr/share/zoneinfo".into());
+            TimeZone::from_file(std::path::Path::new(&dir).join(name))
+        };
+        file.or_else(|| TimeZone::from_posix(name))
+            .unwrap_or_else(TimeZone::utc)
+    }
+
+    fn from_file(path: impl AsRef<std::path::Path>) -> Option<TimeZone> {
+        std::fs::read(path)
+            .ok()
+            .and_then(|d| TimeZone::from_tzif(&d))
+    }
+
+    /// Seconds east of UTC at `t` (seconds since the epoch).
+    pub(crate) fn offset_at(&self, t: i64) -> i64 {
+        match &self.kind {
+            Kind::Posix(p) => p.offset_at(t),
+            Kind::Tzif(z) => z.offset_at(t),
+        }
+    }
+
+    /// The local date and time at `t` (seconds since the epoch).
+    pub(crate) fn civil(&self, t: i64) -> Civil {
+        let offset = self.offset_at(t);
+        Civil::from_local_seconds(t.saturating_add(offset), offset)
+    }
+
+    /// The seconds since the epoch of a local date and time (`mktime`).
+    pub(crate) fn to_utc(&self, local: i64) -> i64 {
+        let first = local - self.offset_at(local);
+        let second = local - self.offset_at(first);
+        if second + self.offset_at(second) == local {
+            second
+        } else {
+            first
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_round_trip_and_known_days() {
+        // Hand-checked: 2000-03-01 is day 11017, 1969-12-31 is day -1.
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+        assert_eq!(days_from_civil(1969, 12, 31), -1);
+        assert_eq!(days_from_civil(2013, 8, 0), days_from_civil(2013, 7, 31));
+        for d in (-800_000..800_000).step_by(997) {
+            let (y, m, dd) = civil_from_days(d);
+            assert_eq!(days_from_civil(y, m, dd), d);
+        }
+    }
+
+    #[test]
+    fn ctime_and_iso_layouts() {
+        // 2013-08-28 11:13:38 UTC = 1377688418 (Wednesday).
+        let c = TimeZone::utc().civil(1_377_688_418);
+        assert_eq!(ctime(&c), "Wed Aug 28 11:13:38 2013");
+        assert_eq!(iso(&c), "2013-08-28T11:13:38+00:00");
+        assert_eq!(ctime(&TimeZone::utc().civil(0)), "Thu Jan  1 00:00:00 1970");
+        let c = TimeZone::fixed(-(3 * 3600 + 1800)).civil(0);
+        assert_eq!(iso(&c), "1969-12-31T20:30:00-03:30");
+    }
+
+    #[test]
+    fn posix_rules() {
+        let cet = TimeZone::from_posix("CET-1CEST,M3.5.0,M10.5.0/3").unwrap();
+        // 2013-03-31 01:00 UTC: CEST starts; 2013-10-27 01:00 UTC: it ends.
+        let start = days_from_civil(2013, 3, 31) * 86_400 + 3600;
+        let end = days_from_civil(2013, 10, 27) * 86_400 + 3600;
+        assert_eq!(cet.offset_at(start - 1), 3600);
+        assert_eq!(cet.offset_at(start), 7200);
+        assert_eq!(cet.offset_at(end - 1), 7200);
+        assert_eq!(cet.offset_at(end), 3600);
+        let est = TimeZone::from_posix("EST5").unwrap();
+        assert_eq!(est.offset_at(0), -5 * 3600);
+        assert_eq!(TimeZone::from_posix("GMT"), None);
+        assert_eq!(TimeZone::from_posix("GMT0"), Some(TimeZone::utc()));
+        // Southern hemisphere: DST across the new year.
+        let syd = TimeZone::from_posix("AEST-10AEDT,M10.1.0,M4.1.0/3").unwrap();
+        assert_eq!(
+            syd.offset_at(days_from_civil(2013, 1, 15) * 86_400),
+            11 * 3600
+        );
+        assert_eq!(
+            syd.offset_at(days_from_civil(2013, 7, 15) * 86_400),
+            10 * 3600
+        );
+        assert_eq!(TimeZone::from_tz(Some("")), TimeZone::utc());
+        assert_eq!(TimeZone::from_tz(Some("not a zone")), TimeZone::utc());
+    }
+
+    #[test]
+    fn mktime_inverse() {
+        let cet = TimeZone::from_posix("CET-1CEST,M3.5.0,M10.5.0/3").unwrap();
+        for t in [0, 1_377_688_418, 1_364_691_600, 1_382_835_600] {
+            let local = cet.civil(t).local_seconds();
+            assert_eq!(cet.to_utc(local), t);
+        }
+    }
+
+    #[test]
+    fn tzif_from_system_zoneinfo() {
+        let Ok(data) = std::fs::read("/usr/share/zoneinfo/Europe/Berlin") else {
+            println!("skipped: TZif test (install tzdata)");
+            return;
+        };
+        let z = TimeZone::from_tzif(&data).unwrap();
+        // Summer and winter 2013, and far in the future (footer rule).
+        assert_eq!(z.offset_at(1_377_688_418), 7200);
+        assert_eq!(z.offset_at(1_356_998_400), 3600);
+        let summer_2100 = days_from_civil(2100, 7, 1) * 86_400;
+        assert_eq!(z.offset_at(summer_2100), 7200);
+    }
+}

@@ -1,0 +1,717 @@
+//! Sessions: logins paired with logouts, boots with shutdowns, the way
+//! util-linux `last` pairs them.
+//!
+//! [`Sessions`] reads records newest first (a wtmp file backwards: use
+//! [`ReverseReader`], or `utmp::entries(&bytes).rev()`) and yields one
+//! [`Session`] per record that `last` would list: a login with how it ended
+//! ([`End`]), a boot, a shutdown, a runlevel change, a clock change, or (in
+//! btmp mode) a failed login. [`LastFormat`] writes them in `last`'s text
+//! layout; [`SessionFilter`] selects them like `last`'s user/tty arguments and
+//! `--present`.
+//!
+//! The pairing follows util-linux 2.41+ `last` (login-utils/last.c) record by
+//! record, including its corrections for old programs (a record with a user
+//! and a line counts as a login whatever its type, `~` lines name boots and
+//! shutdowns, a login closes the previous login on the same line), its
+//! treatment of boots without a shutdown (`crash`), and its check for logins
+//! with no logout whose process is gone ([`End::GoneNoLogout`]), which asks a
+//! [`SystemState`] (the live system by default, a fixed one in tests).
+//!
+//! ```no_run
+//! # fn main() -> utmp::Result<()> {
+//! use utmp::sessions::{LastFormat, LiveSystem, ReverseReader, Sessions, TimeZone};
+//! let format = LastFormat::new(TimeZone::from_env());
+//! let mut out = Vec::new();
+//! for session in Sessions::new(ReverseReader::open(utmp::wtmp_path())?, LiveSystem) {
+//!     format.write_session(&session?, &mut out);
+//! }
+//! print!("{}", String::from_utf8_lossy(&out));
+//! # Ok(()) }
+//! ```
+
+mod clock;
+mod format;
+mod reverse;
+mod system;
+mod when;
+
+use std::borrow::{Borrow, Cow};
+use std::collections::HashMap;
+use std::fmt;
+use std::net::IpAddr;
+use std::time::{Duration, SystemTime};
+
+use crate::entry::Entry;
+use crate::entry_type::EntryType;
+use crate::error::Result;
+use crate::layout::{self, RecordBytes};
+
+pub use clock::TimeZone;
+pub use format::{begins, HostColumn, LastFormat, ParseTimeFormatError, TimeFormat};
+pub use reverse::ReverseReader;
+pub use system::{FixedSystem, LiveSystem, LoginUid, SystemState};
+pub use when::{parse_time, ParseTimeError};
+
+/// What a [`Session`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SessionKind {
+    /// A user's login (a `USER_PROCESS` record, or any record that util-linux
+    /// counts as one).
+    User,
+    /// The system booted (`reboot` on line `system boot`).
+    Boot,
+    /// The system was shut down (`shutdown` on line `system down`; `last -x`).
+    Shutdown,
+    /// The runlevel changed to this level (line `(to lvl 5)`; `last -x`).
+    RunLevel(u8),
+    /// The clock was set; this is the new time (`new time`; `last -x`).
+    NewTime,
+    /// The clock was set; this is the old time (`old time`; `last -x`).
+    OldTime,
+    /// A failed login attempt (a btmp record, `lastb`).
+    FailedLogin,
+}
+
+impl SessionKind {
+    /// A short name: `user`, `boot`, `shutdown`, `runlevel`, `new_time`,
+    /// `old_time`, `failed_login`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SessionKind::User => "user",
+            SessionKind::Boot => "boot",
+            SessionKind::Shutdown => "shutdown",
+            SessionKind::RunLevel(_) => "runlevel",
+            SessionKind::NewTime => "new_time",
+            SessionKind::OldTime => "old_time",
+            SessionKind::FailedLogin => "failed_login",
+        }
+    }
+
+    /// True for the records `last` shows only with `-x`: shutdowns, runlevel
+    /// and clock changes.
+    pub const fn is_system(self) -> bool {
+        matches!(
+            self,
+            SessionKind::Shutdown
+                | SessionKind::RunLevel(_)
+                | SessionKind::NewTime
+                | SessionKind::OldTime
+        )
+    }
+}
+
+impl fmt::Display for SessionKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How a session ended (the last columns of `last`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum End {
+    /// It ended at this time: the logout (or the next login on the same
+    /// line); for a boot, the shutdown; for a shutdown, the next boot; for a
+    /// runlevel change, the next change. `last`: `- 12:00  (01:00)`.
+    LoggedOut(SystemTime),
+    /// The system was shut down at this time with the user still logged in.
+    /// `last`: `- down   (03:00)`.
+    Down(SystemTime),
+    /// The system booted again at this time without a shutdown first.
+    /// `last`: `- crash  (03:00)`.
+    Crash(SystemTime),
+    /// No logout yet and the login process is still there. `last`: `still
+    /// logged in`.
+    StillLoggedIn,
+    /// No logout record, and the login's process is gone (or it predates the
+    /// current boot). `last`: `gone - no logout`.
+    GoneNoLogout,
+    /// The current boot, or the current runlevel. `last`: `still running`.
+    StillRunning,
+    /// A shutdown with no boot after it in the file. util-linux prints the
+    /// epoch as its end time (`- 00:00`); [`LastFormat`] does the same.
+    StillDown,
+    /// A clock change: an instant, nothing ends.
+    Instant,
+    /// A failed login (btmp). `lastb` prints the attempt's own time as its
+    /// end (`- 11:00  (00:00)`).
+    Failed,
+}
+
+impl End {
+    /// A short name: `logged_out`, `down`, `crash`, `still_logged_in`,
+    /// `gone_no_logout`, `still_running`, `still_down`, `instant`, `failed`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            End::LoggedOut(_) => "logged_out",
+            End::Down(_) => "down",
+            End::Crash(_) => "crash",
+            End::StillLoggedIn => "still_logged_in",
+            End::GoneNoLogout => "gone_no_logout",
+            End::StillRunning => "still_running",
+            End::StillDown => "still_down",
+            End::Instant => "instant",
+            End::Failed => "failed",
+        }
+    }
+
+    /// The time it ended, when it ended at a known time.
+    pub const fn time(self) -> Option<SystemTime> {
+        match self {
+            End::LoggedOut(t) | End::Down(t) | End::Crash(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+/// A point in time as records hold it: whole seconds (what `last` compares
+/// and prints) and microseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+struct Stamp {
+    secs: i64,
+    usec: u32,
+}
+
+impl Stamp {
+    fn of<B: Borrow<RecordBytes>>(e: &Entry<B>) -> Stamp {
+        Stamp {
+            secs: e.seconds(),
+            usec: u32::try_from(e.microseconds())
+                .ok()
+                .filter(|&u| u < 1_000_000)
+                .unwrap_or(0),
+        }
+    }
+
+    fn time(self) -> SystemTime {
+        clock::from_unix(self.secs, self.usec)
+    }
+}
+
+/// One line of `last`: a record, what it is, and how it ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    entry: Entry,
+    kind: SessionKind,
+    end: End,
+    /// The end time util-linux computes with (and prints), in seconds: also
+    /// set when `end` has no time (0 for "no later boot").
+    until: i64,
+}
+
+impl Session {
+    /// The record this session was made from.
+    pub fn entry(&self) -> &Entry {
+        &self.entry
+    }
+
+    /// What the session is about.
+    pub fn kind(&self) -> SessionKind {
+        self.kind
+    }
+
+    /// How it ended.
+    pub fn end(&self) -> End {
+        self.end
+    }
+
+    /// The user name as stored (`reboot`, `shutdown`, `runlevel` for system
+    /// records).
+    pub fn user_bytes(&self) -> &[u8] {
+        self.entry.user_bytes()
+    }
+
+    /// The user name for display (invalid UTF-8 replaced).
+    pub fn user_lossy(&self) -> Cow<'_, str> {
+        self.entry.user_lossy()
+    }
+
+    /// The line as `last` shows it: the record's terminal, or `system boot`,
+    /// `system down`, `(to lvl N)`, `new time`, `old time`.
+    pub fn line_bytes(&self) -> Cow<'_, [u8]> {
+        match self.kind {
+            SessionKind::Boot => Cow::Borrowed(b"system boot"),
+            SessionKind::Shutdown => Cow::Borrowed(b"system down"),
+            SessionKind::NewTime => Cow::Borrowed(b"new time"),
+            SessionKind::OldTime => Cow::Borrowed(b"old time"),
+            SessionKind::RunLevel(0) => Cow::Borrowed(b"(to lvl "),
+            SessionKind::RunLevel(level) => {
+                let mut v = b"(to lvl ".to_vec();
+                v.push(level);
+                v.push(b')');
+                Cow::Owned(v)
+            }
+            SessionKind::User | SessionKind::FailedLogin => Cow::Borrowed(self.entry.line_bytes()),
+        }
+    }
+
+    /// The line for display (invalid UTF-8 replaced).
+    pub fn line_lossy(&self) -> String {
+        String::from_utf8_lossy(&self.line_bytes()).into_owned()
+    }
+
+    /// The remote host as stored.
+    pub fn host_bytes(&self) -> &[u8] {
+        self.entry.host_bytes()
+    }
+
+    /// The remote host for display (invalid UTF-8 replaced).
+    pub fn host_lossy(&self) -> Cow<'_, str> {
+        self.entry.host_lossy()
+    }
+
+    /// The remote address, when recorded.
+    pub fn address(&self) -> Option<IpAddr> {
+        self.entry.address()
+    }
+
+    /// The login process id.
+    pub fn pid(&self) -> i32 {
+        self.entry.pid()
+    }
+
+    /// When it started: the record's time (its microseconds kept when valid).
+    pub fn login(&self) -> SystemTime {
+        Stamp::of(&self.entry).time()
+    }
+
+    /// How long it lasted, when it ended at a known time (`None` also when
+    /// the end is before the start).
+    pub fn duration(&self) -> Option<Duration> {
+        self.end.time()?.duration_since(self.login()).ok()
+    }
+
+    /// The end time `last` computes the length column from, in seconds since
+    /// the epoch.
+    pub(crate) fn until_seconds(&self) -> i64 {
+        self.until
+    }
+
+    /// The line `last` matches a tty argument against: the shown line, with
+    /// `ftpNNN` and `uucpNNN` cut to `ftp` and `uucp`.
+    pub(crate) fn match_line(&self) -> Cow<'_, [u8]> {
+        let line = self.line_bytes();
+        let cut = |prefix: &[u8]| {
+            line.strip_prefix(prefix)
+                .and_then(|rest| rest.first())
+                .is_some_and(u8::is_ascii_digit)
+        };
+        if cut(b"ftp") {
+            Cow::Borrowed(b"ftp")
+        } else if cut(b"uucp") {
+            Cow::Borrowed(b"uucp")
+        } else {
+            line
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Session {
+    /// A flat object: `kind`, `user`, `line` (as shown), `host`, `address`
+    /// (text or null), `pid`, `login` (RFC 3339 in UTC, microseconds when not
+    /// zero), `end` ([`End::as_str`]), `logout` (RFC 3339 or null) and
+    /// `duration` (whole seconds or null). Text fields are UTF-8 with invalid
+    /// bytes replaced.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Session", 10)?;
+        st.serialize_field("kind", self.kind.as_str())?;
+        st.serialize_field("user", &self.user_lossy())?;
+        st.serialize_field("line", &self.line_lossy())?;
+        st.serialize_field("host", &self.host_lossy())?;
+        st.serialize_field("address", &self.address().map(|a| a.to_string()))?;
+        st.serialize_field("pid", &self.pid())?;
+        st.serialize_field("login", &rfc3339(self.login()))?;
+        st.serialize_field("end", self.end.as_str())?;
+        st.serialize_field("logout", &self.end.time().map(rfc3339))?;
+        st.serialize_field("duration", &self.duration().map(|d| d.as_secs()))?;
+        st.end()
+    }
+}
+
+/// RFC 3339 in UTC: `2013-08-28T11:00:00Z`, with `.uuuuuu` when the
+/// microseconds are not zero.
+pub fn rfc3339(t: SystemTime) -> String {
+    let secs = clock::unix_seconds(t);
+    let micros = t
+        .duration_since(clock::from_unix_seconds(secs))
+        .map(|d| d.subsec_micros())
+        .unwrap_or(0);
+    let c = TimeZone::utc().civil(secs);
+    let frac = if micros == 0 {
+        String::new()
+    } else {
+        format!(".{micros:06}")
+    };
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{frac}Z",
+        c.year, c.month, c.day, c.hour, c.minute, c.second
+    )
+}
+
+/// The record types after util-linux's corrections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Shutdown,
+    OldTime,
+    NewTime,
+    Boot,
+    RunLevel,
+    User,
+    Dead,
+    Ignored,
+}
+
+fn classify(t: EntryType, user: &[u8], line: &[u8]) -> Kind {
+    let mut kind = match t {
+        EntryType::RunLevel => Kind::RunLevel,
+        EntryType::BootTime => Kind::Boot,
+        EntryType::NewTime => Kind::NewTime,
+        EntryType::OldTime => Kind::OldTime,
+        EntryType::UserProcess => Kind::User,
+        EntryType::DeadProcess => Kind::Dead,
+        _ => Kind::Ignored,
+    };
+    if line.starts_with(b"~") {
+        if user.starts_with(b"shutdown") {
+            kind = Kind::Shutdown;
+        } else if user.starts_with(b"reboot") {
+            kind = Kind::Boot;
+        } else if user.starts_with(b"runlevel") {
+            kind = Kind::RunLevel;
+        }
+        return kind;
+    }
+    // For old programs that do not fill in ut_type.
+    if kind != Kind::Dead && !user.is_empty() && !line.is_empty() && !user.starts_with(b"LOGIN") {
+        kind = Kind::User;
+    }
+    // Ghost records: a login with no user.
+    if user.is_empty() {
+        kind = Kind::Dead;
+    }
+    if user.starts_with(b"date") {
+        match line.first() {
+            Some(b'|') => kind = Kind::OldTime,
+            Some(b'{') => kind = Kind::NewTime,
+            _ => {}
+        }
+    }
+    kind
+}
+
+/// The terminal-line key of the logout table.
+type LineKey = [u8; layout::UT_LINE.len];
+
+fn line_key(line: &[u8]) -> LineKey {
+    let mut key = [0u8; layout::UT_LINE.len];
+    for (k, b) in key.iter_mut().zip(line) {
+        *k = *b;
+    }
+    key
+}
+
+/// Why the system went down, as seen so far (reading backwards).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WhyDown {
+    Crash,
+    Down,
+}
+
+/// Sessions from records read newest first; see the [module docs](self).
+///
+/// `I` yields the records, newest first; `S` answers the questions about the
+/// live system (the current time, the boot time, whether a login's process is
+/// still there).
+#[derive(Debug)]
+pub struct Sessions<I, S> {
+    entries: I,
+    state: S,
+    btmp: bool,
+    since: Option<i64>,
+    until: Option<i64>,
+    now: Stamp,
+    boot_time: Option<i64>,
+    /// The most recent (in reading order) record of each line.
+    lines: HashMap<LineKey, Stamp>,
+    last_boot: Stamp,
+    last_down: Stamp,
+    last_runlevel: Stamp,
+    why_down: WhyDown,
+}
+
+impl<I, S: SystemState> Sessions<I, S> {
+    /// Sessions from `entries` (newest first), asking `state` about the system.
+    pub fn new<B>(entries: I, state: S) -> Self
+    where
+        I: Iterator<Item = Result<Entry<B>>>,
+        B: Borrow<RecordBytes>,
+    {
+        let now = Stamp {
+            secs: clock::unix_seconds(state.now()),
+            usec: 0,
+        };
+        Sessions {
+            entries,
+            state,
+            btmp: false,
+            since: None,
+            until: None,
+            now,
+            boot_time: None,
+            lines: HashMap::new(),
+            last_boot: Stamp::default(),
+            last_down: now,
+            last_runlevel: now,
+            why_down: WhyDown::Crash,
+        }
+    }
+
+    /// btmp mode (`lastb`): no pairing, every record is a failed login.
+    #[must_use]
+    pub fn btmp(mut self, yes: bool) -> Self {
+        self.btmp = yes;
+        self
+    }
+
+    /// Skips records before this time, as if they were not in the file
+    /// (`last --since`; util-linux's semantics: pairing sees only the rest).
+    #[must_use]
+    pub fn since(mut self, t: SystemTime) -> Self {
+        self.since = Some(clock::unix_seconds(t));
+        self
+    }
+
+    /// Skips records after this time, as if they were not in the file
+    /// (`last --until`).
+    #[must_use]
+    pub fn until(mut self, t: SystemTime) -> Self {
+        self.until = Some(clock::unix_seconds(t));
+        self
+    }
+
+    fn end_at(&self, t: Stamp) -> (End, i64) {
+        if t.secs == self.now.secs {
+            (End::StillRunning, t.secs)
+        } else {
+            (End::LoggedOut(t.time()), t.secs)
+        }
+    }
+
+    /// util-linux's test for a login without logout whose process is gone.
+    fn is_phantom<B: Borrow<RecordBytes>>(&mut self, e: &Entry<B>) -> bool {
+        let boot = match self.boot_time {
+            Some(b) => b,
+            None => {
+                let b = self.state.boot_time().map_or(0, clock::unix_seconds);
+                self.boot_time = Some(b);
+                b
+            }
+        };
+        if e.seconds() < boot {
+            return true;
+        }
+        let Some(uid) = self.state.user_uid(e.user_bytes()) else {
+            return true;
+        };
+        match self.state.loginuid(e.pid()) {
+            LoginUid::Uid(login) => login != u32::MAX && login != uid,
+            LoginUid::Unreadable => true,
+            LoginUid::NoProcess => {
+                let line = e.line_bytes();
+                if line.first() == Some(&b':') {
+                    return false;
+                }
+                self.state.tty_owner(line) != Some(uid)
+            }
+        }
+    }
+
+    /// One record, newest first: the session it makes, if any.
+    pub fn push<B: Borrow<RecordBytes>>(&mut self, e: &Entry<B>) -> Option<Session> {
+        let at = Stamp::of(e);
+        if self.since.is_some_and(|s| at.secs < s) || self.until.is_some_and(|u| u < at.secs) {
+            return None;
+        }
+        let session = |kind, (end, until): (End, i64)| Session {
+            entry: e.to_entry(),
+            kind,
+            end,
+            until,
+        };
+        if self.btmp {
+            return Some(session(SessionKind::FailedLogin, (End::Failed, at.secs)));
+        }
+        let user = e.user_bytes();
+        let line = e.line_bytes();
+        let mut kind = classify(e.entry_type(), user, line);
+        let mut down = false;
+        let mut out = None;
+        match kind {
+            Kind::Shutdown => {
+                let end = if self.last_boot.secs == 0 {
+                    (End::StillDown, 0)
+                } else {
+                    self.end_at(self.last_boot)
+                };
+                out = Some(session(SessionKind::Shutdown, end));
+                self.last_down = at;
+                self.last_runlevel = at;
+                down = true;
+            }
+            Kind::OldTime | Kind::NewTime => {
+                let k = if kind == Kind::NewTime {
+                    SessionKind::NewTime
+                } else {
+                    SessionKind::OldTime
+                };
+                out = Some(session(k, (End::Instant, self.last_down.secs)));
+            }
+            Kind::Boot => {
+                let end = if self.last_down.secs > self.last_boot.secs
+                    && self.last_down.secs != self.now.secs
+                {
+                    (End::Crash(self.last_boot.time()), self.last_boot.secs)
+                } else {
+                    self.end_at(self.last_down)
+                };
+                out = Some(session(SessionKind::Boot, end));
+                self.last_boot = at;
+                down = true;
+            }
+            Kind::RunLevel => {
+                let level = e.pid().to_le_bytes().first().copied().unwrap_or(0);
+                out = Some(session(
+                    SessionKind::RunLevel(level),
+                    self.end_at(self.last_runlevel),
+                ));
+                if level == b'0' || level == b'6' {
+                    self.last_down = at;
+                    down = true;
+                    kind = Kind::Shutdown;
+                }
+                self.last_runlevel = at;
+            }
+            Kind::User => {
+                let end = if let Some(&logout) = self.lines.get(&line_key(line)) {
+                    self.end_at(logout)
+                } else if self.last_boot.secs == 0 {
+                    if self.is_phantom(e) {
+                        (End::GoneNoLogout, 0)
+                    } else {
+                        (End::StillLoggedIn, 0)
+                    }
+                } else {
+                    let t = self.last_boot.time();
+                    match self.why_down {
+                        WhyDown::Down => (End::Down(t), self.last_boot.secs),
+                        WhyDown::Crash => (End::Crash(t), self.last_boot.secs),
+                    }
+                };
+                out = Some(session(SessionKind::User, end));
+                if !line.is_empty() {
+                    self.lines.insert(line_key(line), at);
+                }
+            }
+            Kind::Dead => {
+                if !line.is_empty() {
+                    self.lines.insert(line_key(line), at);
+                }
+            }
+            Kind::Ignored => {}
+        }
+        if down {
+            self.last_boot = at;
+            self.why_down = if kind == Kind::Shutdown {
+                WhyDown::Down
+            } else {
+                WhyDown::Crash
+            };
+            self.lines.clear();
+        }
+        out
+    }
+}
+
+impl<I, B, S> Iterator for Sessions<I, S>
+where
+    I: Iterator<Item = Result<Entry<B>>>,
+    B: Borrow<RecordBytes>,
+    S: SystemState,
+{
+    type Item = Result<Session>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            match self.entries.next()? {
+                Ok(e) => {
+                    if let Some(s) = self.push(&e) {
+                        return Some(Ok(s));
+                    }
+                }
+                Err(err) => return Some(Err(err)),
+            }
+        }
+    }
+}
+
+/// Which sessions to show: `last`'s user/tty arguments and `--present`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SessionFilter {
+    names: Vec<Vec<u8>>,
+    present: Option<i64>,
+}
+
+impl SessionFilter {
+    /// Shows everything.
+    pub fn new() -> Self {
+        SessionFilter::default()
+    }
+
+    /// Also matches sessions of this user or on this line (`pts/0`, or `1` for
+    /// `tty1`). As in util-linux, a `/dev/` prefix is not removed.
+    #[must_use]
+    pub fn name(mut self, name: impl Into<Vec<u8>>) -> Self {
+        self.names.push(name.into());
+        self
+    }
+
+    /// Only sessions that were on at this time (`last --present`).
+    #[must_use]
+    pub fn present(mut self, t: SystemTime) -> Self {
+        self.present = Some(clock::unix_seconds(t));
+        self
+    }
+
+    /// Whether `last` would show this session.
+    pub fn matches(&self, s: &Session) -> bool {
+        if !self.names.is_empty() {
+            let user = s.user_bytes();
+            let line = s.match_line();
+            let hit = self.names.iter().any(|n| {
+                let n = n.as_slice();
+                let n_user = n.get(..layout::UT_USER.len).unwrap_or(n);
+                user == n_user
+                    || *line == *n
+                    || line.strip_prefix(b"tty").is_some_and(|rest| rest == n)
+            });
+            if !hit {
+                return false;
+            }
+        }
+        if let Some(present) = self.present {
+            if present < s.entry.seconds() {
+                return false;
+            }
+            if 0 < s.until && s.until < present {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests;
