@@ -16,9 +16,23 @@
 //! `TZ` with DST but no rule takes the US rule (`M3.2.0,M11.1.0`), as glibc's
 //! default `posixrules` does.
 
+// Calendar arithmetic on bounded values: every time that enters this module
+// from outside is first clamped to +-LIMIT seconds (about 34,000 years), and
+// the other inputs (years, months, rule fields, TZif offsets) are bounded by
+// their parsers, so no intermediate value comes near i64's range. The TZif
+// parser, which handles sizes from the file, uses checked arithmetic.
+#![allow(clippy::arithmetic_side_effects)]
+
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 const SECS_PER_DAY: i64 = 86_400;
+
+/// The times this module computes with: +-2^40 seconds.
+const LIMIT: i64 = 1 << 40;
+
+fn clamp(t: i64) -> i64 {
+    t.clamp(-LIMIT, LIMIT)
+}
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (month 1-12; any day,
 /// so day 0 is the last day of the month before).
@@ -241,7 +255,10 @@ impl Scan<'_> {
         let mut n: i64 = 0;
         let mut any = false;
         while let Some(c) = self.peek().filter(u8::is_ascii_digit) {
-            n = n.checked_mul(10)?.checked_add(i64::from(c - b'0'))?;
+            n = n
+                .checked_mul(10)?
+                .checked_add(i64::from(c.checked_sub(b'0')?))?
+                .min(1_000_000);
             any = true;
             self.bump();
         }
@@ -275,12 +292,12 @@ impl Scan<'_> {
             self.eat(b'+');
             1
         };
-        let h = self.number()?;
+        let h = self.number().filter(|&h| h <= 999)?;
         let mut secs = h * 3600;
         if self.eat(b':') {
-            secs += self.number()? * 60;
+            secs += self.number().filter(|&m| m <= 59)? * 60;
             if self.eat(b':') {
-                secs += self.number()?;
+                secs += self.number().filter(|&s| s <= 59)?;
             }
         }
         Some(sign * secs)
@@ -406,28 +423,31 @@ impl Tzif {
     /// One header and data block with times `width` bytes wide; its length.
     fn block(data: &[u8], width: usize) -> Option<(Tzif, usize)> {
         let count = |i: usize| -> Option<usize> { usize::try_from(be(data, 20 + 4 * i, 4)?).ok() };
-        let (isut, isstd, leap, timecnt, typecnt, charcnt) = (
-            count(0)?,
-            count(1)?,
-            count(2)?,
-            count(3)?,
-            count(4)?,
-            count(5)?,
-        );
-        let mut at = 44;
-        let mut transitions = Vec::with_capacity(timecnt);
-        for i in 0..timecnt {
-            transitions.push(be(data, at + i * width, width)?);
-        }
-        at += timecnt * width;
-        let kinds = data.get(at..at + timecnt)?.to_vec();
-        at += timecnt;
-        let mut offsets = Vec::with_capacity(typecnt);
-        for i in 0..typecnt {
-            offsets.push(be(data, at + i * 6, 4)?);
-        }
-        at += typecnt * 6 + charcnt + leap * (width + 4) + isstd + isut;
-        if at > data.len() || offsets.is_empty() {
+        let (isut, isstd, leap, timecnt, typecnt, charcnt) =
+            (count(0)?, count(1)?, count(2)?, count(3)?, count(4)?, count(5)?);
+        // Each section must lie inside the data: sizes are checked before any
+        // allocation, with checked arithmetic (the counts come from the file).
+        let mut at: usize = 44;
+        let mut take = |len: usize| -> Option<usize> {
+            let start = at;
+            at = at.checked_add(len)?;
+            (at <= data.len()).then_some(start)
+        };
+        let times_at = take(timecnt.checked_mul(width)?)?;
+        let kinds_at = take(timecnt)?;
+        let types_at = take(typecnt.checked_mul(6)?)?;
+        take(charcnt)?;
+        take(leap.checked_mul(width.checked_add(4)?)?)?;
+        take(isstd)?;
+        take(isut)?;
+        let transitions = (0..timecnt)
+            .map(|i| be(data, times_at + i * width, width))
+            .collect::<Option<Vec<_>>>()?;
+        let kinds = data.get(kinds_at..kinds_at + timecnt)?.to_vec();
+        let offsets = (0..typecnt)
+            .map(|i| be(data, types_at + i * 6, 4))
+            .collect::<Option<Vec<_>>>()?;
+        if offsets.is_empty() {
             return None;
         }
         Some((
@@ -553,6 +573,7 @@ impl TimeZone {
 
     /// Seconds east of UTC at `t` (seconds since the epoch).
     pub(crate) fn offset_at(&self, t: i64) -> i64 {
+        let t = clamp(t);
         match &self.kind {
             Kind::Posix(p) => p.offset_at(t),
             Kind::Tzif(z) => z.offset_at(t),
@@ -561,12 +582,14 @@ impl TimeZone {
 
     /// The local date and time at `t` (seconds since the epoch).
     pub(crate) fn civil(&self, t: i64) -> Civil {
+        let t = clamp(t);
         let offset = self.offset_at(t);
-        Civil::from_local_seconds(t.saturating_add(offset), offset)
+        Civil::from_local_seconds(t + offset, offset)
     }
 
     /// The seconds since the epoch of a local date and time (`mktime`).
     pub(crate) fn to_utc(&self, local: i64) -> i64 {
+        let local = clamp(local);
         let first = local - self.offset_at(local);
         let second = local - self.offset_at(first);
         if second + self.offset_at(second) == local {

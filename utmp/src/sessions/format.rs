@@ -351,7 +351,7 @@ fn marked(b: &[u8], n: usize, mark: bool) -> Vec<u8> {
 /// `%-Ns`: left-aligned, padded with spaces to `width` bytes.
 fn pad(out: &mut Vec<u8>, b: &[u8], width: usize) {
     out.extend_from_slice(b);
-    out.resize(out.len() + width.saturating_sub(b.len()), b' ');
+    out.resize(out.len().saturating_add(width.saturating_sub(b.len())), b' ');
 }
 
 /// The length column: `(01:00)` with a leading space, `(1+02:03)`, or
@@ -412,14 +412,14 @@ fn careful(line: &[u8], utf8: bool, out: &mut Vec<u8>) {
         } else {
             if utf8 {
                 if let Some(n) = printable_utf8_len(line.get(i..).unwrap_or_default()) {
-                    out.extend_from_slice(line.get(i..i + n).unwrap_or_default());
-                    i += n;
+                    out.extend_from_slice(line.get(i..).and_then(|r| r.get(..n)).unwrap_or_default());
+                    i = i.saturating_add(n);
                     continue;
                 }
             }
             out.extend_from_slice(format!("\\{c:03o}").as_bytes());
         }
-        i += 1;
+        i = i.saturating_add(1);
     }
 }
 

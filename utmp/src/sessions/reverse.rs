@@ -55,8 +55,9 @@ impl ReverseReader {
     pub fn new(file: File) -> Result<Self> {
         let len = file.metadata().map_err(|e| Error::io(None, e))?.len();
         let rec = RECORD_SIZE as u64;
-        let whole = len - len % rec;
-        let rest = usize::try_from(len % rec).unwrap_or(0);
+        let rest = len.checked_rem(rec).unwrap_or(0);
+        let whole = len.saturating_sub(rest);
+        let rest = usize::try_from(rest).unwrap_or(0);
         Ok(ReverseReader {
             file,
             path: None,
@@ -75,14 +76,14 @@ impl ReverseReader {
         }
         let block = (BLOCK_RECORDS * RECORD_SIZE) as u64;
         let start = self.pos.saturating_sub(block);
-        let len = usize::try_from(self.pos - start).unwrap_or(0);
+        let len = usize::try_from(self.pos.saturating_sub(start)).unwrap_or(0);
         self.buf.resize(len, 0);
         if let Err(e) = self.file.read_exact_at(&mut self.buf, start) {
             self.failed = true;
             return Err(Error::io(self.path.clone(), e));
         }
         self.pos = start;
-        self.left = len / RECORD_SIZE;
+        self.left = len.checked_div(RECORD_SIZE).unwrap_or(0);
         Ok(true)
     }
 
@@ -111,10 +112,11 @@ impl ReverseReader {
                 Err(e) => return Some(Err(e)),
             }
         }
-        self.left -= 1;
-        let at = self.left * RECORD_SIZE;
+        self.left = self.left.saturating_sub(1);
+        let at = self.left.saturating_mul(RECORD_SIZE);
         self.buf
-            .get(at..at + RECORD_SIZE)
+            .get(at..)
+            .and_then(|r| r.get(..RECORD_SIZE))
             .and_then(EntryRef::from_slice)
             .map(Ok)
     }

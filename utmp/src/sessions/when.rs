@@ -45,11 +45,11 @@ fn parse(t: &str, now: i64, tz: &TimeZone) -> Option<i64> {
         "now" => {}
         "today" => midnight(&mut tm),
         "yesterday" => {
-            tm.day -= 1;
+            tm.day = tm.day.saturating_sub(1);
             midnight(&mut tm);
         }
         "tomorrow" => {
-            tm.day += 1;
+            tm.day = tm.day.saturating_add(1);
             midnight(&mut tm);
         }
         _ => {
@@ -62,9 +62,9 @@ fn parse(t: &str, now: i64, tz: &TimeZone) -> Option<i64> {
                 if !tail.is_empty() {
                     sub = subseconds(tail)?;
                 }
-                let base = i128::from(digits) * USEC + sub;
+                let base = i128::from(digits).checked_mul(USEC)?.checked_add(sub)?;
                 return (base >= 0)
-                    .then(|| i64::try_from(base / USEC).ok())
+                    .then(|| i64::try_from(base.checked_div(USEC)?).ok())
                     .flatten();
             } else if let Some(rest) = t.strip_suffix(" ago") {
                 minus = span(rest)?;
@@ -83,11 +83,12 @@ fn parse(t: &str, now: i64, tz: &TimeZone) -> Option<i64> {
             return None;
         }
     }
-    let ret = i128::from(x) * USEC + sub;
+    let ret = i128::from(x).checked_mul(USEC)?.checked_add(sub)?;
     if ret < 0 || minus > ret {
         return None;
     }
-    i64::try_from((ret + plus - minus) / USEC).ok()
+    let total = ret.checked_add(plus)?.checked_sub(minus)?;
+    i64::try_from(total.checked_div(USEC)?).ok()
 }
 
 const DAYS: [(&str, i64); 14] = [
@@ -290,13 +291,16 @@ fn strptime<'a>(mut s: &'a [u8], layout: &[Field], tm: &mut Civil) -> Option<&'a
         let (num, rest) = s.split_at(n);
         let v = num
             .iter()
-            .fold(0i64, |acc, c| acc * 10 + i64::from(c - b'0'));
+            .fold(0i64, |acc, c| {
+                acc.saturating_mul(10)
+                    .saturating_add(i64::from(c.saturating_sub(b'0')))
+            });
         if v < lo || v > hi {
             return None;
         }
         s = rest;
         match f {
-            Year2 => tm.year = if v < 69 { 2000 + v } else { 1900 + v },
+            Year2 => tm.year = v.saturating_add(if v < 69 { 2000 } else { 1900 }),
             Year4 => tm.year = v,
             Month => tm.month = v,
             Day => tm.day = v,
@@ -318,8 +322,8 @@ fn subseconds(t: &str) -> Option<i128> {
     let mut usec = 0i128;
     let mut factor = USEC / 10;
     for c in digits.bytes() {
-        usec += i128::from(c - b'0') * factor;
-        factor /= 10;
+        usec = usec.saturating_add(i128::from(c.saturating_sub(b'0')).saturating_mul(factor));
+        factor = factor.checked_div(10).unwrap_or(0);
     }
     Some(usec)
 }
@@ -335,7 +339,7 @@ fn split_int(t: &str) -> Option<(i64, &str)> {
     if n == 0 {
         return None;
     }
-    let (num, rest) = t.split_at(sign_len + n);
+    let (num, rest) = t.split_at(sign_len.saturating_add(n));
     Some((num.parse().ok()?, rest))
 }
 
@@ -397,9 +401,9 @@ fn span(t: &str) -> Option<i128> {
         };
         let rest = rest.trim_start_matches([' ', '\t', '\n', '\r']);
         let (unit, scale) = UNITS.iter().find(|(u, _)| rest.starts_with(u))?;
-        let mut k = frac * scale;
+        let mut k = frac.checked_mul(*scale)?;
         for _ in 0..digits {
-            k /= 10;
+            k = k.checked_div(10)?;
         }
         total = total.checked_add(i128::from(whole).checked_mul(*scale)?.checked_add(k)?)?;
         p = rest.get(unit.len()..)?;
