@@ -423,8 +423,14 @@ impl Tzif {
     /// One header and data block with times `width` bytes wide; its length.
     fn block(data: &[u8], width: usize) -> Option<(Tzif, usize)> {
         let count = |i: usize| -> Option<usize> { usize::try_from(be(data, 20 + 4 * i, 4)?).ok() };
-        let (isut, isstd, leap, timecnt, typecnt, charcnt) =
-            (count(0)?, count(1)?, count(2)?, count(3)?, count(4)?, count(5)?);
+        let (isut, isstd, leap, timecnt, typecnt, charcnt) = (
+            count(0)?,
+            count(1)?,
+            count(2)?,
+            count(3)?,
+            count(4)?,
+            count(5)?,
+        );
         // Each section must lie inside the data: sizes are checked before any
         // allocation, with checked arithmetic (the counts come from the file).
         let mut at: usize = 44;

@@ -351,7 +351,10 @@ fn marked(b: &[u8], n: usize, mark: bool) -> Vec<u8> {
 /// `%-Ns`: left-aligned, padded with spaces to `width` bytes.
 fn pad(out: &mut Vec<u8>, b: &[u8], width: usize) {
     out.extend_from_slice(b);
-    out.resize(out.len().saturating_add(width.saturating_sub(b.len())), b' ');
+    out.resize(
+        out.len().saturating_add(width.saturating_sub(b.len())),
+        b' ',
+    );
 }
 
 /// The length column: `(01:00)` with a leading space, `(1+02:03)`, or
@@ -412,7 +415,9 @@ fn careful(line: &[u8], utf8: bool, out: &mut Vec<u8>) {
         } else {
             if utf8 {
                 if let Some(n) = printable_utf8_len(line.get(i..).unwrap_or_default()) {
-                    out.extend_from_slice(line.get(i..).and_then(|r| r.get(..n)).unwrap_or_default());
+                    out.extend_from_slice(
+                        line.get(i..).and_then(|r| r.get(..n)).unwrap_or_default(),
+                    );
                     i = i.saturating_add(n);
                     continue;
                 }

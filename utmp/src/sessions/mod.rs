@@ -310,8 +310,9 @@ impl Session {
 #[cfg(feature = "serde")]
 impl serde::Serialize for Session {
     /// A flat object: `kind`, `user`, `line` (as shown), `host`, `address`
-    /// (text or null), `pid`, `login` (RFC 3339 in UTC, microseconds when not
-    /// zero), `end` ([`End::as_str`]), `logout` (RFC 3339 or null) and
+    /// (text or null), `pid`, `login` (RFC 3339 in UTC with microseconds, as
+    /// in the entries' JSON), `end` ([`End::as_str`]), `logout` (RFC 3339 or
+    /// null) and
     /// `duration` (whole seconds or null). Text fields are UTF-8 with invalid
     /// bytes replaced.
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
@@ -325,30 +326,22 @@ impl serde::Serialize for Session {
         st.serialize_field("pid", &self.pid())?;
         st.serialize_field("login", &rfc3339(self.login()))?;
         st.serialize_field("end", self.end.as_str())?;
-        st.serialize_field("logout", &self.end.time().map(rfc3339))?;
+        st.serialize_field("logout", &self.end.time().and_then(rfc3339))?;
         st.serialize_field("duration", &self.duration().map(|d| d.as_secs()))?;
         st.end()
     }
 }
 
-/// RFC 3339 in UTC: `2013-08-28T11:00:00Z`, with `.uuuuuu` when the
-/// microseconds are not zero.
-pub fn rfc3339(t: SystemTime) -> String {
+/// RFC 3339 in UTC with microseconds, as the entries' JSON has it
+/// (`2013-08-28T11:00:00.000000Z`); `None` outside years 0000-9999.
+#[cfg(feature = "serde")]
+fn rfc3339(t: SystemTime) -> Option<String> {
     let secs = clock::unix_seconds(t);
     let micros = t
         .duration_since(clock::from_unix_seconds(secs))
         .map(|d| d.subsec_micros())
         .unwrap_or(0);
-    let c = TimeZone::utc().civil(secs);
-    let frac = if micros == 0 {
-        String::new()
-    } else {
-        format!(".{micros:06}")
-    };
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{frac}Z",
-        c.year, c.month, c.day, c.hour, c.minute, c.second
-    )
+    crate::time_fmt::rfc3339_utc(secs, micros)
 }
 
 /// The record types after util-linux's corrections.

@@ -207,15 +207,27 @@ fn btmp_mode_and_since_until() {
     assert_eq!(got[0].user_bytes(), b"admin");
 }
 
+#[cfg(feature = "serde")]
 #[test]
-fn rfc3339_utc() {
-    assert_eq!(rfc3339(at(1_377_688_418)), "2013-08-28T11:13:38Z");
-    assert_eq!(
-        rfc3339(at(0) + Duration::from_micros(5)),
-        "1970-01-01T00:00:00.000005Z"
-    );
-    assert_eq!(
-        rfc3339(UNIX_EPOCH - Duration::from_secs(1)),
-        "1969-12-31T23:59:59Z"
-    );
+fn json_of_a_session() {
+    let recs = [
+        rec(EntryType::UserProcess, "alice", "pts/0", 1_377_688_418),
+        rec(EntryType::DeadProcess, "", "pts/0", 1_377_688_418 + 3600),
+    ];
+    let s = run_sessions(&recs).remove(0);
+    let v = serde_json::to_value(&s).unwrap();
+    assert_eq!(v["kind"], "user");
+    assert_eq!(v["user"], "alice");
+    assert_eq!(v["line"], "pts/0");
+    assert_eq!(v["address"], serde_json::Value::Null);
+    assert_eq!(v["login"], "2013-08-28T11:13:38.000000Z");
+    assert_eq!(v["end"], "logged_out");
+    assert_eq!(v["logout"], "2013-08-28T12:13:38.000000Z");
+    assert_eq!(v["duration"], 3600);
+}
+
+#[cfg(feature = "serde")]
+fn run_sessions(records: &[Entry]) -> Vec<Session> {
+    let it = records.iter().rev().map(|e| Ok(e.as_entry_ref()));
+    Sessions::new(it, state()).map(|s| s.unwrap()).collect()
 }

@@ -289,12 +289,10 @@ fn strptime<'a>(mut s: &'a [u8], layout: &[Field], tm: &mut Civil) -> Option<&'a
             return None;
         }
         let (num, rest) = s.split_at(n);
-        let v = num
-            .iter()
-            .fold(0i64, |acc, c| {
-                acc.saturating_mul(10)
-                    .saturating_add(i64::from(c.saturating_sub(b'0')))
-            });
+        let v = num.iter().fold(0i64, |acc, c| {
+            acc.saturating_mul(10)
+                .saturating_add(i64::from(c.saturating_sub(b'0')))
+        });
         if v < lo || v > hi {
             return None;
         }
