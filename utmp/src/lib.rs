@@ -48,6 +48,7 @@ mod system;
 #[cfg_attr(not(feature = "serde"), allow(dead_code))]
 mod time_fmt;
 mod validate;
+pub mod who;
 
 pub use encoder::{write_entries, EntryBuilder};
 pub use entry::{Entry, EntryRef, ExitStatus};

@@ -1,0 +1,289 @@
+//! `utmp who`: layouts worked out by hand from coreutils' who.c, errors, JSON,
+//! and a differential run against the installed `who`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use utmp::{Entry, EntryBuilder, EntryType, ExitStatus};
+
+fn utmp_who(args: &[&str], locale: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_utmp"))
+        .arg("who")
+        .args(args)
+        .env("TZ", "UTC")
+        .env("LC_ALL", locale)
+        .output()
+        .unwrap()
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// A file of these records, removed on drop.
+struct TempFile(PathBuf);
+
+impl TempFile {
+    fn new(bytes: &[u8]) -> Self {
+        let path = std::env::temp_dir().join(format!(
+            "utmp-cli-who-{}-{}.utmp",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::write(&path, bytes).unwrap();
+        TempFile(path)
+    }
+
+    fn of(entries: &[Entry]) -> Self {
+        let mut bytes = Vec::new();
+        utmp::write_entries(&mut bytes, entries).unwrap();
+        TempFile::new(&bytes)
+    }
+
+    fn arg(&self) -> &str {
+        self.0.to_str().unwrap()
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+// 2013-08-28 10:00:00 UTC.
+const T: i64 = 1_377_684_000;
+
+fn sample() -> Vec<Entry> {
+    let b = EntryBuilder::new;
+    [
+        b(EntryType::BootTime)
+            .user("reboot")
+            .line("~")
+            .id("~~")
+            .seconds(T),
+        b(EntryType::LoginProcess)
+            .user("LOGIN")
+            .line("tty1")
+            .id("1")
+            .pid(601)
+            .seconds(T + 60),
+        b(EntryType::UserProcess)
+            .user("alice")
+            .line("no-such-tty-a")
+            .host("192.0.2.1")
+            .pid(1000)
+            .seconds(T + 3600),
+        b(EntryType::UserProcess)
+            .user("bob")
+            .line("no-such-tty-b")
+            .pid(1001)
+            .seconds(T + 86_400 * 5 + 120),
+        b(EntryType::DeadProcess)
+            .line("no-such-tty-a")
+            .id("ts/0")
+            .pid(1000)
+            .exit_status(ExitStatus {
+                termination: 0,
+                exit: 1,
+            })
+            .seconds(T + 7200),
+    ]
+    .into_iter()
+    .map(|e| e.build().unwrap())
+    .collect()
+}
+
+fn sp(n: usize) -> String {
+    " ".repeat(n)
+}
+
+fn stdout(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+#[test]
+fn default_heading_count_and_boot_layouts() {
+    let f = TempFile::of(&sample());
+    // who.c: "%-8s %-12s %-*s" then " %-8s" comment, trailing blanks cut.
+    // C locale: "%b %e %H:%M" (12 wide); other locales: "%Y-%m-%d %H:%M" (16).
+    assert_eq!(
+        stdout(&utmp_who(&[f.arg()], "C")),
+        "alice    no-such-tty-a Aug 28 11:00 (192.0.2.1)\n\
+         bob      no-such-tty-b Sep  2 10:02\n"
+    );
+    // Heading: "NAME" in 8, "LINE" in 12, "TIME" in 16, then "COMMENT".
+    assert_eq!(
+        stdout(&utmp_who(&["-H", f.arg()], "C.UTF-8")),
+        format!(
+            "NAME{}LINE{}TIME{}COMMENT\n\
+             alice    no-such-tty-a 2013-08-28 11:00 (192.0.2.1)\n\
+             bob      no-such-tty-b 2013-09-02 10:02\n",
+            sp(5),
+            sp(9),
+            sp(13)
+        )
+    );
+    assert_eq!(
+        stdout(&utmp_who(&["-q", f.arg()], "C")),
+        "alice bob\n# users=2\n"
+    );
+    // -b: not the short form, so a 10-wide PID column (" %10s") is there,
+    // empty on the boot line. TIME in 12, " ", then "PID" right-aligned in 10.
+    assert_eq!(
+        stdout(&utmp_who(&["-bH", f.arg()], "C")),
+        format!(
+            "NAME{}LINE{}TIME{}PID COMMENT\n{}system boot  Aug 28 10:00\n",
+            sp(5),
+            sp(9),
+            sp(8 + 1 + 7),
+            sp(9)
+        )
+    );
+    // -d: empty name (8), IDLE column (" " + 6, empty), PID (" " + 10),
+    // "id=" comment in 8, EXIT.
+    assert_eq!(
+        stdout(&utmp_who(&["-d", f.arg()], "C")),
+        format!(
+            "{}no-such-tty-a Aug 28 12:00{}1000 id=ts/0  term=0 exit=1\n",
+            sp(9),
+            sp(1 + 6 + 1 + 6)
+        )
+    );
+    // -uT on lines with no device: mark "?", idle "  ?" in 6, then the pid.
+    assert_eq!(
+        stdout(&utmp_who(&["-uT", f.arg()], "C")),
+        format!(
+            "alice    ? no-such-tty-a Aug 28 11:00   ?{}1000 (192.0.2.1)\n\
+             bob      ? no-such-tty-b Sep  2 10:02   ?{}1001\n",
+            sp(3 + 1 + 6),
+            sp(3 + 1 + 6)
+        )
+    );
+}
+
+#[test]
+fn json_lines_one_object_per_shown_entry() {
+    let f = TempFile::of(&sample());
+    let out = stdout(&utmp_who(&["-a", "--json", f.arg()], "C"));
+    let rows: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let kinds: Vec<&str> = rows.iter().map(|r| r["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["boot", "login", "user", "user", "dead"]);
+    assert_eq!(rows[2]["user"], "alice");
+    assert_eq!(rows[2]["host"], "192.0.2.1");
+    assert_eq!(rows[2]["time"], T + 3600);
+    assert_eq!(rows[2]["mesg"], "?");
+    assert_eq!(rows[4]["exit"]["exit"], 1);
+}
+
+#[test]
+fn missing_file_is_one_line_on_stderr_and_exit_1() {
+    let out = utmp_who(&["/nonexistent/utmp-who-test"], "C");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("utmp: "), "{err}");
+}
+
+#[test]
+fn three_operands_are_a_usage_error() {
+    let out = utmp_who(&["a", "b", "c"], "C");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn short_last_record_is_ignored_like_who() {
+    let mut bytes = Vec::new();
+    utmp::write_entries(&mut bytes, &sample()).unwrap();
+    bytes.extend_from_slice(&[1, 2, 3]);
+    let f = TempFile::new(&bytes);
+    let out = utmp_who(&["-q", f.arg()], "C");
+    assert_eq!(stdout(&out), "alice bob\n# users=2\n");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("warning"));
+}
+
+fn fixtures() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("skipped: utmp who differential (fixtures folder ../shared/fixtures not found)");
+        None
+    }
+}
+
+#[test]
+fn same_bytes_as_coreutils_who() {
+    let installed = Command::new("who")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("GNU coreutils"));
+    if !installed {
+        eprintln!("skipped: utmp who differential (install coreutils)");
+        return;
+    }
+    if utmp::RECORD_SIZE != 384 {
+        eprintln!("skipped: utmp who differential (fixtures have 384-byte records)");
+        return;
+    }
+    let generated = TempFile::of(&sample());
+    let mut files = vec![generated.0.clone()];
+    if let Some(dir) = fixtures() {
+        for f in [
+            "utmp-rs/basic32.utmp",
+            "utmp-rs/with_host_32.utmp",
+            "util-linux/wtmp-a.LE",
+            "s4/CentOS9/x86_64/wtmp",
+            "s4/Ubuntu22/x86_64/wtmp",
+        ] {
+            files.push(dir.join(f));
+        }
+    }
+    for file in &files {
+        for opts in [&[][..], &["-H"], &["-q"], &["-b"], &["-a"]] {
+            let run = || {
+                let want = Command::new("who")
+                    .args(opts)
+                    .arg(file)
+                    .env("TZ", "UTC")
+                    .env("LANG", "C")
+                    .env_remove("LC_ALL")
+                    .env_remove("LC_TIME")
+                    .output()
+                    .unwrap();
+                let got = Command::new(env!("CARGO_BIN_EXE_utmp"))
+                    .arg("who")
+                    .args(opts)
+                    .arg(file)
+                    .env("TZ", "UTC")
+                    .env("LANG", "C")
+                    .env_remove("LC_ALL")
+                    .env_remove("LC_TIME")
+                    .output()
+                    .unwrap();
+                (want, got)
+            };
+            let (mut want, mut got) = run();
+            if want.stdout != got.stdout {
+                // An idle time can roll over a minute between the two runs.
+                (want, got) = run();
+            }
+            assert_eq!(
+                String::from_utf8_lossy(&got.stdout),
+                String::from_utf8_lossy(&want.stdout),
+                "who {opts:?} {}",
+                file.display()
+            );
+            assert_eq!(got.stdout, want.stdout);
+            assert_eq!(got.status.code(), want.status.code());
+        }
+    }
+}
