@@ -1,27 +1,147 @@
 //! Read Unix login records: who is logged in now (utmp), who logged in when
-//! (wtmp), and who failed to (btmp).
+//! (wtmp), and who failed to (btmp). The Rust successor of pyutmp.
+//!
+//! # Overview
 //!
 //! Two ways to read, one record type:
 //!
-//! * **The system database through the C library** ([`Database`]), like
-//!   pyutmp's `UtmpFile`: `setutxent`/`getutxent`/`endutxent`, with the C
-//!   library's process-global state guarded so it is safe to use from any thread.
+//! * **The system database through the C library** ([`Database`], like
+//!   pyutmp's `UtmpFile`): `utmpxname`/`setutxent`/`getutxent`/`endutxent`,
+//!   with the C library's process-global state guarded so that it is safe to
+//!   use from any thread (see [Thread safety](#thread-safety)).
+//!   [`current_entries`] reads the whole default database at once.
 //! * **The records on disk, directly** ([`Reader`], [`entries`]): no C library
 //!   state, `Send`, zero-copy over a byte slice, constant memory over a stream.
+//!   Use it for wtmp and btmp, for files of any size, and from many threads.
 //!
 //! Both yield entries ([`Entry`], or the borrowed [`EntryRef`]) whose accessors
-//! decode the fields of this platform's `struct utmpx` as its header defines it.
+//! decode the fields of this platform's `struct utmpx` as its header defines
+//! it (through `utmp-sys`): [`Entry::user`], [`Entry::line`],
+//! [`Entry::host`], [`Entry::time`], [`Entry::entry_type`], and so on. Any
+//! bytes are a record; nothing in an accessor can fail or panic. Strings are
+//! offered as exact bytes, as `OsStr`, and lossily as UTF-8 for display.
+//!
+//! [`EntryBuilder`] and [`write_entries`] write records (for tests and
+//! conversion tools); the default paths are [`utmp_path`], [`wtmp_path`] and
+//! [`btmp_path`]. Every error is an [`Error`] with the path it concerns.
+//!
+//! # Example
+//!
+//! Who is logged in, and the last logins:
 //!
 //! ```no_run
 //! # fn main() -> utmp::Result<()> {
-//! for entry in utmp::Reader::open(utmp::wtmp_path())? {
+//! use utmp::{Database, Error, Reader};
+//!
+//! match Database::open() {
+//!     Ok(db) => {
+//!         for entry in db {
+//!             let entry = entry?;
+//!             if entry.is_user_process() {
+//!                 println!("{} on {}", entry.user_lossy(), entry.line_lossy());
+//!             }
+//!         }
+//!     }
+//!     // Containers and some distributions keep no utmp file at all.
+//!     Err(Error::NoDatabase { path }) => println!("no login database at {}", path.display()),
+//!     Err(e) => return Err(e),
+//! }
+//!
+//! for entry in Reader::open(utmp::wtmp_path())? {
 //!     let entry = entry?;
 //!     if entry.is_user_process() {
-//!         println!("{} on {} from {}", entry.user_lossy(), entry.line_lossy(), entry.host_lossy());
+//!         println!("{} from {} at {:?}", entry.user_lossy(), entry.host_lossy(), entry.time());
 //!     }
 //! }
 //! # Ok(()) }
 //! ```
+//!
+//! # Migrating from pyutmp
+//!
+//! | pyutmp | utmp |
+//! |---|---|
+//! | `UtmpFile()` | [`Database::open()?`](Database::open) |
+//! | `UtmpFile(path)` | [`Database::open_path(path)?`](Database::open_path) (or [`Reader::open`]) |
+//! | `for u in f` | `for e in db` (each item a `Result<Entry>`: `let e = e?;`) |
+//! | `f.rewind()` | [`db.rewind()`](Database::rewind) (iterate `&mut db` to keep it) |
+//! | `u.ut_user` | [`e.user()`](Entry::user) (`user_lossy()` for a `str`, `user_bytes()` for bytes) |
+//! | `u.ut_line` (the full `/dev` path) | [`e.device()`](Entry::device) (`Option<PathBuf>`); [`e.line()`](Entry::line) is the field as stored (`pts/0`) |
+//! | `u.ut_host` | [`e.host()`](Entry::host) |
+//! | `u.ut_time` | [`e.time()`](Entry::time) (`Option<SystemTime>`; also [`seconds`](Entry::seconds) and [`microseconds`](Entry::microseconds)) |
+//! | `u.ut_user_process` | [`e.is_user_process()`](Entry::is_user_process) |
+//! | `u.ut_type` | [`e.entry_type()`](Entry::entry_type) (an [`EntryType`]; [`raw_type()`](Entry::raw_type) for the number) |
+//! | `u.ut_pid` | [`e.pid()`](Entry::pid) |
+//! | `u.ut_id` | [`e.id()`](Entry::id) ([`id_raw()`](Entry::id_raw) for all four bytes) |
+//! | `u.ut_exit_code` | [`e.exit_status().exit`](Entry::exit_status) (and `.termination`) |
+//! | `u.ut_session` | [`e.session()`](Entry::session) |
+//! | `u.ut_addr` | [`e.address()`](Entry::address) (`Option<IpAddr>`; [`address_bytes()`](Entry::address_bytes) for the raw 16 bytes) |
+//!
+//! Differences: a missing database is an error ([`Error::NoDatabase`]) rather
+//! than an empty iteration; a path given to `open_path` never carries over to a
+//! later `open()` (pyutmp's `utmpname` did); string fields keep their exact
+//! bytes (the `_lossy` accessors decode them for display).
+//!
+//! # Thread safety
+//!
+//! The C library keeps one database state per process: the file name, the open
+//! file and its position, and a static buffer that each `getutxent` call
+//! overwrites. [`Database`] guards it with a crate-wide mutex held for the
+//! handle's whole life, so:
+//!
+//! * at most one `Database` exists at a time in the process; opening one while
+//!   another thread holds one **waits** until that handle is dropped;
+//! * opening a second one on the thread that already holds one fails at once
+//!   with [`Error::AlreadyOpen`] instead of deadlocking;
+//! * a `Database` is not `Send` (it must be dropped on the thread that opened
+//!   it), and each record is copied out of the C buffer before the next call;
+//! * code that calls the C functions directly (other libraries, C code) is not
+//!   covered by the mutex; avoid mixing the two.
+//!
+//! Keep handles short-lived (or use [`current_entries`]). The direct reader
+//! shares no state: [`Reader`], [`Entry`] and [`Error`] are `Send + Sync`
+//! (a `Reader` is `Send` when its input is), and any number of them can be read
+//! at once.
+//!
+//! # Platforms and features
+//!
+//! The record layout comes from the target's own `<utmpx.h>`, so glibc's
+//! 384-byte x86_64/i686 records and the 400-byte aarch64/s390x ones are read
+//! natively. With musl, whose utmpx functions are stubs, [`Database`] returns
+//! [`Error::Unsupported`]; the direct reader works everywhere.
+//!
+//! # Serialization (feature `serde`)
+//!
+//! `Serialize` is implemented for every entry and `Deserialize` for
+//! [`Entry`], losslessly.
+//!
+//! An entry is a map with these keys, in this order:
+//!
+//! | key | value |
+//! |---|---|
+//! | `type` | `ut_type` as its number |
+//! | `type_name` | its C constant's name (`"USER_PROCESS"`), `"UNKNOWN"` for others |
+//! | `pid` | `ut_pid` |
+//! | `line`, `id`, `user`, `host` | the string fields, see below |
+//! | `address` | `ut_addr_v6` as an IP address string, or `null` when all zero |
+//! | `seconds`, `microseconds` | `ut_tv` as stored |
+//! | `time` | `ut_tv` as RFC 3339 UTC with microseconds (`"2023-11-14T22:13:20.000000Z"`), or `null` when the microseconds are not 0-999,999 or the year is not 0000-9999 |
+//! | `exit` | `ut_exit` as `{"termination": .., "exit": ..}` |
+//! | `session` | `ut_session` |
+//! | `padding` | only when not all zero: the bytes of the record outside every field (alignment padding, glibc's reserved bytes), as `{"hex": ".."}` |
+//!
+//! A string field is a JSON string when its bytes are valid UTF-8 up to the
+//! first NUL and only NULs follow (the usual case); otherwise it is
+//! `{"hex": ".."}`, the whole C array in lowercase hex, NULs and all.
+//!
+//! Deserializing inverts this exactly: the record's bytes, padding included,
+//! come back identical. Every key is optional (a missing field is zero or
+//! empty) and unknown keys are ignored. `type` wins over `type_name` (which
+//! must agree when both are given); `seconds`/`microseconds` win over `time`
+//! (which must agree when given and not `null`), and `time` alone sets both.
+//! A string or hex value longer than its field is an error, never cut.
+//!
+//! The string fields take either a string or a map, so the format needs a
+//! self-describing serializer (JSON, YAML, TOML, CBOR...), not bincode.
 #![warn(missing_docs)]
 #![cfg_attr(
     not(test),
