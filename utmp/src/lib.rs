@@ -165,6 +165,7 @@ mod reader;
 mod serde_impl;
 pub mod sessions;
 mod system;
+pub mod text;
 #[cfg_attr(not(feature = "serde"), allow(dead_code))]
 mod time_fmt;
 mod validate;

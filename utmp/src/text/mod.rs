@@ -1,0 +1,184 @@
+//! Records as text, and text back to records: the `utmpdump` format and a
+//! lossless JSON Lines format.
+//!
+//! # The utmpdump format
+//!
+//! One line per record, as util-linux `utmpdump` prints it (see
+//! [`write_utmpdump`]), and the reverse conversion of `utmpdump -r` (see
+//! [`parse_utmpdump_line`] and [`UtmpdumpReader`]), byte for byte for the
+//! records it writes:
+//!
+//! ```text
+//! [7] [17058] [ts/1] [kerolasa] [pts/1       ] [:0.0                ] [0.0.0.0        ] [2013-01-16T23:44:09,000000+00:00]
+//!  type pid    id     user       line           host                   address           time (always UTC)
+//! ```
+//!
+//! The format is lossy (characters outside printable ASCII become `?`, a space
+//! ends a field on the way back, nothing after a string's NUL and neither
+//! `ut_exit` nor `ut_session` is kept). Use it to read and edit records by
+//! hand, and JSON Lines to keep them.
+//!
+//! # The JSON Lines format
+//!
+//! One JSON object per record and line (see [`write_json`] and
+//! [`parse_json_line`]). Every field is there, decoded for people and scripts,
+//! and when those fields do not rebuild the record's exact bytes (bytes after a
+//! string's NUL, padding, reserved space, a string that is not UTF-8), a `raw`
+//! member holds all of the record's bytes. So dumping a file to JSON Lines and
+//! reading it back gives the same file, byte for byte, whatever it holds. The
+//! members, in the order written:
+//!
+//! | member | JSON type | meaning |
+//! |---|---|---|
+//! | `type` | string | `ut_type` as its C constant's name (`"USER_PROCESS"`), `"UNKNOWN"` when the header names no such value |
+//! | `type_raw` | integer | `ut_type` as stored |
+//! | `pid` | integer | `ut_pid` |
+//! | `line`, `id`, `user`, `host` | string | the string fields, cut at the first NUL; bytes that are not UTF-8 are shown as U+FFFD (and `raw` is written) |
+//! | `address` | string or null | `ut_addr_v6` as an IPv4 address (only the first word set) or IPv6, null when all zero |
+//! | `seconds`, `microseconds` | integer | `ut_tv.tv_sec` (a 32-bit field read unsigned) and `ut_tv.tv_usec`, as stored |
+//! | `time` | string or null | `ut_tv` in RFC 3339, UTC, to the microsecond (`"2013-08-28T11:13:38.000000Z"`); null when it is not a valid time (microseconds outside 0..1,000,000, or a year outside 0..=9999) |
+//! | `time_us` | integer or null | `ut_tv` in microseconds since the Unix epoch; null when not a valid time |
+//! | `exit_termination`, `exit_status` | integer | `ut_exit.e_termination`, `ut_exit.e_exit` |
+//! | `session` | integer | `ut_session` |
+//! | `raw` | string | only when needed: the record's bytes in lowercase hexadecimal ([`RECORD_SIZE`](crate::RECORD_SIZE) × 2 digits) |
+//!
+//! Reading a line back: when `raw` is present it is the record, and the other
+//! members are ignored. Otherwise the record is built from the members, every
+//! one optional: the type from `type_raw` (or from `type`), the time from
+//! `seconds` and `microseconds` (or `time_us`, or `time`, which may carry any
+//! RFC 3339 offset); a missing member leaves its field zero. A value that does
+//! not fit its field is an error, never cut. Members with other names are
+//! ignored, so lines written by other tools can carry more.
+//!
+//! # A partial record at the end of the input
+//!
+//! Dumping works over the direct reader: every whole record is written, then
+//! the reader's [`Error::TrailingBytes`](crate::Error::TrailingBytes) says how
+//! many bytes were left over and where. `utmpdump` ignores such bytes silently;
+//! the `utmp dump` command prints the records and then exits with status 1.
+
+mod json;
+mod utmpdump;
+
+pub use json::{parse_json_line, push_json, write_json, JsonReader};
+pub use utmpdump::{parse_utmpdump_line, push_utmpdump, write_utmpdump, UtmpdumpReader};
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (any year, month 1-12,
+/// day 1-31; a day past the month's end counts on into the next).
+// Callers pass years within 0..=10,000 (strptime's and RFC 3339's four digits).
+#[allow(clippy::arithmetic_side_effects)]
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The proleptic Gregorian date (year, month 1-12, day 1-31) of a day count
+/// since 1970-01-01. Valid for any `days` whose year fits an `i64`.
+// |days| <= i64::MAX / 86,400 (from civil_time), so every product below stays
+// under 2^50.
+#[allow(clippy::arithmetic_side_effects)]
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (
+        year,
+        u32::try_from(month).unwrap_or(1),
+        u32::try_from(day).unwrap_or(1),
+    )
+}
+
+/// A UTC time broken down: (year, month, day, hour, minute, second).
+// Euclidean division by positive constants cannot overflow.
+#[allow(clippy::arithmetic_side_effects)]
+fn civil_time(seconds: i64) -> (i64, u32, u32, u32, u32, u32) {
+    let days = seconds.div_euclid(86_400);
+    let secs = seconds.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    let h = u32::try_from(secs / 3600).unwrap_or(0);
+    let mi = u32::try_from(secs % 3600 / 60).unwrap_or(0);
+    let s = u32::try_from(secs % 60).unwrap_or(0);
+    (y, m, d, h, mi, s)
+}
+
+/// Appends `value` in decimal, at least `width` characters, padded on the left
+/// with `pad` (`b'0'` pads after the sign, as C's `%05d` does).
+// At most 20 digits: every count below is tiny.
+#[allow(clippy::arithmetic_side_effects)]
+fn push_int(buf: &mut Vec<u8>, value: i64, width: usize, pad: u8) {
+    let mut digits = [0u8; 20];
+    let mut n = value.unsigned_abs();
+    let mut len = 0;
+    loop {
+        if let Some(d) = digits.get_mut(len) {
+            // n % 10 is a single decimal digit.
+            *d = b'0' + (n % 10) as u8;
+        }
+        len += 1;
+        n /= 10;
+        if n == 0 || len == digits.len() {
+            break;
+        }
+    }
+    let sign = usize::from(value < 0);
+    let fill = width.saturating_sub(len + sign);
+    if pad == b'0' {
+        if value < 0 {
+            buf.push(b'-');
+        }
+        buf.resize(buf.len() + fill, b'0');
+    } else {
+        buf.resize(buf.len() + fill, pad);
+        if value < 0 {
+            buf.push(b'-');
+        }
+    }
+    buf.extend(digits.iter().take(len).rev());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_round_trips_and_knows_landmarks() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        assert_eq!(days_from_civil(1900, 1, 1), -25_567);
+        for d in (-800_000..800_000).step_by(997) {
+            let (y, m, dd) = civil_from_days(d);
+            assert_eq!(days_from_civil(y, m, dd), d);
+        }
+        // 2038-01-19T03:14:07 is 2^31 - 1 (util-linux's wtmp-a fixture).
+        assert_eq!(civil_time(i64::from(i32::MAX)), (2038, 1, 19, 3, 14, 7));
+    }
+
+    #[test]
+    fn push_int_pads_like_printf() {
+        let cases: [(i64, usize, u8, &str); 6] = [
+            (42, 5, b'0', "00042"),
+            (-5, 5, b'0', "-0005"),
+            (123_456, 5, b'0', "123456"),
+            (-5, 4, b' ', "  -5"),
+            (0, 0, b' ', "0"),
+            (i64::MIN, 0, b' ', "-9223372036854775808"),
+        ];
+        for (v, w, p, want) in cases {
+            let mut buf = Vec::new();
+            push_int(&mut buf, v, w, p);
+            assert_eq!(String::from_utf8_lossy(&buf), want, "{v} {w}");
+        }
+    }
+}

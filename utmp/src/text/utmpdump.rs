@@ -1,0 +1,1021 @@
+//! The text format of util-linux `utmpdump`, both ways.
+//!
+//! Written from the behaviour of `login-utils/utmpdump.c` (util-linux 2.43),
+//! glibc's `strptime`, `sscanf`, `inet_pton` and `inet_ntop`, checked against
+//! util-linux's own test expectations and the installed `utmpdump`.
+
+use std::borrow::Borrow;
+use std::io::{self, BufRead, Write};
+
+use super::{civil_time, days_from_civil, push_int};
+use crate::entry::Entry;
+use crate::error::{Error, Result};
+use crate::layout::{self, RecordBytes, Span};
+
+// ---------------------------------------------------------------------------
+// Records to text
+// ---------------------------------------------------------------------------
+
+/// Appends the `utmpdump` line of `entry`, newline included, to `buf`.
+///
+/// The line is exactly what util-linux `utmpdump` (2.41 and later) prints:
+///
+/// * `[type] [pid] [id] [user] [line] [host] [address] [time]`, the pid with at
+///   least 5 digits (`%05d`), the id padded to 4 characters, user, line and
+///   host to at least 8, 12 and 20 (never cut: a 32-byte user is shown whole),
+///   the address to at least 15;
+/// * in the string fields (up to the first NUL), every byte that is not
+///   printable ASCII, and `[` and `]`, shows as `?` (as in the C and UTF-8
+///   locales);
+/// * the address is IPv6 when any of its last three 32-bit words is set, and
+///   otherwise the IPv4 address of the first word (`0.0.0.0` when empty),
+///   written as glibc's `inet_ntop` writes it;
+/// * the time is UTC whatever the time zone, ISO 8601 with a comma and six
+///   digits of microseconds: `2013-08-28T11:13:38,000000+00:00`.
+///   Microseconds of 1,000,000 or more show as `000000` (util-linux 2.38
+///   printed them as they were). A 32-bit `tv_sec` is read unsigned, as
+///   [`Entry::seconds`] does (and as `utmpdump` does when built against glibc
+///   2.40 or later; an older build shows times from 2038-01-19T03:14:08 on as
+///   1901 to 1969).
+///
+/// Returns false, appending nothing, for a record that `utmpdump` leaves out:
+/// one whose year does not fit a C `int` (only possible where `tv_sec` is 64
+/// bits wide).
+///
+/// ```
+/// # fn main() -> utmp::Result<()> {
+/// use utmp::{EntryBuilder, EntryType};
+/// let entry = EntryBuilder::new(EntryType::UserProcess)
+///     .pid(17058)
+///     .id("ts/1")
+///     .user("kerolasa")
+///     .line("pts/1")
+///     .host(":0.0")
+///     .seconds(1_358_379_849)
+///     .build()?;
+/// let mut line = Vec::new();
+/// assert!(utmp::text::push_utmpdump(&entry, &mut line));
+/// assert_eq!(
+///     line,
+///     b"[7] [17058] [ts/1] [kerolasa] [pts/1       ] [:0.0                ] \
+///       [0.0.0.0        ] [2013-01-16T23:44:09,000000+00:00]\n"
+/// );
+/// # Ok(()) }
+/// ```
+pub fn push_utmpdump<B: Borrow<RecordBytes>>(entry: &Entry<B>, buf: &mut Vec<u8>) -> bool {
+    let rec = entry.as_bytes();
+    let (year, month, day, hour, minute, second) = civil_time(entry.seconds());
+    // gmtime_r fails when the year does not fit tm_year (an int counting from 1900).
+    if year
+        .checked_sub(1900)
+        .and_then(|y| i32::try_from(y).ok())
+        .is_none()
+    {
+        return false;
+    }
+    let usec = layout::int(rec, layout::TV_USEC);
+    let usec = if usec < 1_000_000 { usec } else { 0 };
+    // util-linux turns microseconds into a 32-bit nanosecond count and back;
+    // for 0..1,000,000 that is the identity, for negative values it wraps.
+    let usec = (usec.wrapping_mul(1000) as u32) / 1000;
+
+    buf.push(b'[');
+    push_int(buf, layout::int(rec, layout::UT_TYPE), 0, b' ');
+    buf.extend_from_slice(b"] [");
+    push_int(buf, layout::int(rec, layout::UT_PID), 5, b'0');
+    buf.extend_from_slice(b"] [");
+    push_cleansed(buf, rec, layout::UT_ID, 4);
+    buf.extend_from_slice(b"] [");
+    push_cleansed(buf, rec, layout::UT_USER, 8);
+    buf.extend_from_slice(b"] [");
+    push_cleansed(buf, rec, layout::UT_LINE, 12);
+    buf.extend_from_slice(b"] [");
+    push_cleansed(buf, rec, layout::UT_HOST, 20);
+    buf.extend_from_slice(b"] [");
+    let start = buf.len();
+    push_address(buf, entry.address_bytes());
+    let len = buf.len().saturating_sub(start);
+    buf.resize(buf.len().saturating_add(15usize.saturating_sub(len)), b' ');
+    buf.extend_from_slice(b"] [");
+    push_int(buf, year, 4, b' ');
+    buf.push(b'-');
+    push_int(buf, i64::from(month), 2, b'0');
+    buf.push(b'-');
+    push_int(buf, i64::from(day), 2, b'0');
+    buf.push(b'T');
+    push_int(buf, i64::from(hour), 2, b'0');
+    buf.push(b':');
+    push_int(buf, i64::from(minute), 2, b'0');
+    buf.push(b':');
+    push_int(buf, i64::from(second), 2, b'0');
+    buf.push(b',');
+    push_int(buf, i64::from(usec), 6, b'0');
+    buf.extend_from_slice(b"+00:00]\n");
+    true
+}
+
+/// Writes the `utmpdump` line of `entry` (see [`push_utmpdump`]).
+///
+/// Returns `Ok(false)`, writing nothing, for a record that `utmpdump` leaves out.
+///
+/// # Errors
+///
+/// The writer's error.
+pub fn write_utmpdump<B: Borrow<RecordBytes>, W: Write + ?Sized>(
+    entry: &Entry<B>,
+    out: &mut W,
+) -> io::Result<bool> {
+    let mut buf = Vec::with_capacity(160);
+    if !push_utmpdump(entry, &mut buf) {
+        return Ok(false);
+    }
+    out.write_all(&buf)?;
+    Ok(true)
+}
+
+/// A string field up to its first NUL, with every byte that is not printable
+/// ASCII (and `[`, `]`) shown as `?`, padded with spaces to `width`.
+fn push_cleansed(buf: &mut Vec<u8>, rec: &RecordBytes, span: Span, width: usize) {
+    let s = layout::c_str(rec, span);
+    buf.extend(s.iter().map(|&c| match c {
+        b'[' | b']' => b'?',
+        0x20..=0x7e => c,
+        _ => b'?',
+    }));
+    buf.resize(
+        buf.len().saturating_add(width.saturating_sub(s.len())),
+        b' ',
+    );
+}
+
+/// `ut_addr_v6` as utmpdump shows it: IPv6 when any of words 1 to 3 is set,
+/// else the IPv4 address in word 0.
+fn push_address(buf: &mut Vec<u8>, a: [u8; 16]) {
+    if a.get(4..).is_some_and(|rest| rest.iter().all(|&b| b == 0)) {
+        push_ipv4(buf, [a[0], a[1], a[2], a[3]]);
+    } else {
+        push_ipv6(buf, a);
+    }
+}
+
+fn push_ipv4(buf: &mut Vec<u8>, a: [u8; 4]) {
+    for (i, b) in a.into_iter().enumerate() {
+        if i > 0 {
+            buf.push(b'.');
+        }
+        push_int(buf, i64::from(b), 0, b' ');
+    }
+}
+
+/// IPv6 text as glibc's `inet_ntop` writes it: lowercase hex, the first
+/// longest run of two or more zero groups as `::`, and `::a.b.c.d` /
+/// `::ffff:a.b.c.d` for IPv4-compatible and IPv4-mapped addresses.
+// Indices and run lengths are at most 8.
+#[allow(clippy::arithmetic_side_effects)]
+fn push_ipv6(buf: &mut Vec<u8>, a: [u8; 16]) {
+    let mut words = [0u16; 8];
+    for (w, pair) in words.iter_mut().zip(a.chunks_exact(2)) {
+        if let [hi, lo] = *pair {
+            *w = u16::from_be_bytes([hi, lo]);
+        }
+    }
+    // The first longest run of zero words, if at least two long.
+    let (mut best, mut best_len) = (usize::MAX, 0usize);
+    let mut i = 0;
+    while i < 8 {
+        if words.get(i) == Some(&0) {
+            let start = i;
+            while words.get(i) == Some(&0) {
+                i += 1;
+            }
+            if i - start > best_len {
+                (best, best_len) = (start, i - start);
+            }
+        } else {
+            i += 1;
+        }
+    }
+    if best_len < 2 {
+        best = usize::MAX;
+    }
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for (i, &w) in words.iter().enumerate() {
+        if best != usize::MAX && i >= best && i < best + best_len {
+            if i == best {
+                buf.push(b':');
+            }
+            continue;
+        }
+        if i != 0 {
+            buf.push(b':');
+        }
+        if i == 6 && best == 0 && (best_len == 6 || (best_len == 5 && words[5] == 0xffff)) {
+            push_ipv4(buf, [a[12], a[13], a[14], a[15]]);
+            return;
+        }
+        let mut started = false;
+        for shift in [12u32, 8, 4, 0] {
+            let nibble = usize::from((w >> shift) & 0xf);
+            if nibble != 0 || started || shift == 0 {
+                started = true;
+                buf.push(HEX.get(nibble).copied().unwrap_or(b'0'));
+            }
+        }
+    }
+    if best != usize::MAX && best + best_len == 8 {
+        buf.push(b':');
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Text to records
+// ---------------------------------------------------------------------------
+
+/// `fgets` in `utmpdump -r` reads at most this many bytes at a time, so a
+/// longer line is taken as several.
+const FGETS_CHUNK: usize = 1022;
+
+/// Where `utmpdump -r` looks for the user field, whatever came before.
+const USER_FIELD_AT: usize = 19;
+
+/// What `utmpdump -r` does with a line it cannot take.
+#[derive(Debug)]
+enum LineError {
+    /// It warns and goes on with the next line.
+    Skip(String),
+    /// It stops reading (a field has no brackets).
+    Stop(String),
+}
+
+impl LineError {
+    fn message(self) -> String {
+        match self {
+            LineError::Skip(m) => m,
+            LineError::Stop(m) => format!("{m} (utmpdump -r stops here)"),
+        }
+    }
+}
+
+/// Parses one line of `utmpdump` text into the record `utmpdump -r` writes
+/// for it.
+///
+/// The record is zeroed, then gets the type, pid, the 4 bytes after the third
+/// `[` as `ut_id`, user, line, host (each up to its first space, cut to the
+/// field's size), the address (IPv4 when it has a `.`, else IPv6; zero when it
+/// does not parse) and the time. The time is either ISO 8601
+/// (`2013-08-28T11:13:38,123456+00:00`: the date and time are read, the
+/// offset is not, the digits after the comma are the microseconds as they are,
+/// so a 9-digit fraction is out of range) or the older ctime form
+/// (`Wed Aug 28 11:13:38 2013 GMT`, English names); both are taken as UTC and
+/// read as leniently as glibc's `strptime` does. `ut_exit` and `ut_session`
+/// stay zero. Integers too large for their field wrap, as in C.
+///
+/// The line may end with its newline or not. Unlike [`UtmpdumpReader`], this
+/// does not split lines longer than `utmpdump -r`'s 1022-byte buffer.
+///
+/// # Errors
+///
+/// [`Error::Parse`] (with line number 1) when the line does not start with
+/// `[type] [pid] [id`, or lacks the bracketed fields that follow.
+///
+/// ```
+/// # fn main() -> utmp::Result<()> {
+/// let e = utmp::text::parse_utmpdump_line(
+///     "[7] [00013] [ts/1] [torvalds] [linux       ] [hobby               ] \
+///      [128.214.205.14 ] [1991-08-26T00:57:08,000000+00:00]",
+/// )?;
+/// assert_eq!(e.user(), "torvalds");
+/// assert_eq!(e.seconds(), 683_168_228);
+/// # Ok(()) }
+/// ```
+pub fn parse_utmpdump_line(line: impl AsRef<[u8]>) -> Result<Entry> {
+    parse_line(line.as_ref()).map_err(|e| Error::Parse {
+        line: 1,
+        message: e.message(),
+    })
+}
+
+fn parse_line(line: &[u8]) -> std::result::Result<Entry, LineError> {
+    // C string functions see the line up to its first NUL.
+    let line = line
+        .iter()
+        .position(|&c| c == 0)
+        .and_then(|n| line.get(..n))
+        .unwrap_or(line);
+    let mut sc = Scan { s: line, pos: 0 };
+    let header = (|| {
+        sc.literal(b'[')?;
+        let ut_type = sc.scanf_int()?;
+        sc.literal(b']')?;
+        sc.skip_space();
+        sc.literal(b'[')?;
+        let pid = sc.scanf_int()?;
+        sc.literal(b']')?;
+        sc.skip_space();
+        sc.literal(b'[')?;
+        let id = sc.take(4)?;
+        Some((ut_type, pid, id))
+    })();
+    let Some((ut_type, pid, id)) = header else {
+        return Err(LineError::Skip(format!(
+            "parse error: not `[type] [pid] [id`: {}",
+            String::from_utf8_lossy(line).trim_end()
+        )));
+    };
+    let Some(mut rest) = line.get(USER_FIELD_AT..) else {
+        return Err(LineError::Skip(format!(
+            "parse error: line too short: {}",
+            String::from_utf8_lossy(line).trim_end()
+        )));
+    };
+
+    let mut entry = Entry::zeroed();
+    let rec = entry.bytes_mut();
+    set_wrapping(rec, layout::UT_TYPE, ut_type);
+    set_wrapping(rec, layout::UT_PID, pid);
+    copy_into(rec, layout::UT_ID, id);
+    for (name, span) in [
+        ("user", layout::UT_USER),
+        ("line", layout::UT_LINE),
+        ("host", layout::UT_HOST),
+    ] {
+        let (tok, used) = token(rest, span.len, true, name)?;
+        copy_into(rec, span, tok);
+        rest = rest.get(used..).unwrap_or_default();
+    }
+    // INET6_ADDRSTRLEN - 1 bytes are kept; 46 or more cannot be an address.
+    let (addr, used) = token(rest, 46, true, "address")?;
+    rest = rest.get(used..).unwrap_or_default();
+    let (time, _) = token(rest, 28, false, "time")?;
+
+    if addr.contains(&b'.') {
+        if let Some(v4) = inet_pton4(addr) {
+            copy_into(rec, layout::UT_ADDR_V6, &v4);
+        }
+    } else if let Some(v6) = (addr.len() < 46)
+        .then(|| std::str::from_utf8(addr).ok())
+        .flatten()
+        .and_then(|s| s.parse::<std::net::Ipv6Addr>().ok())
+    {
+        copy_into(rec, layout::UT_ADDR_V6, &v6.octets());
+    }
+    set_wrapping(rec, layout::TV_SEC, strtotime(time));
+    set_wrapping(rec, layout::TV_USEC, strtousec(time));
+    Ok(entry)
+}
+
+/// Stores `value` in an integer field, keeping its low bytes (C's conversion
+/// to a narrower integer).
+fn set_wrapping(rec: &mut RecordBytes, span: Span, value: i64) {
+    let value = match span.len {
+        1 => i64::from(value as i8),
+        2 => i64::from(value as i16),
+        4 => i64::from(value as i32),
+        _ => value,
+    };
+    // The value now fits the field's width.
+    let _fits = layout::set_int(rec, span, value, false);
+}
+
+/// `strncpy` into a zeroed field.
+fn copy_into(rec: &mut RecordBytes, span: Span, value: &[u8]) {
+    let out = layout::bytes_mut(rec, span);
+    let n = value.len().min(out.len());
+    if let (Some(dst), Some(src)) = (out.get_mut(..n), value.get(..n)) {
+        dst.copy_from_slice(src);
+    }
+}
+
+/// The next `[...]` field of `s`: its text (up to the first space when
+/// `eat_space`, at most `size` bytes) and how many bytes of `s` it used.
+fn token<'a>(
+    s: &'a [u8],
+    size: usize,
+    eat_space: bool,
+    name: &str,
+) -> std::result::Result<(&'a [u8], usize), LineError> {
+    let missing = || LineError::Stop(format!("no bracketed {name} field"));
+    let open = s.iter().position(|&c| c == b'[').ok_or_else(missing)?;
+    let inner = s.get(open.saturating_add(1)..).unwrap_or_default();
+    let close = inner.iter().position(|&c| c == b']').ok_or_else(missing)?;
+    let mut tok = inner.get(..close).unwrap_or_default();
+    if eat_space {
+        if let Some(sp) = tok.iter().position(|&c| c == b' ') {
+            tok = tok.get(..sp).unwrap_or_default();
+        }
+    }
+    let tok = tok.get(..size.min(tok.len())).unwrap_or(tok);
+    Ok((tok, open.saturating_add(close).saturating_add(2)))
+}
+
+/// A cursor over a line, with the pieces of `sscanf` and `strptime` that
+/// `utmpdump -r` uses.
+struct Scan<'a> {
+    s: &'a [u8],
+    pos: usize,
+}
+
+/// The value of an ASCII digit.
+fn digit(c: u8) -> u8 {
+    c.wrapping_sub(b'0')
+}
+
+fn is_c_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+}
+
+impl<'a> Scan<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.pos).copied()
+    }
+
+    fn advance(&mut self, n: usize) {
+        self.pos = self.pos.saturating_add(n);
+    }
+
+    fn literal(&mut self, c: u8) -> Option<()> {
+        (self.peek()? == c).then(|| self.advance(1))
+    }
+
+    fn skip_space(&mut self) {
+        while self.peek().is_some_and(is_c_space) {
+            self.advance(1);
+        }
+    }
+
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let t = self.s.get(self.pos..self.pos.checked_add(n)?)?;
+        self.advance(n);
+        Some(t)
+    }
+
+    /// `%d` (or `%hd`): spaces, a sign, decimal digits; the value `strtol`
+    /// gives (saturated at the `long` range), for the caller to narrow.
+    fn scanf_int(&mut self) -> Option<i64> {
+        self.skip_space();
+        let neg = match self.peek() {
+            Some(b'-') => {
+                self.advance(1);
+                true
+            }
+            Some(b'+') => {
+                self.advance(1);
+                false
+            }
+            _ => false,
+        };
+        let digits_at = self.pos;
+        let mut v: i128 = 0;
+        while let Some(c) = self.peek().filter(u8::is_ascii_digit) {
+            v = v
+                .saturating_mul(10)
+                .saturating_add(i128::from(digit(c)))
+                .min(i128::from(i64::MAX).saturating_add(1));
+            self.advance(1);
+        }
+        if self.pos == digits_at {
+            return None;
+        }
+        let v = if neg { v.saturating_neg() } else { v };
+        Some(i64::try_from(v).unwrap_or(if neg { i64::MIN } else { i64::MAX }))
+    }
+
+    /// `strptime`'s number reader: spaces, then up to `n` digits, stopping
+    /// early once another digit would pass `to`; `None` when there is no digit
+    /// or the value is outside `from..=to`.
+    fn strptime_number(&mut self, from: u32, to: u32, n: u32) -> Option<u32> {
+        self.skip_space();
+        let mut val = 0u32;
+        let mut left = n;
+        if !self.peek()?.is_ascii_digit() {
+            return None;
+        }
+        loop {
+            let c = self.peek().unwrap_or(b'0');
+            val = val.saturating_mul(10).saturating_add(u32::from(digit(c)));
+            self.advance(1);
+            left = left.saturating_sub(1);
+            if left == 0
+                || val.saturating_mul(10) > to
+                || !self.peek().is_some_and(|c| c.is_ascii_digit())
+            {
+                break;
+            }
+        }
+        (from..=to).contains(&val).then_some(val)
+    }
+
+    /// `strptime`'s name match: the longest of `names` (case-insensitive)
+    /// that the input starts with, as its index.
+    fn strptime_name(&mut self, names: &[&[&str]]) -> Option<usize> {
+        let rest = self.s.get(self.pos..).unwrap_or_default();
+        let mut best: Option<(usize, usize)> = None;
+        for (i, forms) in names.iter().enumerate() {
+            for name in *forms {
+                let n = name.len();
+                if rest
+                    .get(..n)
+                    .is_some_and(|r| r.eq_ignore_ascii_case(name.as_bytes()))
+                    && best.is_none_or(|(_, len)| n > len)
+                {
+                    best = Some((i, n));
+                }
+            }
+        }
+        let (i, n) = best?;
+        self.advance(n);
+        Some(i)
+    }
+}
+
+/// The fields of a `struct tm` that `utmpdump -r` fills (all start at zero).
+#[derive(Debug, Default, Clone, Copy)]
+struct Tm {
+    year: i64,
+    mon: i64,
+    mday: i64,
+    hour: i64,
+    min: i64,
+    sec: i64,
+}
+
+impl Tm {
+    /// `timegm`: fields out of their usual ranges count on (day 0 is the
+    /// last day of the month before).
+    // strptime bounds every field (years 0 to 9999, two-digit others).
+    #[allow(clippy::arithmetic_side_effects)]
+    fn timegm(&self) -> i64 {
+        let year = self.year + 1900 + self.mon.div_euclid(12);
+        let month = u32::try_from(self.mon.rem_euclid(12) + 1).unwrap_or(1);
+        let days = days_from_civil(year, month, 1) + self.mday - 1;
+        days * 86_400 + self.hour * 3600 + self.min * 60 + self.sec
+    }
+}
+
+const WEEKDAYS: [&[&str]; 7] = [
+    &["Sunday", "Sun"],
+    &["Monday", "Mon"],
+    &["Tuesday", "Tue"],
+    &["Wednesday", "Wed"],
+    &["Thursday", "Thu"],
+    &["Friday", "Fri"],
+    &["Saturday", "Sat"],
+];
+
+const MONTHS: [&[&str]; 12] = [
+    &["January", "Jan"],
+    &["February", "Feb"],
+    &["March", "Mar"],
+    &["April", "Apr"],
+    &["May"],
+    &["June", "Jun"],
+    &["July", "Jul"],
+    &["August", "Aug"],
+    &["September", "Sep"],
+    &["October", "Oct"],
+    &["November", "Nov"],
+    &["December", "Dec"],
+];
+
+/// `utmpdump -r`'s time field to seconds: empty or starting with a space is
+/// 0; starting with a digit, `strptime("%Y-%m-%dT%H:%M:%S")`; otherwise
+/// `strptime("%a %b %d %T %Y")`. Whatever `strptime` filled before it
+/// stopped is used, through `timegm`.
+fn strtotime(s: &[u8]) -> i64 {
+    let mut tm = Tm::default();
+    match s.first() {
+        None | Some(b' ') => return 0,
+        // strptime's result is not checked: what it filled before it
+        // stopped is used.
+        Some(c) if c.is_ascii_digit() => drop(iso_fields(s, &mut tm)),
+        Some(_) => drop(ctime_fields(s, &mut tm)),
+    }
+    tm.timegm()
+}
+
+fn iso_fields(s: &[u8], tm: &mut Tm) -> Option<()> {
+    let mut sc = Scan { s, pos: 0 };
+    tm.year = i64::from(sc.strptime_number(0, 9999, 4)?).saturating_sub(1900);
+    sc.literal(b'-')?;
+    tm.mon = i64::from(sc.strptime_number(1, 12, 2)?).saturating_sub(1);
+    sc.literal(b'-')?;
+    tm.mday = i64::from(sc.strptime_number(1, 31, 2)?);
+    sc.literal(b'T')?;
+    tm.hour = i64::from(sc.strptime_number(0, 23, 2)?);
+    sc.literal(b':')?;
+    tm.min = i64::from(sc.strptime_number(0, 59, 2)?);
+    sc.literal(b':')?;
+    tm.sec = i64::from(sc.strptime_number(0, 61, 2)?);
+    Some(())
+}
+
+fn ctime_fields(s: &[u8], tm: &mut Tm) -> Option<()> {
+    let mut sc = Scan { s, pos: 0 };
+    sc.strptime_name(&WEEKDAYS)?;
+    sc.skip_space();
+    tm.mon = i64::try_from(sc.strptime_name(&MONTHS)?).unwrap_or(0);
+    sc.skip_space();
+    tm.mday = i64::from(sc.strptime_number(1, 31, 2)?);
+    sc.skip_space();
+    // %T is parsed on a copy and only kept when all of it matched.
+    let hms = (|| {
+        let h = sc.strptime_number(0, 23, 2)?;
+        sc.literal(b':')?;
+        let m = sc.strptime_number(0, 59, 2)?;
+        sc.literal(b':')?;
+        let s = sc.strptime_number(0, 61, 2)?;
+        Some((h, m, s))
+    })();
+    let (h, m, sec) = hms?;
+    (tm.hour, tm.min, tm.sec) = (i64::from(h), i64::from(m), i64::from(sec));
+    sc.skip_space();
+    tm.year = i64::from(sc.strptime_number(0, 9999, 4)?).saturating_sub(1900);
+    Some(())
+}
+
+/// The microseconds: `strtol` of what follows the first comma, 0 when there
+/// is no number there or it overflows.
+fn strtousec(s: &[u8]) -> i64 {
+    let Some(comma) = s.iter().position(|&c| c == b',') else {
+        return 0;
+    };
+    let after = s.get(comma.saturating_add(1)..).unwrap_or_default();
+    if after.is_empty() {
+        return 0;
+    }
+    let mut sc = Scan { s: after, pos: 0 };
+    sc.skip_space();
+    let neg = match sc.peek() {
+        Some(b'-') => {
+            sc.advance(1);
+            true
+        }
+        Some(b'+') => {
+            sc.advance(1);
+            false
+        }
+        _ => false,
+    };
+    let mut v: i64 = 0;
+    let mut any = false;
+    while let Some(c) = sc.peek().filter(u8::is_ascii_digit) {
+        any = true;
+        let d = i64::from(digit(c));
+        // strtol accumulates toward the sign; overflow is ERANGE, read as 0.
+        let next = v.checked_mul(10).and_then(|v| {
+            if neg {
+                v.checked_sub(d)
+            } else {
+                v.checked_add(d)
+            }
+        });
+        match next {
+            Some(n) => v = n,
+            None => return 0,
+        }
+        sc.advance(1);
+    }
+    if any {
+        v
+    } else {
+        0
+    }
+}
+
+/// glibc's `inet_pton(AF_INET)`: exactly four decimal parts of 0 to 255, no
+/// leading zeros, nothing else.
+fn inet_pton4(s: &[u8]) -> Option<[u8; 4]> {
+    let mut out = [0u8; 4];
+    let mut parts = 0usize;
+    let mut saw_digit = false;
+    let mut cur: u32 = 0;
+    for &c in s {
+        if c.is_ascii_digit() {
+            if saw_digit && cur == 0 {
+                return None;
+            }
+            cur = cur.saturating_mul(10).saturating_add(u32::from(digit(c)));
+            if cur > 255 {
+                return None;
+            }
+            if !saw_digit {
+                parts = parts.saturating_add(1);
+                if parts > 4 {
+                    return None;
+                }
+                saw_digit = true;
+            }
+            *out.get_mut(parts.checked_sub(1)?)? = u8::try_from(cur).ok()?;
+        } else if c == b'.' && saw_digit {
+            if parts == 4 {
+                return None;
+            }
+            cur = 0;
+            saw_digit = false;
+        } else {
+            return None;
+        }
+    }
+    (parts == 4).then_some(out)
+}
+
+/// Records from `utmpdump` text, as `utmpdump -r` reads it.
+///
+/// Yields one item per line (a line longer than 1022 bytes is taken in
+/// 1022-byte pieces, as `utmpdump -r` does). A line that `utmpdump -r` skips
+/// with a warning yields an [`Error::Parse`] and reading goes on; a line
+/// that makes it stop (a field without its brackets) yields an error and ends
+/// the iteration. The records are those `utmpdump -r` writes, in order.
+///
+/// ```
+/// # fn main() -> utmp::Result<()> {
+/// let text = "[2] [00000] [~~  ] [reboot  ] [~           ] [5.14.0] [0.0.0.0        ] \
+///             [2023-04-22T21:55:14,144000+00:00]\n";
+/// let records = utmp::text::UtmpdumpReader::new(text.as_bytes()).collect::<utmp::Result<Vec<_>>>()?;
+/// assert_eq!(records[0].microseconds(), 144_000);
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+pub struct UtmpdumpReader<R> {
+    inner: R,
+    line: Vec<u8>,
+    /// Where the next piece of `line` starts.
+    at: usize,
+    line_no: u64,
+    done: bool,
+}
+
+impl<R: BufRead> UtmpdumpReader<R> {
+    /// A reader of `utmpdump` text from `inner`.
+    pub fn new(inner: R) -> Self {
+        UtmpdumpReader {
+            inner,
+            line: Vec::with_capacity(512),
+            at: 0,
+            line_no: 0,
+            done: false,
+        }
+    }
+
+    /// The number of the line the last item came from (1-based).
+    pub fn line_number(&self) -> u64 {
+        self.line_no
+    }
+}
+
+impl<R: BufRead> Iterator for UtmpdumpReader<R> {
+    type Item = Result<Entry>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        if self.at >= self.line.len() {
+            self.line.clear();
+            self.at = 0;
+            match self.inner.read_until(b'\n', &mut self.line) {
+                Ok(0) => {
+                    self.done = true;
+                    return None;
+                }
+                Ok(_) => self.line_no = self.line_no.saturating_add(1),
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(Error::io(None, e)));
+                }
+            }
+        }
+        let end = self.line.len().min(self.at.saturating_add(FGETS_CHUNK));
+        let piece = self.line.get(self.at..end).unwrap_or_default();
+        self.at = end;
+        Some(parse_line(piece).map_err(|e| {
+            if matches!(e, LineError::Stop(_)) {
+                self.done = true;
+            }
+            Error::Parse {
+                line: self.line_no,
+                message: e.message(),
+            }
+        }))
+    }
+}
+
+impl<R: BufRead> std::iter::FusedIterator for UtmpdumpReader<R> {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::EntryBuilder;
+    use crate::EntryType;
+
+    fn line_of(e: &Entry) -> String {
+        let mut buf = Vec::new();
+        assert!(push_utmpdump(e, &mut buf));
+        String::from_utf8(buf).unwrap()
+    }
+
+    // Expected lines below are worked out by hand from utmpdump.c's format
+    // string "[%d] [%05d] [%-4.4s] [%-8.32s] [%-12.32s] [%-20.256s] [%-15s] [%s]".
+
+    #[test]
+    fn non_printable_and_brackets_become_question_marks() {
+        let e = EntryBuilder::new(EntryType::UserProcess)
+            .pid(-5)
+            .id(b"a\x01]")
+            .user(b"r[o]ot\xc3\xa9")
+            .line(b"\x7f")
+            .host(b"h\th")
+            .build()
+            .unwrap();
+        assert_eq!(
+            line_of(&e),
+            "[7] [-0005] [a?? ] [r?o?ot??] [?           ] [h?h                 ] \
+             [0.0.0.0        ] [1970-01-01T00:00:00,000000+00:00]\n"
+        );
+    }
+
+    #[test]
+    fn full_width_fields_are_not_cut() {
+        let e = EntryBuilder::new(EntryType::Unknown(300))
+            .user([b'u'; 32])
+            .host([b'h'; 256])
+            .id(b"abcd")
+            .pid(i32::MAX)
+            .build()
+            .unwrap();
+        let l = line_of(&e);
+        assert!(l.starts_with(&format!(
+            "[300] [2147483647] [abcd] [{}] [            ] [{}] ",
+            "u".repeat(32),
+            "h".repeat(256)
+        )));
+    }
+
+    #[test]
+    fn addresses_print_like_inet_ntop() {
+        let cases: [(&str, [u8; 16]); 7] = [
+            ("0.0.0.0", [0; 16]),
+            (
+                "192.168.1.2",
+                [192, 168, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+            ),
+            ("::1", [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]),
+            (
+                "::ffff:1.2.3.4",
+                [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 1, 2, 3, 4],
+            ),
+            (
+                "::1.2.3.4",
+                [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4],
+            ),
+            (
+                "2001:503:ba3e::2:30",
+                [0x20, 1, 5, 3, 0xba, 0x3e, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0x30],
+            ),
+            ("1:0:1::", [0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+        ];
+        for (want, raw) in cases {
+            let mut buf = Vec::new();
+            push_address(&mut buf, raw);
+            assert_eq!(String::from_utf8_lossy(&buf), want);
+        }
+    }
+
+    #[test]
+    fn microseconds_out_of_range_print_as_util_linux_2_41() {
+        let e = EntryBuilder::new(EntryType::Empty)
+            .microseconds(1_000_000)
+            .build()
+            .unwrap();
+        assert!(line_of(&e).ends_with("[1970-01-01T00:00:00,000000+00:00]\n"));
+        let e = EntryBuilder::new(EntryType::Empty)
+            .microseconds(-1)
+            .build()
+            .unwrap();
+        // (-1 * 1000) as u32 = 4294966296; / 1000 = 4294966.
+        assert!(line_of(&e).ends_with("[1970-01-01T00:00:00,4294966+00:00]\n"));
+    }
+
+    #[test]
+    fn parse_reads_util_linux_lines() {
+        let e = parse_utmpdump_line(
+            "[8] [00011] [ipv6] [IPv6    ] [root        ] [dns-server          ] \
+             [2001:503:ba3e::2:30] [2013-08-28T20:40:50,999999+00:00]\n",
+        )
+        .unwrap();
+        assert_eq!(e.entry_type(), EntryType::DeadProcess);
+        assert_eq!(e.pid(), 11);
+        assert_eq!(e.id_raw(), b"ipv6");
+        assert_eq!(e.user(), "IPv6");
+        assert_eq!(e.line(), "root");
+        assert_eq!(e.host(), "dns-server");
+        assert_eq!(e.address(), Some("2001:503:ba3e::2:30".parse().unwrap()));
+        // 2013-08-28T20:40:50Z by hand: 15945 days * 86400 + 74450.
+        assert_eq!(e.seconds(), 15_945 * 86_400 + 20 * 3600 + 40 * 60 + 50);
+        assert_eq!(e.microseconds(), 999_999);
+        let old = parse_utmpdump_line(
+            "[8] [00011] [ipv6] [IPv6    ] [root        ] [dns-server          ] \
+             [2001:503:ba3e::2:30] [Wed Aug 28 20:40:50 2013 GMT]",
+        )
+        .unwrap();
+        assert_eq!(old.seconds(), e.seconds());
+        assert_eq!(old.microseconds(), 0);
+    }
+
+    #[test]
+    fn parse_keeps_the_four_id_bytes_and_cuts_at_space() {
+        let e = parse_utmpdump_line("[1] [00002] [a]b ] [x y] [l] [h] [1.2.3.4] [ ]").unwrap();
+        assert_eq!(e.id_raw(), b"a]b ");
+        assert_eq!(e.user(), "x");
+        assert_eq!(e.line(), "l");
+        assert_eq!(e.address(), Some("1.2.3.4".parse().unwrap()));
+        assert_eq!(e.seconds(), 0);
+    }
+
+    #[test]
+    fn header_errors_skip_and_missing_brackets_stop() {
+        let text = "garbage\n[1] [00002] [abcd] [u] [l] [h] [0.0.0.0] [1970-01-01T00:00:01,5]\n\
+                    [1] [00002] [abcd] [u] [l] no brackets\n[1] [00002] [abcd] [u] [l] [h] [a] [b]\n";
+        let items: Vec<_> = UtmpdumpReader::new(text.as_bytes()).collect();
+        assert_eq!(items.len(), 3);
+        assert!(matches!(items[0], Err(Error::Parse { line: 1, .. })));
+        let e = items[1].as_ref().unwrap();
+        assert_eq!((e.seconds(), e.microseconds()), (1, 5));
+        match &items[2] {
+            Err(Error::Parse { line: 3, message }) => {
+                assert!(message.contains("stops"), "{message}")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn scanf_and_strtol_corner_cases() {
+        let e = parse_utmpdump_line("[ -1][+70000] [ab\n").unwrap_err();
+        assert!(matches!(e, Error::Parse { .. }));
+        // %hd wraps 70000 to 4464; the newline is one of the 4 id bytes.
+        let e = parse_utmpdump_line("[70000][-7][ab\n].....[u] [l] [h] [] [,-3]").unwrap();
+        assert_eq!(e.raw_type(), 4464);
+        assert_eq!(e.pid(), -7);
+        assert_eq!(e.id_raw(), b"ab\n]");
+        assert_eq!(e.microseconds(), -3);
+        assert_eq!(strtousec(b"x,99999999999999999999"), 0);
+        assert_eq!(strtousec(b"x,"), 0);
+        assert_eq!(strtousec(b"x, 12x"), 12);
+    }
+
+    #[test]
+    fn strptime_partial_fields_are_kept() {
+        // "2013" alone: 2013-01-00 = 2012-12-31T00:00:00Z.
+        assert_eq!(strtotime(b"2013"), days_from_civil(2012, 12, 31) * 86_400);
+        // A month of 13 stops after the year (month stays January, day 0).
+        assert_eq!(
+            strtotime(b"2013-13-05"),
+            days_from_civil(2012, 12, 31) * 86_400
+        );
+        // strptime's digit reading stops early: "2013-4-5T6:7:8".
+        assert_eq!(
+            strtotime(b"2013-4-5T6:7:8"),
+            days_from_civil(2013, 4, 5) * 86_400 + 6 * 3600 + 7 * 60 + 8
+        );
+        // A ctime with a bad %T keeps the date but no time of day.
+        assert_eq!(
+            strtotime(b"wednesday AUGUST 28 20:40:xx 2013"),
+            days_from_civil(1900, 8, 28) * 86_400
+        );
+        // Nothing matched: 1900-01-00.
+        assert_eq!(strtotime(b"?"), days_from_civil(1899, 12, 31) * 86_400);
+        assert_eq!(strtotime(b""), 0);
+        assert_eq!(strtotime(b" 2013"), 0);
+    }
+
+    #[test]
+    fn inet_pton4_is_strict() {
+        assert_eq!(inet_pton4(b"1.2.3.4"), Some([1, 2, 3, 4]));
+        assert_eq!(inet_pton4(b"0.0.0.0"), Some([0; 4]));
+        for bad in [
+            &b"01.2.3.4"[..],
+            b"1.2.3",
+            b"1.2.3.4.5",
+            b"256.1.1.1",
+            b"1..2.3",
+            b"1.2.3.4 ",
+        ] {
+            assert_eq!(inet_pton4(bad), None, "{:?}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    #[test]
+    fn long_lines_are_read_in_fgets_pieces() {
+        let mut text = String::from("[1] [00002] [abcd] [u] [l] [h] [0.0.0.0] []");
+        text.push_str(&" ".repeat(1022 - text.len()));
+        text.push_str("[7] [00001] [ab  ] [u2] [l] [h] [0.0.0.0] [2000-01-01T00:00:00,0]\n");
+        text.push_str("[1] [00002] [abcd] [u] [l] [h] [0.0.0.0] [");
+        let items: Vec<_> = UtmpdumpReader::new(text.as_bytes()).collect();
+        assert_eq!(items.len(), 3, "{items:?}");
+        assert_eq!(items[0].as_ref().unwrap().user(), "u");
+        assert_eq!(items[1].as_ref().unwrap().user(), "u2");
+        // The last line has no closing bracket for the time: stop.
+        assert!(items[2].is_err());
+    }
+}
