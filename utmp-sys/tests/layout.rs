@@ -72,8 +72,10 @@ fn entry_type_values() {
 fn byte_order_is_the_targets() {
     // s390x is the big-endian row of the cross matrix: the pid written through the
     // struct must appear most-significant byte first in memory there.
-    let mut u = utmpx::default();
-    u.ut_pid = 0x0102_0304;
+    let u = utmpx {
+        ut_pid: 0x0102_0304,
+        ..utmpx::default()
+    };
     let mut bytes = [0u8; 4];
     bytes.copy_from_slice(
         // SAFETY: `u` is a live, initialised `utmpx`; we read 4 bytes inside it at the
