@@ -1,19 +1,158 @@
-//! `utmp dump` and `utmp undump`: not implemented yet.
+//! `utmp dump` and `utmp undump`: records to utmpdump text or JSON Lines, and
+//! back (like util-linux `utmpdump` and `utmpdump -r`).
+//!
+//! `dump` writes every whole record, then, when the input ends inside a
+//! record, exits 1 saying where (utmpdump ignores such bytes). `undump` of
+//! utmpdump text writes the records `utmpdump -r` writes: a line it skips is a
+//! warning, a line without a field's brackets ends the run with exit 1, as it
+//! does there. `undump --json` stops at the first bad line (exit 1), keeping the
+//! records before it.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::path::PathBuf;
+
+use utmp::text::{push_json, push_utmpdump, JsonReader, UtmpdumpReader};
+use utmp::Reader;
 
 use crate::output::{Failure, Outcome};
 
+/// Output is handed to the operating system in pieces of about this size.
+const CHUNK: usize = 64 * 1024;
+
 /// Arguments of `utmp dump`.
 #[derive(Debug, clap::Args)]
-pub struct DumpArgs {}
+pub struct DumpArgs {
+    /// The file of records to read, `-` for standard input [default: the
+    /// system utmp file].
+    file: Option<PathBuf>,
+    /// Write JSON Lines (every field, lossless) instead of utmpdump text.
+    #[arg(long)]
+    json: bool,
+}
 
 /// Arguments of `utmp undump`.
 #[derive(Debug, clap::Args)]
-pub struct UndumpArgs {}
-
-pub fn run_dump(_args: DumpArgs) -> Outcome {
-    Err(Failure::Message("dump: not implemented yet".into()))
+pub struct UndumpArgs {
+    /// The text to read, `-` for standard input [default: standard input].
+    file: Option<PathBuf>,
+    /// Read JSON Lines (as `utmp dump --json` writes) instead of utmpdump text.
+    #[arg(long)]
+    json: bool,
+    /// Write the records to this file instead of standard output.
+    #[arg(short, long, value_name = "OUTPUT")]
+    output: Option<PathBuf>,
 }
 
-pub fn run_undump(_args: UndumpArgs) -> Outcome {
-    Err(Failure::Message("undump: not implemented yet".into()))
+fn is_stdin(path: &Option<PathBuf>) -> bool {
+    path.as_deref().is_none_or(|p| p.as_os_str() == "-")
+}
+
+pub fn run_dump(args: DumpArgs) -> Outcome {
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    match args.file {
+        Some(ref p) if p.as_os_str() == "-" => {
+            let reader = Reader::new(io::stdin().lock()).with_path("-");
+            dump(reader, args.json, &mut out)
+        }
+        Some(ref p) => dump(Reader::open(p)?, args.json, &mut out),
+        None => dump(Reader::open(utmp::utmp_path())?, args.json, &mut out),
+    }
+}
+
+fn dump<R: Read>(mut reader: Reader<R>, json: bool, out: &mut impl Write) -> Outcome {
+    let mut buf = Vec::with_capacity(CHUNK + 4096);
+    let mut records: u64 = 0;
+    let mut left_out: u64 = 0;
+    let ended = loop {
+        match reader.next_ref() {
+            None => break Ok(()),
+            Some(Err(e)) => break Err(e),
+            Some(Ok(entry)) => {
+                records += 1;
+                if json {
+                    push_json(&entry, &mut buf);
+                } else if !push_utmpdump(&entry, &mut buf) {
+                    left_out += 1;
+                }
+                if buf.len() >= CHUNK {
+                    out.write_all(&buf)?;
+                    buf.clear();
+                }
+            }
+        }
+    };
+    out.write_all(&buf)?;
+    out.flush()?;
+    if let Err(e) = ended {
+        return Err(match e {
+            utmp::Error::TrailingBytes { .. } => Failure::Message(format!(
+                "{e}; dumped the {records} whole record(s) before it"
+            )),
+            other => Failure::Utmp(other),
+        });
+    }
+    if left_out > 0 {
+        return Err(Failure::Message(format!(
+            "{left_out} of {records} records left out: their year does not fit a C int, \
+             which utmpdump cannot print (use --json)"
+        )));
+    }
+    Ok(())
+}
+
+pub fn run_undump(args: UndumpArgs) -> Outcome {
+    let input: Box<dyn BufRead> = if is_stdin(&args.file) {
+        Box::new(io::stdin().lock())
+    } else {
+        let path = args.file.unwrap_or_default();
+        let file =
+            File::open(&path).map_err(|e| Failure::Message(format!("{}: {e}", path.display())))?;
+        Box::new(BufReader::with_capacity(CHUNK, file))
+    };
+    match args.output {
+        Some(path) => {
+            let file = File::create(&path)
+                .map_err(|e| Failure::Message(format!("{}: {e}", path.display())))?;
+            undump(input, args.json, BufWriter::with_capacity(CHUNK, file))
+        }
+        None => undump(
+            input,
+            args.json,
+            BufWriter::with_capacity(CHUNK, io::stdout().lock()),
+        ),
+    }
+}
+
+fn undump(input: impl BufRead, json: bool, mut out: impl Write) -> Outcome {
+    let result = if json {
+        undump_json(JsonReader::new(input), &mut out)
+    } else {
+        undump_text(UtmpdumpReader::new(input), &mut out)
+    };
+    out.flush()?;
+    result
+}
+
+/// utmpdump text: a line `utmpdump -r` skips is a warning; one that stops it
+/// is the error that ends the run.
+fn undump_text(mut records: UtmpdumpReader<impl BufRead>, out: &mut impl Write) -> Outcome {
+    while let Some(record) = records.next() {
+        match record {
+            Ok(e) => out.write_all(e.as_bytes())?,
+            Err(e) if records.is_stopped() => return Err(Failure::Utmp(e)),
+            Err(e @ utmp::Error::Parse { .. }) => eprintln!("utmp: warning: {e}"),
+            Err(e) => return Err(Failure::Utmp(e)),
+        }
+    }
+    Ok(())
+}
+
+/// JSON Lines: the first bad line ends the run.
+fn undump_json(records: JsonReader<impl BufRead>, out: &mut impl Write) -> Outcome {
+    for record in records {
+        out.write_all(record?.as_bytes())?;
+    }
+    Ok(())
 }

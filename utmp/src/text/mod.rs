@@ -99,13 +99,32 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     )
 }
 
+thread_local! {
+    /// The last day converted: records come in time order, many per day.
+    static LAST_DAY: std::cell::Cell<(i64, (i64, u32, u32))> =
+        const { std::cell::Cell::new((0, (1970, 1, 1))) };
+}
+
+/// [`civil_from_days`], remembering the last answer.
+fn civil_from_days_cached(days: i64) -> (i64, u32, u32) {
+    LAST_DAY.with(|last| {
+        let (d, ymd) = last.get();
+        if d == days {
+            return ymd;
+        }
+        let ymd = civil_from_days(days);
+        last.set((days, ymd));
+        ymd
+    })
+}
+
 /// A UTC time broken down: (year, month, day, hour, minute, second).
 // Euclidean division by positive constants cannot overflow.
 #[allow(clippy::arithmetic_side_effects)]
 fn civil_time(seconds: i64) -> (i64, u32, u32, u32, u32, u32) {
     let days = seconds.div_euclid(86_400);
     let secs = seconds.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
+    let (y, m, d) = civil_from_days_cached(days);
     let h = u32::try_from(secs / 3600).unwrap_or(0);
     let mi = u32::try_from(secs % 3600 / 60).unwrap_or(0);
     let s = u32::try_from(secs % 60).unwrap_or(0);
@@ -119,18 +138,19 @@ fn civil_time(seconds: i64) -> (i64, u32, u32, u32, u32, u32) {
 fn push_int(buf: &mut Vec<u8>, value: i64, width: usize, pad: u8) {
     let mut digits = [0u8; 20];
     let mut n = value.unsigned_abs();
-    let mut len = 0;
-    loop {
-        if let Some(d) = digits.get_mut(len) {
+    let mut at = digits.len();
+    while at > 0 {
+        at -= 1;
+        if let Some(d) = digits.get_mut(at) {
             // n % 10 is a single decimal digit.
             *d = b'0' + (n % 10) as u8;
         }
-        len += 1;
         n /= 10;
-        if n == 0 || len == digits.len() {
+        if n == 0 {
             break;
         }
     }
+    let len = digits.len() - at;
     let sign = usize::from(value < 0);
     let fill = width.saturating_sub(len + sign);
     if pad == b'0' {
@@ -144,7 +164,23 @@ fn push_int(buf: &mut Vec<u8>, value: i64, width: usize, pad: u8) {
             buf.push(b'-');
         }
     }
-    buf.extend(digits.iter().take(len).rev());
+    buf.extend_from_slice(digits.get(at..).unwrap_or_default());
+}
+
+/// "00" to "99".
+const TWO_DIGITS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
+/// Appends `value` (below 100) as two digits.
+#[inline]
+// (value % 100) * 2 + 2 is at most 200.
+#[allow(clippy::arithmetic_side_effects)]
+fn push_2(buf: &mut Vec<u8>, value: u32) {
+    let i = usize::try_from(value % 100).unwrap_or(0) * 2;
+    buf.extend_from_slice(TWO_DIGITS.get(i..i + 2).unwrap_or(b"00"));
 }
 
 #[cfg(test)]
@@ -163,6 +199,15 @@ mod tests {
         }
         // 2038-01-19T03:14:07 is 2^31 - 1 (util-linux's wtmp-a fixture).
         assert_eq!(civil_time(i64::from(i32::MAX)), (2038, 1, 19, 3, 14, 7));
+    }
+
+    #[test]
+    fn push_2_is_two_digits() {
+        for v in 0..100 {
+            let mut buf = Vec::new();
+            push_2(&mut buf, v);
+            assert_eq!(String::from_utf8(buf).unwrap(), format!("{v:02}"));
+        }
     }
 
     #[test]

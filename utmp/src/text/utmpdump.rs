@@ -7,7 +7,7 @@
 use std::borrow::Borrow;
 use std::io::{self, BufRead, Write};
 
-use super::{civil_time, days_from_civil, push_int};
+use super::{civil_time, days_from_civil, push_2, push_int};
 use crate::entry::Entry;
 use crate::error::{Error, Result};
 use crate::layout::{self, RecordBytes, Span};
@@ -79,6 +79,7 @@ pub fn push_utmpdump<B: Borrow<RecordBytes>>(entry: &Entry<B>, buf: &mut Vec<u8>
     // for 0..1,000,000 that is the identity, for negative values it wraps.
     let usec = (usec.wrapping_mul(1000) as u32) / 1000;
 
+    buf.reserve(160);
     buf.push(b'[');
     push_int(buf, layout::int(rec, layout::UT_TYPE), 0, b' ');
     buf.extend_from_slice(b"] [");
@@ -99,17 +100,23 @@ pub fn push_utmpdump<B: Borrow<RecordBytes>>(entry: &Entry<B>, buf: &mut Vec<u8>
     buf.extend_from_slice(b"] [");
     push_int(buf, year, 4, b' ');
     buf.push(b'-');
-    push_int(buf, i64::from(month), 2, b'0');
+    push_2(buf, month);
     buf.push(b'-');
-    push_int(buf, i64::from(day), 2, b'0');
+    push_2(buf, day);
     buf.push(b'T');
-    push_int(buf, i64::from(hour), 2, b'0');
+    push_2(buf, hour);
     buf.push(b':');
-    push_int(buf, i64::from(minute), 2, b'0');
+    push_2(buf, minute);
     buf.push(b':');
-    push_int(buf, i64::from(second), 2, b'0');
+    push_2(buf, second);
     buf.push(b',');
-    push_int(buf, i64::from(usec), 6, b'0');
+    if usec < 1_000_000 {
+        push_2(buf, usec / 10_000);
+        push_2(buf, usec / 100 % 100);
+        push_2(buf, usec % 100);
+    } else {
+        push_int(buf, i64::from(usec), 6, b'0');
+    }
     buf.extend_from_slice(b"+00:00]\n");
     true
 }
@@ -137,11 +144,13 @@ pub fn write_utmpdump<B: Borrow<RecordBytes>, W: Write + ?Sized>(
 /// ASCII (and `[`, `]`) shown as `?`, padded with spaces to `width`.
 fn push_cleansed(buf: &mut Vec<u8>, rec: &RecordBytes, span: Span, width: usize) {
     let s = layout::c_str(rec, span);
-    buf.extend(s.iter().map(|&c| match c {
-        b'[' | b']' => b'?',
-        0x20..=0x7e => c,
-        _ => b'?',
-    }));
+    let start = buf.len();
+    buf.extend_from_slice(s);
+    // A branch-free pass the compiler can vectorize.
+    for c in buf.get_mut(start..).unwrap_or_default() {
+        let printable = (0x20..=0x7e).contains(c) && *c != b'[' && *c != b']';
+        *c = if printable { *c } else { b'?' };
+    }
     buf.resize(
         buf.len().saturating_add(width.saturating_sub(s.len())),
         b' ',
@@ -159,6 +168,10 @@ fn push_address(buf: &mut Vec<u8>, a: [u8; 16]) {
 }
 
 fn push_ipv4(buf: &mut Vec<u8>, a: [u8; 4]) {
+    if a == [0; 4] {
+        buf.extend_from_slice(b"0.0.0.0");
+        return;
+    }
     for (i, b) in a.into_iter().enumerate() {
         if i > 0 {
             buf.push(b'.');
@@ -743,6 +756,7 @@ pub struct UtmpdumpReader<R> {
     at: usize,
     line_no: u64,
     done: bool,
+    stopped: bool,
 }
 
 impl<R: BufRead> UtmpdumpReader<R> {
@@ -754,7 +768,14 @@ impl<R: BufRead> UtmpdumpReader<R> {
             at: 0,
             line_no: 0,
             done: false,
+            stopped: false,
         }
+    }
+
+    /// True once a line has made reading stop, as it makes `utmpdump -r`
+    /// exit with an error (the last item was that error).
+    pub fn is_stopped(&self) -> bool {
+        self.stopped
     }
 
     /// The number of the line the last item came from (1-based).
@@ -791,6 +812,7 @@ impl<R: BufRead> Iterator for UtmpdumpReader<R> {
         Some(parse_line(piece).map_err(|e| {
             if matches!(e, LineError::Stop(_)) {
                 self.done = true;
+                self.stopped = true;
             }
             Error::Parse {
                 line: self.line_no,
@@ -939,6 +961,10 @@ mod tests {
         let items: Vec<_> = UtmpdumpReader::new(text.as_bytes()).collect();
         assert_eq!(items.len(), 3);
         assert!(matches!(items[0], Err(Error::Parse { line: 1, .. })));
+        let mut r = UtmpdumpReader::new(text.as_bytes());
+        assert!(r.next().is_some_and(|i| i.is_err()) && !r.is_stopped());
+        assert!(r.nth(1).is_some_and(|i| i.is_err()) && r.is_stopped());
+        assert!(r.next().is_none());
         let e = items[1].as_ref().unwrap();
         assert_eq!((e.seconds(), e.microseconds()), (1, 5));
         match &items[2] {

@@ -1,0 +1,313 @@
+//! `utmp dump` and `utmp undump`, run as a user runs them: exit codes, one
+//! line on stderr for an error, standard input, closed pipes, round trips.
+
+use std::io::{Read, Write};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use utmp::RECORD_SIZE;
+
+const BIN: &str = env!("CARGO_BIN_EXE_utmp");
+
+fn fixtures() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        println!("skipped: utmp dump on fixtures (fixtures folder ../shared/fixtures not found)");
+        None
+    }
+}
+
+/// A fresh scratch directory for one test.
+fn scratch() -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "utmp-cli-dump-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+fn run(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("utmp runs");
+    let mut input = child.stdin.take().expect("stdin");
+    let data = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = input.write_all(&data);
+    });
+    let out = child.wait_with_output().expect("output");
+    writer.join().expect("writer");
+    out
+}
+
+fn stderr_lines(out: &Output) -> Vec<String> {
+    String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Exit 1, nothing or `stdout` on stdout, one line on stderr containing `needle`.
+fn assert_one_line_error(out: &Output, stdout: &[u8], needle: &str) {
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert_eq!(out.stdout, stdout, "stdout");
+    let lines = stderr_lines(out);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].starts_with("utmp: "), "{lines:?}");
+    assert!(lines[0].contains(needle), "{lines:?} lacks {needle:?}");
+}
+
+/// Random bytes, deterministic.
+fn random_bytes(n: usize, mut state: u64) -> Vec<u8> {
+    (0..n)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
+        .collect()
+}
+
+#[test]
+fn dump_prints_util_linux_expected_text() {
+    let Some(dir) = fixtures() else { return };
+    if RECORD_SIZE != 384 || cfg!(target_endian = "big") {
+        println!("skipped: utmpdump-totxt through the CLI (fixture is 384-byte little-endian)");
+        return;
+    }
+    let f = dir.join("util-linux/wtmp-b.LE");
+    let out = run(&["dump", f.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(out.stderr.is_empty(), "{out:?}");
+    let want = std::fs::read(dir.join("util-linux/expected/utmpdump-totxt")).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&want)
+    );
+    // `-` is standard input.
+    let stdin = run(&["dump", "-"], &std::fs::read(&f).unwrap());
+    assert_eq!(stdin.status.code(), Some(0));
+    assert_eq!(stdin.stdout, want);
+}
+
+#[test]
+fn text_round_trip_through_the_cli() {
+    let Some(dir) = fixtures() else { return };
+    // Any record size: old-format text to records, to text, to records.
+    let txt = std::fs::read(dir.join("util-linux/txt-a-old")).unwrap();
+    let bin = run(&["undump"], &txt);
+    assert_eq!(bin.status.code(), Some(0), "{bin:?}");
+    assert_eq!(bin.stdout.len(), 19 * RECORD_SIZE);
+    let text = run(&["dump", "-"], &bin.stdout);
+    let want = std::fs::read(dir.join("util-linux/txt-a")).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&text.stdout),
+        String::from_utf8_lossy(&want)
+    );
+    let scratch = scratch();
+    let out_file = scratch.join("out.bin");
+    let again = run(
+        &["undump", "-", "-o", out_file.to_str().unwrap()],
+        &text.stdout,
+    );
+    assert_eq!(again.status.code(), Some(0), "{again:?}");
+    assert!(again.stdout.is_empty());
+    assert!(std::fs::read(&out_file).unwrap() == bin.stdout);
+}
+
+#[test]
+fn json_round_trip_is_byte_exact_on_garbage() {
+    let scratch = scratch();
+    let f = scratch.join("garbage");
+    let bytes = random_bytes(RECORD_SIZE * 300, 0x1234_5678_9abc_def1);
+    std::fs::write(&f, &bytes).unwrap();
+    let json = run(&["dump", "--json", f.to_str().unwrap()], b"");
+    assert_eq!(json.status.code(), Some(0), "{json:?}");
+    assert_eq!(String::from_utf8_lossy(&json.stdout).lines().count(), 300);
+    let back = run(&["undump", "--json"], &json.stdout);
+    assert_eq!(back.status.code(), Some(0), "{back:?}");
+    assert!(back.stdout == bytes, "round trip differs");
+    // Real files: util-linux's wtmp-a needs no `raw`; utmp-rs's
+    // with_host_32 has bytes after the NUL of ut_line in records 5 and 6
+    // (`tty1\0tty1`, `ttyS0\0tyS0`, seen in a hex dump), which only `raw`
+    // keeps.
+    let Some(dir) = fixtures() else { return };
+    if RECORD_SIZE != 384 || cfg!(target_endian = "big") {
+        println!("skipped: JSON round trip of 384-byte fixtures (this target's records are {RECORD_SIZE} bytes)");
+        return;
+    }
+    for (f, raw_lines) in [
+        ("util-linux/wtmp-a.LE", 0),
+        ("utmp-rs/with_host_32.utmp", 2),
+    ] {
+        let f = dir.join(f);
+        let bytes = std::fs::read(&f).unwrap();
+        let json = run(&["dump", "--json", f.to_str().unwrap()], b"");
+        let text = String::from_utf8_lossy(&json.stdout);
+        assert_eq!(
+            text.lines().filter(|l| l.contains("\"raw\":")).count(),
+            raw_lines,
+            "{}",
+            f.display()
+        );
+        let back = run(&["undump", "--json", "-"], &json.stdout);
+        assert!(back.stdout == bytes, "{}", f.display());
+    }
+}
+
+#[test]
+fn missing_file_is_one_line_exit_1() {
+    let scratch = scratch();
+    let f = scratch.join("nope");
+    let out = run(&["dump", f.to_str().unwrap()], b"");
+    assert_one_line_error(&out, b"", "nope");
+    let out = run(&["undump", f.to_str().unwrap()], b"");
+    assert_one_line_error(&out, b"", "nope");
+}
+
+#[test]
+fn directory_is_one_line_exit_1() {
+    let scratch = scratch();
+    let out = run(&["dump", scratch.to_str().unwrap()], b"");
+    assert_one_line_error(&out, b"", "directory");
+}
+
+#[test]
+fn partial_record_prints_whole_records_then_says_where() {
+    let scratch = scratch();
+    let f = scratch.join("short");
+    let mut bytes = random_bytes(RECORD_SIZE, 7);
+    bytes.push(0);
+    std::fs::write(&f, &bytes).unwrap();
+    let whole = run(&["dump", "-"], &bytes[..RECORD_SIZE]);
+    assert_eq!(whole.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&whole.stdout).lines().count(), 1);
+    let out = run(&["dump", f.to_str().unwrap()], b"");
+    assert_one_line_error(&out, &whole.stdout, &format!("offset {RECORD_SIZE}"));
+    assert!(stderr_lines(&out)[0].contains(&format!("1 of {RECORD_SIZE} bytes")));
+}
+
+#[test]
+fn permission_denied_is_one_line_exit_1() {
+    let scratch = scratch();
+    let f = scratch.join("secret");
+    std::fs::write(&f, [0u8; 16]).unwrap();
+    std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let is_root = std::fs::read(&f).is_ok();
+    let out = if !is_root {
+        run(&["dump", f.to_str().unwrap()], b"")
+    } else {
+        // Root reads anything: run as nobody when setpriv can.
+        std::fs::set_permissions(&scratch, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let as_nobody = |args: &[&str]| {
+            Command::new("setpriv")
+                .args(["--reuid=nobody", "--regid=nogroup", "--clear-groups", BIN])
+                .args(args)
+                .stdin(Stdio::null())
+                .output()
+        };
+        match as_nobody(&["--version"]) {
+            Ok(o) if o.status.success() => as_nobody(&["dump", f.to_str().unwrap()]).unwrap(),
+            _ => {
+                println!(
+                    "skipped: permission denied (running as root, and setpriv cannot run the binary as nobody)"
+                );
+                return;
+            }
+        }
+    };
+    assert_one_line_error(&out, b"", "ermission denied");
+}
+
+#[test]
+fn usage_error_exits_2() {
+    let out = run(&["dump", "--no-such-option"], b"");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let out = run(&["undump", "a", "b"], b"");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+}
+
+#[test]
+fn closed_pipe_ends_quietly() {
+    let scratch = scratch();
+    let f = scratch.join("big");
+    // Enough output to fill any pipe buffer many times over.
+    let one = random_bytes(RECORD_SIZE * 1000, 99);
+    let mut file = std::fs::File::create(&f).unwrap();
+    for _ in 0..50 {
+        file.write_all(&one).unwrap();
+    }
+    drop(file);
+    for json in [false, true] {
+        let mut args = vec!["dump", f.to_str().unwrap()];
+        if json {
+            args.push("--json");
+        }
+        let mut child = Command::new(BIN)
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = child.stdout.take().unwrap();
+        let mut first = [0u8; 64];
+        stdout.read_exact(&mut first).unwrap();
+        drop(stdout); // like `| head -c 64`
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(0), "json {json}: {stderr}");
+        assert_eq!(stderr, "", "json {json}");
+    }
+}
+
+#[test]
+fn undump_text_warns_on_skipped_lines_and_stops_like_utmpdump() {
+    let good = "[7] [00001] [ts/1] [alice   ] [pts/1       ] [host                ] \
+                [0.0.0.0        ] [2013-08-28T11:13:38,000000+00:00]\n";
+    // A line that is not a record: a warning, the rest is converted.
+    let out = run(&["undump"], format!("junk\n{good}").as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(out.stdout.len(), RECORD_SIZE);
+    let lines = stderr_lines(&out);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].contains("warning") && lines[0].contains("line 1"),
+        "{lines:?}"
+    );
+    // A record line without its fields: utmpdump -r exits 1 there.
+    let out = run(
+        &["undump"],
+        format!("{good}[7] [00001] [ts/1] [x]\n{good}").as_bytes(),
+    );
+    assert_one_line_error(&out, &run(&["undump"], good.as_bytes()).stdout, "line 2");
+    // JSON: the first bad line ends the run, after the records before it.
+    let json = run(
+        &["dump", "--json", "-"],
+        &run(&["undump"], good.as_bytes()).stdout,
+    );
+    let mut text = json.stdout.clone();
+    text.extend_from_slice(b"{\"pid\": \"x\"}\n");
+    text.extend_from_slice(&json.stdout);
+    let out = run(&["undump", "--json"], &text);
+    assert_one_line_error(&out, &out.stdout.clone(), "line 2");
+    assert_eq!(out.stdout.len(), RECORD_SIZE);
+}
