@@ -112,38 +112,123 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
+/// printf's `%d` family for one integer: `width` wide, padded with zeros
+/// after the sign (`zero`) or spaces before it, with `+` for positives when
+/// `plus`.
+pub(crate) fn push_int(out: &mut Vec<u8>, v: i64, width: usize, zero: bool, plus: bool) {
+    if width == 2 && zero && !plus && (0..100).contains(&v) {
+        // The common case (times of day, dates): two digits. 0 <= v < 100,
+        // so both quotients are single digits.
+        out.extend_from_slice(&[b'0' + (v / 10) as u8, b'0' + (v % 10) as u8]);
+        return;
+    }
+    let mut digits = [0u8; 20];
+    let mut n = v.unsigned_abs();
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        if let Some(d) = digits.get_mut(i) {
+            // n % 10 < 10: the cast is exact.
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || i == 0 {
+            break;
+        }
+    }
+    let digits = digits.get(i..).unwrap_or_default();
+    let sign: &[u8] = if v < 0 {
+        b"-"
+    } else if plus {
+        b"+"
+    } else {
+        b""
+    };
+    let fill = width.saturating_sub(digits.len() + sign.len());
+    if zero {
+        out.extend_from_slice(sign);
+        out.resize(out.len() + fill, b'0');
+    } else {
+        out.resize(out.len() + fill, b' ');
+        out.extend_from_slice(sign);
+    }
+    out.extend_from_slice(digits);
+}
+
+fn name_of<'a>(names: &[&'a str], i: i64) -> &'a str {
+    usize::try_from(i)
+        .ok()
+        .and_then(|i| names.get(i))
+        .copied()
+        .unwrap_or("???")
+}
+
 /// `ctime(3)` without the newline: `Wed Aug 28 11:13:38 2013`.
-pub(crate) fn ctime(c: &Civil) -> String {
-    let wd = usize::try_from(c.weekday)
-        .ok()
-        .and_then(|i| WEEKDAYS.get(i))
-        .unwrap_or(&"???");
-    let mon = usize::try_from(c.month - 1)
-        .ok()
-        .and_then(|i| MONTHS.get(i))
-        .unwrap_or(&"???");
-    format!(
-        "{wd} {mon}{:3} {:02}:{:02}:{:02} {}",
-        c.day, c.hour, c.minute, c.second, c.year
-    )
+pub(crate) fn push_ctime(out: &mut Vec<u8>, c: &Civil) {
+    out.extend_from_slice(name_of(&WEEKDAYS, c.weekday).as_bytes());
+    out.push(b' ');
+    out.extend_from_slice(name_of(&MONTHS, c.month - 1).as_bytes());
+    push_int(out, c.day, 3, false, false);
+    out.push(b' ');
+    push_hms(out, c);
+    out.push(b' ');
+    push_int(out, c.year, 0, false, false);
+}
+
+fn push_hms(out: &mut Vec<u8>, c: &Civil) {
+    push_int(out, c.hour, 2, true, false);
+    out.push(b':');
+    push_int(out, c.minute, 2, true, false);
+    out.push(b':');
+    push_int(out, c.second, 2, true, false);
+}
+
+/// One local day: its start and end in UTC seconds, and its midnight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct DayCache {
+    start: i64,
+    end: i64,
+    midnight: Civil,
+}
+
+impl DayCache {
+    /// The local time at `t` when it falls in this day.
+    pub(crate) fn civil(&self, t: i64) -> Option<Civil> {
+        if t < self.start || t >= self.end {
+            return None;
+        }
+        let sod = t - self.start;
+        Some(Civil {
+            hour: sod / 3600,
+            minute: sod / 60 % 60,
+            second: sod % 60,
+            ..self.midnight
+        })
+    }
 }
 
 /// ISO 8601 as util-linux writes it: `2013-08-28T11:13:38+00:00`.
-pub(crate) fn iso(c: &Civil) -> String {
+pub(crate) fn push_iso(out: &mut Vec<u8>, c: &Civil) {
+    push_int(out, c.year, 4, false, false);
+    out.push(b'-');
+    push_int(out, c.month, 2, true, false);
+    out.push(b'-');
+    push_int(out, c.day, 2, true, false);
+    out.push(b'T');
+    push_hms(out, c);
     // util-linux: minutes = gmtoff / 60; hours = minutes / 60 (sign kept);
     // the minutes part without sign.
     let tmin = c.offset / 60;
-    let zhour = tmin / 60;
-    let zmin = (tmin % 60).abs();
-    format!(
-        "{:4}-{:02}-{:02}T{:02}:{:02}:{:02}{zhour:+03}:{zmin:02}",
-        c.year, c.month, c.day, c.hour, c.minute, c.second
-    )
+    push_int(out, tmin / 60, 3, true, true);
+    out.push(b':');
+    push_int(out, (tmin % 60).abs(), 2, true, false);
 }
 
 /// `HH:MM`.
-pub(crate) fn hhmm(c: &Civil) -> String {
-    format!("{:02}:{:02}", c.hour, c.minute)
+pub(crate) fn push_hhmm(out: &mut Vec<u8>, c: &Civil) {
+    push_int(out, c.hour, 2, true, false);
+    out.push(b':');
+    push_int(out, c.minute, 2, true, false);
 }
 
 /// Whole seconds since the epoch of a `SystemTime` (rounded down).
@@ -593,6 +678,24 @@ impl TimeZone {
         Civil::from_local_seconds(t + offset, offset)
     }
 
+    /// The local day around `t` as a cache entry, when the offset is the
+    /// same all day (it nearly always is).
+    pub(crate) fn day_of(&self, t: i64) -> Option<DayCache> {
+        let t = clamp(t);
+        let offset = self.offset_at(t);
+        let local = t + offset;
+        let start = t - local.rem_euclid(SECS_PER_DAY);
+        let end = start + SECS_PER_DAY;
+        if self.offset_at(start) != offset || self.offset_at(end - 1) != offset {
+            return None;
+        }
+        Some(DayCache {
+            start,
+            end,
+            midnight: Civil::from_local_seconds(start + offset, offset),
+        })
+    }
+
     /// The seconds since the epoch of a local date and time (`mktime`).
     pub(crate) fn to_utc(&self, local: i64) -> i64 {
         let local = clamp(local);
@@ -621,6 +724,34 @@ mod tests {
             let (y, m, dd) = civil_from_days(d);
             assert_eq!(days_from_civil(y, m, dd), d);
         }
+    }
+
+    fn ctime(c: &Civil) -> String {
+        let mut v = Vec::new();
+        push_ctime(&mut v, c);
+        String::from_utf8(v).unwrap()
+    }
+
+    fn iso(c: &Civil) -> String {
+        let mut v = Vec::new();
+        push_iso(&mut v, c);
+        String::from_utf8(v).unwrap()
+    }
+
+    #[test]
+    fn printf_integers() {
+        let f = |v, w, z, p| {
+            let mut o = Vec::new();
+            push_int(&mut o, v, w, z, p);
+            String::from_utf8(o).unwrap()
+        };
+        assert_eq!(f(5, 2, true, false), "05");
+        assert_eq!(f(5, 3, false, false), "  5");
+        assert_eq!(f(0, 3, true, true), "+00");
+        assert_eq!(f(-5, 3, true, true), "-05");
+        assert_eq!(f(-5, 4, false, false), "  -5");
+        assert_eq!(f(12345, 2, true, false), "12345");
+        assert_eq!(f(i64::MIN, 0, false, false), "-9223372036854775808");
     }
 
     #[test]
@@ -660,6 +791,24 @@ mod tests {
         );
         assert_eq!(TimeZone::from_tz(Some("")), TimeZone::utc());
         assert_eq!(TimeZone::from_tz(Some("not a zone")), TimeZone::utc());
+    }
+
+    #[test]
+    fn day_cache_agrees_with_direct_conversion() {
+        let cet = TimeZone::from_posix("CET-1CEST,M3.5.0,M10.5.0/3").unwrap();
+        for tz in [TimeZone::utc(), TimeZone::fixed(-12_600), cet] {
+            let mut t = 1_364_600_000; // around the 2013 spring change
+            while t < 1_364_900_000 {
+                if let Some(day) = tz.day_of(t) {
+                    assert_eq!(day.civil(t), Some(tz.civil(t)), "{t}");
+                    assert_eq!(
+                        day.civil(t + 1_000).map(|c| c.day),
+                        day.civil(t + 1_000).map(|_| tz.civil(t + 1_000).day)
+                    );
+                }
+                t += 977;
+            }
+        }
     }
 
     #[test]

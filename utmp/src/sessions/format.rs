@@ -10,7 +10,8 @@ use std::time::SystemTime;
 
 use super::clock::{self, TimeZone};
 use super::{End, Session};
-use crate::layout::{self, RECORD_SIZE};
+use crate::layout::{self, RecordBytes, RECORD_SIZE};
+use std::borrow::Borrow;
 
 /// How `last` shows times (`--time-format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
@@ -104,6 +105,9 @@ pub struct LastFormat {
     separator: u8,
     utf8: bool,
     tz: TimeZone,
+    /// The last local day computed (most records fall on the same day as
+    /// the one before).
+    day: Option<clock::DayCache>,
 }
 
 impl LastFormat {
@@ -118,6 +122,7 @@ impl LastFormat {
             separator: b' ',
             utf8: false,
             tz,
+            day: None,
         }
     }
 
@@ -170,88 +175,89 @@ impl LastFormat {
         self.time
     }
 
-    fn login_text(&self, t: i64) -> String {
-        match self.time {
-            TimeFormat::NoTime => String::new(),
-            TimeFormat::Short | TimeFormat::Full => clock::ctime(&self.tz.civil(t)),
-            TimeFormat::Iso => clock::iso(&self.tz.civil(t)),
+    /// The local time at `t`, from the cached day when it falls in it.
+    fn civil(&mut self, t: i64) -> clock::Civil {
+        if let Some(c) = self.day.and_then(|d| d.civil(t)) {
+            return c;
+        }
+        self.day = self.tz.day_of(t);
+        match self.day.and_then(|d| d.civil(t)) {
+            Some(c) => c,
+            None => self.tz.civil(t),
         }
     }
 
-    fn logout_text(&self, t: i64) -> String {
+    /// Appends a time as the login column shows it.
+    fn push_login(&mut self, out: &mut Vec<u8>, t: i64) {
         match self.time {
-            TimeFormat::NoTime => String::new(),
-            TimeFormat::Short => clock::hhmm(&self.tz.civil(t)),
-            TimeFormat::Full => clock::ctime(&self.tz.civil(t)),
-            TimeFormat::Iso => clock::iso(&self.tz.civil(t)),
+            TimeFormat::NoTime => {}
+            TimeFormat::Short | TimeFormat::Full => clock::push_ctime(out, &self.civil(t)),
+            TimeFormat::Iso => clock::push_iso(out, &self.civil(t)),
         }
     }
 
-    /// Appends one session's line (with its newline) to `out`.
-    pub fn write_session(&self, s: &Session, out: &mut Vec<u8>) {
-        let mut raw = Vec::with_capacity(160);
-        self.raw_line(s, &mut raw);
-        careful(&raw, self.utf8, out);
+    /// Appends a time as the logout column shows it.
+    fn push_logout(&mut self, out: &mut Vec<u8>, t: i64) {
+        match self.time {
+            TimeFormat::NoTime => {}
+            TimeFormat::Short => clock::push_hhmm(out, &self.civil(t)),
+            TimeFormat::Full => clock::push_ctime(out, &self.civil(t)),
+            TimeFormat::Iso => clock::push_iso(out, &self.civil(t)),
+        }
+    }
+
+    /// Appends one session's line (with its newline) to `out`. (`&mut`: the
+    /// formatter caches the last day it computed.)
+    pub fn write_session<B: Borrow<RecordBytes>>(&mut self, s: &Session<B>, out: &mut Vec<u8>) {
+        let start = out.len();
+        self.raw_line(s, out);
+        let safe = out
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .all(|&c| (0x20..0x7f).contains(&c) || matches!(c, b'\t' | b'\r' | 0x07 | b'\n'));
+        if !safe {
+            let raw = out.split_off(start);
+            careful(&raw, self.utf8, out);
+        }
         out.push(b'\n');
     }
 
-    /// The line before trailing blanks are cut and characters made safe.
-    fn raw_line(&self, s: &Session, line: &mut Vec<u8>) {
+    /// The line before characters are made safe, without trailing blanks.
+    fn raw_line<B: Borrow<RecordBytes>>(&mut self, s: &Session<B>, line: &mut Vec<u8>) {
+        let start = line.len();
         let login = s.entry().seconds();
         let until = s.until_seconds();
         let (in_len, out_len) = self.time.widths();
         let long = self.time > TimeFormat::Short;
-
-        let mut logout = b"- ".to_vec();
-        logout.extend_from_slice(self.logout_text(until).as_bytes());
-        let mut length = duration_text(until.saturating_sub(login)).into_bytes();
-        let mut set = |a: &[u8], b: &[u8]| {
-            logout = a.to_vec();
-            length = b.to_vec();
-        };
-        match s.end() {
-            End::StillRunning => {
-                if long {
-                    set(b"  still running", b"");
-                } else {
-                    set(b"  still", b"running");
-                }
-            }
-            End::Crash(_) => logout = b"- crash".to_vec(),
-            End::Down(_) => logout = b"- down ".to_vec(),
-            End::StillLoggedIn => {
-                if long {
-                    set(b"  still logged in", b"");
-                } else {
-                    set(b"  still", b"logged in");
-                }
-            }
-            End::GoneNoLogout => match self.time {
-                TimeFormat::NoTime => set(b"", b"no logout"),
-                TimeFormat::Short => set(b"   gone", b"- no logout"),
-                _ => set(b"  gone - no logout", b""),
-            },
-            End::Instant => set(b"", b""),
-            End::LoggedOut(_) | End::StillDown | End::Failed => {}
-        }
-
         let sep = self.separator;
+
         let user = s.user_bytes();
         let name_len = if self.full_names {
             layout::UT_USER.len
         } else {
             8
         };
-        pad(line, &marked(user, name_len, !self.full_names), 8);
+        let at = line.len();
+        line.extend_from_slice(user);
+        fit(line, at, name_len, !self.full_names, 8);
         line.push(sep);
-        let shown = s.match_line();
-        pad(line, cut(&shown, 12), 12);
+        let at = line.len();
+        line.extend_from_slice(&s.match_line());
+        fit(line, at, 12, false, 12);
         line.push(sep);
 
-        let domain = match (self.numeric, self.host) {
-            (_, HostColumn::Hidden) => Vec::new(),
-            (true, _) => numeric_address(s.entry().address_bytes()).into_bytes(),
-            (false, _) => cut(s.host_bytes(), 255).to_vec(),
+        let host_at = line.len();
+        match (self.numeric, self.host) {
+            (_, HostColumn::Hidden) => {}
+            (true, _) => push_numeric_address(line, s.entry().address_bytes()),
+            (false, _) => line.extend_from_slice(cut(s.host_bytes(), 255)),
+        }
+        let domain = if self.host == HostColumn::Last {
+            // Moved to the end of the line below.
+            line.split_off(host_at)
+        } else {
+            Vec::new()
         };
         if self.host == HostColumn::Third {
             let domain_len = if self.full_names {
@@ -259,21 +265,74 @@ impl LastFormat {
             } else {
                 16
             };
-            pad(line, &marked(&domain, domain_len, !self.full_names), 16);
+            fit(line, host_at, domain_len, !self.full_names, 16);
             line.push(sep);
         }
-        pad(line, cut(self.login_text(login).as_bytes(), in_len), in_len);
+
+        let at = line.len();
+        self.push_login(line, login);
+        fit(line, at, in_len, false, in_len);
         line.push(sep);
-        pad(line, cut(&logout, out_len), out_len);
+
+        // The logout column, then the length column.
+        let at = line.len();
+        // The length column: a text, or (None) the computed length.
+        let length: Option<&[u8]> = match s.end() {
+            End::StillRunning if long => {
+                line.extend_from_slice(b"  still running");
+                Some(b"")
+            }
+            End::StillRunning => {
+                line.extend_from_slice(b"  still");
+                Some(b"running")
+            }
+            End::StillLoggedIn if long => {
+                line.extend_from_slice(b"  still logged in");
+                Some(b"")
+            }
+            End::StillLoggedIn => {
+                line.extend_from_slice(b"  still");
+                Some(b"logged in")
+            }
+            End::GoneNoLogout => match self.time {
+                TimeFormat::NoTime => Some(b"no logout"),
+                TimeFormat::Short => {
+                    line.extend_from_slice(b"   gone");
+                    Some(b"- no logout")
+                }
+                _ => {
+                    line.extend_from_slice(b"  gone - no logout");
+                    Some(b"")
+                }
+            },
+            End::Instant => Some(b""),
+            End::Crash(_) => {
+                line.extend_from_slice(b"- crash");
+                None
+            }
+            End::Down(_) => {
+                line.extend_from_slice(b"- down ");
+                None
+            }
+            End::LoggedOut(_) | End::StillDown | End::Failed => {
+                line.extend_from_slice(b"- ");
+                self.push_logout(line, until);
+                None
+            }
+        };
+        fit(line, at, out_len, false, out_len);
         line.push(sep);
+        let at = line.len();
+        match length {
+            Some(text) => line.extend_from_slice(text),
+            None => push_duration(line, until.saturating_sub(login)),
+        }
         if self.host == HostColumn::Last {
-            pad(line, cut(&length, 12), 12);
+            fit(line, at, 12, false, 12);
             line.push(sep);
             line.extend_from_slice(&domain);
-        } else {
-            line.extend_from_slice(&length);
         }
-        while line.last().is_some_and(|&c| is_c_space(c)) {
+        while line.len() > start && line.last().is_some_and(|&c| is_c_space(c)) {
             line.pop();
         }
     }
@@ -285,15 +344,14 @@ impl LastFormat {
             return;
         }
         let t = clock::unix_seconds(begins);
-        let when = match self.time {
-            TimeFormat::Iso => clock::iso(&self.tz.civil(t)),
-            _ => clock::ctime(&self.tz.civil(t)),
-        };
         let name = file.file_name().unwrap_or(file.as_os_str());
         out.push(b'\n');
         out.extend_from_slice(name.as_bytes());
         out.extend_from_slice(b" begins ");
-        out.extend_from_slice(when.as_bytes());
+        match self.time {
+            TimeFormat::Iso => clock::push_iso(out, &self.tz.civil(t)),
+            _ => clock::push_ctime(out, &self.tz.civil(t)),
+        }
         out.push(b'\n');
     }
 }
@@ -337,58 +395,77 @@ fn cut(b: &[u8], n: usize) -> &[u8] {
     b.get(..n).unwrap_or(b)
 }
 
-/// At most `n` bytes; when longer and `mark`, the last kept byte is `*`.
-fn marked(b: &[u8], n: usize, mark: bool) -> Vec<u8> {
-    let mut v = cut(b, n).to_vec();
-    if mark && b.len() > n {
-        if let Some(last) = v.last_mut() {
-            *last = b'*';
+/// printf `%-W.Ps` on what was appended since `at`: cut to `precision`
+/// bytes (the last kept one becoming `*` when `mark` and something was cut),
+/// then padded with spaces to `width`.
+fn fit(out: &mut Vec<u8>, at: usize, precision: usize, mark: bool, width: usize) {
+    let end = at.saturating_add(precision);
+    if out.len() > end {
+        out.truncate(end);
+        if mark {
+            if let Some(last) = out.get_mut(end.wrapping_sub(1)).filter(|_| precision > 0) {
+                *last = b'*';
+            }
         }
     }
-    v
-}
-
-/// `%-Ns`: left-aligned, padded with spaces to `width` bytes.
-fn pad(out: &mut Vec<u8>, b: &[u8], width: usize) {
-    out.extend_from_slice(b);
-    out.resize(
-        out.len().saturating_add(width.saturating_sub(b.len())),
-        b' ',
-    );
+    let min = at.saturating_add(width);
+    if out.len() < min {
+        out.resize(min, b' ');
+    }
 }
 
 /// The length column: `(01:00)` with a leading space, `(1+02:03)`, or
 /// `(-00:05)` for an end before the start, exactly as util-linux computes it.
-fn duration_text(secs: i64) -> String {
+fn push_duration(out: &mut Vec<u8>, secs: i64) {
     let mins = (secs / 60) % 60;
     let hours = (secs / 3600) % 24;
     let days = secs / 86_400;
+    let int = |out: &mut Vec<u8>, v: i64, w| clock::push_int(out, v, w, true, false);
     if days != 0 {
-        format!("({days}+{:02}:{:02})", hours.abs(), mins.abs())
+        out.push(b'(');
+        int(out, days, 0);
+        out.push(b'+');
+        int(out, hours.abs(), 2);
     } else if hours != 0 {
-        format!(" ({hours:02}:{:02})", mins.abs())
+        out.extend_from_slice(b" (");
+        int(out, hours, 2);
     } else if secs >= 0 {
-        format!(" ({hours:02}:{mins:02})")
+        out.extend_from_slice(b" (00");
     } else {
-        format!(" (-00:{:02})", mins.abs())
+        out.extend_from_slice(b" (-00");
     }
+    out.push(b':');
+    int(out, mins.abs(), 2);
+    out.push(b')');
+}
+
+/// Appends the address in numbers (see [`numeric_address`]).
+fn push_numeric_address(out: &mut Vec<u8>, a: [u8; 16]) {
+    use std::io::Write;
+    let _ = match numeric_v4(a) {
+        Some(v4) => write!(out, "{v4}"),
+        None => out.write_all(numeric_address(a).as_bytes()),
+    };
+}
+
+fn numeric_v4(a: [u8; 16]) -> Option<Ipv4Addr> {
+    let [a0, a1, a2, a3, rest @ ..] = a;
+    if rest.iter().all(|&b| b == 0) {
+        return Some(Ipv4Addr::new(a0, a1, a2, a3));
+    }
+    if a.get(..10).is_some_and(|r| r.iter().all(|&b| b == 0))
+        && a.get(10..12) == Some(&[0xff, 0xff][..])
+    {
+        let [.., w, x, y, z] = a;
+        return Some(Ipv4Addr::new(w, x, y, z));
+    }
+    None
 }
 
 /// The address in numbers, as `getnameinfo(NI_NUMERICHOST)` writes it:
 /// IPv4 when the last three words are zero or it is IPv4-mapped.
 fn numeric_address(a: [u8; 16]) -> String {
-    let [a0, a1, a2, a3, rest @ ..] = a;
-    let v4 = if rest.iter().all(|&b| b == 0) {
-        Some(Ipv4Addr::new(a0, a1, a2, a3))
-    } else if a.get(..10).is_some_and(|r| r.iter().all(|&b| b == 0))
-        && a.get(10..12) == Some(&[0xff, 0xff][..])
-    {
-        let [.., w, x, y, z] = a;
-        Some(Ipv4Addr::new(w, x, y, z))
-    } else {
-        None
-    };
-    if let Some(v4) = v4 {
+    if let Some(v4) = numeric_v4(a) {
         return v4.to_string();
     }
     let v6 = Ipv6Addr::from(a);
@@ -446,6 +523,20 @@ fn printable_utf8_len(b: &[u8]) -> Option<usize> {
 mod tests {
     use super::*;
 
+    fn duration_text(secs: i64) -> String {
+        let mut v = Vec::new();
+        push_duration(&mut v, secs);
+        String::from_utf8(v).unwrap()
+    }
+
+    fn fitted(b: &[u8], precision: usize, mark: bool, width: usize) -> Vec<u8> {
+        let mut v = b"x".to_vec();
+        v.extend_from_slice(b);
+        fit(&mut v, 1, precision, mark, width);
+        v.remove(0);
+        v
+    }
+
     #[test]
     fn duration_column_by_hand() {
         assert_eq!(duration_text(3600), " (01:00)");
@@ -488,15 +579,21 @@ mod tests {
 
     #[test]
     fn marks_and_pads() {
-        assert_eq!(marked(b"never-gonna-logout", 16, true), b"never-gonna-log*");
         assert_eq!(
-            marked(b"never-gonna-logout", 16, false),
+            fitted(b"never-gonna-logout", 16, true, 16),
+            b"never-gonna-log*"
+        );
+        assert_eq!(
+            fitted(b"never-gonna-logout", 16, false, 16),
             b"never-gonna-logo"
         );
-        assert_eq!(marked(b"exactly8", 8, true), b"exactly8");
-        let mut v = Vec::new();
-        pad(&mut v, b"ab", 4);
-        assert_eq!(v, b"ab  ");
+        assert_eq!(fitted(b"exactly8", 8, true, 8), b"exactly8");
+        assert_eq!(fitted(b"ab", 8, true, 4), b"ab  ");
+        assert_eq!(fitted(b"abc", 0, true, 0), b"");
+        assert_eq!(
+            fitted(b"a-long-user-name", 32, false, 8),
+            b"a-long-user-name"
+        );
         assert_eq!("iso".parse::<TimeFormat>(), Ok(TimeFormat::Iso));
         assert!("long".parse::<TimeFormat>().is_err());
     }

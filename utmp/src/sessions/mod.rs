@@ -20,7 +20,7 @@
 //! ```no_run
 //! # fn main() -> utmp::Result<()> {
 //! use utmp::sessions::{LastFormat, LiveSystem, ReverseReader, Sessions, TimeZone};
-//! let format = LastFormat::new(TimeZone::from_env());
+//! let mut format = LastFormat::new(TimeZone::from_env());
 //! let mut out = Vec::new();
 //! for session in Sessions::new(ReverseReader::open(utmp::wtmp_path())?, LiveSystem) {
 //!     format.write_session(&session?, &mut out);
@@ -190,9 +190,13 @@ impl Stamp {
 }
 
 /// One line of `last`: a record, what it is, and how it ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Session {
-    entry: Entry,
+///
+/// `B` holds the record's bytes: owned (the default, from [`Sessions`] over
+/// owned entries) or borrowed (from [`Pairing::push`] or [`Sessions`] over
+/// [`entries`](crate::entries), without copying).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Session<B = RecordBytes> {
+    entry: Entry<B>,
     kind: SessionKind,
     end: End,
     /// The end time util-linux computes with (and prints), in seconds: also
@@ -200,10 +204,30 @@ pub struct Session {
     until: i64,
 }
 
-impl Session {
+impl<B: Borrow<RecordBytes>> fmt::Debug for Session<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("kind", &self.kind)
+            .field("end", &self.end)
+            .field("entry", &self.entry)
+            .finish()
+    }
+}
+
+impl<B: Borrow<RecordBytes>> Session<B> {
     /// The record this session was made from.
-    pub fn entry(&self) -> &Entry {
+    pub fn entry(&self) -> &Entry<B> {
         &self.entry
+    }
+
+    /// The same session owning its record.
+    pub fn to_owned_session(&self) -> Session {
+        Session {
+            entry: self.entry.to_entry(),
+            kind: self.kind,
+            end: self.end,
+            until: self.until,
+        }
     }
 
     /// What the session is about.
@@ -308,7 +332,7 @@ impl Session {
 }
 
 #[cfg(feature = "serde")]
-impl serde::Serialize for Session {
+impl<B: Borrow<RecordBytes>> serde::Serialize for Session<B> {
     /// A flat object: `kind`, `user`, `line` (as shown), `host`, `address`
     /// (text or null), `pid`, `login` (RFC 3339 in UTC with microseconds, as
     /// in the entries' JSON), `end` ([`End::as_str`]), `logout` (RFC 3339 or
@@ -395,15 +419,30 @@ fn classify(t: EntryType, user: &[u8], line: &[u8]) -> Kind {
     kind
 }
 
-/// The terminal-line key of the logout table.
-type LineKey = [u8; layout::UT_LINE.len];
+/// The terminal-line key of the logout table: the line's bytes, zero-padded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct LineKey([u8; layout::UT_LINE.len]);
+
+impl std::hash::Hash for LineKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let mut h: u64 = 0;
+        for word in self.0.chunks(8) {
+            let mut w = [0u8; 8];
+            for (d, b) in w.iter_mut().zip(word) {
+                *d = *b;
+            }
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+        state.write_u64(h);
+    }
+}
 
 fn line_key(line: &[u8]) -> LineKey {
     let mut key = [0u8; layout::UT_LINE.len];
-    for (k, b) in key.iter_mut().zip(line) {
-        *k = *b;
+    if let Some(dst) = key.get_mut(..line.len()) {
+        dst.copy_from_slice(line);
     }
-    key
+    LineKey(key)
 }
 
 /// Why the system went down, as seen so far (reading backwards).
@@ -411,6 +450,49 @@ fn line_key(line: &[u8]) -> LineKey {
 enum WhyDown {
     Crash,
     Down,
+}
+
+/// The hasher of [`LineKey`]s, which hash themselves to one well-mixed word
+/// (FxHash's mixing: no adversary to fear, the keys come from the file being
+/// read and a collision costs time only).
+#[derive(Debug, Default, Clone, Copy)]
+struct LineHasher(u64);
+
+impl std::hash::Hasher for LineHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type LineMap = HashMap<LineKey, Stamp, std::hash::BuildHasherDefault<LineHasher>>;
+
+/// util-linux `last`'s pairing, one record at a time, newest first: the
+/// state machine under [`Sessions`], for callers that read records
+/// themselves (for instance borrowed from [`ReverseReader::next_ref`]).
+#[derive(Debug)]
+pub struct Pairing<S> {
+    state: S,
+    btmp: bool,
+    since: Option<i64>,
+    until: Option<i64>,
+    now: Stamp,
+    boot_time: Option<i64>,
+    /// The most recent (in reading order) record of each line.
+    lines: LineMap,
+    last_boot: Stamp,
+    last_down: Stamp,
+    last_runlevel: Stamp,
+    why_down: WhyDown,
 }
 
 /// Sessions from records read newest first; see the [module docs](self).
@@ -421,18 +503,7 @@ enum WhyDown {
 #[derive(Debug)]
 pub struct Sessions<I, S> {
     entries: I,
-    state: S,
-    btmp: bool,
-    since: Option<i64>,
-    until: Option<i64>,
-    now: Stamp,
-    boot_time: Option<i64>,
-    /// The most recent (in reading order) record of each line.
-    lines: HashMap<LineKey, Stamp>,
-    last_boot: Stamp,
-    last_down: Stamp,
-    last_runlevel: Stamp,
-    why_down: WhyDown,
+    pairing: Pairing<S>,
 }
 
 impl<I, S: SystemState> Sessions<I, S> {
@@ -442,19 +513,51 @@ impl<I, S: SystemState> Sessions<I, S> {
         I: Iterator<Item = Result<Entry<B>>>,
         B: Borrow<RecordBytes>,
     {
+        Sessions {
+            entries,
+            pairing: Pairing::new(state),
+        }
+    }
+
+    /// btmp mode (`lastb`): no pairing, every record is a failed login.
+    #[must_use]
+    pub fn btmp(mut self, yes: bool) -> Self {
+        self.pairing = self.pairing.btmp(yes);
+        self
+    }
+
+    /// Skips records before this time, as if they were not in the file
+    /// (`last --since`; util-linux's semantics: pairing sees only the rest).
+    #[must_use]
+    pub fn since(mut self, t: SystemTime) -> Self {
+        self.pairing = self.pairing.since(t);
+        self
+    }
+
+    /// Skips records after this time, as if they were not in the file
+    /// (`last --until`).
+    #[must_use]
+    pub fn until(mut self, t: SystemTime) -> Self {
+        self.pairing = self.pairing.until(t);
+        self
+    }
+}
+
+impl<S: SystemState> Pairing<S> {
+    /// A pairing that asks `state` about the system (its clock is read now).
+    pub fn new(state: S) -> Self {
         let now = Stamp {
             secs: clock::unix_seconds(state.now()),
             usec: 0,
         };
-        Sessions {
-            entries,
+        Pairing {
             state,
             btmp: false,
             since: None,
             until: None,
             now,
             boot_time: None,
-            lines: HashMap::new(),
+            lines: LineMap::default(),
             last_boot: Stamp::default(),
             last_down: now,
             last_runlevel: now,
@@ -469,16 +572,14 @@ impl<I, S: SystemState> Sessions<I, S> {
         self
     }
 
-    /// Skips records before this time, as if they were not in the file
-    /// (`last --since`; util-linux's semantics: pairing sees only the rest).
+    /// Skips records before this time (see [`Sessions::since`]).
     #[must_use]
     pub fn since(mut self, t: SystemTime) -> Self {
         self.since = Some(clock::unix_seconds(t));
         self
     }
 
-    /// Skips records after this time, as if they were not in the file
-    /// (`last --until`).
+    /// Skips records after this time (see [`Sessions::until`]).
     #[must_use]
     pub fn until(mut self, t: SystemTime) -> Self {
         self.until = Some(clock::unix_seconds(t));
@@ -523,19 +624,18 @@ impl<I, S: SystemState> Sessions<I, S> {
     }
 
     /// One record, newest first: the session it makes, if any.
-    pub fn push<B: Borrow<RecordBytes>>(&mut self, e: &Entry<B>) -> Option<Session> {
-        let at = Stamp::of(e);
+    pub fn push<B: Borrow<RecordBytes>>(&mut self, e: Entry<B>) -> Option<Session<B>> {
+        let at = Stamp::of(&e);
         if self.since.is_some_and(|s| at.secs < s) || self.until.is_some_and(|u| u < at.secs) {
             return None;
         }
-        let session = |kind, (end, until): (End, i64)| Session {
-            entry: e.to_entry(),
-            kind,
-            end,
-            until,
-        };
         if self.btmp {
-            return Some(session(SessionKind::FailedLogin, (End::Failed, at.secs)));
+            return Some(Session {
+                entry: e,
+                kind: SessionKind::FailedLogin,
+                end: End::Failed,
+                until: at.secs,
+            });
         }
         let user = e.user_bytes();
         let line = e.line_bytes();
@@ -549,7 +649,7 @@ impl<I, S: SystemState> Sessions<I, S> {
                 } else {
                     self.end_at(self.last_boot)
                 };
-                out = Some(session(SessionKind::Shutdown, end));
+                out = Some((SessionKind::Shutdown, end));
                 self.last_down = at;
                 self.last_runlevel = at;
                 down = true;
@@ -560,7 +660,7 @@ impl<I, S: SystemState> Sessions<I, S> {
                 } else {
                     SessionKind::OldTime
                 };
-                out = Some(session(k, (End::Instant, self.last_down.secs)));
+                out = Some((k, (End::Instant, self.last_down.secs)));
             }
             Kind::Boot => {
                 let end = if self.last_down.secs > self.last_boot.secs
@@ -570,13 +670,13 @@ impl<I, S: SystemState> Sessions<I, S> {
                 } else {
                     self.end_at(self.last_down)
                 };
-                out = Some(session(SessionKind::Boot, end));
+                out = Some((SessionKind::Boot, end));
                 self.last_boot = at;
                 down = true;
             }
             Kind::RunLevel => {
                 let level = e.pid().to_le_bytes().first().copied().unwrap_or(0);
-                out = Some(session(
+                out = Some((
                     SessionKind::RunLevel(level),
                     self.end_at(self.last_runlevel),
                 ));
@@ -588,10 +688,17 @@ impl<I, S: SystemState> Sessions<I, S> {
                 self.last_runlevel = at;
             }
             Kind::User => {
-                let end = if let Some(&logout) = self.lines.get(&line_key(line)) {
+                // One probe: the line's last record (the logout), replaced by
+                // this login (which closes any earlier login on the line).
+                let logout = if line.is_empty() {
+                    None
+                } else {
+                    self.lines.insert(line_key(line), at)
+                };
+                let end = if let Some(logout) = logout {
                     self.end_at(logout)
                 } else if self.last_boot.secs == 0 {
-                    if self.is_phantom(e) {
+                    if self.is_phantom(&e) {
                         (End::GoneNoLogout, 0)
                     } else {
                         (End::StillLoggedIn, 0)
@@ -603,10 +710,7 @@ impl<I, S: SystemState> Sessions<I, S> {
                         WhyDown::Crash => (End::Crash(t), self.last_boot.secs),
                     }
                 };
-                out = Some(session(SessionKind::User, end));
-                if !line.is_empty() {
-                    self.lines.insert(line_key(line), at);
-                }
+                out = Some((SessionKind::User, end));
             }
             Kind::Dead => {
                 if !line.is_empty() {
@@ -624,7 +728,12 @@ impl<I, S: SystemState> Sessions<I, S> {
             };
             self.lines.clear();
         }
-        out
+        out.map(|(kind, (end, until))| Session {
+            entry: e,
+            kind,
+            end,
+            until,
+        })
     }
 }
 
@@ -634,13 +743,13 @@ where
     B: Borrow<RecordBytes>,
     S: SystemState,
 {
-    type Item = Result<Session>;
+    type Item = Result<Session<B>>;
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
             match self.entries.next()? {
                 Ok(e) => {
-                    if let Some(s) = self.push(&e) {
+                    if let Some(s) = self.pairing.push(e) {
                         return Some(Ok(s));
                     }
                 }
@@ -679,7 +788,7 @@ impl SessionFilter {
     }
 
     /// Whether `last` would show this session.
-    pub fn matches(&self, s: &Session) -> bool {
+    pub fn matches<B: Borrow<RecordBytes>>(&self, s: &Session<B>) -> bool {
         if !self.names.is_empty() {
             let user = s.user_bytes();
             let line = s.match_line();

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::layout::RECORD_SIZE;
 
 /// How many records one read asks for.
-const BLOCK_RECORDS: usize = 1024;
+const BLOCK_RECORDS: usize = 64;
 
 /// Records of a file from the last to the first, read in large blocks from
 /// the end (what `last` needs on a multi-gigabyte wtmp).

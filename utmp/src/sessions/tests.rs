@@ -215,7 +215,7 @@ fn json_of_a_session() {
         rec(EntryType::DeadProcess, "", "pts/0", 1_377_688_418 + 3600),
     ];
     let s = run_sessions(&recs).remove(0);
-    let v = serde_json::to_value(&s).unwrap();
+    let v = serde_json::to_value(s).unwrap();
     assert_eq!(v["kind"], "user");
     assert_eq!(v["user"], "alice");
     assert_eq!(v["line"], "pts/0");
@@ -229,5 +229,7 @@ fn json_of_a_session() {
 #[cfg(feature = "serde")]
 fn run_sessions(records: &[Entry]) -> Vec<Session> {
     let it = records.iter().rev().map(|e| Ok(e.as_entry_ref()));
-    Sessions::new(it, state()).map(|s| s.unwrap()).collect()
+    Sessions::new(it, state())
+        .map(|s| s.unwrap().to_owned_session())
+        .collect()
 }
