@@ -220,7 +220,11 @@ fn fixture_file(dir: &Path, stem: &str, txt: &str) -> PathBuf {
     if RECORD_SIZE == 384 {
         let binary = dir.join(format!("util-linux/{stem}.{order}"));
         // The text path used on other layouts gives the very same records.
-        assert_eq!(std::fs::read(&binary).unwrap(), bytes, "{txt} vs {stem}.{order}");
+        assert_eq!(
+            std::fs::read(&binary).unwrap(),
+            bytes,
+            "{txt} vs {stem}.{order}"
+        );
         return binary;
     }
     let scratch = std::env::temp_dir().join(format!("utmp-last-{}-{stem}", std::process::id()));
