@@ -2,18 +2,24 @@
 //!
 //! Each step prints `==> name` and the command before it runs. A failed step is
 //! named when it fails and the run goes on; a step whose tools are missing is
-//! printed as `skipped: <what> (install <package>)`. The run ends with a summary
-//! table and exits non-zero if any step failed. Skipped steps never count as
-//! passed.
+//! printed as `skipped: <what> (install <package>)`. A step that runs past
+//! [`STEP_TIMEOUT`] is killed with all its processes and fails. The run ends
+//! with a summary table and exits non-zero if any step failed. Skipped steps
+//! never count as passed.
 
 use std::collections::HashSet;
 use std::env;
 use std::fs;
+use std::io;
 use std::path::Path;
-use std::process::Command;
+use std::process::{Child, Command, ExitStatus};
+use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::bindgen_cmd;
+
+/// A step that runs longer has hung (a whole cold run takes well under that).
+const STEP_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 
 /// The cross matrix. Linker and runner must match `.cargo/config.toml`; the
 /// packages are Debian 12's (the same list as `.ci/run`).
@@ -288,18 +294,74 @@ fn execute(root: &Path, action: &Action) -> Outcome {
         }
         Action::Cargo { args, env } => {
             println!("$ {}", shell_line(env, args));
-            let status = Command::new(crate::cargo())
+            let child = Command::new(crate::cargo())
                 .args(args)
                 .envs(env.iter().copied())
                 .current_dir(root)
-                .status();
-            match status {
-                Ok(status) if status.success() => Outcome::Passed,
-                Ok(status) => Outcome::Failed(status.to_string()),
+                .spawn();
+            match child.and_then(|child| wait(child, STEP_TIMEOUT)) {
+                Ok(Some(status)) if status.success() => Outcome::Passed,
+                Ok(Some(status)) => Outcome::Failed(status.to_string()),
+                Ok(None) => Outcome::Failed(format!(
+                    "timed out after {} minutes",
+                    STEP_TIMEOUT.as_secs() / 60
+                )),
                 Err(e) => Outcome::Failed(format!("cannot run cargo: {e}")),
             }
         }
     }
+}
+
+/// Waits for `child`; after `timeout`, kills it and everything it started
+/// (say a test hung under qemu) and returns `None`.
+fn wait(mut child: Child, timeout: Duration) -> io::Result<Option<ExitStatus>> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return Ok(Some(status));
+        }
+        if Instant::now() >= deadline {
+            let pids = descendants(child.id());
+            if !pids.is_empty() {
+                // Best effort: whatever is left is reported by the step failing.
+                let _ = Command::new("kill")
+                    .arg("-KILL")
+                    .args(pids.iter().map(u32::to_string))
+                    .status();
+            }
+            child.kill()?;
+            child.wait()?;
+            return Ok(None);
+        }
+        thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// The processes below `root`, from Linux's /proc (none elsewhere).
+fn descendants(root: u32) -> Vec<u32> {
+    let Ok(entries) = fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    // (pid, parent) from /proc/<pid>/stat: "pid (comm) state ppid ...";
+    // comm may hold spaces and parentheses, so read from the last ')'.
+    let parents: Vec<(u32, u32)> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let pid = e.file_name().to_str()?.parse().ok()?;
+            let stat = fs::read_to_string(e.path().join("stat")).ok()?;
+            let (_, rest) = stat.rsplit_once(')')?;
+            let ppid = rest.split_whitespace().nth(1)?.parse().ok()?;
+            Some((pid, ppid))
+        })
+        .collect();
+    let mut found = vec![root];
+    let mut i = 0;
+    while let Some(&parent) = found.get(i) {
+        found.extend(parents.iter().filter(|p| p.1 == parent).map(|p| p.0));
+        i += 1;
+    }
+    found.remove(0);
+    found
 }
 
 /// The command as one would type it: `KEY='v a l' cargo arg ...`.
@@ -398,4 +460,56 @@ fn installed_targets() -> HashSet<String> {
 fn on_path(program: &str) -> bool {
     env::var_os("PATH")
         .is_some_and(|path| env::split_paths(&path).any(|dir| dir.join(program).is_file()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_hung_step_is_killed_with_its_children() {
+        // The shell starts a grandchild that would outlive a plain kill.
+        let child = Command::new("sh")
+            .args(["-c", "sleep 60 & wait"])
+            .spawn()
+            .expect("sh runs");
+        let pid = child.id();
+        thread::sleep(Duration::from_millis(300));
+        let grandchildren = descendants(pid);
+        assert_eq!(grandchildren.len(), 1, "sh should have started sleep");
+        let start = Instant::now();
+        assert!(wait(child, Duration::from_millis(500))
+            .expect("wait")
+            .is_none());
+        assert!(start.elapsed() < Duration::from_secs(10));
+        thread::sleep(Duration::from_millis(300));
+        for pid in grandchildren {
+            let state = fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            // Gone, or a zombie waiting for init to reap it.
+            assert!(
+                state.is_empty() || state.contains(") Z"),
+                "{pid} still runs: {state}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_finished_step_returns_its_status() {
+        let child = Command::new("sh")
+            .args(["-c", "exit 3"])
+            .spawn()
+            .expect("sh runs");
+        let status = wait(child, Duration::from_secs(60)).expect("wait");
+        assert_eq!(status.and_then(|s| s.code()), Some(3));
+    }
+
+    #[test]
+    fn commands_are_shown_as_typed() {
+        let args = ["doc".to_owned(), "--no-deps".to_owned()];
+        assert_eq!(
+            shell_line(&[("RUSTDOCFLAGS", "-D warnings")], &args),
+            "RUSTDOCFLAGS='-D warnings' cargo doc --no-deps"
+        );
+    }
 }
