@@ -37,6 +37,8 @@ struct Args {
     names: Vec<String>,
     limit: Option<usize>,
     btmp: bool,
+    /// `TZ` (GMT when not set, as util-linux's tests run).
+    tz: Option<String>,
 }
 
 fn parse_args(tokens: &[String]) -> Args {
@@ -71,7 +73,7 @@ fn run_last_marked<S: SystemState>(
     name: &str,
     state: S,
 ) -> (String, Vec<bool>) {
-    let tz = TimeZone::from_tz(Some("GMT"));
+    let tz = TimeZone::from_tz(Some(args.tz.as_deref().unwrap_or("GMT")));
     let now = utmp_seconds(state.now());
     let mut format = LastFormat::new(tz.clone());
     for f in &args.format {
@@ -116,8 +118,12 @@ fn run_last_marked<S: SystemState>(
         if (s.kind().is_system() && !args.system) || !filter.matches(&s) {
             continue;
         }
-        crash_boots.push(s.kind() == SessionKind::Boot && matches!(s.end(), End::Crash(_)));
+        let crash = s.kind() == SessionKind::Boot && matches!(s.end(), End::Crash(_));
+        let at = out.len();
         format.write_session(&s, &mut out);
+        // A newline in a field ends the line there, as in util-linux.
+        let lines = out[at..].iter().filter(|&&c| c == b'\n').count();
+        crash_boots.extend(std::iter::repeat_n(crash, lines));
         shown += 1;
         if args.limit == Some(shown) {
             break;
@@ -297,7 +303,10 @@ fn installed(tool: &str) -> Option<()> {
         .seconds(1_377_688_418)
         .build()
         .unwrap();
-    let path = std::env::temp_dir().join(format!("utmp-last-probe-{}-{tool}", std::process::id()));
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path =
+        std::env::temp_dir().join(format!("utmp-last-probe-{}-{tool}-{n}", std::process::id()));
     std::fs::write(&path, probe.as_bytes()).unwrap();
     let text = Command::new(tool)
         .args(["-w", "--time-format=iso", "-f"])
@@ -318,12 +327,16 @@ fn installed(tool: &str) -> Option<()> {
 }
 
 fn reference(tool: &str, args: &[&str], file: &Path) -> String {
+    reference_tz(tool, args, file, "GMT")
+}
+
+fn reference_tz(tool: &str, args: &[&str], file: &Path, tz: &str) -> String {
     let out = Command::new(tool)
         .args(["-f".as_ref(), file.as_os_str()])
         .args(args)
         .env("LANG", "C")
         .env("LC_ALL", "C")
-        .env("TZ", "GMT")
+        .env("TZ", tz)
         .output()
         .unwrap();
     assert!(
@@ -339,8 +352,13 @@ fn reference(tool: &str, args: &[&str], file: &Path) -> String {
 /// difference in `-w` mode: before 2.41 a boot with no shutdown before the
 /// next boot shows the next shutdown's time instead of `- crash`.
 fn compare(tool: &str, args: &[&str], file: &Path) -> usize {
-    let want = reference(tool, args, file);
+    compare_tz(tool, args, file, "GMT")
+}
+
+fn compare_tz(tool: &str, args: &[&str], file: &Path, tz: &str) -> usize {
+    let want = reference_tz(tool, args, file, tz);
     let mut a = parse_args(&args.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+    a.tz = Some(tz.to_owned());
     a.btmp = tool == "lastb";
     let name = file.file_name().unwrap().to_str().unwrap();
     let (got, crash_boots) = run_last_marked(&a, file, name, LiveSystem);
@@ -421,6 +439,49 @@ fn differential_against_installed_last_on_fixtures() {
 }
 
 #[test]
+fn differential_time_zones_against_installed_last() {
+    let Some(dir) = fixtures() else { return };
+    if installed("last").is_none() || RECORD_SIZE != 384 || cfg!(target_endian = "big") {
+        return;
+    }
+    // TZif zones (with DST both sides of the equator, a half-hour offset),
+    // POSIX rules, fixed offsets, and the empty TZ (UTC).
+    let zones = [
+        "Europe/Berlin",
+        ":America/New_York",
+        "Australia/Sydney",
+        "Asia/Kolkata",
+        "EST5EDT,M3.2.0,M11.1.0",
+        "<+0530>-5:30",
+        "UTC0",
+        "",
+    ];
+    let mut tested = 0;
+    for tz in zones {
+        let name = tz.trim_start_matches(':');
+        if name.contains('/') && !Path::new("/usr/share/zoneinfo").join(name).exists() {
+            println!("skipped: TZ={tz} (install tzdata)");
+            continue;
+        }
+        for f in [
+            "s4/Ubuntu22/x86_64/wtmp",
+            "s4/CentOS9/x86_64/wtmp",
+            "util-linux/wtmp-a.LE",
+        ] {
+            for args in [
+                &["-w", "-x"][..],
+                &["-w", "-F"],
+                &["-w", "--time-format=iso"],
+            ] {
+                compare_tz("last", args, &dir.join(f), tz);
+            }
+        }
+        tested += 1;
+    }
+    println!("{tested} time zones match last");
+}
+
+#[test]
 fn differential_against_installed_lastb() {
     let Some(dir) = fixtures() else { return };
     if installed("lastb").is_none() || RECORD_SIZE != 384 || cfg!(target_endian = "big") {
@@ -456,7 +517,17 @@ fn differential_against_installed_last_on_generated_files() {
     }
     let dir = std::env::temp_dir().join(format!("utmp-last-diff-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let users = ["alice", "bob", "a-very-long-user-name", "LOGIN", "date", ""];
+    let users = [
+        "alice",
+        "bob",
+        "a-very-long-user-name",
+        "LOGIN",
+        "date",
+        "",
+        "jos\u{e9}",
+        "tab\tbel\x07",
+        "ctl\x01\x1b",
+    ];
     let lines = [
         "pts/0", "pts/1", "tty1", "tty2", ":0", "ftp123", "~", "{", "|", "",
     ];
@@ -494,8 +565,13 @@ fn differential_against_installed_last_on_generated_files() {
             } else {
                 rng.next(100_000) as i32 + 1_000_000
             };
-            let host = ["", "example.org", "a-host-name-longer-than-sixteen.example"]
-                [rng.next(3) as usize];
+            let host = [
+                "",
+                "example.org",
+                "a-host-name-longer-than-sixteen.example",
+                "h\u{f4}te-\u{e9}t\u{e9}.example",
+                "cr\rnl\n",
+            ][rng.next(5) as usize];
             let mut b = EntryBuilder::new(ty)
                 .user(user)
                 .line(line)
