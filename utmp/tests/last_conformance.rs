@@ -326,10 +326,6 @@ fn installed(tool: &str) -> Option<()> {
     }
 }
 
-fn reference(tool: &str, args: &[&str], file: &Path) -> String {
-    reference_tz(tool, args, file, "GMT")
-}
-
 fn reference_tz(tool: &str, args: &[&str], file: &Path, tz: &str) -> String {
     let out = Command::new(tool)
         .args(["-f".as_ref(), file.as_os_str()])
