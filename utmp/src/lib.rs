@@ -25,6 +25,9 @@
 //! conversion tools); the default paths are [`utmp_path`], [`wtmp_path`] and
 //! [`btmp_path`]. Every error is an [`Error`] with the path it concerns.
 //!
+//! [`sessions`] pairs logins with logouts, boots with shutdowns, the way
+//! util-linux `last` does, and prints them in its layout (`utmp last`).
+//!
 //! # Example
 //!
 //! Who is logged in, and the last logins:

@@ -101,6 +101,22 @@ impl SessionKind {
     }
 }
 
+#[cfg(feature = "serde")]
+impl serde::Serialize for SessionKind {
+    /// As [`SessionKind::as_str`].
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for End {
+    /// As [`End::as_str`].
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl fmt::Display for SessionKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -342,14 +358,14 @@ impl<B: Borrow<RecordBytes>> serde::Serialize for Session<B> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut st = s.serialize_struct("Session", 10)?;
-        st.serialize_field("kind", self.kind.as_str())?;
+        st.serialize_field("kind", &self.kind)?;
         st.serialize_field("user", &self.user_lossy())?;
         st.serialize_field("line", &self.line_lossy())?;
         st.serialize_field("host", &self.host_lossy())?;
         st.serialize_field("address", &self.address().map(|a| a.to_string()))?;
         st.serialize_field("pid", &self.pid())?;
         st.serialize_field("login", &rfc3339(self.login()))?;
-        st.serialize_field("end", self.end.as_str())?;
+        st.serialize_field("end", &self.end)?;
         st.serialize_field("logout", &self.end.time().and_then(rfc3339))?;
         st.serialize_field("duration", &self.duration().map(|d| d.as_secs()))?;
         st.end()
