@@ -106,28 +106,48 @@ fn my_line() -> Option<Vec<u8>> {
     Some(bytes.strip_prefix(b"/dev/").unwrap_or(bytes).to_vec())
 }
 
-fn read_entries(file: Option<&OsString>) -> Result<Vec<Entry>, Failure> {
-    let mut entries = Vec::new();
-    match file {
-        Some(file) => {
-            for item in utmp::Reader::open(PathBuf::from(file))? {
-                match item {
-                    Ok(e) => entries.push(e),
-                    // `who` (through the C library) ignores a short last record.
-                    Err(e @ utmp::Error::TrailingBytes { .. }) => {
-                        eprintln!("utmp: warning: {e}");
-                    }
-                    Err(e) => return Err(e.into()),
+/// The entries of FILE (the direct reader) or of the system database (the C
+/// API), streamed; the first error ends the stream and is kept for the end.
+struct Entries {
+    inner: Box<dyn Iterator<Item = utmp::Result<Entry>>>,
+    error: Option<utmp::Error>,
+}
+
+impl Entries {
+    fn open(file: Option<&OsString>) -> Result<Self, Failure> {
+        let inner: Box<dyn Iterator<Item = utmp::Result<Entry>>> = match file {
+            Some(file) => Box::new(utmp::Reader::open(PathBuf::from(file))?),
+            None => Box::new(utmp::Database::open()?),
+        };
+        Ok(Entries { inner, error: None })
+    }
+
+    fn finish(self) -> Outcome {
+        match self.error {
+            Some(e) => Err(e.into()),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Iterator for Entries {
+    type Item = Entry;
+
+    fn next(&mut self) -> Option<Entry> {
+        loop {
+            match self.inner.next()? {
+                Ok(e) => return Some(e),
+                // `who` (through the C library) ignores a short last record.
+                Err(e @ utmp::Error::TrailingBytes { .. }) => {
+                    eprintln!("utmp: warning: {e}");
+                }
+                Err(e) => {
+                    self.error = Some(e);
+                    return None;
                 }
             }
         }
-        None => {
-            for item in utmp::Database::open()? {
-                entries.push(item?);
-            }
-        }
     }
-    Ok(entries)
 }
 
 fn json_row(row: &Row) -> serde_json::Value {
@@ -175,16 +195,16 @@ pub fn run(args: Args) -> Outcome {
             None => no_tty = true,
         }
     }
-    let entries = read_entries(file)?;
+    let mut entries = Entries::open(file)?;
     let env: &dyn Environment = &SystemEnvironment::new();
     let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     if args.json {
         if !no_tty {
-            for row in who.rows(&entries, env) {
+            who.for_each_row(&mut entries, env, |row| {
                 serde_json::to_writer(&mut out, &json_row(&row)).map_err(io::Error::from)?;
-                out.write_all(b"\n")?;
-            }
+                out.write_all(b"\n")
+            })?;
         }
     } else if no_tty && !args.count {
         // `who -m` off a terminal: the heading (if asked) and nothing else.
@@ -192,8 +212,8 @@ pub fn run(args: Args) -> Outcome {
             out.write_all(&who.heading_line())?;
         }
     } else {
-        who.write(&mut out, &entries, env)?;
+        who.write(&mut out, &mut entries, env)?;
     }
     out.flush()?;
-    Ok(())
+    entries.finish()
 }

@@ -555,6 +555,44 @@ impl Who {
         B: Borrow<RecordBytes>,
     {
         let mut rows = Vec::new();
+        self.scan(entries, env, true, |row| {
+            rows.push(row);
+            Ok::<(), std::convert::Infallible>(())
+        })
+        .unwrap_or_else(|never| match never {});
+        rows
+    }
+
+    /// Calls `f` with each row `who` shows, in order, without collecting them
+    /// (constant memory over any number of entries); stops at `f`'s first error.
+    ///
+    /// # Errors
+    ///
+    /// The first error `f` returns.
+    pub fn for_each_row<I, B, E, F>(&self, entries: I, env: &dyn Environment, f: F) -> Result<(), E>
+    where
+        I: IntoIterator,
+        I::Item: Borrow<Entry<B>>,
+        B: Borrow<RecordBytes>,
+        F: FnMut(Row) -> Result<(), E>,
+    {
+        self.scan(entries, env, true, f)
+    }
+
+    /// The rows, with the users' terminals examined only when `terminals`.
+    fn scan<I, B, E, F>(
+        &self,
+        entries: I,
+        env: &dyn Environment,
+        terminals: bool,
+        mut f: F,
+    ) -> Result<(), E>
+    where
+        I: IntoIterator,
+        I::Item: Borrow<Entry<B>>,
+        B: Borrow<RecordBytes>,
+        F: FnMut(Row) -> Result<(), E>,
+    {
         let mut boot_time = i64::MIN;
         for entry in entries {
             let entry = entry.borrow();
@@ -566,25 +604,25 @@ impl Who {
                 None => true,
             };
             if let Some(kind) = self.kind_of(entry).filter(|_| on_line) {
-                let (mesg, idle) = if kind == Kind::User {
+                let (mesg, idle) = if kind == Kind::User && terminals {
                     let (m, i) = terminal_status(entry, boot_time, env);
                     (Some(m), Some(i))
                 } else {
                     (None, None)
                 };
-                rows.push(Row {
+                f(Row {
                     kind,
                     entry: entry.to_entry(),
                     mesg,
                     idle,
                     time: self.time_text(entry.seconds(), env),
-                });
+                })?;
             }
             if entry.entry_type() == EntryType::BootTime {
                 boot_time = entry.seconds();
             }
         }
-        rows
+        Ok(())
     }
 
     fn time_text(&self, seconds: i64, env: &dyn Environment) -> Vec<u8> {
@@ -780,7 +818,9 @@ impl Who {
         out
     }
 
-    /// Everything `who` prints for these entries.
+    /// Everything `who` prints for these entries, written as it goes (the
+    /// entries are not collected). Users' terminals are examined only when a
+    /// column shows them, so rows are not kept with their status here.
     ///
     /// # Errors
     ///
@@ -798,9 +838,11 @@ impl Who {
         if self.heading {
             out.write_all(&self.heading_line())?;
         }
-        for row in self.rows(entries, env) {
-            out.write_all(&self.format_row(&row))?;
-        }
+        // Like `who`, stat each user's terminal, but only when a column shows it.
+        let terminals = self.mesg || (self.idle && !self.resolved().short);
+        self.scan(entries, env, terminals, |row| {
+            out.write_all(&self.format_row(&row))
+        })?;
         out.flush()
     }
 }
