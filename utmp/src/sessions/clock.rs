@@ -243,12 +243,14 @@ pub(crate) fn unix_seconds(t: SystemTime) -> i64 {
     }
 }
 
-/// The `SystemTime` of whole seconds since the epoch (saturating).
+/// The `SystemTime` of whole seconds since the epoch (the epoch itself when
+/// not representable).
 pub(crate) fn from_unix_seconds(secs: i64) -> SystemTime {
     from_unix(secs, 0)
 }
 
-/// The `SystemTime` of seconds and microseconds since the epoch (saturating).
+/// The `SystemTime` of seconds and microseconds since the epoch (the epoch
+/// itself when not representable).
 pub(crate) fn from_unix(secs: i64, micros: u32) -> SystemTime {
     let base = if secs >= 0 {
         UNIX_EPOCH.checked_add(Duration::from_secs(secs.unsigned_abs()))
@@ -809,6 +811,24 @@ mod tests {
                 t += 977;
             }
         }
+    }
+
+    #[test]
+    fn extreme_times_do_not_overflow() {
+        let cet = TimeZone::from_posix("CET-1CEST,M3.5.0,M10.5.0/3").unwrap();
+        for tz in [TimeZone::utc(), cet] {
+            for t in [i64::MIN, i64::MIN + 1, -1, i64::MAX - 1, i64::MAX] {
+                let c = tz.civil(t);
+                let mut v = Vec::new();
+                push_ctime(&mut v, &c);
+                push_iso(&mut v, &c);
+                assert!(!v.is_empty());
+                let _ = tz.day_of(t);
+                let _ = tz.to_utc(t);
+            }
+        }
+        assert_eq!(unix_seconds(from_unix(-5, 250_000)), -5);
+        assert_eq!(unix_seconds(from_unix(5, 250_000)), 5);
     }
 
     #[test]

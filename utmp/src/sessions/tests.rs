@@ -233,3 +233,57 @@ fn run_sessions(records: &[Entry]) -> Vec<Session> {
         .map(|s| s.unwrap().to_owned_session())
         .collect()
 }
+
+mod properties {
+    use super::*;
+    use crate::layout::RECORD_SIZE;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any bytes: pairing and every layout never panic, and in the C
+        /// locale a line holds only printable ASCII, tab, CR, BEL and the
+        /// newlines of fields.
+        #[test]
+        fn any_records_format_safely(
+            bytes in proptest::collection::vec(any::<u8>(), 0..RECORD_SIZE * 12),
+            now in any::<u32>(),
+            tz in 0usize..3,
+        ) {
+            let now = at(i64::from(now));
+            let state = FixedSystem::new(now, Some(now));
+            let tz = [
+                TimeZone::utc(),
+                TimeZone::fixed(-12_600),
+                TimeZone::from_posix("CET-1CEST,M3.5.0,M10.5.0/3").unwrap(),
+            ][tz]
+                .clone();
+            let it = crate::entries(&bytes).rev().filter(|r| r.is_ok());
+            for btmp in [false, true] {
+                let sessions: Vec<_> = Sessions::new(it.clone(), &state)
+                    .btmp(btmp)
+                    .map(|s| s.unwrap())
+                    .collect();
+                for time in [TimeFormat::NoTime, TimeFormat::Short, TimeFormat::Full, TimeFormat::Iso] {
+                    for host in [HostColumn::Third, HostColumn::Last, HostColumn::Hidden] {
+                        for (full, numeric) in [(false, false), (true, true)] {
+                            let mut f = LastFormat::new(tz.clone())
+                                .time_format(time)
+                                .host_column(host)
+                                .full_names(full)
+                                .numeric_address(numeric);
+                            let mut out = Vec::new();
+                            for s in &sessions {
+                                let before = out.len();
+                                f.write_session(s, &mut out);
+                                prop_assert_eq!(out.last(), Some(&b'\n'));
+                                prop_assert!(out.len() > before);
+                            }
+                            prop_assert!(out.iter().all(|&c| (0x20..0x7f).contains(&c)
+                                || matches!(c, b'\t' | b'\r' | 0x07 | b'\n')));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
