@@ -16,7 +16,7 @@ usage: cargo xtask <command>
 commands:
   test-all          run every check (fmt, clippy, doc, tests, package, bindings, cross matrix)
   bindgen [--check] regenerate utmp-sys/bindings/<target>.rs; --check only compares
-  bench             run the benchmarks (not implemented yet)
+  bench             generate a 1M-record wtmp, time readers and commands side by side, write BENCHMARKS.md
   fuzz              run the fuzz targets (not implemented yet)
   help              print this message";
 
