@@ -576,7 +576,18 @@ impl Tzif {
 /// A time zone: how to turn a point in time into a local date and time.
 ///
 /// Built from `TZ` the way glibc reads it ([`TimeZone::from_env`]), or from
-/// a rule string or TZif data. Leap-second corrections are ignored.
+/// a rule string or TZif data:
+///
+/// * `TZ` unset: `/etc/localtime`; UTC when it cannot be read;
+/// * `TZ=""`, or a `TZ` that names nothing usable: UTC;
+/// * `TZ=NAME` or `TZ=:NAME`: the TZif file `NAME` when absolute, else under
+///   `$TZDIR` or `/usr/share/zoneinfo` (versions 1 to 4, the 64-bit data, the
+///   footer rule after the last transition);
+/// * otherwise a POSIX rule: `GMT0`, `EST5EDT,M3.2.0,M11.1.0`,
+///   `<+0530>-5:30` (rules `Mm.w.d`, `Jn` and `n`, with times; DST without a
+///   rule takes the US rule, like glibc's default `posixrules`).
+///
+/// Leap-second corrections (`right/` zones) are ignored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimeZone {
     kind: Kind,

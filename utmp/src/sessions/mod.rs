@@ -17,6 +17,28 @@
 //! with no logout whose process is gone ([`End::GoneNoLogout`]), which asks a
 //! [`SystemState`] (the live system by default, a fixed one in tests).
 //!
+//! # Versions and differences
+//!
+//! The behaviour is util-linux's current one (2.41 and later; the
+//! conformance tests use the expected outputs of 2.43-devel). Compared with
+//! util-linux 2.38, still common in distributions: a column cut to its width
+//! ends in `*` (`never-gonna-log*`), and a boot followed by another boot
+//! without a shutdown ends in `crash` (2.38 showed the next shutdown's time).
+//!
+//! Where this crate deliberately differs from util-linux:
+//!
+//! * no DNS: `last -d` has nothing to look up with; hosts are shown as
+//!   recorded, and [`LastFormat::numeric_address`] gives `-i`;
+//! * user names for the `gone - no logout` check come from `/etc/passwd`
+//!   ([`LiveSystem`]), not NSS;
+//! * records are aligned on the start of the file: a partial record at the
+//!   end is reported ([`crate::Error::TrailingBytes`]) and skipped, where
+//!   util-linux aligns records on the end of the file;
+//! * a record of a type the C header does not name is skipped without the
+//!   warning util-linux prints (`unrecognized ut_type`);
+//! * local time comes from [`TimeZone`] (`TZ`, TZif files, POSIX rules), not
+//!   the C library; leap-second zones are read without their corrections.
+//!
 //! ```no_run
 //! # fn main() -> utmp::Result<()> {
 //! use utmp::sessions::{LastFormat, LiveSystem, ReverseReader, Sessions, TimeZone};
