@@ -211,11 +211,13 @@ impl LastFormat {
     pub fn write_session<B: Borrow<RecordBytes>>(&mut self, s: &Session<B>, out: &mut Vec<u8>) {
         let start = out.len();
         self.raw_line(s, out);
-        let safe = out
-            .get(start..)
-            .unwrap_or_default()
-            .iter()
-            .all(|&c| (0x20..0x7f).contains(&c) || matches!(c, b'\t' | b'\r' | 0x07 | b'\n'));
+        let written = out.get(start..).unwrap_or_default();
+        // Printable ASCII only (one comparison a byte, vectorized), else the
+        // full test.
+        let safe = written.iter().all(|&c| c.wrapping_sub(0x20) < 0x5f)
+            || written
+                .iter()
+                .all(|&c| (0x20..0x7f).contains(&c) || matches!(c, b'\t' | b'\r' | 0x07 | b'\n'));
         if !safe {
             let raw = out.split_off(start);
             careful(&raw, self.utf8, out);
