@@ -17,7 +17,7 @@ commands:
   test-all          run every check (fmt, clippy, doc, tests, package, bindings, cross matrix)
   bindgen [--check] regenerate utmp-sys/bindings/<target>.rs; --check only compares
   bench             generate a 1M-record wtmp, time readers and commands side by side, write BENCHMARKS.md
-  fuzz              run the fuzz targets (not implemented yet)
+  fuzz [--seconds N] run every fuzz target N seconds (default 60; nightly, cargo-fuzz)
   help              print this message";
 
 fn main() -> ExitCode {
@@ -60,10 +60,7 @@ fn run() -> Result<(), String> {
             no_args(command, rest)?;
             bench::run(&root)
         }
-        "fuzz" => {
-            no_args(command, rest)?;
-            fuzz::run(&root)
-        }
+        "fuzz" => fuzz::run(&root, rest),
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
             Ok(())
