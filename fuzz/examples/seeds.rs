@@ -86,5 +86,29 @@ fn main() -> std::io::Result<()> {
         short.truncate(all.len() - 100);
         write(&dir, "seed-short", &short)?;
     }
+    let dir = corpus.join("utmpdump_text");
+    if dir.is_dir() {
+        let mut text = Vec::new();
+        for (i, e) in recs.iter().enumerate() {
+            let mut line = Vec::new();
+            if utmp::text::push_utmpdump(e, &mut line) {
+                write(&dir, &format!("seed-line-{i:02}"), &line)?;
+                text.extend_from_slice(&line);
+            }
+        }
+        write(&dir, "seed-all", &text)?;
+    }
+    let dir = corpus.join("json");
+    if dir.is_dir() {
+        let mut text = Vec::new();
+        for (i, e) in recs.iter().enumerate() {
+            let mut line = Vec::new();
+            utmp::text::push_json(e, &mut line);
+            write(&dir, &format!("seed-line-{i:02}"), &line)?;
+            text.extend_from_slice(&line);
+            write(&dir, &format!("seed-record-{i:02}"), e.as_bytes())?;
+        }
+        write(&dir, "seed-all", &text)?;
+    }
     Ok(())
 }

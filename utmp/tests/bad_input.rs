@@ -830,3 +830,37 @@ fn a_5_gib_sparse_file_streams_in_constant_memory() {
         );
     }
 }
+
+/// Found by the `utmpdump_text` fuzz target: a negative `tv_usec` (from text
+/// such as `,-28`) is written as util-linux 2.39 and later write it, through a
+/// 32-bit nanosecond count: (-28 * 1000) mod 2^32 = 4294939296 ns, shown as
+/// 4294939 us. That reads back out of range, which is written as 000000: the
+/// text settles from the second round on. (util-linux 2.38.1's utmpdump
+/// writes `-00028` instead.)
+#[test]
+fn negative_microseconds_in_utmpdump_text_wrap_and_then_settle() {
+    use utmp::text::{parse_utmpdump_line, push_utmpdump};
+    let head = "[7] [00010] [ipv6] [IPv6    ] [root        ] [dns-server          ] \
+                [2001:503:ba3e::2:30] [2013-08-28T20:30:40,";
+    let e = parse_utmpdump_line(format!("{head}-28+00:00]")).unwrap();
+    assert_eq!(e.microseconds(), -28);
+    assert_eq!(e.time(), None);
+    let mut first = Vec::new();
+    assert!(push_utmpdump(&e, &mut first));
+    assert_eq!(
+        String::from_utf8(first.clone()).unwrap(),
+        format!("{head}4294939+00:00]\n")
+    );
+    let again = parse_utmpdump_line(&first).unwrap();
+    assert_eq!(again.microseconds(), 4_294_939);
+    let mut second = Vec::new();
+    assert!(push_utmpdump(&again, &mut second));
+    assert_eq!(
+        String::from_utf8(second.clone()).unwrap(),
+        format!("{head}000000+00:00]\n")
+    );
+    let third = parse_utmpdump_line(&second).unwrap();
+    let mut third_text = Vec::new();
+    assert!(push_utmpdump(&third, &mut third_text));
+    assert_eq!(third_text, second, "stable from the second round");
+}

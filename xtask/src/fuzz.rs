@@ -163,7 +163,7 @@ fn fixture_seeds(fixtures: &Path, target: &str) -> Vec<PathBuf> {
                     .is_none_or(|x| x != "md" && x != "txt" && x != "sh");
             let wanted = match target {
                 "utmpdump_text" => is_text,
-                "json" => false,
+                "json" => is_records || is_text,
                 _ => is_records,
             };
             if wanted {

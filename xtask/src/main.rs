@@ -4,6 +4,7 @@
 mod bench;
 mod bindgen_cmd;
 mod fuzz;
+mod nightly;
 mod test_all;
 
 use std::ffi::OsString;

@@ -204,20 +204,60 @@ fn plan() -> Vec<Step> {
 
 /// Hook points: checks that later engineers add, each as a function returning
 /// its steps, collected here so they run last and appear in the summary.
-/// None is implemented yet:
 ///
-/// - miri: `cargo +nightly miri test -p utmp --lib` (the byte-level decoding
-///   unit tests). `$CARGO` is the toolchain's own cargo, which does not take
-///   `+nightly`: run rustup's `cargo` with `RUSTUP_TOOLCHAIN` removed.
-/// - fuzz smoke: a short run of each fuzz target (see `fuzz.rs`).
-/// - tsan: `RUSTFLAGS=-Zsanitizer=thread cargo +nightly test -Zbuild-std
-///   --target x86_64-unknown-linux-gnu -p utmp` (the C API wrapper's lock).
 /// - differential/conformance: `utmp who`/`utmp last` against who(1)/last(1)
 ///   and the fixtures in `../shared/fixtures`.
 ///
 /// A check whose tool is missing returns a `Step::skip` with the install hint.
 fn later_steps() -> Vec<Step> {
-    Vec::new()
+    hardening_steps()
+}
+
+/// docs/robustness.md: the 5 GiB file in release, Miri, ThreadSanitizer and a
+/// fuzz smoke run (the last three on nightly; `nightly.rs`, `fuzz.rs`).
+fn hardening_steps() -> Vec<Step> {
+    fn nightly(name: &str, shown: &'static str, run: fn(&Path) -> Outcome) -> Step {
+        Step {
+            name: name.to_owned(),
+            action: Action::InProcess { shown, run },
+        }
+    }
+    fn outcome(result: Result<Option<String>, String>) -> Outcome {
+        match result {
+            Ok(None) => Outcome::Passed,
+            Ok(Some(why)) => Outcome::Skipped(why),
+            Err(e) => Outcome::Failed(e),
+        }
+    }
+    vec![
+        Step::cargo(
+            "huge file (release)",
+            &[
+                "test",
+                "--release",
+                "-p",
+                "utmp",
+                "--test",
+                "bad_input",
+                "--",
+                "--ignored",
+                "--nocapture",
+                "5_gib",
+            ],
+        ),
+        nightly("miri", "cargo +nightly miri test -p utmp --lib", |root| {
+            outcome(crate::nightly::miri(root))
+        }),
+        nightly(
+            "tsan",
+            "RUSTFLAGS=-Zsanitizer=thread cargo +nightly test -Zbuild-std \
+             --target x86_64-unknown-linux-gnu -p utmp --test concurrency",
+            |root| outcome(crate::nightly::tsan(root)),
+        ),
+        nightly("fuzz smoke", "cargo xtask fuzz --seconds 20", |root| {
+            outcome(crate::fuzz::smoke(root, 20))
+        }),
+    ]
 }
 
 /// `cargo xtask bindgen --check`, in process, when every target's headers are here.
