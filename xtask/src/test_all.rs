@@ -11,12 +11,15 @@ use std::collections::HashSet;
 use std::env;
 use std::fs;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::bindgen_cmd;
+
+/// The crates that are published (and tested alone, and packaged).
+const PUBLISHED: [&str; 3] = ["utmp-sys", "utmp", "utmp-cli"];
 
 /// A step that runs longer has hung (a whole cold run takes well under that).
 const STEP_TIMEOUT: Duration = Duration::from_secs(15 * 60);
@@ -60,8 +63,12 @@ struct Cross {
 
 struct Step {
     name: String,
+    /// Runs first; an error fails the step.
+    before: Option<Prepare>,
     action: Action,
 }
+
+type Prepare = fn(&Path) -> Result<(), String>;
 
 enum Action {
     /// `cargo <args>` in the workspace root, with extra environment.
@@ -88,6 +95,7 @@ impl Step {
     fn cargo(name: &str, args: &[&str]) -> Step {
         Step {
             name: name.to_owned(),
+            before: None,
             action: Action::Cargo {
                 args: args.iter().map(|&a| a.to_owned()).collect(),
                 env: Vec::new(),
@@ -102,9 +110,18 @@ impl Step {
         self
     }
 
+    fn in_process(name: &str, shown: &'static str, run: fn(&Path) -> Outcome) -> Step {
+        Step {
+            name: name.to_owned(),
+            before: None,
+            action: Action::InProcess { shown, run },
+        }
+    }
+
     fn skip(name: &str, why: String) -> Step {
         Step {
             name: name.to_owned(),
+            before: None,
             action: Action::Skip(why),
         }
     }
@@ -116,7 +133,10 @@ pub fn run(root: &Path) -> Result<(), String> {
     for step in plan() {
         println!("\n==> {}", step.name);
         let step_start = Instant::now();
-        let outcome = execute(root, &step.action);
+        let outcome = match step.before.map_or(Ok(()), |before| before(root)) {
+            Ok(()) => execute(root, &step.action),
+            Err(e) => Outcome::Failed(e),
+        };
         match &outcome {
             Outcome::Passed => {}
             Outcome::Failed(why) => eprintln!("FAILED: {} ({why})", step.name),
@@ -163,7 +183,8 @@ fn plan() -> Vec<Step> {
 
     // The workspace's tests, with each source of the bindings.
     let libclang = has_libclang();
-    let test_workspace = &["test", "--workspace", "--all-features"];
+    // --no-fail-fast: one crate's failure must not hide another's results.
+    let test_workspace = &["test", "--no-fail-fast", "--workspace", "--all-features"];
     steps.push(if libclang {
         Step::cargo("test (bindgen)", test_workspace).env("UTMP_SYS_BINDINGS", "bindgen")
     } else {
@@ -177,15 +198,15 @@ fn plan() -> Vec<Step> {
     );
 
     // Each crate alone, with its own features, and as it would be published.
-    for krate in ["utmp-sys", "utmp", "utmp-cli"] {
+    for krate in PUBLISHED {
         steps.push(Step::cargo(
             &format!("test -p {krate}"),
-            &["test", "-p", krate],
+            &["test", "--no-fail-fast", "-p", krate],
         ));
     }
     // xtask is publish = false but `cargo package --workspace` would still
     // package it, and its verify build fails: it includes a file from utmp-sys.
-    steps.push(Step::cargo(
+    let mut package = Step::cargo(
         "package",
         &[
             "package",
@@ -194,12 +215,80 @@ fn plan() -> Vec<Step> {
             "xtask",
             "--allow-dirty",
         ],
-    ));
+    );
+    package.before = Some(forget_earlier_packages);
+    steps.push(package);
 
     steps.push(bindgen_check(libclang));
     steps.extend(cross_matrix());
     steps.extend(later_steps());
     steps
+}
+
+/// Removes what earlier `cargo package` runs left of our own crates.
+///
+/// `cargo package --workspace` puts the crates it packages in a temporary local
+/// registry; its verify build unpacks them to
+/// `$CARGO_HOME/registry/src/-<hash>/<name>-<version>` and compiles them in the
+/// workspace's target directory. Cargo takes a registry crate of the same
+/// version as unchanged: it neither unpacks it again nor rebuilds it, so a
+/// second run verifies against the first run's sources (`unresolved import
+/// utmp::...` for anything added since). A fresh clone never sees this.
+fn forget_earlier_packages(root: &Path) -> Result<(), String> {
+    remove_stale_package_sources()?;
+    let mut args = vec!["clean"];
+    for krate in PUBLISHED {
+        args.extend(["-p", krate]);
+    }
+    println!("$ cargo {}", args.join(" "));
+    let status = Command::new(crate::cargo())
+        .args(&args)
+        .current_dir(root)
+        .status()
+        .map_err(|e| format!("cannot run cargo clean: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("cargo clean: {status}"))
+    }
+}
+
+/// The `-<hash>` directories are local registries'; ours are the only crates
+/// of these names in them.
+fn remove_stale_package_sources() -> Result<(), String> {
+    let cargo_home = match env::var_os("CARGO_HOME") {
+        Some(home) => PathBuf::from(home),
+        None => match env::var_os("HOME") {
+            Some(home) => Path::new(&home).join(".cargo"),
+            None => return Ok(()),
+        },
+    };
+    let Ok(registries) = fs::read_dir(cargo_home.join("registry/src")) else {
+        return Ok(());
+    };
+    for registry in registries.filter_map(Result::ok) {
+        if !registry.file_name().to_string_lossy().starts_with('-') {
+            continue;
+        }
+        let Ok(crates) = fs::read_dir(registry.path()) else {
+            continue;
+        };
+        for krate in crates.filter_map(Result::ok) {
+            let name = krate.file_name();
+            let name = name.to_string_lossy();
+            let ours = PUBLISHED.iter().any(|p| {
+                name.strip_prefix(p)
+                    .and_then(|rest| rest.strip_prefix('-'))
+                    .is_some_and(|version| version.starts_with(|c: char| c.is_ascii_digit()))
+            });
+            if ours {
+                let path = krate.path();
+                println!("    removing stale {}", path.display());
+                fs::remove_dir_all(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Hook points: checks that later engineers add, each as a function returning
@@ -217,10 +306,7 @@ fn later_steps() -> Vec<Step> {
 /// fuzz smoke run (the last three on nightly; `nightly.rs`, `fuzz.rs`).
 fn hardening_steps() -> Vec<Step> {
     fn nightly(name: &str, shown: &'static str, run: fn(&Path) -> Outcome) -> Step {
-        Step {
-            name: name.to_owned(),
-            action: Action::InProcess { shown, run },
-        }
+        Step::in_process(name, shown, run)
     }
     fn outcome(result: Result<Option<String>, String>) -> Outcome {
         match result {
@@ -273,17 +359,15 @@ fn bindgen_check(libclang: bool) -> Step {
     } else if !missing.is_empty() {
         Step::skip(NAME, format!("{NAME} (install {})", missing.join(" ")))
     } else {
-        Step {
-            name: NAME.to_owned(),
-            action: Action::InProcess {
-                shown: "cargo xtask bindgen --check",
-                run: |root| match bindgen_cmd::run(root, true) {
-                    Ok(bindgen_cmd::Outcome::Ok) => Outcome::Passed,
-                    Ok(bindgen_cmd::Outcome::Skipped(why)) => Outcome::Skipped(why),
-                    Err(e) => Outcome::Failed(e),
-                },
+        Step::in_process(
+            NAME,
+            "cargo xtask bindgen --check",
+            |root| match bindgen_cmd::run(root, true) {
+                Ok(bindgen_cmd::Outcome::Ok) => Outcome::Passed,
+                Ok(bindgen_cmd::Outcome::Skipped(why)) => Outcome::Skipped(why),
+                Err(e) => Outcome::Failed(e),
             },
-        }
+        )
     }
 }
 
@@ -309,6 +393,7 @@ fn cross_matrix() -> Vec<Step> {
                     &name,
                     &[
                         "test",
+                        "--no-fail-fast",
                         "--workspace",
                         "--exclude",
                         "xtask",
