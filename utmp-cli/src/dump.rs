@@ -6,7 +6,10 @@
 //! utmpdump text writes the records `utmpdump -r` writes: a line it skips is a
 //! warning, a line without a field's brackets ends the run with exit 1, as it
 //! does there. `undump --json` stops at the first bad line (exit 1), keeping the
-//! records before it.
+//! records before it. Records that no C library writes (an unknown `ut_type`,
+//! `tv_usec` out of range: a file of another ABI or byte order) are dumped
+//! as they are, followed by one warning line on stderr (exit status unchanged;
+//! when the dump ends in an error, its line says it instead).
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
@@ -65,11 +68,18 @@ fn dump<R: Read>(mut reader: Reader<R>, json: bool, out: &mut impl Write) -> Out
     let mut buf = Vec::with_capacity(CHUNK + 4096);
     let mut records: u64 = 0;
     let mut left_out: u64 = 0;
+    // Records no C library writes (docs/robustness.md): shown, with a warning.
+    let mut odd: u64 = 0;
+    let mut first_odd = None;
     let ended = loop {
         match reader.next_ref() {
             None => break Ok(()),
             Some(Err(e)) => break Err(e),
             Some(Ok(entry)) => {
+                if let Some(why) = entry.implausibility() {
+                    odd += 1;
+                    first_odd.get_or_insert((records * utmp::RECORD_SIZE as u64, why));
+                }
                 records += 1;
                 if json {
                     push_json(&entry, &mut buf);
@@ -85,19 +95,33 @@ fn dump<R: Read>(mut reader: Reader<R>, json: bool, out: &mut impl Write) -> Out
     };
     out.write_all(&buf)?;
     out.flush()?;
+    // One line on stderr either way: the warning, or the error that says it too.
+    let odd_note = first_odd.map(|(offset, why)| {
+        format!(
+            "{odd} of {records} record(s) do not look like this platform's \
+             (the first at byte offset {offset}: {why}); another format, ABI or byte order?"
+        )
+    });
     if let Err(e) = ended {
         return Err(match e {
-            utmp::Error::TrailingBytes { .. } => Failure::Message(format!(
-                "{e}; dumped the {records} whole record(s) before it"
-            )),
+            utmp::Error::TrailingBytes { .. } => Failure::Message(match odd_note {
+                None => format!("{e}; dumped the {records} whole record(s) before it"),
+                Some(note) => {
+                    format!("{e}; dumped the {records} whole record(s) before it; {note}")
+                }
+            }),
             other => Failure::Utmp(other),
         });
     }
     if left_out > 0 {
+        let note = odd_note.map(|n| format!("; {n}")).unwrap_or_default();
         return Err(Failure::Message(format!(
             "{left_out} of {records} records left out: their year does not fit a C int, \
-             which utmpdump cannot print (use --json)"
+             which utmpdump cannot print (use --json){note}"
         )));
+    }
+    if let Some(note) = odd_note {
+        eprintln!("utmp: warning: {note}");
     }
     Ok(())
 }

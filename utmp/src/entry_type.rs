@@ -154,7 +154,12 @@ mod tests {
 
     #[test]
     fn raw_round_trip_for_every_value() {
-        for raw in RawEntryType::MIN..=RawEntryType::MAX {
+        // Under Miri every 61st value (and both ends): the full range is slow there.
+        let step = if cfg!(miri) { 61 } else { 1 };
+        let values = (RawEntryType::MIN..=RawEntryType::MAX)
+            .step_by(step)
+            .chain([RawEntryType::MAX]);
+        for raw in values {
             assert_eq!(EntryType::from_raw(raw).raw(), raw);
         }
     }

@@ -41,7 +41,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             ));
         }
     }
-    let report = run_all(root, seconds)?;
+    let report = run_all(root, seconds, true)?;
     println!("\n==> fuzz summary ({seconds} s per target)");
     for line in &report.lines {
         println!("{line}");
@@ -59,7 +59,8 @@ pub fn smoke(root: &Path, seconds: u64) -> Result<Option<String>, String> {
     if !has_nightly() || !has_cargo_fuzz() {
         return Ok(Some(format!("fuzz smoke ({INSTALL_HINT})")));
     }
-    let report = run_all(root, seconds)?;
+    // Fixture seeds only: building the encoder's seed maker costs minutes.
+    let report = run_all(root, seconds, false)?;
     for line in &report.lines {
         println!("{line}");
     }
@@ -75,10 +76,10 @@ struct Report {
     failed: Vec<String>,
 }
 
-fn run_all(root: &Path, seconds: u64) -> Result<Report, String> {
+fn run_all(root: &Path, seconds: u64, encoder_seeds: bool) -> Result<Report, String> {
     let fuzz_dir = root.join("fuzz");
     let targets = targets(&fuzz_dir)?;
-    seed(root, &fuzz_dir, &targets)?;
+    seed(root, &fuzz_dir, &targets, encoder_seeds)?;
     let mut report = Report {
         lines: Vec::new(),
         failed: Vec::new(),
@@ -176,7 +177,12 @@ fn fixture_seeds(fixtures: &Path, target: &str) -> Vec<PathBuf> {
 }
 
 /// Fills `fuzz/corpus/<target>/` with fixture files and encoder-made seeds.
-fn seed(root: &Path, fuzz_dir: &Path, targets: &[String]) -> Result<(), String> {
+fn seed(
+    root: &Path,
+    fuzz_dir: &Path,
+    targets: &[String],
+    encoder_seeds: bool,
+) -> Result<(), String> {
     let corpus = fuzz_dir.join("corpus");
     let fixtures = root.join("../shared/fixtures");
     for target in targets {
@@ -190,6 +196,9 @@ fn seed(root: &Path, fuzz_dir: &Path, targets: &[String]) -> Result<(), String> 
         } else {
             println!("skipped: fixture seeds (fixtures folder ../shared/fixtures not found)");
         }
+    }
+    if !encoder_seeds {
+        return Ok(());
     }
     let args = ["run", "--release", "--example", "seeds", "--"];
     println!("$ cargo +nightly {} {}", args.join(" "), corpus.display());

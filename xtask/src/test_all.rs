@@ -325,6 +325,8 @@ fn hardening_steps() -> Vec<Step> {
                 "--release",
                 "-p",
                 "utmp",
+                "-p",
+                "utmp-cli",
                 "--test",
                 "bad_input",
                 "--",

@@ -139,6 +139,7 @@ mod tests {
     use std::io::Write;
 
     #[test]
+    #[cfg_attr(miri, ignore = "creates files (isolation)")]
     fn backwards_matches_slice_rev_across_blocks() {
         for n in [
             0,

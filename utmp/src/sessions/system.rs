@@ -209,6 +209,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "calls the C library")]
     fn live_system_answers_for_this_process() {
         let live = LiveSystem;
         assert!(
