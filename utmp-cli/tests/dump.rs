@@ -34,8 +34,26 @@ fn runnable() -> bool {
     }
 }
 
-/// A fresh scratch directory for one test.
-fn scratch() -> PathBuf {
+/// A fresh scratch directory for one test, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn join(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+
+    fn to_str(&self) -> Option<&str> {
+        self.0.to_str()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn scratch() -> Scratch {
     static N: AtomicUsize = AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!(
         "utmp-cli-dump-{}-{}",
@@ -44,7 +62,7 @@ fn scratch() -> PathBuf {
     ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
+    Scratch(dir)
 }
 
 fn run(args: &[&str], stdin: &[u8]) -> Output {
@@ -245,7 +263,7 @@ fn permission_denied_is_one_line_exit_1() {
         run(&["dump", f.to_str().unwrap()], b"")
     } else {
         // Root reads anything: run as nobody when setpriv can.
-        std::fs::set_permissions(&scratch, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::set_permissions(&scratch.0, std::fs::Permissions::from_mode(0o755)).unwrap();
         let as_nobody = |args: &[&str]| {
             Command::new("setpriv")
                 .args(["--reuid=nobody", "--regid=nogroup", "--clear-groups", BIN])
