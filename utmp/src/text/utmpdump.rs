@@ -143,18 +143,38 @@ pub fn write_utmpdump<B: Borrow<RecordBytes>, W: Write + ?Sized>(
 /// A string field up to its first NUL, with every byte that is not printable
 /// ASCII (and `[`, `]`) shown as `?`, padded with spaces to `width`.
 fn push_cleansed(buf: &mut Vec<u8>, rec: &RecordBytes, span: Span, width: usize) {
-    let s = layout::c_str(rec, span);
+    let field = layout::bytes(rec, span);
+    // Fields have fixed sizes: copying whole arrays lets the compiler use a
+    // few wide moves instead of a call per field.
     let start = buf.len();
-    buf.extend_from_slice(s);
+    let copied = copy_fixed::<4>(buf, field)
+        || copy_fixed::<32>(buf, field)
+        || copy_fixed::<256>(buf, field);
+    if !copied {
+        buf.extend_from_slice(field);
+    }
+    let len = field.iter().position(|&c| c == 0).unwrap_or(field.len());
+    buf.truncate(start.saturating_add(len));
     // A branch-free pass the compiler can vectorize.
     for c in buf.get_mut(start..).unwrap_or_default() {
         let printable = (0x20..=0x7e).contains(c) && *c != b'[' && *c != b']';
         *c = if printable { *c } else { b'?' };
     }
-    buf.resize(
-        buf.len().saturating_add(width.saturating_sub(s.len())),
-        b' ',
-    );
+    for _ in len..width {
+        buf.push(b' ');
+    }
+}
+
+/// Appends `field` when it is exactly `N` bytes long.
+#[inline]
+fn copy_fixed<const N: usize>(buf: &mut Vec<u8>, field: &[u8]) -> bool {
+    match <&[u8; N]>::try_from(field) {
+        Ok(array) => {
+            buf.extend_from_slice(array);
+            true
+        }
+        Err(_) => false,
+    }
 }
 
 /// `ut_addr_v6` as utmpdump shows it: IPv6 when any of words 1 to 3 is set,
