@@ -157,6 +157,7 @@
     )
 )]
 
+mod clock;
 mod encoder;
 mod entry;
 mod entry_type;

@@ -25,7 +25,7 @@
 //! # Ok(()) }
 //! ```
 
-mod clock;
+use crate::clock;
 
 use std::borrow::Borrow;
 use std::collections::HashMap;
@@ -204,7 +204,7 @@ pub trait Environment {
 pub struct SystemEnvironment {
     now: i64,
     tty_gid: Option<u32>,
-    zone: clock::Zone,
+    zone: clock::TimeZone,
 }
 
 impl SystemEnvironment {
@@ -220,7 +220,7 @@ impl SystemEnvironment {
         SystemEnvironment {
             now,
             tty_gid: tty_gid(),
-            zone: clock::Zone::from_env(),
+            zone: clock::TimeZone::from_env(),
         }
     }
 }
@@ -626,7 +626,7 @@ impl Who {
     }
 
     fn time_text(&self, seconds: i64, env: &dyn Environment) -> Vec<u8> {
-        let Some(c) = clock::civil(seconds, env.utc_offset(seconds)) else {
+        let Some(c) = clock::civil_at(seconds, env.utc_offset(seconds)) else {
             return seconds.to_string().into_bytes();
         };
         let text = match self.time_format {

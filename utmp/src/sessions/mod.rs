@@ -51,7 +51,6 @@
 //! # Ok(()) }
 //! ```
 
-mod clock;
 mod format;
 mod reverse;
 mod system;
@@ -68,7 +67,8 @@ use crate::entry_type::EntryType;
 use crate::error::Result;
 use crate::layout::{self, RecordBytes};
 
-pub use clock::TimeZone;
+use crate::clock;
+pub use crate::clock::TimeZone;
 pub use format::{begins, HostColumn, LastFormat, ParseTimeFormatError, TimeFormat};
 pub use reverse::ReverseReader;
 pub use system::{FixedSystem, LiveSystem, LoginUid, SystemState};

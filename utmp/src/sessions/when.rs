@@ -411,7 +411,7 @@ fn span(t: &str) -> Option<i128> {
 
 /// Seconds of a UTC date and time, for tests.
 #[cfg(test)]
-fn utc(y: i64, m: i64, d: i64, hh: i64, mm: i64, ss: i64) -> i64 {
+fn utc(y: i64, m: u32, d: u32, hh: i64, mm: i64, ss: i64) -> i64 {
     super::clock::days_from_civil(y, m, d) * 86_400 + hh * 3600 + mm * 60 + ss
 }
 

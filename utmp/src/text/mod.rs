@@ -63,41 +63,7 @@ mod utmpdump;
 pub use json::{parse_json_line, push_json, write_json, JsonReader};
 pub use utmpdump::{parse_utmpdump_line, push_utmpdump, write_utmpdump, UtmpdumpReader};
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (any year, month 1-12,
-/// day 1-31; a day past the month's end counts on into the next).
-// Callers pass years within 0..=10,000 (strptime's and RFC 3339's four digits).
-#[allow(clippy::arithmetic_side_effects)]
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The proleptic Gregorian date (year, month 1-12, day 1-31) of a day count
-/// since 1970-01-01. Valid for any `days` whose year fits an `i64`.
-// |days| <= i64::MAX / 86,400 (from civil_time), so every product below stays
-// under 2^50.
-#[allow(clippy::arithmetic_side_effects)]
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (
-        year,
-        u32::try_from(month).unwrap_or(1),
-        u32::try_from(day).unwrap_or(1),
-    )
-}
+use crate::time_fmt::{civil_from_days, days_from_civil};
 
 thread_local! {
     /// The last day converted: records come in time order, many per day.

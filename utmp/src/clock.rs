@@ -34,34 +34,10 @@ fn clamp(t: i64) -> i64 {
     t.clamp(-LIMIT, LIMIT)
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (month 1-12; any day,
-/// so day 0 is the last day of the month before).
-pub(crate) fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468 + (day - 1)
-}
-
-/// The date (year, month 1-12, day 1-31) of a day count since 1970-01-01.
-pub(crate) fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
+pub(crate) use crate::time_fmt::{civil_from_days, days_from_civil, days_in_month};
 
 fn is_leap(year: i64) -> bool {
-    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+    days_in_month(year, 2) == 29
 }
 
 /// A broken-down local time.
@@ -88,8 +64,8 @@ impl Civil {
         let (year, month, day) = civil_from_days(days);
         Civil {
             year,
-            month,
-            day,
+            month: i64::from(month),
+            day: i64::from(day),
             hour: secs / 3600,
             minute: secs / 60 % 60,
             second: secs % 60,
@@ -100,7 +76,8 @@ impl Civil {
 
     /// The date and time as seconds since the epoch, read as if UTC.
     pub(crate) fn local_seconds(&self) -> i64 {
-        days_from_civil(self.year, self.month, 1)
+        let month = u32::try_from(self.month.clamp(1, 12)).unwrap_or(1);
+        days_from_civil(self.year, month, 1)
             .saturating_add(self.day - 1)
             .saturating_mul(SECS_PER_DAY)
             .saturating_add(self.hour * 3600 + self.minute * 60 + self.second)
@@ -298,6 +275,8 @@ impl DateRule {
             }
             DateRule::Julian0(n) => jan1 + n,
             DateRule::Month(m, w, d) => {
+                // The parser keeps m in 1..=12.
+                let m = u32::try_from(m).unwrap_or(1);
                 let first = days_from_civil(year, m, 1);
                 let first_wd = (first + 4).rem_euclid(7);
                 let mut day = first + (d - first_wd).rem_euclid(7) + (w - 1) * 7;
@@ -571,6 +550,15 @@ impl Tzif {
             .copied()
             .unwrap_or(first)
     }
+}
+
+/// The local date and time `t` seconds after the epoch where local time is
+/// `offset` seconds east of UTC; `None` when the sum overflows or the year
+/// would not fit C's `struct tm` (where `localtime` fails).
+pub(crate) fn civil_at(t: i64, offset: i64) -> Option<Civil> {
+    let c = Civil::from_local_seconds(t.checked_add(offset)?, offset);
+    i32::try_from(c.year.checked_sub(1900)?).ok()?;
+    Some(c)
 }
 
 /// A time zone: how to turn a point in time into a local date and time.
@@ -863,5 +851,125 @@ mod tests {
         assert_eq!(z.offset_at(1_356_998_400), 3600);
         let summer_2100 = days_from_civil(2100, 7, 1) * 86_400;
         assert_eq!(z.offset_at(summer_2100), 7200);
+    }
+
+    // Moved from the `who` module's own time-zone code.
+
+    #[test]
+    fn extreme_instants_keep_rule_offsets() {
+        let us = TimeZone::from_posix("EST5EDT,M3.2.0,M11.1.0").unwrap();
+        for at in [i64::MIN, i64::MIN + 1, -1, 0, i64::MAX - 1, i64::MAX] {
+            let off = us.offset_at(at);
+            assert!(off == -5 * 3600 || off == -4 * 3600);
+        }
+        assert_eq!(TimeZone::from_posix("ABC99999999999"), None);
+        assert_eq!(TimeZone::from_posix("ABC-2147483648"), None);
+    }
+
+    #[test]
+    fn civil_time_of_2_pow_31_minus_1() {
+        // 2147483647 = 24855 days + 11647 s = 03:14:07 (the 2038 problem's instant).
+        let c = civil_at(2_147_483_647, 0).unwrap();
+        assert_eq!(
+            (c.year, c.month, c.day, c.hour, c.minute, c.second),
+            (2038, 1, 19, 3, 14, 7)
+        );
+        let c = civil_at(0, -3600).unwrap();
+        assert_eq!((c.year, c.month, c.day, c.hour), (1969, 12, 31, 23));
+        assert!(civil_at(i64::MAX / 2, 0).is_none());
+    }
+
+    #[test]
+    fn posix_tz_strings() {
+        let posix = TimeZone::from_posix;
+        assert_eq!(posix("UTC0"), Some(TimeZone::utc()));
+        assert_eq!(posix("JST-9"), Some(TimeZone::fixed(9 * 3600)));
+        assert_eq!(
+            posix("<+0530>-5:30"),
+            Some(TimeZone::fixed(5 * 3600 + 1800))
+        );
+        assert_eq!(posix("EST+5"), Some(TimeZone::fixed(-5 * 3600)));
+        assert_eq!(posix("X1"), None);
+        // US Eastern, 2024: DST from 2024-03-10 07:00 UTC to 2024-11-03 06:00 UTC.
+        let us = posix("EST5EDT,M3.2.0,M11.1.0").unwrap();
+        let mar10_0700 = days_from_civil(2024, 3, 10) * 86_400 + 7 * 3600;
+        assert_eq!(us.offset_at(mar10_0700 - 1), -5 * 3600);
+        assert_eq!(us.offset_at(mar10_0700), -4 * 3600);
+        let nov3_0600 = days_from_civil(2024, 11, 3) * 86_400 + 6 * 3600;
+        assert_eq!(us.offset_at(nov3_0600 - 1), -4 * 3600);
+        assert_eq!(us.offset_at(nov3_0600), -5 * 3600);
+        // The southern hemisphere is covered by `posix_rules`.
+    }
+
+    #[test]
+    fn last_weekday_of_month() {
+        // The last Sunday of March 2024 is the 31st; of October 2024 the 27th.
+        let d = DateRule::Month(3, 5, 0);
+        assert_eq!(d.day(2024), days_from_civil(2024, 3, 31));
+        let d = DateRule::Month(10, 5, 0);
+        assert_eq!(d.day(2024), days_from_civil(2024, 10, 27));
+        assert_eq!(DateRule::Julian1(60).day(2024), days_from_civil(2024, 3, 1));
+        assert_eq!(
+            DateRule::Julian0(59).day(2024),
+            days_from_civil(2024, 2, 29)
+        );
+    }
+
+    fn tzif_v2(times: &[i64], idx: &[u8], offs: &[i32], footer: &str) -> Vec<u8> {
+        let mut v = Vec::new();
+        let head = |v: &mut Vec<u8>, time: usize, types: usize| {
+            v.extend_from_slice(b"TZif2");
+            v.extend_from_slice(&[0; 15]);
+            for n in [0, 0, 0, time, types, 1] {
+                v.extend_from_slice(&(n as u32).to_be_bytes());
+            }
+        };
+        // An empty v1 block (zero transitions, one type) then the v2 block.
+        head(&mut v, 0, 1);
+        v.extend_from_slice(&[0; 6]);
+        v.push(0);
+        head(&mut v, times.len(), offs.len());
+        for t in times {
+            v.extend_from_slice(&t.to_be_bytes());
+        }
+        v.extend_from_slice(idx);
+        for o in offs {
+            v.extend_from_slice(&o.to_be_bytes());
+            v.extend_from_slice(&[0, 0]);
+        }
+        v.push(0);
+        v.push(b'\n');
+        v.extend_from_slice(footer.as_bytes());
+        v.push(b'\n');
+        v
+    }
+
+    #[test]
+    fn tzif_transitions_and_footer() {
+        let data = tzif_v2(&[1000, 2000], &[1, 0], &[3600, 7200], "CET-1");
+        let Some(t) = TimeZone::from_tzif(&data) else {
+            panic!("not parsed")
+        };
+        assert_eq!(t.offset_at(999), 3600);
+        assert_eq!(t.offset_at(1000), 7200);
+        assert_eq!(t.offset_at(1999), 7200);
+        // After the last transition the footer rule decides.
+        assert_eq!(t.offset_at(2000), 3600);
+        assert!(TimeZone::from_tzif(b"TZif2").is_none());
+        assert!(TimeZone::from_tzif(b"nope").is_none());
+    }
+
+    #[test]
+    fn system_zoneinfo_by_name() {
+        if !std::path::Path::new("/usr/share/zoneinfo/Europe/Paris").exists() {
+            println!("skipped: zoneinfo test (install tzdata)");
+            return;
+        }
+        let z = TimeZone::from_tz(Some("Europe/Paris"));
+        // 2024-07-01 is summer time (+2), 2024-01-01 winter (+1).
+        assert_eq!(z.offset_at(days_from_civil(2024, 7, 1) * 86_400), 7200);
+        assert_eq!(z.offset_at(days_from_civil(2024, 1, 1) * 86_400), 3600);
+        // Far future: from the footer rule.
+        assert_eq!(z.offset_at(days_from_civil(2100, 7, 1) * 86_400), 7200);
     }
 }
