@@ -211,8 +211,21 @@ fn short_trailing_record_comes_after_every_whole_record() {
     }
 }
 
+/// The s4 and util-linux single-record fixtures hold one 384-byte x86 record:
+/// on a target with another record size they are not one whole record.
+fn fixture_layout_or_skip(what: &str) -> bool {
+    if RECORD_SIZE == 384 {
+        return true;
+    }
+    eprintln!("skipped: {what} (fixture holds a 384-byte record; this target's records are {RECORD_SIZE} bytes)");
+    false
+}
+
 #[test]
 fn all_zero_record() {
+    if !fixture_layout_or_skip("all-0x00 record") {
+        return;
+    }
     let dir = fixture_or_skip!("all-0x00 record");
     let (es, err) = read_both(&dir.join("s4/programs/utmp/host-entry1_(all_0x00).wtmp"));
     assert!(err.is_none());
@@ -236,6 +249,9 @@ fn all_zero_record() {
 
 #[test]
 fn all_ff_record() {
+    if !fixture_layout_or_skip("all-0xFF record") {
+        return;
+    }
     let dir = fixture_or_skip!("all-0xFF record");
     let (es, err) = read_both(&dir.join("s4/programs/utmp/host-entry1_(all_0xFF).wtmp"));
     assert!(err.is_none());
@@ -274,6 +290,9 @@ fn all_ff_record() {
 
 #[test]
 fn util_linux_fuzz_record_decodes_without_panic() {
+    if !fixture_layout_or_skip("util-linux fuzz record") {
+        return;
+    }
     let dir = fixture_or_skip!("util-linux fuzz record");
     let (es, err) = read_both(&dir.join("util-linux/fuzz-github-1097"));
     assert!(err.is_none());

@@ -287,6 +287,16 @@ fn generated_records_match_coreutils_who() {
     if !coreutils_who() {
         return;
     }
+    // The installed `who` reads the host's records (x86_64 glibc: 384 bytes,
+    // little-endian); under qemu this target may write another layout.
+    if utmp::RECORD_SIZE != 384 || cfg!(target_endian = "big") {
+        eprintln!(
+            "skipped: who differential on generated records ({}-byte {} records here; the host's who reads 384-byte little-endian)",
+            utmp::RECORD_SIZE,
+            if cfg!(target_endian = "big") { "big-endian" } else { "little-endian" }
+        );
+        return;
+    }
     let path = temp_file(&generated());
     let runs = compare(&path);
     if std::env::var_os("UTMP_KEEP").is_none() {
