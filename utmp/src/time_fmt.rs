@@ -332,10 +332,16 @@ mod tests {
     #[test]
     fn every_day_follows_the_one_before() {
         // From 1599-12-31 to 2401-01-01: each day is the next calendar day.
-        let start = days_from_civil_by_counting(1599, 12, 31);
+        // (Under Miri, which interprets each day, across 2000's leap day.)
+        let ((y0, m0, d0), (y1, m1, d1)) = if cfg!(miri) {
+            ((1999, 12, 31), (2001, 3, 1))
+        } else {
+            ((1599, 12, 31), (2401, 1, 1))
+        };
+        let start = days_from_civil_by_counting(y0, m0, d0);
         let mut prev = civil_from_days(start);
-        assert_eq!(prev, (1599, 12, 31));
-        for n in start + 1..=days_from_civil_by_counting(2401, 1, 1) {
+        assert_eq!(prev, (y0, m0, d0));
+        for n in start + 1..=days_from_civil_by_counting(y1, m1, d1) {
             let cur = civil_from_days(n);
             let (y, m, d) = prev;
             let want = if d < days_in_month(y, m) {

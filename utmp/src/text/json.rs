@@ -687,7 +687,8 @@ mod tests {
     #[test]
     fn every_byte_pattern_round_trips() {
         let mut state = 0x2545_f491_4f6c_dd1du64;
-        for _ in 0..200 {
+        // Miri interprets every byte of every record: a few are enough there.
+        for _ in 0..if cfg!(miri) { 3 } else { 200 } {
             let mut bytes = [0u8; RECORD_SIZE];
             for b in bytes.iter_mut() {
                 state ^= state << 13;
