@@ -147,7 +147,13 @@ pub fn generate(wrapper: &Path, target: &str, rust_target: (u64, u64)) -> Result
         let bindings = builder.generate().map_err(|e| format!("bindgen: {e}"))?;
         Ok(format!("{HEADER}// target: {target}\n\n{bindings}"))
     };
-    match std::panic::catch_unwind(run) {
+    // bindgen's panic is reported below as an error; keep the default hook
+    // from printing it (and a backtrace) first.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(run);
+    std::panic::set_hook(hook);
+    match result {
         Ok(result) => result,
         Err(panic) => {
             let msg = panic

@@ -222,9 +222,53 @@ fn plan() -> Vec<Step> {
     steps.push(package);
 
     steps.push(bindgen_check(libclang));
+    steps.push(Step::in_process(
+        "libclang fallback",
+        "LIBCLANG_PATH=/nonexistent cargo build -p utmp-sys (auto, then UTMP_SYS_BINDINGS=bindgen)",
+        libclang_fallback,
+    ));
     steps.extend(cross_matrix());
     steps.extend(later_steps());
     steps
+}
+
+/// Without libclang, the default build falls back to the checked-in bindings
+/// with a warning, and `UTMP_SYS_BINDINGS=bindgen` makes that a hard error that
+/// says what to install. libclang is hidden by pointing `LIBCLANG_PATH` at a
+/// directory without it (clang-sys then looks nowhere else).
+fn libclang_fallback(root: &Path) -> Outcome {
+    let build = |mode: &str| {
+        println!("$ LIBCLANG_PATH=/nonexistent UTMP_SYS_BINDINGS={mode} cargo build -p utmp-sys");
+        Command::new(crate::cargo())
+            .args(["build", "-p", "utmp-sys"])
+            .env("LIBCLANG_PATH", "/nonexistent")
+            .env("UTMP_SYS_BINDINGS", mode)
+            .env("CARGO_TARGET_DIR", root.join("target/no-libclang"))
+            .current_dir(root)
+            .output()
+    };
+    let auto = match build("auto") {
+        Ok(out) => out,
+        Err(e) => return Outcome::Failed(format!("cannot run cargo: {e}")),
+    };
+    let stderr = String::from_utf8_lossy(&auto.stderr);
+    if !auto.status.success() || !stderr.contains("using the checked-in") {
+        return Outcome::Failed(format!(
+            "auto without libclang should build from the checked-in bindings with a warning:\n{stderr}"
+        ));
+    }
+    let forced = match build("bindgen") {
+        Ok(out) => out,
+        Err(e) => return Outcome::Failed(format!("cannot run cargo: {e}")),
+    };
+    let stderr = String::from_utf8_lossy(&forced.stderr);
+    if forced.status.success() || !stderr.contains("libclang-dev") {
+        return Outcome::Failed(format!(
+            "UTMP_SYS_BINDINGS=bindgen without libclang should fail naming libclang-dev:\n{stderr}"
+        ));
+    }
+    println!("    auto: built with the checked-in bindings and a warning; bindgen: failed naming libclang-dev");
+    Outcome::Passed
 }
 
 /// Removes what earlier `cargo package` runs left of our own crates.
