@@ -249,7 +249,9 @@ fn all_zero_and_all_ff_records() {
     );
     assert!(lines[0].contains("ut_type -1"), "{lines:?}");
 
-    if let Some(dir) = fixtures() {
+    if RECORD_SIZE != 384 {
+        println!("skipped: the s4 all-0x00/0xFF fixtures (384-byte records; {RECORD_SIZE} here)");
+    } else if let Some(dir) = fixtures() {
         for (name, want) in [
             ("host-entry1_(all_0x00).wtmp", &zero),
             ("host-entry1_(all_0xFF).wtmp", &ff),
@@ -452,6 +454,7 @@ fn permission_denied_as_nobody() {
     };
     let err = String::from_utf8_lossy(&out.stderr);
     if euid == 0 && err.starts_with("setpriv:") {
+        // A directory on the binary's path that nobody may not enter.
         println!("skipped: permission denied as nobody (nobody cannot run {BIN}: {err})");
         return;
     }
