@@ -886,3 +886,35 @@ fn negative_microseconds_in_utmpdump_text_wrap_and_then_settle() {
     assert!(push_utmpdump(&third, &mut third_text));
     assert_eq!(third_text, second, "stable from the second round");
 }
+
+/// Found by the `utmpdump_text` fuzz target: an IPv6 address whose first 96
+/// bits are zero is written by inet_ntop as `::a.b.c.d`, and `utmpdump -r`
+/// reads any address with a dot as IPv4, which this is not: it comes back as
+/// zero, written `0.0.0.0` the next time. utmpdump 2.38.1 does the same with
+/// this line (`utmpdump -r` then `utmpdump` prints `[0.0.0.0        ]`).
+#[test]
+fn an_embedded_ipv4_address_in_utmpdump_text_reads_back_as_zero() {
+    use utmp::text::{parse_utmpdump_line, push_utmpdump};
+    let line = |addr: &str| {
+        format!(
+            "[5] [00005] [s?/t] [init    ] [foo         ] [five                ] \
+             [{addr:<15}] [2013-07-31T00:00:00,000000+00:00]\n"
+        )
+    };
+    // "::2:30" is 0:0:0:0:0:0:2:30, the bytes 0 x 12, 0, 2, 0, 0x30.
+    let e = parse_utmpdump_line(line("::2:30")).unwrap();
+    let mut want = [0u8; 16];
+    want[12..].copy_from_slice(&[0, 2, 0, 0x30]);
+    assert_eq!(e.address_bytes(), want);
+    let mut first = Vec::new();
+    assert!(push_utmpdump(&e, &mut first));
+    assert_eq!(
+        String::from_utf8(first.clone()).unwrap(),
+        line("::0.2.0.48")
+    );
+    let again = parse_utmpdump_line(&first).unwrap();
+    assert_eq!(again.address_bytes(), [0; 16]);
+    let mut second = Vec::new();
+    assert!(push_utmpdump(&again, &mut second));
+    assert_eq!(String::from_utf8(second.clone()).unwrap(), line("0.0.0.0"));
+}
