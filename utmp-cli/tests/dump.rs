@@ -238,7 +238,13 @@ fn partial_record_prints_whole_records_then_says_where() {
     }
     let scratch = scratch();
     let f = scratch.join("short");
-    let mut bytes = random_bytes(RECORD_SIZE, 7);
+    // Random fields, but a time utmpdump can print where tv_sec is 64 bits.
+    let record: [u8; RECORD_SIZE] = random_bytes(RECORD_SIZE, 7).try_into().unwrap();
+    let record = utmp::EntryBuilder::from_entry(utmp::Entry::from_bytes(record))
+        .seconds(1_700_000_000)
+        .build()
+        .unwrap();
+    let mut bytes = record.as_bytes().to_vec();
     bytes.push(0);
     std::fs::write(&f, &bytes).unwrap();
     let whole = run(&["dump", "-"], &bytes[..RECORD_SIZE]);
