@@ -6,7 +6,6 @@
 
 use std::fs::{self, File};
 use std::io::Write;
-use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -428,8 +427,13 @@ fn permission_denied_as_nobody() {
     fs::set_permissions(&s.0, fs::Permissions::from_mode(0o755)).unwrap();
     let f = s.file("secret", &records(&[login(1)]));
     fs::set_permissions(&f, fs::Permissions::from_mode(0o600)).unwrap();
-    // SAFETY: geteuid has no preconditions.
-    let euid = unsafe { libc::geteuid() };
+    // /proc/self belongs to the effective user.
+    let euid = {
+        use std::os::unix::fs::MetadataExt;
+        fs::metadata("/proc/self")
+            .map(|m| m.uid())
+            .unwrap_or(u32::MAX)
+    };
     let mut cmd = if euid == 0 {
         let mut c = Command::new("setpriv");
         c.args([
@@ -484,10 +488,14 @@ fn a_fifo_and_stdin() {
     assert_eq!(stdout(&out), want);
     // A FIFO fed in pieces that split records.
     let fifo = s.0.join("fifo");
-    let c = std::ffi::CString::new(fifo.as_os_str().as_bytes()).unwrap();
-    // SAFETY: `c` is a valid NUL-terminated path.
-    if unsafe { libc::mkfifo(c.as_ptr(), 0o600) } != 0 {
-        println!("skipped: FIFO ({})", std::io::Error::last_os_error());
+    // mkfifo(1) from coreutils: no unsafe outside the library's system module.
+    let made = Command::new("mkfifo")
+        .arg("-m")
+        .arg("600")
+        .arg(&fifo)
+        .status();
+    if !matches!(made, Ok(s) if s.success()) {
+        println!("skipped: FIFO (mkfifo: {made:?}) (install coreutils)");
         return;
     }
     let path = fifo.clone();
@@ -585,22 +593,27 @@ fn another_abis_records() {
     assert!(err[0].contains(WARNING), "{err:?}");
 }
 
-/// Peak RSS of one child process (its own `ru_maxrss`, from wait4), in KiB.
+/// Peak RSS of one child process, in KiB: its `VmHWM` (the high-water mark of
+/// its resident set, which only grows) read from /proc every few milliseconds
+/// until it exits. Safe code only; the last reading before exit is the peak of
+/// a process whose memory stops growing once it streams.
 fn run_measured(mut cmd: Command) -> (std::process::ExitStatus, u64) {
-    use std::os::unix::process::ExitStatusExt;
-    let child = cmd.spawn().unwrap();
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is a valid value to be overwritten.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: `pid` is our child, not yet waited for; the pointers are valid.
-    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(r, pid, "wait4: {}", std::io::Error::last_os_error());
-    std::mem::forget(child); // reaped above
-    (
-        std::process::ExitStatus::from_raw(status),
-        usage.ru_maxrss as u64,
-    )
+    let mut child = cmd.spawn().unwrap();
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    loop {
+        if let Ok(text) = fs::read_to_string(&status_path) {
+            let hwm = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok());
+            peak = peak.max(hwm.unwrap_or(0));
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            return (status, peak);
+        }
+        thread::sleep(std::time::Duration::from_millis(5));
+    }
 }
 
 /// `utmp dump` of a 5 GiB file (sparse: all zero records) to /dev/null, in
@@ -619,26 +632,21 @@ fn dump_of_a_5_gib_sparse_file_in_constant_memory() {
         .unwrap()
         .set_len(n * RECORD_SIZE as u64)
         .unwrap();
-    let small = s.file("small", &[0; RECORD_SIZE * 1000]);
-    let measure = |p: &Path| {
-        let mut cmd = Command::new(BIN);
-        cmd.arg("dump")
-            .arg(p)
-            .stdout(File::create("/dev/null").unwrap());
-        let start = Instant::now();
-        let (status, kib) = run_measured(cmd);
-        assert!(status.success(), "{status}");
-        (kib, start.elapsed())
-    };
-    let (small_kib, _) = measure(&small);
-    let (huge_kib, took) = measure(&huge);
+    let mut cmd = Command::new(BIN);
+    cmd.arg("dump")
+        .arg(&huge)
+        .stdout(File::create("/dev/null").unwrap());
+    let start = Instant::now();
+    let (status, huge_kib) = run_measured(cmd);
+    let took = start.elapsed();
+    assert!(status.success(), "{status}");
     println!(
-        "utmp dump of 5 GiB ({n} records) to /dev/null: {:.1} s, peak RSS {huge_kib} KiB \
-         (a 1000-record file: {small_kib} KiB)",
+        "utmp dump of 5 GiB ({n} records) to /dev/null: {:.1} s, peak RSS {huge_kib} KiB",
         took.as_secs_f64()
     );
+    assert!(huge_kib > 0, "no VmHWM reading was taken");
     assert!(
-        huge_kib < small_kib + 8 * 1024,
-        "memory grew with the file: {huge_kib} KiB vs {small_kib} KiB"
+        huge_kib < 32 * 1024,
+        "memory grew with the file: peak RSS {huge_kib} KiB"
     );
 }
