@@ -4,6 +4,9 @@
 //! [%-4.4s] [%-8s] [%-12s] [%-20s] [%-15s] [time]`, non-printable bytes as
 //! `?`), never taken from a run of the command under test.
 
+mod common;
+use common::{fixtures, runnable, BIN};
+
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -13,29 +16,6 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use utmp::{Entry, EntryBuilder, EntryType, RECORD_SIZE};
-
-const BIN: &str = env!("CARGO_BIN_EXE_utmp");
-
-fn fixtures() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!("skipped: fixture rows (fixtures folder ../shared/fixtures not found)");
-        None
-    }
-}
-
-/// Whether this machine can run the binary (not under qemu-user cross runs).
-fn runnable() -> bool {
-    match Command::new(BIN).arg("--version").output() {
-        Ok(o) if o.status.success() => true,
-        other => {
-            println!("skipped: utmp CLI bad-input tests (cannot run {BIN} here: {other:?})");
-            false
-        }
-    }
-}
 
 /// A scratch directory for one test, removed when dropped.
 struct Scratch(PathBuf);
@@ -133,7 +113,7 @@ const WARNING: &str = "do not look like this platform's";
 
 #[test]
 fn empty_file() {
-    if !runnable() {
+    if !runnable("utmp CLI bad-input tests") {
         return;
     }
     let s = Scratch::new();
@@ -149,7 +129,7 @@ fn empty_file() {
 
 #[test]
 fn one_byte_file() {
-    if !runnable() {
+    if !runnable("utmp CLI bad-input tests") {
         return;
     }
     let s = Scratch::new();
@@ -179,7 +159,7 @@ fn one_byte_file() {
 
 #[test]
 fn short_trailing_record_after_whole_ones() {
-    if !runnable() {
+    if !runnable("utmp CLI bad-input tests") {
         return;
     }
     let s = Scratch::new();
@@ -206,7 +186,7 @@ fn short_trailing_record_after_whole_ones() {
 
 #[test]
 fn all_zero_and_all_ff_records() {
-    if !runnable() {
+    if !runnable("utmp CLI bad-input tests") {
         return;
     }
     let s = Scratch::new();
@@ -250,7 +230,7 @@ fn all_zero_and_all_ff_records() {
 
     if RECORD_SIZE != 384 {
         println!("skipped: the s4 all-0x00/0xFF fixtures (384-byte records; {RECORD_SIZE} here)");
-    } else if let Some(dir) = fixtures() {
+    } else if let Some(dir) = fixtures("fixture rows") {
         for (name, want) in [
             ("host-entry1_(all_0x00).wtmp", &zero),
             ("host-entry1_(all_0xFF).wtmp", &ff),
@@ -268,7 +248,7 @@ fn all_zero_and_all_ff_records() {
 
 #[test]
 fn odd_numbers_unknown_types_negative_pids_bad_microseconds_time_limits() {
-    if !runnable() {
+    if !runnable("utmp CLI bad-input tests") {
         return;
     }
     let s = Scratch::new();
@@ -336,7 +316,7 @@ fn json_round_trip(s: &Scratch, f: &Path) {
 
 #[test]
 fn full_strings_and_non_utf8_control_bytes() {
-    if !runnable() {
+    if !runnable("utmp CLI bad-input tests") {
         return;
     }
     let s = Scratch::new();
@@ -385,7 +365,7 @@ fn full_strings_and_non_utf8_control_bytes() {
 
 #[test]
 fn a_directory_and_a_missing_path() {
-    if !runnable() {
+    if !runnable("utmp CLI bad-input tests") {
         return;
     }
     let s = Scratch::new();
@@ -420,7 +400,7 @@ fn a_directory_and_a_missing_path() {
 #[test]
 fn permission_denied_as_nobody() {
     use std::os::unix::fs::PermissionsExt;
-    if !runnable() {
+    if !runnable("utmp CLI bad-input tests") {
         return;
     }
     let s = Scratch::new();
@@ -475,7 +455,7 @@ fn permission_denied_as_nobody() {
 
 #[test]
 fn a_fifo_and_stdin() {
-    if !runnable() {
+    if !runnable("utmp CLI bad-input tests") {
         return;
     }
     let s = Scratch::new();
@@ -514,7 +494,7 @@ fn a_fifo_and_stdin() {
 
 #[test]
 fn a_file_that_grows_while_dumped() {
-    if !runnable() {
+    if !runnable("utmp CLI bad-input tests") {
         return;
     }
     let s = Scratch::new();
@@ -555,10 +535,12 @@ fn a_file_that_grows_while_dumped() {
 
 #[test]
 fn another_abis_records() {
-    if !runnable() {
+    if !runnable("utmp CLI bad-input tests") {
         return;
     }
-    let Some(dir) = fixtures() else { return };
+    let Some(dir) = fixtures("fixture rows") else {
+        return;
+    };
     let (path, size) = if RECORD_SIZE == 384 {
         (dir.join("utmp-rs/basic64.utmp"), 400)
     } else {
@@ -622,7 +604,7 @@ fn run_measured(mut cmd: Command) -> (std::process::ExitStatus, u64) {
 #[test]
 #[ignore = "dumps 5 GiB: run with --release -- --ignored (cargo xtask test-all does)"]
 fn dump_of_a_5_gib_sparse_file_in_constant_memory() {
-    if !runnable() {
+    if !runnable("utmp CLI bad-input tests") {
         return;
     }
     let s = Scratch::new();

@@ -1,38 +1,16 @@
 //! `utmp dump` and `utmp undump`, run as a user runs them: exit codes, one
 //! line on stderr for an error, standard input, closed pipes, round trips.
 
+mod common;
+use common::{fixtures, runnable, BIN};
+
 use std::io::{Read, Write};
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use utmp::RECORD_SIZE;
-
-const BIN: &str = env!("CARGO_BIN_EXE_utmp");
-
-fn fixtures() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!("skipped: utmp dump on fixtures (fixtures folder ../shared/fixtures not found)");
-        None
-    }
-}
-
-/// Whether this machine can run the binary (not when cross-testing under
-/// qemu-user without binfmt_misc: the test runs emulated, its children would
-/// not).
-fn runnable() -> bool {
-    match Command::new(BIN).arg("--version").output() {
-        Ok(o) if o.status.success() => true,
-        other => {
-            println!("skipped: utmp CLI tests (cannot run {BIN} here: {other:?})");
-            false
-        }
-    }
-}
 
 /// A fresh scratch directory for one test, removed when dropped.
 struct Scratch(PathBuf);
@@ -114,10 +92,12 @@ fn random_bytes(n: usize, mut state: u64) -> Vec<u8> {
 
 #[test]
 fn dump_prints_util_linux_expected_text() {
-    if !runnable() {
+    if !runnable("utmp CLI tests") {
         return;
     }
-    let Some(dir) = fixtures() else { return };
+    let Some(dir) = fixtures("utmp dump on fixtures") else {
+        return;
+    };
     if RECORD_SIZE != 384 || cfg!(target_endian = "big") {
         println!("skipped: utmpdump-totxt through the CLI (fixture is 384-byte little-endian)");
         return;
@@ -139,10 +119,12 @@ fn dump_prints_util_linux_expected_text() {
 
 #[test]
 fn text_round_trip_through_the_cli() {
-    if !runnable() {
+    if !runnable("utmp CLI tests") {
         return;
     }
-    let Some(dir) = fixtures() else { return };
+    let Some(dir) = fixtures("utmp dump on fixtures") else {
+        return;
+    };
     // Any record size: old-format text to records, to text, to records.
     let txt = std::fs::read(dir.join("util-linux/txt-a-old")).unwrap();
     let bin = run(&["undump"], &txt);
@@ -167,7 +149,7 @@ fn text_round_trip_through_the_cli() {
 
 #[test]
 fn json_round_trip_is_byte_exact_on_garbage() {
-    if !runnable() {
+    if !runnable("utmp CLI tests") {
         return;
     }
     let scratch = scratch();
@@ -184,7 +166,9 @@ fn json_round_trip_is_byte_exact_on_garbage() {
     // with_host_32 has bytes after the NUL of ut_line in records 5 and 6
     // (`tty1\0tty1`, `ttyS0\0tyS0`, seen in a hex dump), which only `raw`
     // keeps.
-    let Some(dir) = fixtures() else { return };
+    let Some(dir) = fixtures("utmp dump on fixtures") else {
+        return;
+    };
     if RECORD_SIZE != 384 || cfg!(target_endian = "big") {
         println!("skipped: JSON round trip of 384-byte fixtures (this target's records are {RECORD_SIZE} bytes)");
         return;
@@ -210,7 +194,7 @@ fn json_round_trip_is_byte_exact_on_garbage() {
 
 #[test]
 fn missing_file_is_one_line_exit_1() {
-    if !runnable() {
+    if !runnable("utmp CLI tests") {
         return;
     }
     let scratch = scratch();
@@ -223,7 +207,7 @@ fn missing_file_is_one_line_exit_1() {
 
 #[test]
 fn directory_is_one_line_exit_1() {
-    if !runnable() {
+    if !runnable("utmp CLI tests") {
         return;
     }
     let scratch = scratch();
@@ -233,7 +217,7 @@ fn directory_is_one_line_exit_1() {
 
 #[test]
 fn partial_record_prints_whole_records_then_says_where() {
-    if !runnable() {
+    if !runnable("utmp CLI tests") {
         return;
     }
     let scratch = scratch();
@@ -257,7 +241,7 @@ fn partial_record_prints_whole_records_then_says_where() {
 
 #[test]
 fn permission_denied_is_one_line_exit_1() {
-    if !runnable() {
+    if !runnable("utmp CLI tests") {
         return;
     }
     let scratch = scratch();
@@ -292,7 +276,7 @@ fn permission_denied_is_one_line_exit_1() {
 
 #[test]
 fn usage_error_exits_2() {
-    if !runnable() {
+    if !runnable("utmp CLI tests") {
         return;
     }
     let out = run(&["dump", "--no-such-option"], b"");
@@ -303,7 +287,7 @@ fn usage_error_exits_2() {
 
 #[test]
 fn closed_pipe_ends_quietly() {
-    if !runnable() {
+    if !runnable("utmp CLI tests") {
         return;
     }
     let scratch = scratch();
@@ -345,7 +329,7 @@ fn closed_pipe_ends_quietly() {
 
 #[test]
 fn undump_text_warns_on_skipped_lines_and_stops_like_utmpdump() {
-    if !runnable() {
+    if !runnable("utmp CLI tests") {
         return;
     }
     let good = "[7] [00001] [ts/1] [alice   ] [pts/1       ] [host                ] \

@@ -1,39 +1,22 @@
 //! `utmp last` end to end: util-linux's test cases through the binary, exit
 //! codes and errors, `--bad`, `--json`, limits.
 
-use std::path::{Path, PathBuf};
+mod common;
+use common::{fixtures, runnable, BIN};
+
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
-fn fixtures() -> Option<PathBuf> {
-    if !runnable() {
+/// The fixtures, when the binary can also run here (skip line otherwise).
+fn runnable_with_fixtures() -> Option<PathBuf> {
+    if !runnable("utmp last CLI tests") {
         return None;
     }
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!("skipped: utmp last CLI tests (fixtures folder ../shared/fixtures not found)");
-        None
-    }
-}
-
-/// Whether the binary can be spawned here (not under qemu-user without
-/// binfmt_misc, where only the test itself runs emulated).
-fn runnable() -> bool {
-    match Command::new(env!("CARGO_BIN_EXE_utmp"))
-        .arg("--version")
-        .output()
-    {
-        Ok(o) if o.status.success() => true,
-        other => {
-            println!("skipped: utmp last CLI tests (cannot run the binary here: {other:?})");
-            false
-        }
-    }
+    fixtures("utmp last CLI tests")
 }
 
 fn utmp_last(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_utmp"))
+    Command::new(BIN)
         .arg("last")
         .args(args)
         .env("LANG", "C")
@@ -56,7 +39,7 @@ fn stderr(o: &Output) -> String {
 /// directory for the test `test` (the footer names the file), or `None` on
 /// other layouts.
 fn linked(stem: &str, name: &str, test: &str) -> Option<(PathBuf, PathBuf)> {
-    let dir = fixtures()?;
+    let dir = runnable_with_fixtures()?;
     if utmp::RECORD_SIZE != 384 || cfg!(target_endian = "big") {
         println!("skipped: {stem} through the CLI (needs 384-byte little-endian records)");
         return None;
@@ -83,9 +66,12 @@ fn util_linux_cases_through_the_binary() {
     let Some((tmp, wtmp)) = linked("wtmp-a", "wtmp-a", "cases") else {
         return;
     };
-    let expected =
-        std::fs::read_to_string(fixtures().unwrap().join("util-linux/expected/last-nodns"))
-            .unwrap();
+    let expected = std::fs::read_to_string(
+        runnable_with_fixtures()
+            .unwrap()
+            .join("util-linux/expected/last-nodns"),
+    )
+    .unwrap();
     let f = wtmp.to_str().unwrap();
     // The command lines of util-linux's tests/ts/utmp/last (nodns subtest).
     let cases: [(&str, &[&str]); 10] = [
@@ -119,7 +105,7 @@ fn ipv6_cases_through_the_binary() {
         return;
     };
     let expected = std::fs::read_to_string(
-        fixtures()
+        runnable_with_fixtures()
             .unwrap()
             .join("util-linux/expected/last-ipv6-nodns"),
     )
@@ -158,7 +144,7 @@ fn limits_and_multiple_files() {
 
 #[test]
 fn missing_file_is_one_line_and_exit_1() {
-    if !runnable() {
+    if !runnable("utmp last CLI tests") {
         return;
     }
     let out = utmp_last(&["-f", "/nonexistent/wtmp"]);
@@ -171,7 +157,7 @@ fn missing_file_is_one_line_and_exit_1() {
 
 #[test]
 fn bad_arguments() {
-    if !runnable() {
+    if !runnable("utmp last CLI tests") {
         return;
     }
     let out = utmp_last(&["-f", "/dev/null", "-s", "not a time"]);
@@ -186,7 +172,9 @@ fn bad_arguments() {
 
 #[test]
 fn partial_record_is_a_warning() {
-    let Some(dir) = fixtures() else { return };
+    let Some(dir) = runnable_with_fixtures() else {
+        return;
+    };
     let one = dir.join("s4/programs/utmp/1-byte.wtmp");
     let out = utmp_last(&["-f", one.to_str().unwrap()]);
     assert!(out.status.success());
@@ -201,7 +189,9 @@ fn partial_record_is_a_warning() {
 
 #[test]
 fn bad_logins_like_lastb() {
-    let Some(dir) = fixtures() else { return };
+    let Some(dir) = runnable_with_fixtures() else {
+        return;
+    };
     if utmp::RECORD_SIZE != 384 || cfg!(target_endian = "big") {
         println!(
             "skipped: --bad on x86_64 btmp fixtures ({} bytes)",
@@ -265,7 +255,7 @@ fn json_lines() {
 
 #[test]
 fn help_says_no_dns() {
-    if !runnable() {
+    if !runnable("utmp last CLI tests") {
         return;
     }
     let out = utmp_last(&["--help"]);

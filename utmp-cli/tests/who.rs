@@ -1,27 +1,17 @@
 //! `utmp who`: layouts worked out by hand from coreutils' who.c, errors, JSON,
 //! and a differential run against the installed `who`.
 
-use std::path::{Path, PathBuf};
+mod common;
+use common::{fixtures, runnable, BIN};
+
+use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use utmp::{Entry, EntryBuilder, EntryType, ExitStatus};
 
-/// Under qemu (the cross matrix) the test runs emulated but cannot spawn the
-/// target's binary itself: those runs print a skip line.
-fn runnable() -> bool {
-    let bin = env!("CARGO_BIN_EXE_utmp");
-    match Command::new(bin).arg("--version").output() {
-        Ok(o) if o.status.success() => true,
-        other => {
-            println!("skipped: utmp who CLI tests (cannot run {bin} here: {other:?})");
-            false
-        }
-    }
-}
-
 fn utmp_who(args: &[&str], locale: &str) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_utmp"))
+    Command::new(BIN)
         .arg("who")
         .args(args)
         .env("TZ", "UTC")
@@ -121,7 +111,7 @@ fn stdout(out: &Output) -> String {
 
 #[test]
 fn default_heading_count_and_boot_layouts() {
-    if !runnable() {
+    if !runnable("utmp who CLI tests") {
         return;
     }
     let f = TempFile::of(&sample());
@@ -184,7 +174,7 @@ fn default_heading_count_and_boot_layouts() {
 
 #[test]
 fn json_lines_one_object_per_shown_entry() {
-    if !runnable() {
+    if !runnable("utmp who CLI tests") {
         return;
     }
     let f = TempFile::of(&sample());
@@ -204,7 +194,7 @@ fn json_lines_one_object_per_shown_entry() {
 
 #[test]
 fn missing_file_is_one_line_on_stderr_and_exit_1() {
-    if !runnable() {
+    if !runnable("utmp who CLI tests") {
         return;
     }
     let out = utmp_who(&["/nonexistent/utmp-who-test"], "C");
@@ -217,7 +207,7 @@ fn missing_file_is_one_line_on_stderr_and_exit_1() {
 
 #[test]
 fn three_operands_are_a_usage_error() {
-    if !runnable() {
+    if !runnable("utmp who CLI tests") {
         return;
     }
     let out = utmp_who(&["a", "b", "c"], "C");
@@ -226,7 +216,7 @@ fn three_operands_are_a_usage_error() {
 
 #[test]
 fn short_last_record_is_ignored_like_who() {
-    if !runnable() {
+    if !runnable("utmp who CLI tests") {
         return;
     }
     let mut bytes = Vec::new();
@@ -238,19 +228,9 @@ fn short_last_record_is_ignored_like_who() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("warning"));
 }
 
-fn fixtures() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: utmp who differential (fixtures folder ../shared/fixtures not found)");
-        None
-    }
-}
-
 #[test]
 fn same_bytes_as_coreutils_who() {
-    if !runnable() {
+    if !runnable("utmp who CLI tests") {
         return;
     }
     let installed = Command::new("who")
@@ -267,7 +247,7 @@ fn same_bytes_as_coreutils_who() {
     }
     let generated = TempFile::of(&sample());
     let mut files = vec![generated.0.clone()];
-    if let Some(dir) = fixtures() {
+    if let Some(dir) = fixtures("utmp who differential") {
         for f in [
             "utmp-rs/basic32.utmp",
             "utmp-rs/with_host_32.utmp",
@@ -290,7 +270,7 @@ fn same_bytes_as_coreutils_who() {
                     .env_remove("LC_TIME")
                     .output()
                     .unwrap();
-                let got = Command::new(env!("CARGO_BIN_EXE_utmp"))
+                let got = Command::new(BIN)
                     .arg("who")
                     .args(opts)
                     .arg(file)
