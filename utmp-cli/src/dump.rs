@@ -56,11 +56,15 @@ pub fn run_dump(args: DumpArgs) -> Outcome {
     let mut out = stdout.lock();
     match args.file {
         Some(ref p) if p.as_os_str() == "-" => {
-            let reader = Reader::new(io::stdin().lock()).with_path("-");
+            let reader = Reader::new(io::stdin()).with_path("-").read_ahead();
             dump(reader, args.json, &mut out)
         }
-        Some(ref p) => dump(Reader::open(p)?, args.json, &mut out),
-        None => dump(Reader::open(utmp::utmp_path())?, args.json, &mut out),
+        Some(ref p) => dump(Reader::open(p)?.read_ahead(), args.json, &mut out),
+        None => dump(
+            Reader::open(utmp::utmp_path())?.read_ahead(),
+            args.json,
+            &mut out,
+        ),
     }
 }
 

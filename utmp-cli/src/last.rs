@@ -163,7 +163,7 @@ pub fn run(args: Args) -> Outcome {
     let mut buf = Vec::with_capacity(1 << 16);
     let mut shown = 0usize;
     for path in &files {
-        let mut reader = ReverseReader::open(path)?;
+        let mut reader = ReverseReader::open(path)?.read_ahead();
         let first = begins(path)?;
         let mut pairing = Pairing::new(&state).btmp(args.bad);
         if let Some(t) = since {

@@ -164,6 +164,7 @@ mod entry_type;
 mod error;
 mod layout;
 mod paths;
+mod read_ahead;
 mod reader;
 #[cfg(feature = "serde")]
 mod serde_impl;

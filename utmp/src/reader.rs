@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use crate::entry::{Entry, EntryRef};
 use crate::error::{Error, Result};
 use crate::layout::RECORD_SIZE;
+use crate::read_ahead::ReadAhead;
 
 /// How many records one read asks for.
 const BLOCK_RECORDS: usize = 512;
@@ -113,11 +114,14 @@ impl FusedIterator for SliceEntries<'_> {}
 ///
 /// As an [`Iterator`] it yields owned [`Entry`]s; [`Reader::next_ref`] lends a
 /// borrowed one without copying. Memory use is one block of records, whatever
-/// the size of the input. Short reads (pipes, growing files) are retried until
-/// a record is whole or the input ends.
+/// the size of the input (four with [`read_ahead`](Reader::read_ahead)).
+/// Short reads (pipes, growing files) are retried until a record is whole or
+/// the input ends.
 #[derive(Debug)]
 pub struct Reader<R> {
-    inner: R,
+    /// `None` once handed to the read-ahead thread.
+    inner: Option<R>,
+    ahead: Option<ReadAhead>,
     path: Option<PathBuf>,
     buf: Vec<u8>,
     start: usize,
@@ -147,7 +151,8 @@ impl<R: Read> Reader<R> {
     /// A reader of records from `inner`.
     pub fn new(inner: R) -> Self {
         Reader {
-            inner,
+            inner: Some(inner),
+            ahead: None,
             path: None,
             buf: vec![0; RECORD_SIZE * BLOCK_RECORDS],
             start: 0,
@@ -163,6 +168,42 @@ impl<R: Read> Reader<R> {
         self
     }
 
+    /// Reads the next blocks on a background thread while the caller works on
+    /// the current one: on a large file the copy from the operating system
+    /// then overlaps the decoding, which makes a full pass up to about twice
+    /// as fast on two or more cores. Records, errors and offsets are the same
+    /// as without it; up to four blocks (under 1 MiB) are held at a time.
+    ///
+    /// When the thread cannot be started the reader goes on reading directly.
+    /// A thread blocked on a pipe that never delivers ends with the process.
+    ///
+    /// ```no_run
+    /// # fn main() -> utmp::Result<()> {
+    /// let mut reader = utmp::Reader::open("/var/log/wtmp")?.read_ahead();
+    /// let mut logins = 0;
+    /// while let Some(entry) = reader.next_ref() {
+    ///     logins += usize::from(entry?.entry_type() == utmp::EntryType::UserProcess);
+    /// }
+    /// println!("{logins} logins");
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn read_ahead(mut self) -> Self
+    where
+        R: Send + 'static,
+    {
+        if self.ahead.is_some() || self.done {
+            return self;
+        }
+        if let Some(inner) = self.inner.take() {
+            match ReadAhead::forward(inner, RECORD_SIZE.saturating_mul(BLOCK_RECORDS)) {
+                Ok(ahead) => self.ahead = Some(ahead),
+                Err((inner, _)) => self.inner = inner,
+            }
+        }
+        self
+    }
+
     /// Byte offset of the next record in the input.
     pub fn offset(&self) -> u64 {
         self.offset
@@ -174,6 +215,12 @@ impl<R: Read> Reader<R> {
         if self.end.saturating_sub(self.start) >= RECORD_SIZE {
             return Ok(true);
         }
+        if self.ahead.is_some() {
+            return self.fill_ahead();
+        }
+        let Some(inner) = self.inner.as_mut() else {
+            return self.finish();
+        };
         self.buf.copy_within(self.start..self.end, 0);
         self.end = self.end.saturating_sub(self.start);
         self.start = 0;
@@ -182,7 +229,7 @@ impl<R: Read> Reader<R> {
                 break;
             };
             let room = space.len();
-            match self.inner.read(space) {
+            match inner.read(space) {
                 Ok(0) => break,
                 Ok(n) if n <= room => self.end = self.end.saturating_add(n),
                 Ok(n) => {
@@ -207,16 +254,58 @@ impl<R: Read> Reader<R> {
         if self.end >= RECORD_SIZE {
             return Ok(true);
         }
+        self.finish()
+    }
+
+    /// The input has ended with less than a record buffered: the end, or the
+    /// partial record.
+    fn finish(&mut self) -> Result<bool> {
         self.done = true;
-        if self.end == 0 {
+        let len = self.end.saturating_sub(self.start);
+        if len == 0 {
             return Ok(false);
         }
         Err(Error::TrailingBytes {
             path: self.path.clone(),
             offset: self.offset,
-            len: self.end,
+            len,
             record_size: RECORD_SIZE,
         })
+    }
+
+    /// [`fill`](Self::fill) from the read-ahead thread's blocks: the buffer
+    /// is swapped for the next block (no copy), or, when a partial record is
+    /// left over (only when reading ahead began after a short read), joined
+    /// with it.
+    fn fill_ahead(&mut self) -> Result<bool> {
+        while self.end.saturating_sub(self.start) < RECORD_SIZE {
+            let Some(ahead) = self.ahead.as_mut() else {
+                return self.finish();
+            };
+            let block = match ahead.next_block() {
+                None => return self.finish(),
+                Some(Ok(block)) => block,
+                Some(Err(e)) => {
+                    self.done = true;
+                    return Err(Error::io(self.path.clone(), e));
+                }
+            };
+            let rest = self.buf.get(self.start..self.end).unwrap_or_default();
+            if rest.is_empty() {
+                let old = std::mem::replace(&mut self.buf, block.buf);
+                ahead.give_back(old);
+                self.end = block.len.min(self.buf.len());
+            } else {
+                let mut joined = Vec::with_capacity(rest.len().saturating_add(block.len));
+                joined.extend_from_slice(rest);
+                joined.extend_from_slice(block.data());
+                ahead.give_back(block.buf);
+                self.end = joined.len();
+                self.buf = joined;
+            }
+            self.start = 0;
+        }
+        Ok(true)
     }
 
     /// The next record, borrowed from the reader's buffer (no copy).
@@ -321,6 +410,85 @@ mod tests {
                 .map(|r| r.map(|e| e.as_bytes()[0]).unwrap())
                 .collect();
             assert_eq!(got, want, "step {step}");
+        }
+    }
+
+    #[test]
+    fn readers_are_send_and_sync_with_or_without_read_ahead() {
+        fn assert_send_sync<T: Send + Sync>(_: &T) {}
+        if let Ok(r) = Reader::open("/dev/null") {
+            assert_send_sync(&r);
+            assert_send_sync(&r.read_ahead());
+        }
+        assert_send_sync(&Reader::new(io::empty()).read_ahead());
+        if let Ok(r) = crate::sessions::ReverseReader::open("/dev/null") {
+            assert_send_sync(&r.read_ahead());
+        }
+    }
+
+    /// What a reader yields: each record's first byte, or the error's text.
+    fn outcome<R: Read>(mut r: Reader<R>) -> Vec<std::result::Result<u8, String>> {
+        let mut v = Vec::new();
+        while let Some(item) = r.next_ref() {
+            v.push(item.map(|e| e.as_bytes()[0]).map_err(|e| e.to_string()));
+        }
+        v
+    }
+
+    #[test]
+    fn read_ahead_yields_what_direct_reading_yields() {
+        let (n, steps): (usize, &[usize]) = if cfg!(miri) {
+            (3, &[RECORD_SIZE + 1])
+        } else {
+            (
+                BLOCK_RECORDS * 3 + 5,
+                &[7, RECORD_SIZE - 1, RECORD_SIZE + 1, 100_000, usize::MAX],
+            )
+        };
+        for extra in [0, 5] {
+            let mut bytes = sample(n);
+            bytes.resize(bytes.len() + extra, 9);
+            for &step in steps {
+                let direct = outcome(Reader::new(Trickle(&bytes, step)));
+                let owned = bytes.clone();
+                let ahead = outcome(Reader::new(Trickle2(owned, step)).read_ahead());
+                assert_eq!(ahead, direct, "step {step}, {extra} extra bytes");
+                assert_eq!(direct.len(), n + usize::from(extra > 0));
+            }
+        }
+    }
+
+    #[test]
+    fn read_ahead_after_a_partial_record_joins_the_blocks() {
+        let bytes = sample(if cfg!(miri) { 3 } else { BLOCK_RECORDS + 3 });
+        // The first read stops inside the second record.
+        let mut r = Reader::new(Trickle2(bytes.clone(), RECORD_SIZE + 10));
+        assert_eq!(r.next_ref().unwrap().unwrap().as_bytes()[0], 0);
+        let mut r = r.read_ahead();
+        let mut got = vec![0u8];
+        let mut offsets = vec![0];
+        loop {
+            let offset = r.offset();
+            let Some(e) = r.next_ref() else { break };
+            got.push(e.unwrap().as_bytes()[0]);
+            offsets.push(offset);
+        }
+        let want: Vec<u8> = entries(&bytes).map(|e| e.unwrap().as_bytes()[0]).collect();
+        assert_eq!(got, want);
+        let want_offsets: Vec<u64> = (0..want.len() as u64)
+            .map(|i| i * RECORD_SIZE as u64)
+            .collect();
+        assert_eq!(offsets, want_offsets);
+    }
+
+    /// [`Trickle`] owning its bytes (a read-ahead input moves to a thread).
+    struct Trickle2(Vec<u8>, usize);
+    impl Read for Trickle2 {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.1.min(buf.len()).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0.drain(..n);
+            Ok(n)
         }
     }
 

@@ -1,0 +1,288 @@
+//! Reading the next blocks of an input on a background thread while the
+//! caller works on the current one.
+//!
+//! On a large wtmp file the copy out of the page cache costs about as much
+//! as decoding and formatting the records; with a second thread doing the
+//! reads the two overlap. The thread owns the input and fills buffers of a
+//! fixed size; the consumer hands each buffer back when it is done with it,
+//! so at most [`IN_FLIGHT`] blocks plus the one being read exist at a time
+//! (memory stays constant, whatever the input's size).
+//!
+//! Dropping the consumer's side ends the thread at its next hand-over. A
+//! thread blocked in `read` on a pipe ends when the pipe delivers or closes
+//! (or with the process); nothing waits for it.
+
+use std::fmt;
+use std::fs::File;
+use std::io::{self, Read};
+use std::os::unix::fs::FileExt;
+use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use crate::layout::RECORD_SIZE;
+
+/// Blocks read but not yet taken by the consumer.
+const IN_FLIGHT: usize = 2;
+
+/// A block of the input: `buf[..len]` holds data, `offset` is where it
+/// starts in the input.
+#[derive(Debug)]
+pub(crate) struct Block {
+    pub(crate) buf: Vec<u8>,
+    pub(crate) len: usize,
+    pub(crate) offset: u64,
+}
+
+impl Block {
+    /// The bytes read.
+    pub(crate) fn data(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or_default()
+    }
+}
+
+/// The consumer's side: blocks in reading order, then the end (or one
+/// error, after which the thread has stopped).
+pub(crate) struct ReadAhead {
+    /// In a mutex only so that readers stay `Sync`; it is reached through
+    /// `&mut self` ([`Mutex::get_mut`]), never locked.
+    blocks: Mutex<Receiver<io::Result<Block>>>,
+    spare: Sender<Vec<u8>>,
+    block_size: usize,
+}
+
+impl fmt::Debug for ReadAhead {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ReadAhead")
+            .field("block_size", &self.block_size)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ReadAhead {
+    /// Reads `input` from its current position to its end, in blocks of
+    /// `block_size` bytes (a multiple of the record size). A block is handed
+    /// over when full, or earlier when a short read (a pipe) leaves it
+    /// holding whole records, so records arrive as soon as they are whole.
+    ///
+    /// # Errors
+    ///
+    /// The thread could not be started; `input` is given back with it (it
+    /// is always there: the thread never ran).
+    pub(crate) fn forward<R: Read + Send + 'static>(
+        input: R,
+        block_size: usize,
+    ) -> Result<Self, (Option<R>, io::Error)> {
+        let slot = Arc::new(Mutex::new(Some(input)));
+        let theirs = Arc::clone(&slot);
+        Self::spawn(block_size, move |tx, spare| {
+            let taken = theirs.lock().unwrap_or_else(PoisonError::into_inner).take();
+            if let Some(mut input) = taken {
+                pump_forward(&mut input, block_size, &tx, &spare);
+            }
+        })
+        .map_err(|e| {
+            let input = slot.lock().unwrap_or_else(PoisonError::into_inner).take();
+            (input, e)
+        })
+    }
+
+    /// Reads `file` backwards: the blocks before byte `end`, last first, each
+    /// starting at `end` minus a multiple of `block_size` (so records stay
+    /// aligned when `end` and `block_size` are multiples of the record size).
+    ///
+    /// # Errors
+    ///
+    /// The thread could not be started.
+    pub(crate) fn backward(file: File, end: u64, block_size: usize) -> io::Result<Self> {
+        Self::spawn(block_size, move |tx, spare| {
+            pump_backward(&file, end, block_size, &tx, &spare);
+        })
+    }
+
+    fn spawn(
+        block_size: usize,
+        work: impl FnOnce(SyncSender<io::Result<Block>>, Receiver<Vec<u8>>) + Send + 'static,
+    ) -> io::Result<Self> {
+        let (tx, rx) = mpsc::sync_channel(IN_FLIGHT);
+        let (spare_tx, spare_rx) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("utmp-read-ahead".into())
+            .spawn(move || work(tx, spare_rx))?;
+        Ok(ReadAhead {
+            blocks: Mutex::new(rx),
+            spare: spare_tx,
+            block_size,
+        })
+    }
+
+    /// The next block; `None` at the end of the input (or after an error).
+    pub(crate) fn next_block(&mut self) -> Option<io::Result<Block>> {
+        self.blocks
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .recv()
+            .ok()
+    }
+
+    /// Gives a buffer back to be filled again (buffers of another size are
+    /// dropped).
+    pub(crate) fn give_back(&self, buf: Vec<u8>) {
+        if buf.len() == self.block_size {
+            // The thread may have finished: then the buffer is just dropped.
+            let _ = self.spare.send(buf);
+        }
+    }
+}
+
+fn buffer(spare: &Receiver<Vec<u8>>, block_size: usize) -> Vec<u8> {
+    spare.try_recv().unwrap_or_else(|_| vec![0; block_size])
+}
+
+fn pump_forward<R: Read>(
+    input: &mut R,
+    block_size: usize,
+    tx: &SyncSender<io::Result<Block>>,
+    spare: &Receiver<Vec<u8>>,
+) {
+    let mut offset: u64 = 0;
+    loop {
+        let mut buf = buffer(spare, block_size);
+        let mut len = 0;
+        let mut at_end = false;
+        while len < buf.len() {
+            let Some(room) = buf.get_mut(len..) else {
+                break;
+            };
+            let room_len = room.len();
+            match input.read(room) {
+                Ok(0) => {
+                    at_end = true;
+                    break;
+                }
+                Ok(n) if n <= room_len => {
+                    len = len.saturating_add(n);
+                    if len % RECORD_SIZE == 0 {
+                        break;
+                    }
+                }
+                Ok(n) => {
+                    let msg = format!("read returned {n} bytes into a {room_len}-byte buffer");
+                    let _ = tx.send(Err(io::Error::new(io::ErrorKind::InvalidData, msg)));
+                    return;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    if len > 0 && tx.send(Ok(Block { buf, len, offset })).is_err() {
+                        return;
+                    }
+                    let _ = tx.send(Err(e));
+                    return;
+                }
+            }
+        }
+        if len > 0 {
+            if tx.send(Ok(Block { buf, len, offset })).is_err() {
+                return;
+            }
+            offset = offset.saturating_add(len as u64);
+        }
+        if at_end {
+            return;
+        }
+    }
+}
+
+fn pump_backward(
+    file: &File,
+    mut end: u64,
+    block_size: usize,
+    tx: &SyncSender<io::Result<Block>>,
+    spare: &Receiver<Vec<u8>>,
+) {
+    while end > 0 {
+        let start = end.saturating_sub(block_size as u64);
+        let len = usize::try_from(end.saturating_sub(start)).unwrap_or(0);
+        let mut buf = buffer(spare, block_size);
+        let read = match buf.get_mut(..len) {
+            Some(dst) => file.read_exact_at(dst, start),
+            None => Err(io::Error::other("read-ahead block smaller than asked")),
+        };
+        let item = read.map(|()| Block {
+            buf,
+            len,
+            offset: start,
+        });
+        let failed = item.is_err();
+        if tx.send(item).is_err() || failed {
+            return;
+        }
+        end = start;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that hands out at most `step` bytes per call.
+    struct Trickle(Vec<u8>, usize);
+    impl Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.1.min(buf.len()).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0.drain(..n);
+            Ok(n)
+        }
+    }
+
+    fn collect(mut a: ReadAhead) -> (Vec<u8>, Vec<u64>) {
+        let (mut all, mut offsets) = (Vec::new(), Vec::new());
+        while let Some(b) = a.next_block() {
+            let b = b.unwrap();
+            assert_eq!(b.offset, all.len() as u64);
+            all.extend_from_slice(b.data());
+            offsets.push(b.offset);
+            a.give_back(b.buf);
+        }
+        (all, offsets)
+    }
+
+    #[test]
+    fn forward_delivers_every_byte_in_order() {
+        let n = if cfg!(miri) { 3 } else { 40 };
+        let bytes: Vec<u8> = (0..n * RECORD_SIZE + 7).map(|i| (i % 253) as u8).collect();
+        for step in [1, RECORD_SIZE - 1, RECORD_SIZE * 3, usize::MAX] {
+            if cfg!(miri) && step == 1 {
+                continue;
+            }
+            let a = ReadAhead::forward(Trickle(bytes.clone(), step), RECORD_SIZE * 4)
+                .map_err(|(_, e)| e)
+                .unwrap();
+            let (all, _) = collect(a);
+            assert_eq!(all, bytes, "step {step}");
+        }
+    }
+
+    #[test]
+    fn forward_passes_an_error_on_after_the_data() {
+        struct Fails(usize);
+        impl Read for Fails {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                if self.0 == 0 {
+                    return Err(io::Error::other("disk on fire"));
+                }
+                let n = self.0.min(buf.len());
+                buf[..n].fill(1);
+                self.0 -= n;
+                Ok(n)
+            }
+        }
+        let mut a = ReadAhead::forward(Fails(RECORD_SIZE + 3), RECORD_SIZE * 4)
+            .map_err(|(_, e)| e)
+            .unwrap();
+        assert_eq!(a.next_block().unwrap().unwrap().len, RECORD_SIZE + 3);
+        let err = a.next_block().unwrap().unwrap_err();
+        assert_eq!(err.to_string(), "disk on fire");
+        assert!(a.next_block().is_none());
+    }
+}
