@@ -219,3 +219,48 @@ fn a_panic_while_holding_the_handle_does_not_poison_the_next_open() {
         .unwrap();
     assert!(got == want);
 }
+
+/// The read-ahead readers hand buffers between two threads: whole passes
+/// forwards and backwards see the records in order, and readers dropped in
+/// the middle of the file (their thread still reading) leave nothing behind
+/// that the next reader notices. Several at once, under TSan too.
+#[test]
+fn read_ahead_readers_agree_and_can_be_dropped_mid_file() {
+    use utmp::sessions::ReverseReader;
+    // Several blocks of 512 records, with the last one partial.
+    let (file, records) = scratch_file("read-ahead", 512 * 3 + 77);
+    let path = file.0.clone();
+    let (tx, rx) = mpsc::channel();
+    for t in 0..4 {
+        let (path, records, tx) = (path.clone(), records.clone(), tx.clone());
+        thread::spawn(move || {
+            let mut forward = Vec::new();
+            let mut reader = Reader::open(&path).unwrap().read_ahead();
+            while let Some(e) = reader.next_ref() {
+                forward.push(e.unwrap().to_entry());
+            }
+            let backward: Vec<Entry> = ReverseReader::open(&path)
+                .unwrap()
+                .read_ahead()
+                .map(|r| r.unwrap())
+                .collect();
+            // Dropped after a few records, in a different place per thread.
+            let mut early = Reader::open(&path).unwrap().read_ahead();
+            for _ in 0..(t * 300 + 1) {
+                assert!(early.next_ref().is_some());
+            }
+            drop(early);
+            let mut early_back = ReverseReader::open(&path).unwrap().read_ahead();
+            assert!(early_back.next_ref().is_some());
+            drop(early_back);
+            let mut want_back = records.clone();
+            want_back.reverse();
+            tx.send((forward == records, backward == want_back)).unwrap();
+        });
+    }
+    drop(tx);
+    for _ in 0..4 {
+        let got = rx.recv_timeout(LIMIT).expect("a read-ahead reader hung");
+        assert_eq!(got, (true, true));
+    }
+}
