@@ -89,47 +89,115 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
+/// "00" to "99".
+const TWO_DIGITS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
+/// The two decimal digits of `n % 100`.
+#[inline]
+pub(crate) fn two(n: u32) -> [u8; 2] {
+    let i = (n % 100) as usize * 2;
+    match TWO_DIGITS.get(i..i + 2) {
+        Some(&[a, b]) => [a, b],
+        _ => [b'0', b'0'],
+    }
+}
+
+/// The number of decimal digits of `n`.
+#[inline]
+pub(crate) fn decimal_len(n: u64) -> usize {
+    match u32::try_from(n) {
+        Ok(n) => n.checked_ilog10().map_or(1, |l| l as usize + 1),
+        Err(_) => n.ilog10() as usize + 1,
+    }
+}
+
+/// Writes `n` in decimal into `digits`, its last digit at `end - 1`, two
+/// digits at a time (the bytes before it are left as they are).
+#[inline]
+pub(crate) fn write_decimal(digits: &mut [u8; 20], n: u64, end: usize) {
+    let mut end = end;
+    let mut n = n;
+    // 64-bit divisions until the rest fits 32 bits.
+    while n > u64::from(u32::MAX) && end >= 2 {
+        end -= 2;
+        if let Some(d) = digits.get_mut(end..end + 2) {
+            // n % 100 < 100: the cast is exact.
+            d.copy_from_slice(&two((n % 100) as u32));
+        }
+        n /= 100;
+    }
+    let mut m = u32::try_from(n).unwrap_or(0);
+    while m >= 10 && end >= 2 {
+        end -= 2;
+        if let Some(d) = digits.get_mut(end..end + 2) {
+            d.copy_from_slice(&two(m));
+        }
+        m /= 100;
+    }
+    // The last (first) digit, when one is left: m < 10 here.
+    if let Some(d) = end.checked_sub(1).and_then(|i| digits.get_mut(i)) {
+        *d = b'0' + (m % 10) as u8;
+    }
+}
+
+/// Appends `n` copies of `byte`.
+#[inline]
+pub(crate) fn push_fill(out: &mut Vec<u8>, byte: u8, n: usize) {
+    match n {
+        0 => {}
+        1..=16 => {
+            // One fixed-size copy, then cut: no call to memset.
+            let end = out.len() + n;
+            out.extend_from_slice(&[byte; 16]);
+            out.truncate(end);
+        }
+        _ => out.resize(out.len() + n, byte),
+    }
+}
+
 /// printf's `%d` family for one integer: `width` wide, padded with zeros
 /// after the sign (`zero`) or spaces before it, with `+` for positives when
 /// `plus`.
 pub(crate) fn push_int(out: &mut Vec<u8>, v: i64, width: usize, zero: bool, plus: bool) {
     if width == 2 && zero && !plus && (0..100).contains(&v) {
-        // The common case (times of day, dates): two digits. 0 <= v < 100,
-        // so both quotients are single digits.
-        out.extend_from_slice(&[b'0' + (v / 10) as u8, b'0' + (v % 10) as u8]);
+        // The common case (times of day, dates): two digits.
+        out.extend_from_slice(&two(v as u32));
         return;
     }
-    let mut digits = [0u8; 20];
-    let mut n = v.unsigned_abs();
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        if let Some(d) = digits.get_mut(i) {
-            // n % 10 < 10: the cast is exact.
-            *d = b'0' + (n % 10) as u8;
-        }
-        n /= 10;
-        if n == 0 || i == 0 {
-            break;
-        }
-    }
-    let digits = digits.get(i..).unwrap_or_default();
-    let sign: &[u8] = if v < 0 {
-        b"-"
+    let n = v.unsigned_abs();
+    let len = decimal_len(n);
+    let sign = if v < 0 {
+        Some(b'-')
     } else if plus {
-        b"+"
+        Some(b'+')
     } else {
-        b""
+        None
     };
-    let fill = width.saturating_sub(digits.len() + sign.len());
-    if zero {
-        out.extend_from_slice(sign);
-        out.resize(out.len() + fill, b'0');
-    } else {
-        out.resize(out.len() + fill, b' ');
-        out.extend_from_slice(sign);
+    let fill = width.saturating_sub(len + usize::from(sign.is_some()));
+    if !zero {
+        push_fill(out, b' ', fill);
     }
-    out.extend_from_slice(digits);
+    out.extend(sign);
+    // Zero padding is written as leading zeros of the number when it fits
+    // the 20 bytes.
+    let (zeros, fill) = if zero && fill + len <= 20 {
+        (fill, 0)
+    } else if zero {
+        (0, fill)
+    } else {
+        (0, 0)
+    };
+    push_fill(out, b'0', fill);
+    let mut digits = [b'0'; 20];
+    write_decimal(&mut digits, n, zeros + len);
+    // A fixed-size copy, then cut to the digits.
+    let end = out.len() + zeros + len;
+    out.extend_from_slice(&digits);
+    out.truncate(end);
 }
 
 fn name_of<'a>(names: &[&'a str], i: i64) -> &'a str {
@@ -140,8 +208,47 @@ fn name_of<'a>(names: &[&'a str], i: i64) -> &'a str {
         .unwrap_or("???")
 }
 
+/// The names as fixed-size arrays, for the fast paths.
+const WEEKDAYS_3: [[u8; 3]; 7] = [
+    *b"Sun", *b"Mon", *b"Tue", *b"Wed", *b"Thu", *b"Fri", *b"Sat",
+];
+const MONTHS_3: [[u8; 3]; 12] = [
+    *b"Jan", *b"Feb", *b"Mar", *b"Apr", *b"May", *b"Jun", *b"Jul", *b"Aug", *b"Sep", *b"Oct",
+    *b"Nov", *b"Dec",
+];
+
+/// `v` when it is in 0..100 (two digits at most).
+#[inline]
+fn below_100(v: i64) -> Option<u32> {
+    u32::try_from(v).ok().filter(|&v| v < 100)
+}
+
+/// The four digits of a year in 1000..=9999.
+#[inline]
+fn four_digit_year(year: i64) -> Option<[u8; 4]> {
+    let y = u32::try_from(year)
+        .ok()
+        .filter(|y| (1000..=9999).contains(y))?;
+    let [a, b] = two(y / 100);
+    let [c, d] = two(y);
+    Some([a, b, c, d])
+}
+
+/// `HH:MM:SS` when every part has at most two digits.
+#[inline]
+fn hms_8(c: &Civil) -> Option<[u8; 8]> {
+    let [h0, h1] = two(below_100(c.hour)?);
+    let [m0, m1] = two(below_100(c.minute)?);
+    let [s0, s1] = two(below_100(c.second)?);
+    Some([h0, h1, b':', m0, m1, b':', s0, s1])
+}
+
 /// `ctime(3)` without the newline: `Wed Aug 28 11:13:38 2013`.
 pub(crate) fn push_ctime(out: &mut Vec<u8>, c: &Civil) {
+    if let Some(text) = ctime_24(c) {
+        out.extend_from_slice(&text);
+        return;
+    }
     out.extend_from_slice(name_of(&WEEKDAYS, c.weekday).as_bytes());
     out.push(b' ');
     out.extend_from_slice(name_of(&MONTHS, c.month - 1).as_bytes());
@@ -152,7 +259,36 @@ pub(crate) fn push_ctime(out: &mut Vec<u8>, c: &Civil) {
     push_int(out, c.year, 0, false, false);
 }
 
+/// The usual `ctime` text (a four-digit year, fields in range), built in
+/// place.
+#[inline]
+fn ctime_24(c: &Civil) -> Option<[u8; 24]> {
+    let [w0, w1, w2] = *usize::try_from(c.weekday)
+        .ok()
+        .and_then(|i| WEEKDAYS_3.get(i))?;
+    let [n0, n1, n2] = *usize::try_from(c.month - 1)
+        .ok()
+        .and_then(|i| MONTHS_3.get(i))?;
+    let day = below_100(c.day)?;
+    // `%3d`: a space, then the day padded with a space to two.
+    let [d0, d1] = if day < 10 {
+        [b' ', two(day)[1]]
+    } else {
+        two(day)
+    };
+    let [h0, h1, _, m0, m1, _, s0, s1] = hms_8(c)?;
+    let [y0, y1, y2, y3] = four_digit_year(c.year)?;
+    Some([
+        w0, w1, w2, b' ', n0, n1, n2, b' ', d0, d1, b' ', h0, h1, b':', m0, m1, b':', s0, s1, b' ',
+        y0, y1, y2, y3,
+    ])
+}
+
 fn push_hms(out: &mut Vec<u8>, c: &Civil) {
+    if let Some(text) = hms_8(c) {
+        out.extend_from_slice(&text);
+        return;
+    }
     push_int(out, c.hour, 2, true, false);
     out.push(b':');
     push_int(out, c.minute, 2, true, false);
@@ -186,6 +322,10 @@ impl DayCache {
 
 /// ISO 8601 as util-linux writes it: `2013-08-28T11:13:38+00:00`.
 pub(crate) fn push_iso(out: &mut Vec<u8>, c: &Civil) {
+    if let Some(text) = iso_25(c) {
+        out.extend_from_slice(&text);
+        return;
+    }
     push_int(out, c.year, 4, false, false);
     out.push(b'-');
     push_int(out, c.month, 2, true, false);
@@ -201,8 +341,34 @@ pub(crate) fn push_iso(out: &mut Vec<u8>, c: &Civil) {
     push_int(out, (tmin % 60).abs(), 2, true, false);
 }
 
+/// The usual ISO 8601 text (a four-digit year, fields in range), built in
+/// place; the same digits as the general path of [`push_iso`].
+#[inline]
+fn iso_25(c: &Civil) -> Option<[u8; 25]> {
+    let [y0, y1, y2, y3] = four_digit_year(c.year)?;
+    let [n0, n1] = two(below_100(c.month)?);
+    let [d0, d1] = two(below_100(c.day)?);
+    let [h0, h1, _, m0, m1, _, s0, s1] = hms_8(c)?;
+    let tmin = c.offset / 60;
+    let hours = tmin / 60;
+    // `%+03d` of the hours: the sign of the hours (`+` for 0), two digits.
+    let sign = if hours < 0 { b'-' } else { b'+' };
+    let [o0, o1] = two(below_100(hours.abs())?);
+    let [p0, p1] = two(below_100((tmin % 60).abs())?);
+    Some([
+        y0, y1, y2, y3, b'-', n0, n1, b'-', d0, d1, b'T', h0, h1, b':', m0, m1, b':', s0, s1, sign,
+        o0, o1, b':', p0, p1,
+    ])
+}
+
 /// `HH:MM`.
 pub(crate) fn push_hhmm(out: &mut Vec<u8>, c: &Civil) {
+    if let (Some(h), Some(m)) = (below_100(c.hour), below_100(c.minute)) {
+        let [h0, h1] = two(h);
+        let [m0, m1] = two(m);
+        out.extend_from_slice(&[h0, h1, b':', m0, m1]);
+        return;
+    }
     push_int(out, c.hour, 2, true, false);
     out.push(b':');
     push_int(out, c.minute, 2, true, false);
@@ -753,6 +919,49 @@ mod tests {
         assert_eq!(f(-5, 4, false, false), "  -5");
         assert_eq!(f(12345, 2, true, false), "12345");
         assert_eq!(f(i64::MIN, 0, false, false), "-9223372036854775808");
+    }
+
+    proptest::proptest! {
+        // The fixed-size fast paths and the general one against printf-like
+        // formats written out with `format!`.
+        #[test]
+        fn layouts_match_printf(
+            t in -70_000_000_000i64..300_000_000_000,
+            offset in -50_000i64..50_000,
+        ) {
+            let c = TimeZone::fixed(i32::try_from(offset).unwrap()).civil(t);
+            let ctime_want = format!(
+                "{} {} {:2} {:02}:{:02}:{:02} {}",
+                WEEKDAYS[c.weekday as usize],
+                MONTHS[(c.month - 1) as usize],
+                c.day, c.hour, c.minute, c.second, c.year
+            );
+            proptest::prop_assert_eq!(ctime(&c), ctime_want);
+            let tmin = c.offset / 60;
+            let iso_want = format!(
+                "{:4}-{:02}-{:02}T{:02}:{:02}:{:02}{:+03}:{:02}",
+                c.year, c.month, c.day, c.hour, c.minute, c.second, tmin / 60, (tmin % 60).abs()
+            );
+            proptest::prop_assert_eq!(iso(&c), iso_want);
+            let mut hhmm = Vec::new();
+            push_hhmm(&mut hhmm, &c);
+            proptest::prop_assert_eq!(String::from_utf8(hhmm).unwrap(), format!("{:02}:{:02}", c.hour, c.minute));
+        }
+
+        #[test]
+        fn push_int_matches_format(v in proptest::num::i64::ANY, small in -1000i64..1000, w in 0usize..30) {
+            for v in [v, small] {
+                let f = |z, p| {
+                    let mut o = Vec::new();
+                    push_int(&mut o, v, w, z, p);
+                    String::from_utf8(o).unwrap()
+                };
+                proptest::prop_assert_eq!(f(false, false), format!("{v:w$}"));
+                proptest::prop_assert_eq!(f(true, false), format!("{v:0w$}"));
+                proptest::prop_assert_eq!(f(false, true), format!("{v:+w$}"));
+                proptest::prop_assert_eq!(f(true, true), format!("{v:+0w$}"));
+            }
+        }
     }
 
     #[test]

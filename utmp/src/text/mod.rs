@@ -98,60 +98,50 @@ fn civil_time(seconds: i64) -> (i64, u32, u32, u32, u32, u32) {
 }
 
 /// Appends `value` in decimal, at least `width` characters, padded on the left
-/// with `pad` (`b'0'` pads after the sign, as C's `%05d` does).
-// At most 20 digits: every count below is tiny.
-#[allow(clippy::arithmetic_side_effects)]
+/// with spaces, or with zeros after the sign when `pad` is `b'0'` (as C's
+/// `%05d` does).
+#[inline]
 fn push_int(buf: &mut Vec<u8>, value: i64, width: usize, pad: u8) {
-    let mut digits = [0u8; 20];
-    let mut n = value.unsigned_abs();
-    let mut at = digits.len();
-    while at > 0 {
-        at -= 1;
-        if let Some(d) = digits.get_mut(at) {
-            // n % 10 is a single decimal digit.
-            *d = b'0' + (n % 10) as u8;
-        }
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    let len = digits.len() - at;
-    let sign = usize::from(value < 0);
-    let fill = width.saturating_sub(len + sign);
-    if pad == b'0' {
-        if value < 0 {
-            buf.push(b'-');
-        }
-        buf.resize(buf.len() + fill, b'0');
-    } else {
-        buf.resize(buf.len() + fill, pad);
-        if value < 0 {
-            buf.push(b'-');
-        }
-    }
-    buf.extend_from_slice(digits.get(at..).unwrap_or_default());
+    crate::clock::push_int(buf, value, width, pad == b'0', false);
 }
-
-/// "00" to "99".
-const TWO_DIGITS: &[u8; 200] = b"0001020304050607080910111213141516171819\
-2021222324252627282930313233343536373839\
-4041424344454647484950515253545556575859\
-6061626364656667686970717273747576777879\
-8081828384858687888990919293949596979899";
 
 /// Appends `value` (below 100) as two digits.
 #[inline]
-// (value % 100) * 2 + 2 is at most 200.
-#[allow(clippy::arithmetic_side_effects)]
 fn push_2(buf: &mut Vec<u8>, value: u32) {
-    let i = usize::try_from(value % 100).unwrap_or(0) * 2;
-    buf.extend_from_slice(TWO_DIGITS.get(i..i + 2).unwrap_or(b"00"));
+    buf.extend_from_slice(&crate::clock::two(value));
+}
+
+/// The length of the C string in a fixed-size field: the index of its first
+/// NUL, or the field's length when it has none. Reads a word at a time.
+#[inline]
+pub(crate) fn nul_len(field: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut words = field.chunks_exact(8);
+    let mut at = 0usize;
+    for word in &mut words {
+        let Ok(word) = <[u8; 8]>::try_from(word) else {
+            break;
+        };
+        let w = u64::from_le_bytes(word);
+        // The lowest flagged byte is exactly the first zero byte (a flag can
+        // be wrong only above a zero byte, where a borrow came in).
+        let zero = w.wrapping_sub(ONES) & !w & HIGHS;
+        if zero != 0 {
+            return at.saturating_add(zero.trailing_zeros() as usize / 8);
+        }
+        at = at.saturating_add(8);
+    }
+    match words.remainder().iter().position(|&c| c == 0) {
+        Some(n) => at.saturating_add(n),
+        None => field.len(),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Just;
 
     #[test]
     fn civil_round_trips_and_knows_landmarks() {
@@ -173,6 +163,31 @@ mod tests {
             let mut buf = Vec::new();
             push_2(&mut buf, v);
             assert_eq!(String::from_utf8(buf).unwrap(), format!("{v:02}"));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn nul_len_finds_the_first_nul(
+            field in proptest::collection::vec(
+                proptest::prop_oneof![Just(0u8), Just(0x80u8), Just(1u8), proptest::num::u8::ANY],
+                0..80,
+            )
+        ) {
+            let want = field.iter().position(|&c| c == 0).unwrap_or(field.len());
+            proptest::prop_assert_eq!(nul_len(&field), want);
+        }
+
+        #[test]
+        fn push_int_agrees_with_format(v in proptest::num::i64::ANY, w in 0usize..25, small in -12_000i64..120_000) {
+            for v in [v, small] {
+                let mut buf = b"x".to_vec();
+                push_int(&mut buf, v, w, b'0');
+                proptest::prop_assert_eq!(String::from_utf8_lossy(&buf[1..]), format!("{v:0w$}"));
+                buf.truncate(1);
+                push_int(&mut buf, v, w, b' ');
+                proptest::prop_assert_eq!(String::from_utf8_lossy(&buf[1..]), format!("{v:w$}"));
+            }
         }
     }
 

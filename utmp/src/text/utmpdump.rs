@@ -7,7 +7,8 @@
 use std::borrow::Borrow;
 use std::io::{self, BufRead, Write};
 
-use super::{civil_time, days_from_civil, push_2, push_int};
+use super::{civil_time, days_from_civil, nul_len, push_2, push_int};
+use crate::clock::{decimal_len, push_fill, two, write_decimal};
 use crate::entry::Entry;
 use crate::error::{Error, Result};
 use crate::layout::{self, RecordBytes, Span};
@@ -79,25 +80,38 @@ pub fn push_utmpdump<B: Borrow<RecordBytes>>(entry: &Entry<B>, buf: &mut Vec<u8>
     // for 0..1,000,000 that is the identity, for negative values it wraps.
     let usec = (usec.wrapping_mul(1000) as u32) / 1000;
 
-    buf.reserve(160);
-    buf.push(b'[');
-    push_int(buf, layout::int(rec, layout::UT_TYPE), 0, b' ');
+    // Enough for the usual line: the fixed parts, user and line whole, a
+    // short host.
+    buf.reserve(256);
+    let ut_type = layout::int(rec, layout::UT_TYPE);
+    let pid = layout::int(rec, layout::UT_PID);
+    match type_digit(ut_type) {
+        Some(t) => buf.extend_from_slice(&[b'[', t, b']', b' ', b'[']),
+        None => {
+            buf.push(b'[');
+            push_int(buf, ut_type, 0, b' ');
+            buf.extend_from_slice(b"] [");
+        }
+    }
+    push_pid(buf, pid);
     buf.extend_from_slice(b"] [");
-    push_int(buf, layout::int(rec, layout::UT_PID), 5, b'0');
+    push_cleansed(buf, layout::bytes(rec, layout::UT_ID), 4);
     buf.extend_from_slice(b"] [");
-    push_cleansed(buf, rec, layout::UT_ID, 4);
+    push_cleansed(buf, layout::bytes(rec, layout::UT_USER), 8);
     buf.extend_from_slice(b"] [");
-    push_cleansed(buf, rec, layout::UT_USER, 8);
+    push_cleansed(buf, layout::bytes(rec, layout::UT_LINE), 12);
     buf.extend_from_slice(b"] [");
-    push_cleansed(buf, rec, layout::UT_LINE, 12);
-    buf.extend_from_slice(b"] [");
-    push_cleansed(buf, rec, layout::UT_HOST, 20);
+    push_cleansed(buf, layout::bytes(rec, layout::UT_HOST), 20);
     buf.extend_from_slice(b"] [");
     let start = buf.len();
     push_address(buf, entry.address_bytes());
     let len = buf.len().saturating_sub(start);
-    buf.resize(buf.len().saturating_add(15usize.saturating_sub(len)), b' ');
+    push_fill(buf, b' ', 15usize.saturating_sub(len));
     buf.extend_from_slice(b"] [");
+    if let Some(text) = time_text(year, [month, day, hour, minute, second], usec) {
+        buf.extend_from_slice(&text);
+        return true;
+    }
     push_int(buf, year, 4, b' ');
     buf.push(b'-');
     push_2(buf, month);
@@ -121,6 +135,56 @@ pub fn push_utmpdump<B: Borrow<RecordBytes>>(entry: &Entry<B>, buf: &mut Vec<u8>
     true
 }
 
+/// `ut_type` as one digit, when it is 0 to 9.
+#[inline]
+fn type_digit(t: i64) -> Option<u8> {
+    u8::try_from(t).ok().filter(|t| *t < 10).map(|t| t | b'0')
+}
+
+/// `%05d` of the pid.
+#[inline]
+fn push_pid(buf: &mut Vec<u8>, pid: i64) {
+    match u32::try_from(pid) {
+        Ok(p) => {
+            // Up to 10 digits, at least 5: leading zeros come from the
+            // zero-filled array.
+            let len = decimal_len(u64::from(p)).max(5);
+            let mut digits = [b'0'; 20];
+            write_decimal(&mut digits, u64::from(p), len);
+            let end = buf.len().saturating_add(len);
+            buf.extend_from_slice(&digits);
+            buf.truncate(end);
+        }
+        Err(_) => push_int(buf, pid, 5, b'0'),
+    }
+}
+
+/// The time column and the end of the line for a year of four digits and
+/// microseconds below 1,000,000: `2013-08-28T11:13:38,000000+00:00]\n`.
+#[inline]
+fn time_text(year: i64, [mo, d, h, mi, s]: [u32; 5], usec: u32) -> Option<[u8; 34]> {
+    let year = u32::try_from(year)
+        .ok()
+        .filter(|y| (1000..10_000).contains(y))?;
+    if usec >= 1_000_000 || [mo, d, h, mi, s].iter().any(|&v| v >= 100) {
+        return None;
+    }
+    let [y0, y1] = two(year / 100);
+    let [y2, y3] = two(year);
+    let [mo0, mo1] = two(mo);
+    let [d0, d1] = two(d);
+    let [h0, h1] = two(h);
+    let [mi0, mi1] = two(mi);
+    let [s0, s1] = two(s);
+    let [u0, u1] = two(usec / 10_000);
+    let [u2, u3] = two(usec / 100);
+    let [u4, u5] = two(usec);
+    Some([
+        y0, y1, y2, y3, b'-', mo0, mo1, b'-', d0, d1, b'T', h0, h1, b':', mi0, mi1, b':', s0, s1,
+        b',', u0, u1, u2, u3, u4, u5, b'+', b'0', b'0', b':', b'0', b'0', b']', b'\n',
+    ])
+}
+
 /// Writes the `utmpdump` line of `entry` (see [`push_utmpdump`]).
 ///
 /// Returns `Ok(false)`, writing nothing, for a record that `utmpdump` leaves out.
@@ -142,46 +206,58 @@ pub fn write_utmpdump<B: Borrow<RecordBytes>, W: Write + ?Sized>(
 
 /// A string field up to its first NUL, with every byte that is not printable
 /// ASCII (and `[`, `]`) shown as `?`, padded with spaces to `width`.
-fn push_cleansed(buf: &mut Vec<u8>, rec: &RecordBytes, span: Span, width: usize) {
-    let field = layout::bytes(rec, span);
-    // Fields have fixed sizes: copying whole arrays lets the compiler use a
-    // few wide moves instead of a call per field.
+fn push_cleansed(buf: &mut Vec<u8>, field: &[u8], width: usize) {
+    let len = nul_len(field);
     let start = buf.len();
-    let copied = copy_fixed::<4>(buf, field)
-        || copy_fixed::<32>(buf, field)
-        || copy_fixed::<256>(buf, field);
-    if !copied {
-        buf.extend_from_slice(field);
+    let end = start.saturating_add(len);
+    if let Ok(&id) = <&[u8; 4]>::try_from(field) {
+        buf.extend_from_slice(&cleansed_block(id));
+    } else {
+        // Whole 16-byte blocks (fixed-size copies the compiler turns into a
+        // few vector instructions) until the string is covered, then cut.
+        let mut blocks = field.chunks_exact(16);
+        while buf.len() < end {
+            match blocks.next().map(<&[u8; 16]>::try_from) {
+                Some(Ok(&block)) => buf.extend_from_slice(&cleansed_block(block)),
+                _ => {
+                    // A field whose size is not a multiple of 16.
+                    buf.extend(blocks.remainder().iter().map(|&c| cleansed(c)));
+                    break;
+                }
+            }
+        }
     }
-    let len = field.iter().position(|&c| c == 0).unwrap_or(field.len());
-    buf.truncate(start.saturating_add(len));
-    // A branch-free pass the compiler can vectorize.
-    for c in buf.get_mut(start..).unwrap_or_default() {
-        let printable = (0x20..=0x7e).contains(c) && *c != b'[' && *c != b']';
-        *c = if printable { *c } else { b'?' };
-    }
-    for _ in len..width {
-        buf.push(b' ');
-    }
+    buf.truncate(end);
+    push_fill(buf, b' ', width.saturating_sub(len));
 }
 
-/// Appends `field` when it is exactly `N` bytes long.
+/// [`cleansed`] on every byte (a loop over a fixed-size array, which the
+/// compiler turns into vector instructions).
 #[inline]
-fn copy_fixed<const N: usize>(buf: &mut Vec<u8>, field: &[u8]) -> bool {
-    match <&[u8; N]>::try_from(field) {
-        Ok(array) => {
-            buf.extend_from_slice(array);
-            true
-        }
-        Err(_) => false,
+fn cleansed_block<const N: usize>(mut block: [u8; N]) -> [u8; N] {
+    for c in &mut block {
+        *c = cleansed(*c);
+    }
+    block
+}
+
+/// The byte as utmpdump shows it: printable ASCII but `[` and `]` as it is,
+/// anything else as `?`.
+#[inline]
+fn cleansed(c: u8) -> u8 {
+    if c.wrapping_sub(0x20) < 0x5f && c != b'[' && c != b']' {
+        c
+    } else {
+        b'?'
     }
 }
 
 /// `ut_addr_v6` as utmpdump shows it: IPv6 when any of words 1 to 3 is set,
 /// else the IPv4 address in word 0.
 fn push_address(buf: &mut Vec<u8>, a: [u8; 16]) {
-    if a.get(4..).is_some_and(|rest| rest.iter().all(|&b| b == 0)) {
-        push_ipv4(buf, [a[0], a[1], a[2], a[3]]);
+    let [a0, a1, a2, a3, rest @ ..] = a;
+    if rest == [0; 12] {
+        push_ipv4(buf, [a0, a1, a2, a3]);
     } else {
         push_ipv6(buf, a);
     }
@@ -192,12 +268,31 @@ fn push_ipv4(buf: &mut Vec<u8>, a: [u8; 4]) {
         buf.extend_from_slice(b"0.0.0.0");
         return;
     }
+    // Up to 15 characters, built in place: each number is written as three
+    // bytes (digits then spaces) and the cursor moves by its length.
+    let mut text = [b' '; 16];
+    let mut at = 0usize;
     for (i, b) in a.into_iter().enumerate() {
         if i > 0 {
-            buf.push(b'.');
+            if let Some(dot) = text.get_mut(at) {
+                *dot = b'.';
+            }
+            at = at.saturating_add(1);
         }
-        push_int(buf, i64::from(b), 0, b' ');
+        let [t, o] = two(u32::from(b));
+        let (digits, n) = match b {
+            100.. => ([two(u32::from(b / 100))[1], t, o], 3),
+            10.. => ([t, o, b' '], 2),
+            _ => ([o, b' ', b' '], 1),
+        };
+        if let Some(d) = text.get_mut(at..at.saturating_add(3)) {
+            d.copy_from_slice(&digits);
+        }
+        at = at.saturating_add(n);
     }
+    let end = buf.len().saturating_add(at);
+    buf.extend_from_slice(&text);
+    buf.truncate(end);
 }
 
 /// IPv6 text as glibc's `inet_ntop` writes it: lowercase hex, the first
@@ -858,6 +953,53 @@ mod tests {
 
     // Expected lines below are worked out by hand from utmpdump.c's format
     // string "[%d] [%05d] [%-4.4s] [%-8.32s] [%-12.32s] [%-20.256s] [%-15s] [%s]".
+
+    proptest::proptest! {
+        // push_cleansed against the rule written out byte by byte: up to the
+        // first NUL, `?` for anything but printable ASCII and for brackets,
+        // spaces up to the width.
+        #[test]
+        fn cleansed_fields_follow_the_rule(
+            bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..300),
+            size in proptest::sample::select(vec![4usize, 32, 256, 7, 40]),
+            width in 0usize..40,
+            nul_at in proptest::option::of(0usize..300),
+        ) {
+            let mut field = bytes;
+            field.resize(size, b'x');
+            if let Some(n) = nul_at.filter(|&n| n < size) {
+                field[n] = 0;
+            }
+            let mut want: Vec<u8> = field
+                .iter()
+                .take_while(|&&c| c != 0)
+                .map(|&c| if (0x20..0x7f).contains(&c) && c != b'[' && c != b']' { c } else { b'?' })
+                .collect();
+            while want.len() < width {
+                want.push(b' ');
+            }
+            let mut got = b"prefix".to_vec();
+            push_cleansed(&mut got, &field, width);
+            proptest::prop_assert_eq!(&got[..6], b"prefix");
+            proptest::prop_assert_eq!(&got[6..], &want[..]);
+        }
+
+        #[test]
+        fn ipv4_addresses_print_like_std(a in proptest::array::uniform4(proptest::num::u8::ANY)) {
+            let mut got = Vec::new();
+            push_ipv4(&mut got, a);
+            proptest::prop_assert_eq!(String::from_utf8(got).unwrap(), std::net::Ipv4Addr::from(a).to_string());
+        }
+
+        #[test]
+        fn pids_print_like_percent_05d(pid in proptest::num::i32::ANY, small in 0i32..200_000) {
+            for pid in [pid, small] {
+                let mut got = Vec::new();
+                push_pid(&mut got, i64::from(pid));
+                proptest::prop_assert_eq!(String::from_utf8(got).unwrap(), format!("{pid:05}"));
+            }
+        }
+    }
 
     #[test]
     fn non_printable_and_brackets_become_question_marks() {
