@@ -5,24 +5,32 @@
 //! as decoding and formatting the records; with a second thread doing the
 //! reads the two overlap. The thread owns the input and fills buffers of a
 //! fixed size; the consumer hands each buffer back when it is done with it,
-//! so at most [`IN_FLIGHT`] blocks plus the one being read exist at a time
-//! (memory stays constant, whatever the input's size).
+//! so at most [`IN_FLIGHT`] queued blocks, the one being read and the one
+//! being decoded exist at a time (memory stays constant, whatever the
+//! input's size). The producer is woken only when the queue runs low, and
+//! the consumer only when it waits for an empty queue: a hand-over is a
+//! mutex taken without contention, a wake-up is rare.
 //!
 //! Dropping the consumer's side ends the thread at its next hand-over. A
 //! thread blocked in `read` on a pipe ends when the pipe delivers or closes
 //! (or with the process); nothing waits for it.
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::fs::File;
 use std::io::{self, Read};
 use std::os::unix::fs::FileExt;
-use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 use crate::layout::RECORD_SIZE;
 
-/// Blocks read but not yet taken by the consumer.
-const IN_FLIGHT: usize = 2;
+/// Blocks read but not yet taken by the consumer, at most.
+const IN_FLIGHT: usize = 6;
+
+/// A producer waiting for room is woken when the queue is down to this many
+/// blocks, so that it reads several blocks per wake-up (a wake-up between
+/// two cores costs about as much as reading a block).
+const LOW_WATER: usize = 2;
 
 /// A block of the input: `buf[..len]` holds data, `offset` is where it
 /// starts in the input.
@@ -40,13 +48,76 @@ impl Block {
     }
 }
 
+/// What the two threads share.
+#[derive(Default)]
+struct Shared {
+    state: Mutex<State>,
+    /// The consumer waits here for a block or the end.
+    ready: Condvar,
+    /// The producer waits here for room, or for the consumer to leave.
+    room: Condvar,
+}
+
+#[derive(Default)]
+struct State {
+    queue: VecDeque<io::Result<Block>>,
+    /// Buffers handed back, to be filled again.
+    spare: Vec<Vec<u8>>,
+    /// The producer is done: the input ended, or an error is queued.
+    finished: bool,
+    /// The consumer is gone.
+    abandoned: bool,
+    consumer_waiting: bool,
+    producer_waiting: bool,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A buffer to fill: a spare one, or a new one.
+    fn buffer(&self, block_size: usize) -> Vec<u8> {
+        self.lock()
+            .spare
+            .pop()
+            .unwrap_or_else(|| vec![0; block_size])
+    }
+
+    /// Queues a block (or an error) once there is room. `false` when the
+    /// consumer is gone.
+    fn put(&self, item: io::Result<Block>) -> bool {
+        let mut st = self.lock();
+        while st.queue.len() >= IN_FLIGHT && !st.abandoned {
+            st.producer_waiting = true;
+            st = self.room.wait(st).unwrap_or_else(PoisonError::into_inner);
+        }
+        if st.abandoned {
+            return false;
+        }
+        st.queue.push_back(item);
+        if st.consumer_waiting {
+            st.consumer_waiting = false;
+            self.ready.notify_one();
+        }
+        true
+    }
+
+    /// The producer has nothing more to send.
+    fn finish(&self) {
+        let mut st = self.lock();
+        st.finished = true;
+        if st.consumer_waiting {
+            st.consumer_waiting = false;
+            self.ready.notify_one();
+        }
+    }
+}
+
 /// The consumer's side: blocks in reading order, then the end (or one
 /// error, after which the thread has stopped).
 pub(crate) struct ReadAhead {
-    /// In a mutex only so that readers stay `Sync`; it is reached through
-    /// `&mut self` ([`Mutex::get_mut`]), never locked.
-    blocks: Mutex<Receiver<io::Result<Block>>>,
-    spare: Sender<Vec<u8>>,
+    shared: Arc<Shared>,
     block_size: usize,
 }
 
@@ -55,6 +126,25 @@ impl fmt::Debug for ReadAhead {
         f.debug_struct("ReadAhead")
             .field("block_size", &self.block_size)
             .finish_non_exhaustive()
+    }
+}
+
+impl Drop for ReadAhead {
+    fn drop(&mut self) {
+        let mut st = self.shared.lock();
+        st.abandoned = true;
+        st.queue.clear();
+        st.spare.clear();
+        self.shared.room.notify_one();
+    }
+}
+
+/// Ends the producer's side when its work returns, whatever way it does.
+struct Finish(Arc<Shared>);
+
+impl Drop for Finish {
+    fn drop(&mut self) {
+        self.0.finish();
     }
 }
 
@@ -74,10 +164,10 @@ impl ReadAhead {
     ) -> Result<Self, (Option<R>, io::Error)> {
         let slot = Arc::new(Mutex::new(Some(input)));
         let theirs = Arc::clone(&slot);
-        Self::spawn(block_size, move |tx, spare| {
+        Self::spawn(block_size, move |shared| {
             let taken = theirs.lock().unwrap_or_else(PoisonError::into_inner).take();
             if let Some(mut input) = taken {
-                pump_forward(&mut input, block_size, &tx, &spare);
+                pump_forward(&mut input, block_size, shared);
             }
         })
         .map_err(|e| {
@@ -94,59 +184,59 @@ impl ReadAhead {
     ///
     /// The thread could not be started.
     pub(crate) fn backward(file: File, end: u64, block_size: usize) -> io::Result<Self> {
-        Self::spawn(block_size, move |tx, spare| {
-            pump_backward(&file, end, block_size, &tx, &spare);
+        Self::spawn(block_size, move |shared| {
+            pump_backward(&file, end, block_size, shared);
         })
     }
 
-    fn spawn(
-        block_size: usize,
-        work: impl FnOnce(SyncSender<io::Result<Block>>, Receiver<Vec<u8>>) + Send + 'static,
-    ) -> io::Result<Self> {
-        let (tx, rx) = mpsc::sync_channel(IN_FLIGHT);
-        let (spare_tx, spare_rx) = mpsc::channel();
+    fn spawn(block_size: usize, work: impl FnOnce(&Shared) + Send + 'static) -> io::Result<Self> {
+        let shared = Arc::new(Shared::default());
+        let theirs = Finish(Arc::clone(&shared));
         std::thread::Builder::new()
             .name("utmp-read-ahead".into())
-            .spawn(move || work(tx, spare_rx))?;
-        Ok(ReadAhead {
-            blocks: Mutex::new(rx),
-            spare: spare_tx,
-            block_size,
-        })
+            .spawn(move || work(&theirs.0))?;
+        Ok(ReadAhead { shared, block_size })
     }
 
     /// The next block; `None` at the end of the input (or after an error).
     pub(crate) fn next_block(&mut self) -> Option<io::Result<Block>> {
-        self.blocks
-            .get_mut()
-            .unwrap_or_else(PoisonError::into_inner)
-            .recv()
-            .ok()
+        let mut st = self.shared.lock();
+        loop {
+            if let Some(item) = st.queue.pop_front() {
+                if st.producer_waiting && st.queue.len() <= LOW_WATER {
+                    st.producer_waiting = false;
+                    self.shared.room.notify_one();
+                }
+                return Some(item);
+            }
+            if st.finished {
+                return None;
+            }
+            st.consumer_waiting = true;
+            st = self
+                .shared
+                .ready
+                .wait(st)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
     }
 
     /// Gives a buffer back to be filled again (buffers of another size are
     /// dropped).
     pub(crate) fn give_back(&self, buf: Vec<u8>) {
         if buf.len() == self.block_size {
-            // The thread may have finished: then the buffer is just dropped.
-            let _ = self.spare.send(buf);
+            let mut st = self.shared.lock();
+            if st.spare.len() < IN_FLIGHT {
+                st.spare.push(buf);
+            }
         }
     }
 }
 
-fn buffer(spare: &Receiver<Vec<u8>>, block_size: usize) -> Vec<u8> {
-    spare.try_recv().unwrap_or_else(|_| vec![0; block_size])
-}
-
-fn pump_forward<R: Read>(
-    input: &mut R,
-    block_size: usize,
-    tx: &SyncSender<io::Result<Block>>,
-    spare: &Receiver<Vec<u8>>,
-) {
+fn pump_forward<R: Read>(input: &mut R, block_size: usize, shared: &Shared) {
     let mut offset: u64 = 0;
     loop {
-        let mut buf = buffer(spare, block_size);
+        let mut buf = shared.buffer(block_size);
         let mut len = 0;
         let mut at_end = false;
         while len < buf.len() {
@@ -167,21 +257,21 @@ fn pump_forward<R: Read>(
                 }
                 Ok(n) => {
                     let msg = format!("read returned {n} bytes into a {room_len}-byte buffer");
-                    let _ = tx.send(Err(io::Error::new(io::ErrorKind::InvalidData, msg)));
+                    shared.put(Err(io::Error::new(io::ErrorKind::InvalidData, msg)));
                     return;
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
-                    if len > 0 && tx.send(Ok(Block { buf, len, offset })).is_err() {
+                    if len > 0 && !shared.put(Ok(Block { buf, len, offset })) {
                         return;
                     }
-                    let _ = tx.send(Err(e));
+                    shared.put(Err(e));
                     return;
                 }
             }
         }
         if len > 0 {
-            if tx.send(Ok(Block { buf, len, offset })).is_err() {
+            if !shared.put(Ok(Block { buf, len, offset })) {
                 return;
             }
             offset = offset.saturating_add(len as u64);
@@ -192,17 +282,11 @@ fn pump_forward<R: Read>(
     }
 }
 
-fn pump_backward(
-    file: &File,
-    mut end: u64,
-    block_size: usize,
-    tx: &SyncSender<io::Result<Block>>,
-    spare: &Receiver<Vec<u8>>,
-) {
+fn pump_backward(file: &File, mut end: u64, block_size: usize, shared: &Shared) {
     while end > 0 {
         let start = end.saturating_sub(block_size as u64);
         let len = usize::try_from(end.saturating_sub(start)).unwrap_or(0);
-        let mut buf = buffer(spare, block_size);
+        let mut buf = shared.buffer(block_size);
         let read = match buf.get_mut(..len) {
             Some(dst) => file.read_exact_at(dst, start),
             None => Err(io::Error::other("read-ahead block smaller than asked")),
@@ -213,7 +297,7 @@ fn pump_backward(
             offset: start,
         });
         let failed = item.is_err();
-        if tx.send(item).is_err() || failed {
+        if !shared.put(item) || failed {
             return;
         }
         end = start;

@@ -114,7 +114,7 @@ impl FusedIterator for SliceEntries<'_> {}
 ///
 /// As an [`Iterator`] it yields owned [`Entry`]s; [`Reader::next_ref`] lends a
 /// borrowed one without copying. Memory use is one block of records, whatever
-/// the size of the input (four with [`read_ahead`](Reader::read_ahead)).
+/// the size of the input (eight with [`read_ahead`](Reader::read_ahead), 1.5 MiB).
 /// Short reads (pipes, growing files) are retried until a record is whole or
 /// the input ends.
 #[derive(Debug)]
@@ -172,7 +172,7 @@ impl<R: Read> Reader<R> {
     /// the current one: on a large file the copy from the operating system
     /// then overlaps the decoding, which makes a full pass up to about twice
     /// as fast on two or more cores. Records, errors and offsets are the same
-    /// as without it; up to four blocks (under 1 MiB) are held at a time.
+    /// as without it; up to eight blocks (1.5 MiB) are held at a time.
     ///
     /// When the thread cannot be started the reader goes on reading directly.
     /// A thread blocked on a pipe that never delivers ends with the process.

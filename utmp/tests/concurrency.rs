@@ -255,7 +255,8 @@ fn read_ahead_readers_agree_and_can_be_dropped_mid_file() {
             drop(early_back);
             let mut want_back = records.clone();
             want_back.reverse();
-            tx.send((forward == records, backward == want_back)).unwrap();
+            tx.send((forward == records, backward == want_back))
+                .unwrap();
         });
     }
     drop(tx);

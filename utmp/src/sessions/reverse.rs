@@ -75,7 +75,8 @@ impl ReverseReader {
     /// Reads the blocks before the current one on a background thread while
     /// the caller works on the current one (see
     /// [`Reader::read_ahead`](crate::Reader::read_ahead)): the same records
-    /// and errors, in the same order, and up to four blocks held at a time.
+    /// and errors, in the same order, and up to eight blocks (1.5 MiB) held
+    /// at a time.
     /// When the thread cannot be started, the reader goes on reading directly.
     #[must_use]
     pub fn read_ahead(mut self) -> Self {
