@@ -3,6 +3,8 @@
 //! Expected values are worked out by hand from utmpx.h (glibc's and musl's) and
 //! the fixtures' own README, never taken from a run of the code under test.
 
+mod common;
+
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
 use std::net::{IpAddr, Ipv6Addr};
@@ -28,8 +30,7 @@ const HOST_SIZE: usize = 256;
 const ID_SIZE: usize = 4;
 
 fn fixtures() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures");
-    dir.is_dir().then_some(dir)
+    common::fixtures_dir()
 }
 
 macro_rules! fixture_or_skip {
@@ -37,10 +38,7 @@ macro_rules! fixture_or_skip {
         match fixtures() {
             Some(dir) => dir,
             None => {
-                println!(
-                    "skipped: {} (fixtures folder ../shared/fixtures not found)",
-                    $what
-                );
+                println!("skipped: {} ({})", $what, common::NOT_FOUND);
                 return;
             }
         }

@@ -12,19 +12,19 @@
 //! for them host and address are not compared (and must differ, so that the
 //! list stays true), every other field is.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use utmp::text::{parse_utmpdump_line, push_utmpdump};
 use utmp::{entries, RECORD_SIZE};
 
 fn fixtures() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!("skipped: fixture fields (fixtures folder ../shared/fixtures not found)");
-        None
+    let dir = common::fixtures_dir();
+    if dir.is_none() {
+        println!("skipped: fixture fields ({})", common::NOT_FOUND);
     }
+    dir
 }
 
 /// Shows a field as utmpdump does: non-printable ASCII and brackets as `?`.

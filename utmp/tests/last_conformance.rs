@@ -6,6 +6,8 @@
 //! script itself, turned into library options, and its output compared with
 //! the matching `~~~ name ~~~` section of the expected file.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -17,13 +19,11 @@ use utmp::sessions::{
 use utmp::{EntryBuilder, EntryType, RECORD_SIZE};
 
 fn fixtures() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!("skipped: last conformance (fixtures folder ../shared/fixtures not found)");
-        None
+    let dir = common::fixtures_dir();
+    if dir.is_none() {
+        println!("skipped: last conformance ({})", common::NOT_FOUND);
     }
+    dir
 }
 
 /// A `last` command line, as options of the library.

@@ -17,6 +17,8 @@
 //! For records with such a time, the differential tests compare every field
 //! but the time and say how many they did so.
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -25,13 +27,11 @@ use utmp::text::{push_utmpdump, UtmpdumpReader};
 use utmp::{entries, Entry, EntryBuilder, EntryType, ExitStatus, RECORD_SIZE};
 
 fn fixtures() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!("skipped: utmpdump conformance (fixtures folder ../shared/fixtures not found)");
-        None
+    let dir = common::fixtures_dir();
+    if dir.is_none() {
+        println!("skipped: utmpdump conformance ({})", common::NOT_FOUND);
     }
+    dir
 }
 
 fn util_linux() -> Option<PathBuf> {

@@ -4,6 +4,8 @@
 //! `who` runs with `TZ=UTC` and `LC_ALL=C` (the `Nov 14 22:13` time format) or
 //! `LC_ALL=C.UTF-8` (the ISO format); the library side uses the same zone.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -118,15 +120,14 @@ fn compare(file: &Path) -> usize {
 }
 
 fn fixtures() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "skipped: who differential on fixtures (fixtures folder ../shared/fixtures not found)"
+    let dir = common::fixtures_dir();
+    if dir.is_none() {
+        println!(
+            "skipped: who differential on fixtures ({})",
+            common::NOT_FOUND
         );
-        None
     }
+    dir
 }
 
 #[test]

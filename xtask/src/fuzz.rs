@@ -184,7 +184,7 @@ fn seed(
     encoder_seeds: bool,
 ) -> Result<(), String> {
     let corpus = fuzz_dir.join("corpus");
-    let fixtures = root.join("../shared/fixtures");
+    let fixtures = crate::fixtures_dir(root);
     for target in targets {
         let dir = corpus.join(target);
         fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -194,7 +194,10 @@ fn seed(
                 fs::copy(file, &to).map_err(|e| format!("{}: {e}", file.display()))?;
             }
         } else {
-            println!("skipped: fixture seeds (fixtures folder ../shared/fixtures not found)");
+            println!(
+                "skipped: fixture seeds (fixtures folder not found: ../shared/fixtures \
+                 next to the repository, or set UTMP_FIXTURES)"
+            );
         }
     }
     if !encoder_seeds {

@@ -94,3 +94,12 @@ fn root() -> Result<PathBuf, String> {
 pub fn cargo() -> OsString {
     std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
 }
+
+/// The shared fixtures folder: `$UTMP_FIXTURES` when set, else
+/// `../shared/fixtures` next to the repository (as the tests look for it).
+pub fn fixtures_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("UTMP_FIXTURES") {
+        Some(d) if !d.is_empty() => PathBuf::from(d),
+        _ => root.join("../shared/fixtures"),
+    }
+}

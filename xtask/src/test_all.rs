@@ -6,13 +6,21 @@
 //! [`STEP_TIMEOUT`] is killed with all its processes and fails. The run ends
 //! with a summary table and exits non-zero if any step failed. Skipped steps
 //! never count as passed.
+//!
+//! Test steps run with `--show-output`, so that what passing tests print is
+//! seen: the `skipped: ...` lines of checks that could not run inside a
+//! passing test binary (a missing fixture folder or reference tool, a
+//! foreign record size under qemu) are collected and listed again under the
+//! summary, per step, and so are the conformance tests' own counts
+//! (`10 sections of last-nodns match`).
 
 use std::collections::HashSet;
 use std::env;
 use std::fs;
 use std::io;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -132,11 +140,18 @@ impl Step {
 pub fn run(root: &Path) -> Result<(), String> {
     let start = Instant::now();
     let mut results = Vec::new();
+    let mut notes: Vec<(String, Vec<String>)> = Vec::new();
     for step in plan() {
         println!("\n==> {}", step.name);
         let step_start = Instant::now();
         let outcome = match step.before.map_or(Ok(()), |before| before(root)) {
-            Ok(()) => execute(root, &step.action),
+            Ok(()) => {
+                let (outcome, lines) = execute(root, &step.action);
+                if !lines.is_empty() {
+                    notes.push((step.name.clone(), lines));
+                }
+                outcome
+            }
             Err(e) => Outcome::Failed(e),
         };
         match &outcome {
@@ -147,6 +162,7 @@ pub fn run(root: &Path) -> Result<(), String> {
         results.push((step.name, outcome, step_start.elapsed()));
     }
     summary(&results, start.elapsed());
+    inner_notes(&notes);
     let failed: Vec<&str> = results
         .iter()
         .filter(|(_, outcome, _)| matches!(outcome, Outcome::Failed(_)))
@@ -458,21 +474,54 @@ fn cross_matrix() -> Vec<Step> {
         .collect()
 }
 
-fn execute(root: &Path, action: &Action) -> Outcome {
+/// Runs a step: its outcome, and the lines worth repeating under the summary
+/// (see [`noted`]).
+fn execute(root: &Path, action: &Action) -> (Outcome, Vec<String>) {
     match action {
-        Action::Skip(why) => Outcome::Skipped(why.clone()),
+        Action::Skip(why) => (Outcome::Skipped(why.clone()), Vec::new()),
         Action::InProcess { shown, run } => {
             println!("$ {shown}");
-            run(root)
+            (run(root), Vec::new())
         }
         Action::Cargo { args, env } => {
-            println!("$ {}", shell_line(env, args));
+            let mut args = args.clone();
+            if args.first().is_some_and(|a| a == "test") {
+                // After the test binaries' own `--` when there is one.
+                if !args.iter().any(|a| a == "--") {
+                    args.push("--".to_owned());
+                }
+                args.push("--show-output".to_owned());
+            }
+            println!("$ {}", shell_line(env, &args));
             let child = Command::new(crate::cargo())
-                .args(args)
+                .args(&args)
                 .envs(env.iter().copied())
                 .current_dir(root)
+                .stdout(Stdio::piped())
                 .spawn();
-            match child.and_then(|child| wait(child, STEP_TIMEOUT)) {
+            let mut child = match child {
+                Ok(c) => c,
+                Err(e) => {
+                    return (
+                        Outcome::Failed(format!("cannot run cargo: {e}")),
+                        Vec::new(),
+                    )
+                }
+            };
+            // Echo the output as it comes and keep the lines to note.
+            let echo = child.stdout.take().map(|out| {
+                thread::spawn(move || {
+                    let mut kept = Vec::new();
+                    for line in BufReader::new(out).lines().map_while(Result::ok) {
+                        println!("{line}");
+                        if noted(&line) && !kept.contains(&line) {
+                            kept.push(line);
+                        }
+                    }
+                    kept
+                })
+            });
+            let outcome = match wait(child, STEP_TIMEOUT) {
                 Ok(Some(status)) if status.success() => Outcome::Passed,
                 Ok(Some(status)) => Outcome::Failed(status.to_string()),
                 Ok(None) => Outcome::Failed(format!(
@@ -480,7 +529,38 @@ fn execute(root: &Path, action: &Action) -> Outcome {
                     STEP_TIMEOUT.as_secs() / 60
                 )),
                 Err(e) => Outcome::Failed(format!("cannot run cargo: {e}")),
-            }
+            };
+            let kept = echo
+                .and_then(|h| h.join().ok())
+                .unwrap_or_default()
+                .into_iter()
+                .map(|l| l.trim().to_owned())
+                .collect();
+            (outcome, kept)
+        }
+    }
+}
+
+/// A line a test printed that the summary repeats: a check it skipped, or
+/// a conformance count.
+fn noted(line: &str) -> bool {
+    let line = line.trim_start();
+    line.starts_with("skipped:") || (line.contains(" match") && !line.starts_with("test "))
+}
+
+/// The noted lines, per step, after the summary table.
+fn inner_notes(notes: &[(String, Vec<String>)]) {
+    if notes.is_empty() {
+        return;
+    }
+    println!(
+        "\n==> inside the test steps (skips are checks that did not run; the step still passed)"
+    );
+    for (step, lines) in notes {
+        let skips = lines.iter().filter(|l| l.starts_with("skipped:")).count();
+        println!("{step}: {skips} skip line(s)");
+        for line in lines {
+            println!("    {line}");
         }
     }
 }
@@ -675,6 +755,19 @@ mod tests {
             .expect("sh runs");
         let status = wait(child, Duration::from_secs(60)).expect("wait");
         assert_eq!(status.and_then(|s| s.code()), Some(3));
+    }
+
+    #[test]
+    fn skip_lines_and_conformance_counts_are_noted() {
+        assert!(noted(
+            "skipped: last conformance (fixtures folder not found)"
+        ));
+        assert!(noted(
+            "    skipped: utmp (the fixture holds 400-byte records)"
+        ));
+        assert!(noted("10 sections of last-nodns match"));
+        assert!(!noted("test util_linux_last_nodns ... ok"));
+        assert!(!noted("running 12 tests"));
     }
 
     #[test]

@@ -9,14 +9,21 @@ use std::process::Command;
 /// The `utmp` binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_utmp");
 
-/// `../shared/fixtures` next to the repository, or `None` with a skip line
-/// naming `what` was skipped.
+/// The fixtures folder (`$UTMP_FIXTURES` when set, else `../shared/fixtures`
+/// next to the repository), or `None` with a skip line naming what was
+/// skipped.
 pub fn fixtures(what: &str) -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures");
+    let dir = match std::env::var_os("UTMP_FIXTURES") {
+        Some(d) if !d.is_empty() => PathBuf::from(d),
+        _ => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures"),
+    };
     if dir.is_dir() {
         Some(dir)
     } else {
-        println!("skipped: {what} (fixtures folder ../shared/fixtures not found)");
+        println!(
+            "skipped: {what} (fixtures folder not found: ../shared/fixtures next to \
+             the repository, or set UTMP_FIXTURES)"
+        );
         None
     }
 }
