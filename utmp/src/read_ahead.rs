@@ -305,11 +305,11 @@ fn pump_backward(file: &File, mut end: u64, block_size: usize, shared: &Shared) 
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// A reader that hands out at most `step` bytes per call.
-    struct Trickle(Vec<u8>, usize);
+    pub(crate) struct Trickle(pub(crate) Vec<u8>, pub(crate) usize);
     impl Read for Trickle {
         fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
             let n = self.1.min(buf.len()).min(self.0.len());

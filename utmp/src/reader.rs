@@ -349,6 +349,7 @@ impl<R: Read> FusedIterator for Reader<R> {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::read_ahead::tests::Trickle as OwnedTrickle;
 
     fn sample(n: usize) -> Vec<u8> {
         (0..n * RECORD_SIZE)
@@ -451,7 +452,7 @@ mod tests {
             for &step in steps {
                 let direct = outcome(Reader::new(Trickle(&bytes, step)));
                 let owned = bytes.clone();
-                let ahead = outcome(Reader::new(Trickle2(owned, step)).read_ahead());
+                let ahead = outcome(Reader::new(OwnedTrickle(owned, step)).read_ahead());
                 assert_eq!(ahead, direct, "step {step}, {extra} extra bytes");
                 assert_eq!(direct.len(), n + usize::from(extra > 0));
             }
@@ -462,7 +463,7 @@ mod tests {
     fn read_ahead_after_a_partial_record_joins_the_blocks() {
         let bytes = sample(if cfg!(miri) { 3 } else { BLOCK_RECORDS + 3 });
         // The first read stops inside the second record.
-        let mut r = Reader::new(Trickle2(bytes.clone(), RECORD_SIZE + 10));
+        let mut r = Reader::new(OwnedTrickle(bytes.clone(), RECORD_SIZE + 10));
         assert_eq!(r.next_ref().unwrap().unwrap().as_bytes()[0], 0);
         let mut r = r.read_ahead();
         let mut got = vec![0u8];
@@ -479,17 +480,6 @@ mod tests {
             .map(|i| i * RECORD_SIZE as u64)
             .collect();
         assert_eq!(offsets, want_offsets);
-    }
-
-    /// [`Trickle`] owning its bytes (a read-ahead input moves to a thread).
-    struct Trickle2(Vec<u8>, usize);
-    impl Read for Trickle2 {
-        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            let n = self.1.min(buf.len()).min(self.0.len());
-            buf[..n].copy_from_slice(&self.0[..n]);
-            self.0.drain(..n);
-            Ok(n)
-        }
     }
 
     #[test]
