@@ -149,10 +149,10 @@ pub(crate) fn write_decimal(digits: &mut [u8; 20], n: u64, end: usize) {
 pub(crate) fn push_fill(out: &mut Vec<u8>, byte: u8, n: usize) {
     match n {
         0 => {}
-        1..=16 => {
+        1..=32 => {
             // One fixed-size copy, then cut: no call to memset.
             let end = out.len() + n;
-            out.extend_from_slice(&[byte; 16]);
+            out.extend_from_slice(&[byte; 32]);
             out.truncate(end);
         }
         _ => out.resize(out.len() + n, byte),
@@ -395,6 +395,14 @@ pub(crate) fn from_unix_seconds(secs: i64) -> SystemTime {
 /// The `SystemTime` of seconds and microseconds since the epoch (the epoch
 /// itself when not representable).
 pub(crate) fn from_unix(secs: i64, micros: u32) -> SystemTime {
+    if secs >= 0 {
+        // One addition to the epoch.
+        let d = Duration::from_secs(secs.unsigned_abs())
+            .checked_add(Duration::from_micros(u64::from(micros)));
+        return d
+            .and_then(|d| UNIX_EPOCH.checked_add(d))
+            .unwrap_or(UNIX_EPOCH);
+    }
     let base = if secs >= 0 {
         UNIX_EPOCH.checked_add(Duration::from_secs(secs.unsigned_abs()))
     } else {

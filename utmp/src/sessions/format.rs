@@ -212,9 +212,8 @@ impl LastFormat {
         let start = out.len();
         self.raw_line(s, out);
         let written = out.get(start..).unwrap_or_default();
-        // Printable ASCII only (one comparison a byte, vectorized), else the
-        // full test.
-        let safe = written.iter().all(|&c| c.wrapping_sub(0x20) < 0x5f)
+        // Printable ASCII only (eight bytes at a time), else the full test.
+        let safe = is_printable_ascii(written)
             || written
                 .iter()
                 .all(|&c| (0x20..0x7f).contains(&c) || matches!(c, b'\t' | b'\r' | 0x07 | b'\n'));
@@ -411,14 +410,51 @@ fn fit(out: &mut Vec<u8>, at: usize, precision: usize, mark: bool, width: usize)
         }
     }
     let min = at.saturating_add(width);
-    if out.len() < min {
-        out.resize(min, b' ');
+    if let Some(n) = min.checked_sub(out.len()) {
+        clock::push_fill(out, b' ', n);
     }
+}
+
+/// Whether every byte is printable ASCII (0x20 to 0x7e), eight at a time.
+fn is_printable_ascii(b: &[u8]) -> bool {
+    let mut words = b.chunks_exact(8);
+    let mut bad = 0u64;
+    for w in &mut words {
+        if let Ok(w) = <[u8; 8]>::try_from(w) {
+            bad |= not_printable(u64::from_le_bytes(w));
+        }
+    }
+    bad == 0
+        && words
+            .remainder()
+            .iter()
+            .all(|&c| c.wrapping_sub(0x20) < 0x5f)
+}
+
+/// The high bit of each byte of `w` that is not printable ASCII.
+#[inline]
+fn not_printable(w: u64) -> u64 {
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // Each byte of `low` is at most 0x7f, so none of the sums below carries
+    // into the next byte.
+    let low = w & !HIGHS;
+    // Below 0x20: adding 0x60 leaves the high bit clear.
+    let control = !low.wrapping_add(0x6060_6060_6060_6060) & HIGHS;
+    // 0x7f: adding 1 sets the high bit.
+    let delete = low.wrapping_add(0x0101_0101_0101_0101) & HIGHS;
+    (w & HIGHS) | control | delete
 }
 
 /// The length column: `(01:00)` with a leading space, `(1+02:03)`, or
 /// `(-00:05)` for an end before the start, exactly as util-linux computes it.
 fn push_duration(out: &mut Vec<u8>, secs: i64) {
+    if let Some(secs) = u32::try_from(secs).ok().filter(|&s| s < 86_400) {
+        // Under a day: ` (HH:MM)`.
+        let [h0, h1] = clock::two(secs / 3600);
+        let [m0, m1] = clock::two(secs / 60 % 60);
+        out.extend_from_slice(&[b' ', b'(', h0, h1, b':', m0, m1, b')']);
+        return;
+    }
     let mins = (secs / 60) % 60;
     let hours = (secs / 3600) % 24;
     let days = secs / 86_400;
@@ -539,6 +575,41 @@ mod tests {
         v
     }
 
+    proptest::proptest! {
+        #[test]
+        fn printable_ascii_check_agrees_with_the_byte_rule(
+            b in proptest::collection::vec(
+                proptest::prop_oneof![
+                    0x20u8..0x7f,
+                    proptest::strategy::Just(0x7fu8),
+                    proptest::strategy::Just(0x1fu8),
+                    proptest::num::u8::ANY
+                ],
+                0..100,
+            )
+        ) {
+            let want = b.iter().all(|&c| (0x20..0x7f).contains(&c));
+            proptest::prop_assert_eq!(is_printable_ascii(&b), want);
+        }
+
+        #[test]
+        fn duration_column_matches_the_general_rule(secs in -200_000i64..200_000) {
+            // util-linux: mins = (secs / 60) % 60, hours = (secs / 3600) % 24,
+            // days = secs / 86400, written with printf.
+            let (mins, hours, days) = ((secs / 60) % 60, (secs / 3600) % 24, secs / 86_400);
+            let want = if days != 0 {
+                format!("({days}+{:02}:{:02})", hours.abs(), mins.abs())
+            } else if hours != 0 {
+                format!(" ({hours:02}:{:02})", mins.abs())
+            } else if secs >= 0 {
+                format!(" (00:{:02})", mins.abs())
+            } else {
+                format!(" (-00:{:02})", mins.abs())
+            };
+            proptest::prop_assert_eq!(duration_text(secs), want);
+        }
+    }
+
     #[test]
     fn duration_column_by_hand() {
         assert_eq!(duration_text(3600), " (01:00)");
@@ -595,6 +666,10 @@ mod tests {
         assert_eq!(
             fitted(b"a-long-user-name", 32, false, 8),
             b"a-long-user-name"
+        );
+        assert_eq!(
+            fitted(b"ab", 8, true, 40),
+            [b"ab" as &[u8], &[b' '; 38]].concat()
         );
         assert_eq!("iso".parse::<TimeFormat>(), Ok(TimeFormat::Iso));
         assert!("long".parse::<TimeFormat>().is_err());

@@ -281,7 +281,7 @@ impl<B: Borrow<RecordBytes>> Session<B> {
     /// The user name as stored (`reboot`, `shutdown`, `runlevel` for system
     /// records).
     pub fn user_bytes(&self) -> &[u8] {
-        self.entry.user_bytes()
+        field_str(self.entry.as_bytes(), layout::UT_USER)
     }
 
     /// The user name for display (invalid UTF-8 replaced).
@@ -304,7 +304,9 @@ impl<B: Borrow<RecordBytes>> Session<B> {
                 v.push(b')');
                 Cow::Owned(v)
             }
-            SessionKind::User | SessionKind::FailedLogin => Cow::Borrowed(self.entry.line_bytes()),
+            SessionKind::User | SessionKind::FailedLogin => {
+                Cow::Borrowed(field_str(self.entry.as_bytes(), layout::UT_LINE))
+            }
         }
     }
 
@@ -315,7 +317,7 @@ impl<B: Borrow<RecordBytes>> Session<B> {
 
     /// The remote host as stored.
     pub fn host_bytes(&self) -> &[u8] {
-        self.entry.host_bytes()
+        field_str(self.entry.as_bytes(), layout::UT_HOST)
     }
 
     /// The remote host for display (invalid UTF-8 replaced).
@@ -406,6 +408,14 @@ fn rfc3339(t: SystemTime) -> Option<String> {
     crate::time_fmt::rfc3339_utc(secs, micros)
 }
 
+/// A string field up to its first NUL, as [`Entry::user_bytes`] and the
+/// others give it (found a word at a time).
+#[inline]
+fn field_str(rec: &RecordBytes, span: layout::Span) -> &[u8] {
+    let b = layout::bytes(rec, span);
+    b.get(..crate::text::nul_len(b)).unwrap_or(b)
+}
+
 /// The record types after util-linux's corrections.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -457,28 +467,57 @@ fn classify(t: EntryType, user: &[u8], line: &[u8]) -> Kind {
     kind
 }
 
-/// The terminal-line key of the logout table: the line's bytes, zero-padded.
+/// The number of 64-bit words that hold a line.
+const LINE_WORDS: usize = layout::UT_LINE.len.div_ceil(8);
+
+/// The terminal-line key of the logout table: the line's bytes, zero-padded,
+/// as little-endian words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct LineKey([u8; layout::UT_LINE.len]);
+struct LineKey([u64; LINE_WORDS]);
 
 impl std::hash::Hash for LineKey {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         let mut h: u64 = 0;
-        for word in self.0.chunks(8) {
-            let mut w = [0u8; 8];
-            for (d, b) in w.iter_mut().zip(word) {
-                *d = *b;
-            }
-            h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        for &w in &self.0 {
+            h = (h.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
         }
         state.write_u64(h);
     }
 }
 
-fn line_key(line: &[u8]) -> LineKey {
-    let mut key = [0u8; layout::UT_LINE.len];
-    if let Some(dst) = key.get_mut(..line.len()) {
-        dst.copy_from_slice(line);
+/// The key of the record's line, `len` bytes long (up to its first NUL):
+/// the field read a word at a time, the bytes from the NUL on cleared.
+#[inline]
+fn line_key(rec: &RecordBytes, len: usize) -> LineKey {
+    let field = layout::bytes(rec, layout::UT_LINE);
+    let mut key = [0u64; LINE_WORDS];
+    for (i, (k, chunk)) in key.iter_mut().zip(field.chunks(8)).enumerate() {
+        // The bytes of this word that belong to the line.
+        let keep = len.saturating_sub(i.saturating_mul(8));
+        if keep == 0 {
+            break;
+        }
+        let word = match <[u8; 8]>::try_from(chunk) {
+            Ok(word) => word,
+            Err(_) => {
+                // The short last piece of a field whose size is not a
+                // multiple of 8.
+                let mut word = [0u8; 8];
+                for (d, &b) in word.iter_mut().zip(chunk) {
+                    *d = b;
+                }
+                word
+            }
+        };
+        let word = u64::from_le_bytes(word);
+        *k = if keep >= 8 {
+            word
+        } else {
+            // The low `keep` bytes: keep < 8, so the shift is below 64.
+            word & 1u64
+                .wrapping_shl((keep as u32).wrapping_mul(8))
+                .wrapping_sub(1)
+        };
     }
     LineKey(key)
 }
@@ -675,8 +714,8 @@ impl<S: SystemState> Pairing<S> {
                 until: at.secs,
             });
         }
-        let user = e.user_bytes();
-        let line = e.line_bytes();
+        let user = field_str(e.as_bytes(), layout::UT_USER);
+        let line = field_str(e.as_bytes(), layout::UT_LINE);
         let mut kind = classify(e.entry_type(), user, line);
         let mut down = false;
         let mut out = None;
@@ -731,7 +770,7 @@ impl<S: SystemState> Pairing<S> {
                 let logout = if line.is_empty() {
                     None
                 } else {
-                    self.lines.insert(line_key(line), at)
+                    self.lines.insert(line_key(e.as_bytes(), line.len()), at)
                 };
                 let end = if let Some(logout) = logout {
                     self.end_at(logout)
@@ -752,7 +791,7 @@ impl<S: SystemState> Pairing<S> {
             }
             Kind::Dead => {
                 if !line.is_empty() {
-                    self.lines.insert(line_key(line), at);
+                    self.lines.insert(line_key(e.as_bytes(), line.len()), at);
                 }
             }
             Kind::Ignored => {}

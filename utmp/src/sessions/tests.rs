@@ -289,3 +289,26 @@ mod properties {
         }
     }
 }
+
+proptest::proptest! {
+    // Two records share a logout-table key exactly when their lines (up to
+    // the first NUL) are equal, whatever follows the NUL.
+    #[test]
+    fn line_keys_are_equal_exactly_when_lines_are(
+        a in proptest::collection::vec(proptest::prop_oneof![proptest::strategy::Just(0u8), 1u8..4, proptest::num::u8::ANY], 32),
+        b in proptest::collection::vec(proptest::prop_oneof![proptest::strategy::Just(0u8), 1u8..4, proptest::num::u8::ANY], 32),
+        copy_prefix in 0usize..33,
+    ) {
+        let mut b = b;
+        b[..copy_prefix].copy_from_slice(&a[..copy_prefix]);
+        let mut ra = Entry::zeroed();
+        let mut rb = Entry::zeroed();
+        layout::bytes_mut(ra.bytes_mut(), layout::UT_LINE).copy_from_slice(&a);
+        layout::bytes_mut(rb.bytes_mut(), layout::UT_LINE).copy_from_slice(&b);
+        let (la, lb) = (ra.line_bytes(), rb.line_bytes());
+        let ka = line_key(ra.as_bytes(), la.len());
+        let kb = line_key(rb.as_bytes(), lb.len());
+        proptest::prop_assert_eq!(ka == kb, la == lb);
+        proptest::prop_assert_eq!(field_str(ra.as_bytes(), layout::UT_LINE), la);
+    }
+}
