@@ -95,13 +95,13 @@ pub fn push_utmpdump<B: Borrow<RecordBytes>>(entry: &Entry<B>, buf: &mut Vec<u8>
     }
     push_pid(buf, pid);
     buf.extend_from_slice(b"] [");
-    push_cleansed(buf, layout::bytes(rec, layout::UT_ID), 4);
+    push_cleansed_n::<{ layout::UT_ID.len }>(buf, layout::bytes(rec, layout::UT_ID), 4);
     buf.extend_from_slice(b"] [");
-    push_cleansed(buf, layout::bytes(rec, layout::UT_USER), 8);
+    push_cleansed_n::<{ layout::UT_USER.len }>(buf, layout::bytes(rec, layout::UT_USER), 8);
     buf.extend_from_slice(b"] [");
-    push_cleansed(buf, layout::bytes(rec, layout::UT_LINE), 12);
+    push_cleansed_n::<{ layout::UT_LINE.len }>(buf, layout::bytes(rec, layout::UT_LINE), 12);
     buf.extend_from_slice(b"] [");
-    push_cleansed(buf, layout::bytes(rec, layout::UT_HOST), 20);
+    push_cleansed_n::<{ layout::UT_HOST.len }>(buf, layout::bytes(rec, layout::UT_HOST), 20);
     buf.extend_from_slice(b"] [");
     let start = buf.len();
     push_address(buf, entry.address_bytes());
@@ -205,13 +205,37 @@ pub fn write_utmpdump<B: Borrow<RecordBytes>, W: Write + ?Sized>(
 }
 
 /// A string field up to its first NUL, with every byte that is not printable
-/// ASCII (and `[`, `]`) shown as `?`, padded with spaces to `width`.
+/// ASCII (and `[`, `]`) shown as `?`, padded with spaces to `width` (the
+/// tests' entry to [`push_cleansed_n`] for any size).
+#[cfg(test)]
 fn push_cleansed(buf: &mut Vec<u8>, field: &[u8], width: usize) {
+    match field.len() {
+        4 => push_cleansed_n::<4>(buf, field, width),
+        32 => push_cleansed_n::<32>(buf, field, width),
+        256 => push_cleansed_n::<256>(buf, field, width),
+        _ => push_cleansed_n::<0>(buf, field, width),
+    }
+}
+
+/// A string field up to its first NUL, with every byte that is not printable
+/// ASCII (and `[`, `]`) shown as `?`, padded with spaces to `width`.
+///
+/// `N` is the field's size (any size works; when it matches, the NUL search
+/// and the copies are unrolled for it).
+#[inline(always)]
+fn push_cleansed_n<const N: usize>(buf: &mut Vec<u8>, field: &[u8], width: usize) {
+    let field = match <&[u8; N]>::try_from(field) {
+        Ok(array) => array.as_slice(),
+        Err(_) => field,
+    };
     let len = nul_len(field);
     let start = buf.len();
     let end = start.saturating_add(len);
-    if let Ok(&id) = <&[u8; 4]>::try_from(field) {
-        buf.extend_from_slice(&cleansed_block(id));
+    if let Ok(&[a, b, c, d]) = <&[u8; 4]>::try_from(field) {
+        // Padded to a 16-byte block: vector instructions again.
+        let block = [a, b, c, d, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        let [a, b, c, d, ..] = cleansed_block(block);
+        buf.extend_from_slice(&[a, b, c, d]);
     } else {
         // Whole 16-byte blocks (fixed-size copies the compiler turns into a
         // few vector instructions) until the string is covered, then cut.
@@ -233,7 +257,7 @@ fn push_cleansed(buf: &mut Vec<u8>, field: &[u8], width: usize) {
 
 /// [`cleansed`] on every byte (a loop over a fixed-size array, which the
 /// compiler turns into vector instructions).
-#[inline]
+#[inline(always)]
 fn cleansed_block<const N: usize>(mut block: [u8; N]) -> [u8; N] {
     for c in &mut block {
         *c = cleansed(*c);
@@ -307,51 +331,88 @@ fn push_ipv6(buf: &mut Vec<u8>, a: [u8; 16]) {
             *w = u16::from_be_bytes([hi, lo]);
         }
     }
-    // The first longest run of zero words, if at least two long.
-    let (mut best, mut best_len) = (usize::MAX, 0usize);
-    let mut i = 0;
-    while i < 8 {
-        if words.get(i) == Some(&0) {
-            let start = i;
-            while words.get(i) == Some(&0) {
-                i += 1;
-            }
-            if i - start > best_len {
-                (best, best_len) = (start, i - start);
+    // The first longest run of zero words, if at least two long (else an
+    // empty run at 8).
+    let (mut best, mut best_len) = (8, 0);
+    let mut run = 0;
+    for (i, &w) in words.iter().enumerate() {
+        if w == 0 {
+            run += 1;
+            if run > best_len {
+                (best, best_len) = (i + 1 - run, run);
             }
         } else {
-            i += 1;
+            run = 0;
         }
     }
     if best_len < 2 {
-        best = usize::MAX;
+        (best, best_len) = (8, 0);
     }
-    const HEX: &[u8; 16] = b"0123456789abcdef";
+    if best == 0 && (best_len == 6 || (best_len == 5 && words[5] == 0xffff)) {
+        buf.extend_from_slice(if best_len == 6 { b"::" } else { b"::ffff:" });
+        push_ipv4(buf, [a[12], a[13], a[14], a[15]]);
+        return;
+    }
+    // Built in place (at most 39 characters; each group is written as four
+    // bytes and the cursor moves by its length), then copied once.
+    let mut text = [0u8; 48];
+    let mut at = 0usize;
     for (i, &w) in words.iter().enumerate() {
-        if best != usize::MAX && i >= best && i < best + best_len {
+        if i >= best && i < best + best_len {
             if i == best {
-                buf.push(b':');
+                if let Some(c) = text.get_mut(at) {
+                    *c = b':';
+                }
+                at += 1;
             }
             continue;
         }
         if i != 0 {
-            buf.push(b':');
-        }
-        if i == 6 && best == 0 && (best_len == 6 || (best_len == 5 && words[5] == 0xffff)) {
-            push_ipv4(buf, [a[12], a[13], a[14], a[15]]);
-            return;
-        }
-        let mut started = false;
-        for shift in [12u32, 8, 4, 0] {
-            let nibble = usize::from((w >> shift) & 0xf);
-            if nibble != 0 || started || shift == 0 {
-                started = true;
-                buf.push(HEX.get(nibble).copied().unwrap_or(b'0'));
+            if let Some(c) = text.get_mut(at) {
+                *c = b':';
             }
+            at += 1;
         }
+        // Hex without leading zeros: shift them out, write four digits,
+        // keep `n`.
+        let n = (16 - w.leading_zeros() as usize).div_ceil(4).max(1);
+        let [hi, lo] = (w << (4 * (4 - n))).to_be_bytes();
+        let [h0, h1] = hex_pair(hi);
+        let [h2, h3] = hex_pair(lo);
+        if let Some(d) = text.get_mut(at..at + 4) {
+            d.copy_from_slice(&[h0, h1, h2, h3]);
+        }
+        at += n;
     }
-    if best != usize::MAX && best + best_len == 8 {
-        buf.push(b':');
+    if best_len > 0 && best + best_len == 8 {
+        if let Some(c) = text.get_mut(at) {
+            *c = b':';
+        }
+        at += 1;
+    }
+    let end = buf.len() + at;
+    buf.extend_from_slice(&text);
+    buf.truncate(end);
+}
+
+/// "00" to "ff".
+const HEX_PAIRS: &[u8; 512] = b"\
+000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\
+202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f\
+404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f\
+606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f\
+808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f\
+a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf\
+c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf\
+e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
+/// The two lowercase hex digits of a byte.
+#[inline]
+fn hex_pair(b: u8) -> [u8; 2] {
+    let i = usize::from(b).saturating_mul(2);
+    match HEX_PAIRS.get(i..i.saturating_add(2)) {
+        Some(&[x, y]) => [x, y],
+        _ => [b'0', b'0'],
     }
 }
 
@@ -989,6 +1050,24 @@ mod tests {
             let mut got = Vec::new();
             push_ipv4(&mut got, a);
             proptest::prop_assert_eq!(String::from_utf8(got).unwrap(), std::net::Ipv4Addr::from(a).to_string());
+        }
+
+        // Against std's formatting, which follows RFC 5952 like inet_ntop
+        // except for the IPv4-compatible and -mapped forms (checked by hand
+        // in addresses_print_like_inet_ntop).
+        #[test]
+        fn ipv6_addresses_print_like_std(
+            words in proptest::array::uniform8(proptest::prop_oneof![
+                proptest::strategy::Just(0u16), 1u16..0x10, 0x10u16..0x100, proptest::num::u16::ANY
+            ])
+        ) {
+            let ip = std::net::Ipv6Addr::from(words);
+            let [w0, w1, w2, w3, w4, w5, w6, _] = words;
+            let dotted = [w0, w1, w2, w3, w4] == [0; 5] && (w5 == 0xffff || (w5 == 0 && w6 != 0));
+            proptest::prop_assume!(!dotted);
+            let mut got = Vec::new();
+            push_ipv6(&mut got, ip.octets());
+            proptest::prop_assert_eq!(String::from_utf8(got).unwrap(), ip.to_string());
         }
 
         #[test]
