@@ -234,13 +234,23 @@ fn four_digit_year(year: i64) -> Option<[u8; 4]> {
     Some([a, b, c, d])
 }
 
+/// Copies `v` into `text` at `at` (at constant positions the check of the
+/// bounds goes away, and the copy is one store).
+#[inline(always)]
+pub(crate) fn put<const N: usize>(text: &mut [u8], at: usize, v: [u8; N]) {
+    if let Some(d) = text.get_mut(at..at + N) {
+        d.copy_from_slice(&v);
+    }
+}
+
 /// `HH:MM:SS` when every part has at most two digits.
 #[inline]
 fn hms_8(c: &Civil) -> Option<[u8; 8]> {
-    let [h0, h1] = two(below_100(c.hour)?);
-    let [m0, m1] = two(below_100(c.minute)?);
-    let [s0, s1] = two(below_100(c.second)?);
-    Some([h0, h1, b':', m0, m1, b':', s0, s1])
+    let mut text = *b"00:00:00";
+    put(&mut text, 0, two(below_100(c.hour)?));
+    put(&mut text, 3, two(below_100(c.minute)?));
+    put(&mut text, 6, two(below_100(c.second)?));
+    Some(text)
 }
 
 /// `ctime(3)` without the newline: `Wed Aug 28 11:13:38 2013`.
@@ -263,25 +273,22 @@ pub(crate) fn push_ctime(out: &mut Vec<u8>, c: &Civil) {
 /// place.
 #[inline]
 fn ctime_24(c: &Civil) -> Option<[u8; 24]> {
-    let [w0, w1, w2] = *usize::try_from(c.weekday)
-        .ok()
-        .and_then(|i| WEEKDAYS_3.get(i))?;
-    let [n0, n1, n2] = *usize::try_from(c.month - 1)
-        .ok()
-        .and_then(|i| MONTHS_3.get(i))?;
+    let weekday = *WEEKDAYS_3.get(usize::try_from(c.weekday).ok()?)?;
+    let month = *MONTHS_3.get(usize::try_from(c.month - 1).ok()?)?;
     let day = below_100(c.day)?;
-    // `%3d`: a space, then the day padded with a space to two.
-    let [d0, d1] = if day < 10 {
-        [b' ', two(day)[1]]
-    } else {
-        two(day)
-    };
-    let [h0, h1, _, m0, m1, _, s0, s1] = hms_8(c)?;
-    let [y0, y1, y2, y3] = four_digit_year(c.year)?;
-    Some([
-        w0, w1, w2, b' ', n0, n1, n2, b' ', d0, d1, b' ', h0, h1, b':', m0, m1, b':', s0, s1, b' ',
-        y0, y1, y2, y3,
-    ])
+    let hms = hms_8(c)?;
+    let year = four_digit_year(c.year)?;
+    let mut text = *b"Www Mmm dd hh:mm:ss yyyy";
+    put(&mut text, 0, weekday);
+    put(&mut text, 4, month);
+    put(&mut text, 8, two(day));
+    if day < 10 {
+        // `%3d`: the day padded with a space to two after the separator.
+        put(&mut text, 8, [b' ']);
+    }
+    put(&mut text, 11, hms);
+    put(&mut text, 20, year);
+    Some(text)
 }
 
 fn push_hms(out: &mut Vec<u8>, c: &Civil) {
@@ -306,15 +313,17 @@ pub(crate) struct DayCache {
 
 impl DayCache {
     /// The local time at `t` when it falls in this day.
+    #[inline]
     pub(crate) fn civil(&self, t: i64) -> Option<Civil> {
         if t < self.start || t >= self.end {
             return None;
         }
-        let sod = t - self.start;
+        // 0 <= sod < 86,400: 32-bit divisions.
+        let sod = u32::try_from(t - self.start).unwrap_or(0);
         Some(Civil {
-            hour: sod / 3600,
-            minute: sod / 60 % 60,
-            second: sod % 60,
+            hour: i64::from(sod / 3600),
+            minute: i64::from(sod / 60 % 60),
+            second: i64::from(sod % 60),
             ..self.midnight
         })
     }
@@ -345,28 +354,35 @@ pub(crate) fn push_iso(out: &mut Vec<u8>, c: &Civil) {
 /// place; the same digits as the general path of [`push_iso`].
 #[inline]
 fn iso_25(c: &Civil) -> Option<[u8; 25]> {
-    let [y0, y1, y2, y3] = four_digit_year(c.year)?;
-    let [n0, n1] = two(below_100(c.month)?);
-    let [d0, d1] = two(below_100(c.day)?);
-    let [h0, h1, _, m0, m1, _, s0, s1] = hms_8(c)?;
+    let year = four_digit_year(c.year)?;
+    let month = two(below_100(c.month)?);
+    let day = two(below_100(c.day)?);
+    let hms = hms_8(c)?;
     let tmin = c.offset / 60;
     let hours = tmin / 60;
+    let offset_hours = two(below_100(hours.abs())?);
+    let offset_minutes = two(below_100((tmin % 60).abs())?);
+    let mut text = *b"yyyy-mm-ddThh:mm:ss+00:00";
+    put(&mut text, 0, year);
+    put(&mut text, 5, month);
+    put(&mut text, 8, day);
+    put(&mut text, 11, hms);
     // `%+03d` of the hours: the sign of the hours (`+` for 0), two digits.
-    let sign = if hours < 0 { b'-' } else { b'+' };
-    let [o0, o1] = two(below_100(hours.abs())?);
-    let [p0, p1] = two(below_100((tmin % 60).abs())?);
-    Some([
-        y0, y1, y2, y3, b'-', n0, n1, b'-', d0, d1, b'T', h0, h1, b':', m0, m1, b':', s0, s1, sign,
-        o0, o1, b':', p0, p1,
-    ])
+    if hours < 0 {
+        put(&mut text, 19, [b'-']);
+    }
+    put(&mut text, 20, offset_hours);
+    put(&mut text, 23, offset_minutes);
+    Some(text)
 }
 
 /// `HH:MM`.
 pub(crate) fn push_hhmm(out: &mut Vec<u8>, c: &Civil) {
     if let (Some(h), Some(m)) = (below_100(c.hour), below_100(c.minute)) {
-        let [h0, h1] = two(h);
-        let [m0, m1] = two(m);
-        out.extend_from_slice(&[h0, h1, b':', m0, m1]);
+        let mut text = *b"hh:mm";
+        put(&mut text, 0, two(h));
+        put(&mut text, 3, two(m));
+        out.extend_from_slice(&text);
         return;
     }
     push_int(out, c.hour, 2, true, false);

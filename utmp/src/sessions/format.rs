@@ -176,6 +176,7 @@ impl LastFormat {
     }
 
     /// The local time at `t`, from the cached day when it falls in it.
+    #[inline]
     fn civil(&mut self, t: i64) -> clock::Civil {
         if let Some(c) = self.day.and_then(|d| d.civil(t)) {
             return c;
@@ -239,12 +240,13 @@ impl LastFormat {
         } else {
             8
         };
+        let rec = s.entry().as_bytes();
         let at = line.len();
-        line.extend_from_slice(user);
+        push_field_prefix(line, layout::bytes(rec, layout::UT_USER), user.len());
         fit(line, at, name_len, !self.full_names, 8);
         line.push(sep);
         let at = line.len();
-        line.extend_from_slice(&s.match_line());
+        s.push_match_line(line);
         fit(line, at, 12, false, 12);
         line.push(sep);
 
@@ -252,7 +254,11 @@ impl LastFormat {
         match (self.numeric, self.host) {
             (_, HostColumn::Hidden) => {}
             (true, _) => push_numeric_address(line, s.entry().address_bytes()),
-            (false, _) => line.extend_from_slice(cut(s.host_bytes(), 255)),
+            (false, _) => push_field_prefix(
+                line,
+                layout::bytes(rec, layout::UT_HOST),
+                s.host_bytes().len().min(255),
+            ),
         }
         let domain = if self.host == HostColumn::Last {
             // Moved to the end of the line below.
@@ -391,11 +397,26 @@ fn is_c_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
 }
 
-/// At most `n` bytes.
-fn cut(b: &[u8], n: usize) -> &[u8] {
-    b.get(..n).unwrap_or(b)
+/// Appends the first `len` bytes of a record's field, copying whole 16-byte
+/// blocks (fixed-size copies, no call to `memcpy`) and cutting after.
+#[inline]
+pub(crate) fn push_field_prefix(out: &mut Vec<u8>, field: &[u8], len: usize) {
+    let end = out.len().saturating_add(len.min(field.len()));
+    let mut blocks = field.chunks_exact(16);
+    while out.len() < end {
+        match blocks.next().map(<&[u8; 16]>::try_from) {
+            Some(Ok(block)) => out.extend_from_slice(block),
+            _ => {
+                // A field whose size is not a multiple of 16.
+                out.extend_from_slice(blocks.remainder());
+                break;
+            }
+        }
+    }
+    out.truncate(end);
 }
 
+#[inline]
 /// printf `%-W.Ps` on what was appended since `at`: cut to `precision`
 /// bytes (the last kept one becoming `*` when `mark` and something was cut),
 /// then padded with spaces to `width`.
@@ -417,18 +438,20 @@ fn fit(out: &mut Vec<u8>, at: usize, precision: usize, mark: bool, width: usize)
 
 /// Whether every byte is printable ASCII (0x20 to 0x7e), eight at a time.
 fn is_printable_ascii(b: &[u8]) -> bool {
+    let word = |w: &[u8]| <[u8; 8]>::try_from(w).map_or(0, u64::from_le_bytes);
     let mut words = b.chunks_exact(8);
     let mut bad = 0u64;
     for w in &mut words {
-        if let Ok(w) = <[u8; 8]>::try_from(w) {
-            bad |= not_printable(u64::from_le_bytes(w));
-        }
+        bad |= not_printable(word(w));
     }
-    bad == 0
-        && words
-            .remainder()
-            .iter()
-            .all(|&c| c.wrapping_sub(0x20) < 0x5f)
+    if words.remainder().is_empty() {
+        return bad == 0;
+    }
+    // The last eight bytes, overlapping words already seen.
+    match b.len().checked_sub(8).and_then(|at| b.get(at..)) {
+        Some(last) => bad | not_printable(word(last)) == 0,
+        None => bad == 0 && b.iter().all(|&c| c.wrapping_sub(0x20) < 0x5f),
+    }
 }
 
 /// The high bit of each byte of `w` that is not printable ASCII.

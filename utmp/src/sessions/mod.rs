@@ -371,6 +371,32 @@ impl<B: Borrow<RecordBytes>> Session<B> {
     }
 }
 
+impl<B: Borrow<RecordBytes>> Session<B> {
+    /// Appends [`match_line`](Self::match_line) (the record's own line
+    /// copied a block at a time).
+    pub(crate) fn push_match_line(&self, out: &mut Vec<u8>) {
+        match self.kind {
+            SessionKind::User | SessionKind::FailedLogin => {
+                let rec = self.entry.as_bytes();
+                let line = field_str(rec, layout::UT_LINE);
+                let cut = |prefix: &[u8]| {
+                    line.strip_prefix(prefix)
+                        .and_then(|rest| rest.first())
+                        .is_some_and(u8::is_ascii_digit)
+                };
+                if cut(b"ftp") {
+                    out.extend_from_slice(b"ftp");
+                } else if cut(b"uucp") {
+                    out.extend_from_slice(b"uucp");
+                } else {
+                    format::push_field_prefix(out, layout::bytes(rec, layout::UT_LINE), line.len());
+                }
+            }
+            _ => out.extend_from_slice(&self.match_line()),
+        }
+    }
+}
+
 #[cfg(feature = "serde")]
 impl<B: Borrow<RecordBytes>> serde::Serialize for Session<B> {
     /// A flat object: `kind`, `user`, `line` (as shown), `host`, `address`
