@@ -57,7 +57,6 @@ mod system;
 mod when;
 
 use std::borrow::{Borrow, Cow};
-use std::collections::HashMap;
 use std::fmt;
 use std::net::IpAddr;
 use std::time::{Duration, SystemTime};
@@ -501,16 +500,6 @@ const LINE_WORDS: usize = layout::UT_LINE.len.div_ceil(8);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct LineKey([u64; LINE_WORDS]);
 
-impl std::hash::Hash for LineKey {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        let mut h: u64 = 0;
-        for &w in &self.0 {
-            h = (h.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
-        }
-        state.write_u64(h);
-    }
-}
-
 /// The key of the record's line, `len` bytes long (up to its first NUL):
 /// the field read a word at a time, the bytes from the NUL on cleared.
 #[inline]
@@ -555,29 +544,119 @@ enum WhyDown {
     Down,
 }
 
-/// The hasher of [`LineKey`]s, which hash themselves to one well-mixed word
-/// (FxHash's mixing: no adversary to fear, the keys come from the file being
-/// read and a collision costs time only).
-#[derive(Debug, Default, Clone, Copy)]
-struct LineHasher(u64);
-
-impl std::hash::Hasher for LineHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+impl LineKey {
+    /// One well-mixed word (FxHash's step per word, then the high half
+    /// folded into the low one, which picks the slot). No adversary to fear:
+    /// the keys come from the file being read and a collision costs time
+    /// only.
+    #[inline]
+    fn hash(&self) -> u64 {
+        let mut h: u64 = 0;
+        for &w in &self.0 {
+            h = (h.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
         }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
+        h ^ (h >> 32)
     }
 }
 
-type LineMap = HashMap<LineKey, Stamp, std::hash::BuildHasherDefault<LineHasher>>;
+/// One place of the [`LineMap`]: in use when its generation is the map's.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    generation: u32,
+    key: LineKey,
+    at: Stamp,
+}
+
+const FREE: Slot = Slot {
+    generation: 0,
+    key: LineKey([0; LINE_WORDS]),
+    at: Stamp { secs: 0, usec: 0 },
+};
+
+/// The logout table: the time of the most recent record of each line. An
+/// open-addressing table (linear probing, at most half full) that is only
+/// ever added to and emptied: emptying starts a new generation instead of
+/// touching every place.
+#[derive(Debug)]
+struct LineMap {
+    /// A power of two long.
+    slots: Vec<Slot>,
+    used: usize,
+    generation: u32,
+}
+
+impl Default for LineMap {
+    fn default() -> Self {
+        LineMap {
+            slots: vec![FREE; 64],
+            used: 0,
+            generation: 1,
+        }
+    }
+}
+
+impl LineMap {
+    /// Sets the time of the record's line (`len` bytes); returns the time it
+    /// replaces.
+    #[inline]
+    fn insert(&mut self, rec: &RecordBytes, len: usize, at: Stamp) -> Option<Stamp> {
+        let key = line_key(rec, len);
+        if self.used.saturating_mul(2) >= self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len().wrapping_sub(1);
+        // The table is at most half full: a free place comes within its
+        // length.
+        let mut i = (key.hash() as usize) & mask;
+        for _ in 0..self.slots.len() {
+            let Some(slot) = self.slots.get_mut(i) else {
+                break;
+            };
+            if slot.generation != self.generation {
+                *slot = Slot {
+                    generation: self.generation,
+                    key,
+                    at,
+                };
+                self.used = self.used.saturating_add(1);
+                return None;
+            }
+            if slot.key == key {
+                return Some(std::mem::replace(&mut slot.at, at));
+            }
+            i = i.wrapping_add(1) & mask;
+        }
+        None
+    }
+
+    /// Twice the places, the lines in use placed again.
+    fn grow(&mut self) {
+        let size = self.slots.len().saturating_mul(2).max(64);
+        let old = std::mem::replace(&mut self.slots, vec![FREE; size]);
+        let mask = self.slots.len().wrapping_sub(1);
+        for slot in old.into_iter().filter(|s| s.generation == self.generation) {
+            let mut i = (slot.key.hash() as usize) & mask;
+            while let Some(place) = self.slots.get_mut(i) {
+                if place.generation != self.generation {
+                    *place = slot;
+                    break;
+                }
+                i = i.wrapping_add(1) & mask;
+            }
+        }
+    }
+
+    /// Forgets every line.
+    fn clear(&mut self) {
+        self.used = 0;
+        if let Some(next) = self.generation.checked_add(1) {
+            self.generation = next;
+        } else {
+            self.slots.fill(FREE);
+            self.generation = 1;
+        }
+    }
+}
 
 /// util-linux `last`'s pairing, one record at a time, newest first: the
 /// state machine under [`Sessions`], for callers that read records
@@ -796,7 +875,7 @@ impl<S: SystemState> Pairing<S> {
                 let logout = if line.is_empty() {
                     None
                 } else {
-                    self.lines.insert(line_key(e.as_bytes(), line.len()), at)
+                    self.lines.insert(e.as_bytes(), line.len(), at)
                 };
                 let end = if let Some(logout) = logout {
                     self.end_at(logout)
@@ -817,7 +896,7 @@ impl<S: SystemState> Pairing<S> {
             }
             Kind::Dead => {
                 if !line.is_empty() {
-                    self.lines.insert(line_key(e.as_bytes(), line.len()), at);
+                    self.lines.insert(e.as_bytes(), line.len(), at);
                 }
             }
             Kind::Ignored => {}

@@ -312,3 +312,35 @@ proptest::proptest! {
         proptest::prop_assert_eq!(field_str(ra.as_bytes(), layout::UT_LINE), la);
     }
 }
+
+proptest::proptest! {
+    // The logout table against std's HashMap keyed by the line's bytes:
+    // inserts (short and long lines, enough to make it grow) and clears.
+    #[test]
+    fn line_map_behaves_like_a_hash_map(
+        ops in proptest::collection::vec(
+            proptest::option::of((0usize..200, 0usize..33, proptest::num::i64::ANY)),
+            0..600,
+        )
+    ) {
+        let mut map = LineMap::default();
+        let mut model = std::collections::HashMap::new();
+        for op in ops {
+            match op {
+                None => {
+                    map.clear();
+                    model.clear();
+                }
+                Some((n, len, secs)) => {
+                    // A line of `len` bytes (at most 32) made from n.
+                    let text: Vec<u8> = format!("{n:x}").bytes().cycle().take(len.max(1)).collect();
+                    let mut e = Entry::zeroed();
+                    layout::bytes_mut(e.bytes_mut(), layout::UT_LINE)[..text.len()].copy_from_slice(&text);
+                    let at = Stamp { secs, usec: 0 };
+                    let got = map.insert(e.as_bytes(), text.len(), at);
+                    proptest::prop_assert_eq!(got, model.insert(text, at));
+                }
+            }
+        }
+    }
+}
