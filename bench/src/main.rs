@@ -201,8 +201,11 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v.get(v.len() / 2).copied().unwrap_or_default()
 }
 
-fn lib(path: &str, runs: usize) -> Result<(), String> {
+fn lib(path: &str, runs: usize, only: Option<&str>) -> Result<(), String> {
     for (name, run) in READERS {
+        if only.is_some_and(|o| !name.contains(o)) {
+            continue;
+        }
         run(path)?; // warm-up (and the page cache)
         let mut times = Vec::with_capacity(runs);
         let mut result = (0, 0);
@@ -238,14 +241,14 @@ fn main() -> ExitCode {
         .collect::<Vec<_>>()
         .as_slice()
     {
-        ["lib", path, runs] => match runs.parse() {
-            Ok(runs) if runs > 0 => lib(path, runs),
+        ["lib", path, runs, only @ ..] => match runs.parse() {
+            Ok(runs) if runs > 0 => lib(path, runs, only.first().copied()),
             _ => Err(format!("bad run count {runs}")),
         },
         ["stream", path] => reader_ref(path).map(|(n, h)| {
             println!("{n} {h:016x} {}", vm_hwm_kib().unwrap_or(0));
         }),
-        _ => Err("usage: utmp-bench lib FILE RUNS | utmp-bench stream FILE".to_owned()),
+        _ => Err("usage: utmp-bench lib FILE RUNS [READER-NAME-PART] | utmp-bench stream FILE".to_owned()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -21,6 +21,7 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::os::unix::fs::FileExt;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
 
 use crate::layout::RECORD_SIZE;
 
@@ -31,6 +32,9 @@ const IN_FLIGHT: usize = 6;
 /// blocks, so that it reads several blocks per wake-up (a wake-up between
 /// two cores costs about as much as reading a block).
 const LOW_WATER: usize = 2;
+
+/// How long the consumer waits for the next block without sleeping.
+const SPIN: Duration = Duration::from_micros(200);
 
 /// A block of the input: `buf[..len]` holds data, `offset` is where it
 /// starts in the input.
@@ -201,6 +205,7 @@ impl ReadAhead {
     /// The next block; `None` at the end of the input (or after an error).
     pub(crate) fn next_block(&mut self) -> Option<io::Result<Block>> {
         let mut st = self.shared.lock();
+        let mut spun_since: Option<Instant> = None;
         loop {
             if let Some(item) = st.queue.pop_front() {
                 if st.producer_waiting && st.queue.len() <= LOW_WATER {
@@ -211,6 +216,18 @@ impl ReadAhead {
             }
             if st.finished {
                 return None;
+            }
+            // The next block is usually a few microseconds away: wait for it
+            // awake first, since being woken from sleep by another core can
+            // cost more than reading a block (on virtual machines above all).
+            let started = *spun_since.get_or_insert_with(Instant::now);
+            if started.elapsed() < SPIN {
+                drop(st);
+                for _ in 0..64 {
+                    std::hint::spin_loop();
+                }
+                st = self.shared.lock();
+                continue;
             }
             st.consumer_waiting = true;
             st = self
