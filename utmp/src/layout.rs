@@ -141,9 +141,33 @@ pub(crate) fn set_int(rec: &mut RecordBytes, span: Span, value: i64, unsigned: b
 #[inline]
 pub(crate) fn c_str(rec: &RecordBytes, span: Span) -> &[u8] {
     let b = bytes(rec, span);
-    match b.iter().position(|&c| c == 0) {
-        Some(n) => b.get(..n).unwrap_or(b),
-        None => b,
+    b.get(..nul_len(b)).unwrap_or(b)
+}
+
+/// The length of the C string in a fixed-size field: the index of its first
+/// NUL, or the field's length when it has none. Reads a word at a time.
+#[inline]
+pub(crate) fn nul_len(field: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut words = field.chunks_exact(8);
+    let mut at = 0usize;
+    for word in &mut words {
+        let Ok(word) = <[u8; 8]>::try_from(word) else {
+            break;
+        };
+        let w = u64::from_le_bytes(word);
+        // The lowest flagged byte is exactly the first zero byte (a flag can
+        // be wrong only above a zero byte, where a borrow came in).
+        let zero = w.wrapping_sub(ONES) & !w & HIGHS;
+        if zero != 0 {
+            return at.saturating_add(zero.trailing_zeros() as usize / 8);
+        }
+        at = at.saturating_add(8);
+    }
+    match words.remainder().iter().position(|&c| c == 0) {
+        Some(n) => at.saturating_add(n),
+        None => field.len(),
     }
 }
 
@@ -224,5 +248,23 @@ mod tests {
             *b = 0;
         }
         assert_eq!(c_str(&rec, UT_USER), b"xxx");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn nul_len_finds_the_first_nul(
+            field in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just(0u8),
+                    proptest::strategy::Just(0x80u8),
+                    proptest::strategy::Just(1u8),
+                    proptest::num::u8::ANY
+                ],
+                0..80,
+            )
+        ) {
+            let want = field.iter().position(|&c| c == 0).unwrap_or(field.len());
+            proptest::prop_assert_eq!(nul_len(&field), want);
+        }
     }
 }

@@ -280,7 +280,7 @@ impl<B: Borrow<RecordBytes>> Session<B> {
     /// The user name as stored (`reboot`, `shutdown`, `runlevel` for system
     /// records).
     pub fn user_bytes(&self) -> &[u8] {
-        field_str(self.entry.as_bytes(), layout::UT_USER)
+        layout::c_str(self.entry.as_bytes(), layout::UT_USER)
     }
 
     /// The user name for display (invalid UTF-8 replaced).
@@ -304,7 +304,7 @@ impl<B: Borrow<RecordBytes>> Session<B> {
                 Cow::Owned(v)
             }
             SessionKind::User | SessionKind::FailedLogin => {
-                Cow::Borrowed(field_str(self.entry.as_bytes(), layout::UT_LINE))
+                Cow::Borrowed(layout::c_str(self.entry.as_bytes(), layout::UT_LINE))
             }
         }
     }
@@ -316,7 +316,7 @@ impl<B: Borrow<RecordBytes>> Session<B> {
 
     /// The remote host as stored.
     pub fn host_bytes(&self) -> &[u8] {
-        field_str(self.entry.as_bytes(), layout::UT_HOST)
+        layout::c_str(self.entry.as_bytes(), layout::UT_HOST)
     }
 
     /// The remote host for display (invalid UTF-8 replaced).
@@ -377,7 +377,7 @@ impl<B: Borrow<RecordBytes>> Session<B> {
         match self.kind {
             SessionKind::User | SessionKind::FailedLogin => {
                 let rec = self.entry.as_bytes();
-                let line = field_str(rec, layout::UT_LINE);
+                let line = layout::c_str(rec, layout::UT_LINE);
                 let cut = |prefix: &[u8]| {
                     line.strip_prefix(prefix)
                         .and_then(|rest| rest.first())
@@ -431,14 +431,6 @@ fn rfc3339(t: SystemTime) -> Option<String> {
         .map(|d| d.subsec_micros())
         .unwrap_or(0);
     crate::time_fmt::rfc3339_utc(secs, micros)
-}
-
-/// A string field up to its first NUL, as [`Entry::user_bytes`] and the
-/// others give it (found a word at a time).
-#[inline]
-fn field_str(rec: &RecordBytes, span: layout::Span) -> &[u8] {
-    let b = layout::bytes(rec, span);
-    b.get(..crate::text::nul_len(b)).unwrap_or(b)
 }
 
 /// The record types after util-linux's corrections.
@@ -819,8 +811,8 @@ impl<S: SystemState> Pairing<S> {
                 until: at.secs,
             });
         }
-        let user = field_str(e.as_bytes(), layout::UT_USER);
-        let line = field_str(e.as_bytes(), layout::UT_LINE);
+        let user = layout::c_str(e.as_bytes(), layout::UT_USER);
+        let line = layout::c_str(e.as_bytes(), layout::UT_LINE);
         let mut kind = classify(e.entry_type(), user, line);
         let mut down = false;
         let mut out = None;

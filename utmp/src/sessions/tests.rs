@@ -309,7 +309,7 @@ proptest::proptest! {
         let ka = line_key(ra.as_bytes(), la.len());
         let kb = line_key(rb.as_bytes(), lb.len());
         proptest::prop_assert_eq!(ka == kb, la == lb);
-        proptest::prop_assert_eq!(field_str(ra.as_bytes(), layout::UT_LINE), la);
+        proptest::prop_assert_eq!(layout::c_str(ra.as_bytes(), layout::UT_LINE), la);
     }
 }
 

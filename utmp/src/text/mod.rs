@@ -111,37 +111,9 @@ fn push_2(buf: &mut Vec<u8>, value: u32) {
     buf.extend_from_slice(&crate::clock::two(value));
 }
 
-/// The length of the C string in a fixed-size field: the index of its first
-/// NUL, or the field's length when it has none. Reads a word at a time.
-#[inline]
-pub(crate) fn nul_len(field: &[u8]) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let mut words = field.chunks_exact(8);
-    let mut at = 0usize;
-    for word in &mut words {
-        let Ok(word) = <[u8; 8]>::try_from(word) else {
-            break;
-        };
-        let w = u64::from_le_bytes(word);
-        // The lowest flagged byte is exactly the first zero byte (a flag can
-        // be wrong only above a zero byte, where a borrow came in).
-        let zero = w.wrapping_sub(ONES) & !w & HIGHS;
-        if zero != 0 {
-            return at.saturating_add(zero.trailing_zeros() as usize / 8);
-        }
-        at = at.saturating_add(8);
-    }
-    match words.remainder().iter().position(|&c| c == 0) {
-        Some(n) => at.saturating_add(n),
-        None => field.len(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::strategy::Just;
 
     #[test]
     fn civil_round_trips_and_knows_landmarks() {
@@ -167,17 +139,6 @@ mod tests {
     }
 
     proptest::proptest! {
-        #[test]
-        fn nul_len_finds_the_first_nul(
-            field in proptest::collection::vec(
-                proptest::prop_oneof![Just(0u8), Just(0x80u8), Just(1u8), proptest::num::u8::ANY],
-                0..80,
-            )
-        ) {
-            let want = field.iter().position(|&c| c == 0).unwrap_or(field.len());
-            proptest::prop_assert_eq!(nul_len(&field), want);
-        }
-
         #[test]
         fn push_int_agrees_with_format(v in proptest::num::i64::ANY, w in 0usize..25, small in -12_000i64..120_000) {
             for v in [v, small] {

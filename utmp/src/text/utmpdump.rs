@@ -7,10 +7,11 @@
 use std::borrow::Borrow;
 use std::io::{self, BufRead, Write};
 
-use super::{civil_time, days_from_civil, nul_len, push_2, push_int};
+use super::{civil_time, days_from_civil, push_2, push_int};
 use crate::clock::{decimal_len, push_fill, two, write_decimal};
 use crate::entry::Entry;
 use crate::error::{Error, Result};
+use crate::layout::nul_len;
 use crate::layout::{self, RecordBytes, Span};
 
 // ---------------------------------------------------------------------------
