@@ -251,6 +251,7 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[cfg_attr(miri, ignore = "safe code; 10 s to minutes under Miri even with PROPTEST_CASES=8")]
         #[test]
         fn nul_len_finds_the_first_nul(
             field in proptest::collection::vec(

@@ -19,11 +19,14 @@ pub fn miri(root: &Path) -> Result<Option<String>, String> {
     println!("$ cargo +nightly {}", args.join(" "));
     // Isolation stays on; a test that reaches for the file system or the
     // clock gets an error from it (as a missing file) instead of an abort.
-    let flags = "-Zmiri-isolation-error=warn-nobacktrace";
-    println!("  (MIRIFLAGS={flags})");
+    // Property tests run 8 cases each (Miri runs code about 1000x slower; the
+    // native test steps run the full 256); the slowest are ignored under Miri.
+    let flags = "-Zmiri-isolation-error=warn-nobacktrace -Zmiri-env-forward=PROPTEST_CASES";
+    println!("  (MIRIFLAGS='{flags}' PROPTEST_CASES=8)");
     let status = nightly_cargo()
         .args(args)
         .env("MIRIFLAGS", flags)
+        .env("PROPTEST_CASES", "8")
         .current_dir(root)
         .status()
         .map_err(|e| format!("cannot run cargo +nightly miri: {e}"))?;

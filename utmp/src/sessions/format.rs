@@ -599,6 +599,7 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[cfg_attr(miri, ignore = "safe code; 10 s to minutes under Miri even with PROPTEST_CASES=8")]
         #[test]
         fn printable_ascii_check_agrees_with_the_byte_rule(
             b in proptest::collection::vec(

@@ -1056,6 +1056,7 @@ mod tests {
         // Against std's formatting, which follows RFC 5952 like inet_ntop
         // except for the IPv4-compatible and -mapped forms (checked by hand
         // in addresses_print_like_inet_ntop).
+        #[cfg_attr(miri, ignore = "safe code; 10 s to minutes under Miri even with PROPTEST_CASES=8")]
         #[test]
         fn ipv6_addresses_print_like_std(
             words in proptest::array::uniform8(proptest::prop_oneof![
