@@ -80,12 +80,10 @@ fn reader_ref(path: &str) -> Result<(u64, u64), String> {
     Ok(sum.done())
 }
 
-fn reader_read_ahead(path: &str) -> Result<(u64, u64), String> {
+fn mapped(path: &str) -> Result<(u64, u64), String> {
     let mut sum = Sum::default();
-    let mut reader = utmp::Reader::open(path)
-        .map_err(|e| e.to_string())?
-        .read_ahead();
-    while let Some(e) = reader.next_ref() {
+    let file = utmp::MappedFile::open(path).map_err(|e| e.to_string())?;
+    for e in file.entries() {
         sum.add_entry(&e.map_err(|e| e.to_string())?);
     }
     Ok(sum.done())
@@ -185,10 +183,7 @@ fn cat(path: &str) -> Result<(u64, u64), String> {
 
 const READERS: &[(&str, Run)] = &[
     ("utmp Reader::open (next_ref, streaming)", reader_ref),
-    (
-        "utmp Reader::open + read_ahead (next_ref, reads on a 2nd thread)",
-        reader_read_ahead,
-    ),
+    ("utmp MappedFile::entries (mmap)", mapped),
     ("utmp Reader::open (Iterator, owned entries)", reader_owned),
     ("utmp entries() over fs::read slice", slice),
     ("utmp Database::open_path (C API)", database),

@@ -11,12 +11,13 @@
 //! as they are, followed by one warning line on stderr (exit status unchanged;
 //! when the dump ends in an error, its line says it instead).
 
+use std::borrow::Borrow;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::path::PathBuf;
 
 use utmp::text::{push_json, push_utmpdump, JsonReader, UtmpdumpReader};
-use utmp::Reader;
+use utmp::{Entry, Reader, RecordBytes};
 
 use crate::output::{Failure, Outcome};
 
@@ -32,6 +33,10 @@ pub struct DumpArgs {
     /// Write JSON Lines (every field, lossless) instead of utmpdump text.
     #[arg(long)]
     json: bool,
+    /// Read the file with read(2) instead of mapping it into memory (slower;
+    /// safe against a file truncated while it is read).
+    #[arg(long = "no-mmap")]
+    no_mmap: bool,
 }
 
 /// Arguments of `utmp undump`.
@@ -54,21 +59,33 @@ fn is_stdin(path: &Option<PathBuf>) -> bool {
 pub fn run_dump(args: DumpArgs) -> Outcome {
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    match args.file {
+    let path = match args.file {
         Some(ref p) if p.as_os_str() == "-" => {
-            let reader = Reader::new(io::stdin()).with_path("-").read_ahead();
-            dump(reader, args.json, &mut out)
+            let reader = Reader::new(io::stdin().lock()).with_path("-");
+            return dump(reader, args.json, &mut out);
         }
-        Some(ref p) => dump(Reader::open(p)?.read_ahead(), args.json, &mut out),
-        None => dump(
-            Reader::open(utmp::utmp_path())?.read_ahead(),
-            args.json,
-            &mut out,
-        ),
+        Some(ref p) => p.as_path(),
+        None => utmp::utmp_path(),
+    };
+    match crate::input::mapped(path, args.no_mmap)? {
+        Some(file) => dump_records(file.entries(), args.json, &mut out),
+        None => dump(Reader::open(path)?, args.json, &mut out),
     }
 }
 
-fn dump<R: Read>(mut reader: Reader<R>, json: bool, out: &mut impl Write) -> Outcome {
+/// [`dump_records`] over a streaming reader (standard input, a FIFO, or
+/// `--no-mmap`), each record copied out of its buffer.
+fn dump<R: Read>(reader: Reader<R>, json: bool, out: &mut impl Write) -> Outcome {
+    dump_records(reader, json, out)
+}
+
+/// Writes every record of `records` (stopping at the first error) and says
+/// on stderr what was odd about them.
+fn dump_records<B: Borrow<RecordBytes>>(
+    mut input: impl Iterator<Item = utmp::Result<Entry<B>>>,
+    json: bool,
+    out: &mut impl Write,
+) -> Outcome {
     let mut buf = Vec::with_capacity(CHUNK + 4096);
     let mut records: u64 = 0;
     let mut left_out: u64 = 0;
@@ -76,7 +93,7 @@ fn dump<R: Read>(mut reader: Reader<R>, json: bool, out: &mut impl Write) -> Out
     let mut odd: u64 = 0;
     let mut first_odd = None;
     let ended = loop {
-        match reader.next_ref() {
+        match input.next() {
             None => break Ok(()),
             Some(Err(e)) => break Err(e),
             Some(Ok(entry)) => {

@@ -10,6 +10,8 @@ use utmp::sessions::{
     SystemState, TimeFormat, TimeZone,
 };
 
+use utmp::EntryRef;
+
 use crate::output::{Failure, Outcome};
 
 /// Arguments of `utmp last`.
@@ -69,6 +71,10 @@ pub struct Args {
     /// One JSON object per session per line (no footer).
     #[arg(long = "json")]
     json: bool,
+    /// Read files with read(2) instead of mapping them into memory (slower;
+    /// safe against a file truncated while it is read).
+    #[arg(long = "no-mmap")]
+    no_mmap: bool,
     /// Only these users or terminals (`pts/0`, or `1` for tty1); -NUM: a limit.
     #[arg(value_name = "USER|TTY")]
     names: Vec<String>,
@@ -163,7 +169,7 @@ pub fn run(args: Args) -> Outcome {
     let mut buf = Vec::with_capacity(1 << 16);
     let mut shown = 0usize;
     for path in &files {
-        let mut reader = ReverseReader::open(path)?.read_ahead();
+        let mapped = crate::input::mapped(path, args.no_mmap)?;
         let first = begins(path)?;
         let mut pairing = Pairing::new(&state).btmp(args.bad);
         if let Some(t) = since {
@@ -172,23 +178,24 @@ pub fn run(args: Args) -> Outcome {
         if let Some(t) = until {
             pairing = pairing.until(t);
         }
-        while let Some(entry) = reader.next_ref() {
+        // One record, newest first; `false` once the limit is reached.
+        let mut one = |entry: utmp::Result<EntryRef<'_>>| -> Result<bool, Failure> {
             if limit.is_some_and(|n| shown >= n) {
-                break;
+                return Ok(false);
             }
             let entry = match entry {
                 Ok(e) => e,
                 Err(e @ utmp::Error::TrailingBytes { .. }) => {
                     eprintln!("utmp: warning: {e} (ignored)");
-                    continue;
+                    return Ok(true);
                 }
                 Err(e) => return Err(e.into()),
             };
             let Some(session) = pairing.push(entry) else {
-                continue;
+                return Ok(true);
             };
             if (session.kind().is_system() && !args.system) || !filter.matches(&session) {
-                continue;
+                return Ok(true);
             }
             if args.json {
                 serde_json::to_writer(&mut buf, &session).map_err(io::Error::from)?;
@@ -200,6 +207,24 @@ pub fn run(args: Args) -> Outcome {
             if buf.len() >= 1 << 16 {
                 out.write_all(&buf)?;
                 buf.clear();
+            }
+            Ok(true)
+        };
+        match mapped {
+            Some(file) => {
+                for entry in file.entries().rev() {
+                    if !one(entry)? {
+                        break;
+                    }
+                }
+            }
+            None => {
+                let mut reader = ReverseReader::open(path)?;
+                while let Some(entry) = reader.next_ref() {
+                    if !one(entry)? {
+                        break;
+                    }
+                }
             }
         }
         if !args.json {

@@ -362,3 +362,47 @@ fn undump_text_warns_on_skipped_lines_and_stops_like_utmpdump() {
     assert_one_line_error(&out, &out.stdout.clone(), "line 2");
     assert_eq!(out.stdout.len(), RECORD_SIZE);
 }
+
+/// Mapped (the default for a regular file) and streamed (`--no-mmap`, and
+/// standard input) reading give the same bytes on stdout and stderr and the
+/// same exit status, for `dump`, `dump --json` and `last`, on garbage with a
+/// partial record at the end.
+#[test]
+fn mapped_and_streamed_reading_agree() {
+    if !runnable("utmp CLI tests") {
+        return;
+    }
+    let scratch = scratch();
+    let f = scratch.join("garbage-partial");
+    let mut bytes = random_bytes(RECORD_SIZE * 700, 0x0bad_cafe_f00d_d00d);
+    // Every record a login at a printable time, so that `last` shows them.
+    for (i, rec) in bytes.chunks_exact_mut(RECORD_SIZE).enumerate() {
+        let e = utmp::EntryBuilder::from_entry(utmp::Entry::from_bytes(rec.try_into().unwrap()))
+            .entry_type(utmp::EntryType::UserProcess)
+            .seconds(1_700_000_000 + 60 * i as i64)
+            .microseconds(0)
+            .build()
+            .unwrap();
+        rec.copy_from_slice(e.as_bytes());
+    }
+    bytes.extend_from_slice(&[1, 2, 3]);
+    std::fs::write(&f, &bytes).unwrap();
+    let path = f.to_str().unwrap();
+    for args in [
+        vec!["dump", path],
+        vec!["dump", "--json", path],
+        vec!["last", "-w", "-x", "-f", path],
+    ] {
+        let mapped = run(&args, b"");
+        let mut streamed_args = args.clone();
+        streamed_args.insert(1, "--no-mmap");
+        let streamed = run(&streamed_args, b"");
+        assert_eq!(mapped.status.code(), streamed.status.code(), "{args:?}");
+        assert!(mapped.stdout == streamed.stdout, "{args:?}: stdout differs");
+        assert_eq!(stderr_lines(&mapped), stderr_lines(&streamed), "{args:?}");
+        assert!(!mapped.stdout.is_empty(), "{args:?}: no output");
+    }
+    let from_stdin = run(&["dump", "-"], &bytes);
+    let mapped = run(&["dump", path], b"");
+    assert!(from_stdin.stdout == mapped.stdout);
+}

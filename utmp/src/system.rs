@@ -1,4 +1,6 @@
-//! The system login database, read through the C library (`<utmpx.h>`).
+//! The operating system, reached through calls that Rust cannot check: the
+//! system login database, read through the C library (`<utmpx.h>`), here, and
+//! read-only file mappings (`mmap`) in [`mapping`].
 //!
 //! This is the only module of the crate that calls C or contains `unsafe`.
 //!
@@ -34,6 +36,8 @@ use std::sync::{Mutex, MutexGuard};
 use crate::entry::Entry;
 use crate::error::{Error, Result};
 use crate::layout::RECORD_SIZE;
+
+pub(crate) mod mapping;
 
 /// Guards the C library's process-global utmpx state.
 static LOCK: Mutex<()> = Mutex::new(());

@@ -2,7 +2,8 @@
 //! references, on a generated 1,000,000-record wtmp.
 //!
 //! 1. `utmp/examples/gen_wtmp.rs` writes `target/bench/wtmp-1M` (deterministic);
-//!    one `cat` warms the page cache.
+//!    `sync` writes it out (no writeback during the timings) and one `cat`
+//!    warms the page cache.
 //! 2. `bench/` (a crate outside the workspace, so utmp-rs never enters the
 //!    workspace's lock file or checks) times each reader decoding user, line,
 //!    host, time and address of every record: median of `UTMP_BENCH_RUNS`
@@ -72,6 +73,11 @@ pub fn run(root: &Path) -> Result<(), String> {
         .map_err(|e| format!("{}: {e}", file.display()))?
         .len();
 
+    // The file was just written: flush it to disk first, or the kernel's
+    // writeback takes a core in the middle of the timings (two-thread
+    // readers were 3x slower while it ran).
+    println!("$ sync   # write the new file out before timing");
+    let _ = Command::new("sync").status();
     println!("$ cat {file_arg} > /dev/null   # warm the page cache");
     time_command(Command::new("cat").arg(&file))?;
 

@@ -1,0 +1,39 @@
+//! Which way a file is read: mapped when it is a regular file of at most
+//! [`MAP_AT_MOST`] bytes (fastest; see `utmp::MappedFile`), streamed
+//! otherwise (constant memory) or with `--no-mmap`.
+
+use std::io;
+use std::path::Path;
+
+use utmp::MappedFile;
+
+/// Larger files are streamed: a mapping read through keeps the whole file
+/// resident in the process (as shared, clean page-cache pages), which should
+/// not grow without bound.
+pub const MAP_AT_MOST: u64 = 1 << 30;
+
+/// The file mapped, or `None` when it should be streamed: `--no-mmap`, not a
+/// regular file (stdin, a FIFO, a device), larger than [`MAP_AT_MOST`], or
+/// a mapping the system refused. Errors that streaming would meet too
+/// (missing file, permission denied) are returned as they are.
+pub fn mapped(path: &Path, no_mmap: bool) -> Result<Option<MappedFile>, utmp::Error> {
+    if no_mmap || path.as_os_str() == "-" {
+        return Ok(None);
+    }
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() && meta.len() <= MAP_AT_MOST => {}
+        _ => return Ok(None),
+    }
+    match MappedFile::open(path) {
+        Ok(m) => Ok(Some(m)),
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::PermissionDenied
+            ) =>
+        {
+            Err(e)
+        }
+        Err(_) => Ok(None),
+    }
+}

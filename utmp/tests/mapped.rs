@@ -1,0 +1,124 @@
+//! `MappedFile`: the same records and errors as the slice reader, both ways;
+//! an empty file; a file that cannot be mapped; a file that shrinks while it
+//! is read.
+
+use std::fs;
+use std::io::ErrorKind;
+use std::path::PathBuf;
+
+use utmp::{entries, EntryBuilder, EntryType, Error, MappedFile, RECORD_SIZE};
+
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.0);
+    }
+}
+
+fn scratch(name: &str, bytes: &[u8]) -> Scratch {
+    let path = std::env::temp_dir().join(format!("utmp-mapped-{}-{name}", std::process::id()));
+    fs::write(&path, bytes).unwrap();
+    Scratch(path)
+}
+
+fn records(n: usize) -> Vec<u8> {
+    (0..n)
+        .flat_map(|i| {
+            *EntryBuilder::new(EntryType::UserProcess)
+                .user(format!("u{i}"))
+                .line(format!("pts/{}", i % 9))
+                .pid(i as i32)
+                .seconds(1_700_000_000 + i as i64)
+                .build()
+                .unwrap()
+                .as_bytes()
+        })
+        .collect()
+}
+
+/// Each item as the record's pid, or the error's text.
+fn outcome<'a>(
+    it: impl Iterator<Item = utmp::Result<utmp::EntryRef<'a>>>,
+) -> Vec<Result<i32, String>> {
+    it.map(|r| r.map(|e| e.pid()).map_err(|e| e.to_string()))
+        .collect()
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "maps files (isolation)")]
+fn same_records_and_errors_as_the_slice_reader_both_ways() {
+    for (n, extra) in [(0, 0), (1, 0), (1300, 0), (1300, 7), (0, 5)] {
+        let mut bytes = records(n);
+        bytes.extend(std::iter::repeat_n(0xAB, extra));
+        let file = scratch(&format!("{n}-{extra}"), &bytes);
+        let mapped = MappedFile::open(&file.0).unwrap();
+        assert_eq!(mapped.as_bytes(), &bytes[..]);
+        assert_eq!(mapped.path(), file.0.as_path());
+        // The slice reader's errors have no path; the mapped file's name it.
+        let named = |v: Vec<Result<i32, String>>| -> Vec<Result<i32, String>> {
+            v.into_iter()
+                .map(|r| r.map_err(|e| format!("{}: {e}", file.0.display())))
+                .collect()
+        };
+        assert_eq!(
+            outcome(mapped.entries()),
+            named(outcome(entries(&bytes))),
+            "{n} records + {extra} bytes, forwards"
+        );
+        assert_eq!(
+            outcome(mapped.entries().rev()),
+            named(outcome(entries(&bytes).rev())),
+            "{n} records + {extra} bytes, backwards"
+        );
+        if extra > 0 {
+            let last = mapped.entries().next_back().unwrap();
+            assert!(matches!(
+                last,
+                Err(Error::TrailingBytes { path: Some(_), .. })
+            ));
+        }
+    }
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "opens files (isolation)")]
+fn what_cannot_be_mapped_is_an_error_that_names_the_path() {
+    let err = MappedFile::open("/dev/null").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert_eq!(err.path(), Some(std::path::Path::new("/dev/null")));
+    let missing = std::env::temp_dir().join("utmp-mapped-no-such-file");
+    assert_eq!(
+        MappedFile::open(&missing).unwrap_err().kind(),
+        ErrorKind::NotFound
+    );
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "maps files (isolation)")]
+fn a_file_that_shrinks_while_read_ends_with_an_error_not_a_crash() {
+    let n = 2000;
+    let bytes = records(n);
+    let file = scratch("shrinks", &bytes);
+    let mapped = MappedFile::open(&file.0).unwrap();
+    let mut it = mapped.entries();
+    for i in 0..10 {
+        assert_eq!(it.next().unwrap().unwrap().pid(), i);
+    }
+    // Keep 1500 records: the records read before the next size check (at
+    // most 512 from here) all lie inside what is left, so no lost page is
+    // touched.
+    let f = fs::OpenOptions::new().write(true).open(&file.0).unwrap();
+    f.set_len((1500 * RECORD_SIZE) as u64).unwrap();
+    let rest: Vec<_> = it.collect();
+    let (ok, err): (Vec<_>, Vec<_>) = rest.iter().partition(|r| r.is_ok());
+    assert!(ok.len() < 512, "{} records after the truncation", ok.len());
+    assert_eq!(err.len(), 1);
+    let e = err[0].as_ref().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::UnexpectedEof);
+    assert!(e.to_string().contains("shrank"), "{e}");
+    assert!(
+        rest.last().unwrap().is_err(),
+        "the error ends the iteration"
+    );
+}
