@@ -165,7 +165,6 @@ mod error;
 mod layout;
 mod mapped;
 mod paths;
-mod read_ahead;
 mod reader;
 #[cfg(feature = "serde")]
 mod serde_impl;

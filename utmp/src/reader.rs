@@ -20,7 +20,6 @@ use std::path::{Path, PathBuf};
 use crate::entry::{Entry, EntryRef};
 use crate::error::{Error, Result};
 use crate::layout::RECORD_SIZE;
-use crate::read_ahead::ReadAhead;
 
 /// How many records one read asks for.
 const BLOCK_RECORDS: usize = 512;
@@ -114,14 +113,11 @@ impl FusedIterator for SliceEntries<'_> {}
 ///
 /// As an [`Iterator`] it yields owned [`Entry`]s; [`Reader::next_ref`] lends a
 /// borrowed one without copying. Memory use is one block of records, whatever
-/// the size of the input (eight with [`read_ahead`](Reader::read_ahead), 1.5 MiB).
-/// Short reads (pipes, growing files) are retried until a record is whole or
+/// the size of the input. Short reads (pipes, growing files) are retried until a record is whole or
 /// the input ends.
 #[derive(Debug)]
 pub struct Reader<R> {
-    /// `None` once handed to the read-ahead thread.
-    inner: Option<R>,
-    ahead: Option<ReadAhead>,
+    inner: R,
     path: Option<PathBuf>,
     buf: Vec<u8>,
     start: usize,
@@ -151,8 +147,7 @@ impl<R: Read> Reader<R> {
     /// A reader of records from `inner`.
     pub fn new(inner: R) -> Self {
         Reader {
-            inner: Some(inner),
-            ahead: None,
+            inner,
             path: None,
             buf: vec![0; RECORD_SIZE * BLOCK_RECORDS],
             start: 0,
@@ -168,45 +163,6 @@ impl<R: Read> Reader<R> {
         self
     }
 
-    /// Reads the next blocks on a background thread while the caller works on
-    /// the current one: on a large file the copy from the operating system
-    /// then overlaps the decoding. The more work per record, the more it
-    /// gains (two cores, 1M records: `utmp dump` 1.65x faster, a bare decode
-    /// of five fields 1.15x; see BENCHMARKS.md). Records, errors and offsets
-    /// are the same as without it; up to eight blocks (1.5 MiB) are held at
-    /// a time, and the caller briefly waits awake (at most 200 µs) for a
-    /// block that is late before it sleeps.
-    ///
-    /// When the thread cannot be started the reader goes on reading directly.
-    /// A thread blocked on a pipe that never delivers ends with the process.
-    ///
-    /// ```no_run
-    /// # fn main() -> utmp::Result<()> {
-    /// let mut reader = utmp::Reader::open("/var/log/wtmp")?.read_ahead();
-    /// let mut logins = 0;
-    /// while let Some(entry) = reader.next_ref() {
-    ///     logins += usize::from(entry?.entry_type() == utmp::EntryType::UserProcess);
-    /// }
-    /// println!("{logins} logins");
-    /// # Ok(()) }
-    /// ```
-    #[must_use]
-    pub fn read_ahead(mut self) -> Self
-    where
-        R: Send + 'static,
-    {
-        if self.ahead.is_some() || self.done {
-            return self;
-        }
-        if let Some(inner) = self.inner.take() {
-            match ReadAhead::forward(inner, RECORD_SIZE.saturating_mul(BLOCK_RECORDS)) {
-                Ok(ahead) => self.ahead = Some(ahead),
-                Err((inner, _)) => self.inner = inner,
-            }
-        }
-        self
-    }
-
     /// Byte offset of the next record in the input.
     pub fn offset(&self) -> u64 {
         self.offset
@@ -218,12 +174,6 @@ impl<R: Read> Reader<R> {
         if self.end.saturating_sub(self.start) >= RECORD_SIZE {
             return Ok(true);
         }
-        if self.ahead.is_some() {
-            return self.fill_ahead();
-        }
-        let Some(inner) = self.inner.as_mut() else {
-            return self.finish();
-        };
         self.buf.copy_within(self.start..self.end, 0);
         self.end = self.end.saturating_sub(self.start);
         self.start = 0;
@@ -232,7 +182,7 @@ impl<R: Read> Reader<R> {
                 break;
             };
             let room = space.len();
-            match inner.read(space) {
+            match self.inner.read(space) {
                 Ok(0) => break,
                 Ok(n) if n <= room => self.end = self.end.saturating_add(n),
                 Ok(n) => {
@@ -276,41 +226,6 @@ impl<R: Read> Reader<R> {
         })
     }
 
-    /// [`fill`](Self::fill) from the read-ahead thread's blocks: the buffer
-    /// is swapped for the next block (no copy), or, when a partial record is
-    /// left over (only when reading ahead began after a short read), joined
-    /// with it.
-    fn fill_ahead(&mut self) -> Result<bool> {
-        while self.end.saturating_sub(self.start) < RECORD_SIZE {
-            let Some(ahead) = self.ahead.as_mut() else {
-                return self.finish();
-            };
-            let block = match ahead.next_block() {
-                None => return self.finish(),
-                Some(Ok(block)) => block,
-                Some(Err(e)) => {
-                    self.done = true;
-                    return Err(Error::io(self.path.clone(), e));
-                }
-            };
-            let rest = self.buf.get(self.start..self.end).unwrap_or_default();
-            if rest.is_empty() {
-                let old = std::mem::replace(&mut self.buf, block.buf);
-                ahead.give_back(old);
-                self.end = block.len.min(self.buf.len());
-            } else {
-                let mut joined = Vec::with_capacity(rest.len().saturating_add(block.len));
-                joined.extend_from_slice(rest);
-                joined.extend_from_slice(block.data());
-                ahead.give_back(block.buf);
-                self.end = joined.len();
-                self.buf = joined;
-            }
-            self.start = 0;
-        }
-        Ok(true)
-    }
-
     /// The next record, borrowed from the reader's buffer (no copy).
     ///
     /// # Errors
@@ -352,7 +267,6 @@ impl<R: Read> FusedIterator for Reader<R> {}
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::read_ahead::tests::Trickle as OwnedTrickle;
 
     fn sample(n: usize) -> Vec<u8> {
         (0..n * RECORD_SIZE)
@@ -418,71 +332,14 @@ mod tests {
     }
 
     #[test]
-    fn readers_are_send_and_sync_with_or_without_read_ahead() {
+    fn readers_are_send_and_sync() {
         fn assert_send_sync<T: Send + Sync>(_: &T) {}
         if let Ok(r) = Reader::open("/dev/null") {
             assert_send_sync(&r);
-            assert_send_sync(&r.read_ahead());
         }
-        assert_send_sync(&Reader::new(io::empty()).read_ahead());
         if let Ok(r) = crate::sessions::ReverseReader::open("/dev/null") {
-            assert_send_sync(&r.read_ahead());
+            assert_send_sync(&r);
         }
-    }
-
-    /// What a reader yields: each record's first byte, or the error's text.
-    fn outcome<R: Read>(mut r: Reader<R>) -> Vec<std::result::Result<u8, String>> {
-        let mut v = Vec::new();
-        while let Some(item) = r.next_ref() {
-            v.push(item.map(|e| e.as_bytes()[0]).map_err(|e| e.to_string()));
-        }
-        v
-    }
-
-    #[test]
-    fn read_ahead_yields_what_direct_reading_yields() {
-        let (n, steps): (usize, &[usize]) = if cfg!(miri) {
-            (3, &[RECORD_SIZE + 1])
-        } else {
-            (
-                BLOCK_RECORDS * 3 + 5,
-                &[7, RECORD_SIZE - 1, RECORD_SIZE + 1, 100_000, usize::MAX],
-            )
-        };
-        for extra in [0, 5] {
-            let mut bytes = sample(n);
-            bytes.resize(bytes.len() + extra, 9);
-            for &step in steps {
-                let direct = outcome(Reader::new(Trickle(&bytes, step)));
-                let owned = bytes.clone();
-                let ahead = outcome(Reader::new(OwnedTrickle(owned, step)).read_ahead());
-                assert_eq!(ahead, direct, "step {step}, {extra} extra bytes");
-                assert_eq!(direct.len(), n + usize::from(extra > 0));
-            }
-        }
-    }
-
-    #[test]
-    fn read_ahead_after_a_partial_record_joins_the_blocks() {
-        let bytes = sample(if cfg!(miri) { 3 } else { BLOCK_RECORDS + 3 });
-        // The first read stops inside the second record.
-        let mut r = Reader::new(OwnedTrickle(bytes.clone(), RECORD_SIZE + 10));
-        assert_eq!(r.next_ref().unwrap().unwrap().as_bytes()[0], 0);
-        let mut r = r.read_ahead();
-        let mut got = vec![0u8];
-        let mut offsets = vec![0];
-        loop {
-            let offset = r.offset();
-            let Some(e) = r.next_ref() else { break };
-            got.push(e.unwrap().as_bytes()[0]);
-            offsets.push(offset);
-        }
-        let want: Vec<u8> = entries(&bytes).map(|e| e.unwrap().as_bytes()[0]).collect();
-        assert_eq!(got, want);
-        let want_offsets: Vec<u64> = (0..want.len() as u64)
-            .map(|i| i * RECORD_SIZE as u64)
-            .collect();
-        assert_eq!(offsets, want_offsets);
     }
 
     #[test]

@@ -616,9 +616,10 @@ fn report(
     }
     let _ = writeln!(
         s,
-        "\n`utmp dump` and `utmp last` read the file on a second thread \
-         (`Reader::read_ahead`, `ReverseReader::read_ahead`) while the first \
-         decodes and writes: their CPU time is the sum of both threads."
+        "\n`utmp dump` and `utmp last` map regular files (`utmp::MappedFile`): the \
+         records are read in place in the page cache, prefetched ahead, while a \
+         second thread maps the pages in (it reads none of them); CPU time is the \
+         sum of both threads."
     );
     s
 }

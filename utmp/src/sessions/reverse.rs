@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use crate::entry::{Entry, EntryRef};
 use crate::error::{Error, Result};
 use crate::layout::RECORD_SIZE;
-use crate::read_ahead::ReadAhead;
 
 /// How many records one read asks for.
 const BLOCK_RECORDS: usize = 512;
@@ -32,7 +31,6 @@ pub struct ReverseReader {
     pos: u64,
     trailing: Option<(u64, usize)>,
     failed: bool,
-    ahead: Option<ReadAhead>,
 }
 
 impl ReverseReader {
@@ -68,50 +66,11 @@ impl ReverseReader {
             pos: whole,
             trailing: (rest > 0).then_some((whole, rest)),
             failed: false,
-            ahead: None,
         })
-    }
-
-    /// Reads the blocks before the current one on a background thread while
-    /// the caller works on the current one (see
-    /// [`Reader::read_ahead`](crate::Reader::read_ahead)): the same records
-    /// and errors, in the same order, and up to eight blocks (1.5 MiB) held
-    /// at a time.
-    /// When the thread cannot be started, the reader goes on reading directly.
-    #[must_use]
-    pub fn read_ahead(mut self) -> Self {
-        if self.ahead.is_some() || self.failed {
-            return self;
-        }
-        let block = BLOCK_RECORDS.saturating_mul(RECORD_SIZE);
-        if let Ok(ahead) = self
-            .file
-            .try_clone()
-            .and_then(|file| ReadAhead::backward(file, self.pos, block))
-        {
-            self.ahead = Some(ahead);
-        }
-        self
     }
 
     /// Reads the block before `pos`. `Ok(false)` at the start of the file.
     fn refill(&mut self) -> Result<bool> {
-        if let Some(ahead) = self.ahead.as_mut() {
-            return match ahead.next_block() {
-                None => Ok(false),
-                Some(Ok(block)) => {
-                    let old = std::mem::replace(&mut self.buf, block.buf);
-                    ahead.give_back(old);
-                    self.pos = block.offset;
-                    self.left = block.len.min(self.buf.len()) / RECORD_SIZE;
-                    Ok(true)
-                }
-                Some(Err(e)) => {
-                    self.failed = true;
-                    Err(Error::io(self.path.clone(), e))
-                }
-            };
-        }
         if self.pos == 0 {
             return Ok(false);
         }
@@ -196,7 +155,6 @@ mod tests {
                 bytes.resize(bytes.len() + extra, 7);
                 let mut f = tempfile();
                 f.write_all(&bytes).unwrap();
-                let ahead = f.try_clone().unwrap();
                 let got: Vec<_> = ReverseReader::new(f)
                     .unwrap()
                     .map(|r| r.map(|e| e.as_bytes()[0]).ok())
@@ -206,12 +164,6 @@ mod tests {
                     .map(|r| r.map(|e| e.as_bytes()[0]).ok())
                     .collect();
                 assert_eq!(got, want, "{n} records + {extra}");
-                let got_ahead: Vec<_> = ReverseReader::new(ahead)
-                    .unwrap()
-                    .read_ahead()
-                    .map(|r| r.map(|e| e.as_bytes()[0]).ok())
-                    .collect();
-                assert_eq!(got_ahead, want, "read ahead: {n} records + {extra}");
             }
         }
     }
