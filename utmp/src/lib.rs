@@ -10,9 +10,11 @@
 //!   with the C library's process-global state guarded so that it is safe to
 //!   use from any thread (see [Thread safety](#thread-safety)).
 //!   [`current_entries`] reads the whole default database at once.
-//! * **The records on disk, directly** ([`Reader`], [`entries`]): no C library
-//!   state, `Send`, zero-copy over a byte slice, constant memory over a stream.
-//!   Use it for wtmp and btmp, for files of any size, and from many threads.
+//! * **The records on disk, directly** ([`Reader`], [`entries`],
+//!   [`MappedFile`]): no C library state, `Send`, zero-copy over a byte slice
+//!   or a mapped file (the fastest way through a large wtmp, forwards or
+//!   backwards), constant memory over a stream. Use it for wtmp and btmp, for
+//!   files of any size, and from many threads.
 //!
 //! Both yield entries ([`Entry`], or the borrowed [`EntryRef`]) whose accessors
 //! decode the fields of this platform's `struct utmpx` as its header defines

@@ -3,8 +3,9 @@
 //! It reads the format that this platform's C library writes to its files: a
 //! sequence of `struct utmpx` (see [`RECORD_SIZE`]). Three ways in:
 //!
-//! * [`entries`]: a byte slice (a memory-mapped or slurped file), yielding
-//!   borrowed [`EntryRef`]s without copying;
+//! * [`entries`]: a byte slice (a slurped file), yielding borrowed
+//!   [`EntryRef`]s without copying; [`MappedFile`](crate::MappedFile) does
+//!   the same over a file mapped into memory;
 //! * [`Reader::open`]: a file by path, streamed in large blocks in constant memory;
 //! * [`Reader::new`]: any [`std::io::Read`] (stdin, a pipe, a decompressor).
 //!

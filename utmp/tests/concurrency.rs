@@ -219,3 +219,42 @@ fn a_panic_while_holding_the_handle_does_not_poison_the_next_open() {
         .unwrap();
     assert!(got == want);
 }
+
+/// Mapped files from several threads at once: each maps the same file (large
+/// enough that a second thread maps its pages in), reads it both ways, and
+/// drops a mapping in the middle of a pass (its page-mapping thread is then
+/// joined, not left running over freed addresses). Also under TSan.
+#[test]
+fn mapped_files_read_at_once_agree_and_can_be_dropped_mid_pass() {
+    use utmp::MappedFile;
+    // Over 4 MiB, where the page-mapping thread starts.
+    let n = (5 << 20) / utmp::RECORD_SIZE;
+    let (file, records) = scratch_file("mapped", n);
+    let path = file.0.clone();
+    let (tx, rx) = mpsc::channel();
+    for t in 0..4 {
+        let (path, records, tx) = (path.clone(), records.clone(), tx.clone());
+        thread::spawn(move || {
+            let mapped = MappedFile::open(&path).unwrap();
+            let forward = mapped
+                .entries()
+                .map(|r| r.unwrap().to_entry())
+                .collect::<Vec<Entry>>();
+            let mut backward = mapped
+                .entries()
+                .rev()
+                .map(|r| r.unwrap().to_entry())
+                .collect::<Vec<Entry>>();
+            backward.reverse();
+            let early = MappedFile::open(&path).unwrap();
+            assert!(early.entries().nth(t * 1000).is_some());
+            drop(early);
+            tx.send(forward == records && backward == records).unwrap();
+        });
+    }
+    drop(tx);
+    for _ in 0..4 {
+        let same = rx.recv_timeout(LIMIT).expect("a mapped reader hung");
+        assert!(same);
+    }
+}
