@@ -174,6 +174,42 @@ impl<'a> MappedEntries<'a> {
         None
     }
 
+    /// The next record from the front (`forwards`) or the back.
+    #[inline]
+    fn step(&mut self, forwards: bool) -> Option<Result<EntryRef<'a>>> {
+        if let Some(instead) = self.check() {
+            return instead;
+        }
+        let item = if forwards {
+            self.inner.next()?
+        } else {
+            self.inner.next_back()?
+        };
+        self.prefetch_after(&item, forwards);
+        Some(self.with_path(item))
+    }
+
+    /// Asks for the record [`PREFETCH_RECORDS`] places further in the
+    /// reading direction while `item` is decoded (the hardware prefetchers
+    /// stop at page boundaries, and follow descending streams poorly).
+    #[inline]
+    fn prefetch_after(&self, item: &Result<EntryRef<'a>>, forwards: bool) {
+        let (Some(map), Ok(e)) = (self.file.map.as_ref(), item) else {
+            return;
+        };
+        // The record's offset in the mapping, from the two addresses.
+        let here = (e.as_bytes().as_ptr() as usize).wrapping_sub(map.bytes().as_ptr() as usize);
+        let step = PREFETCH_RECORDS * RECORD_SIZE;
+        let ahead = if forwards {
+            here.checked_add(step)
+        } else {
+            here.checked_sub(step)
+        };
+        if let Some(at) = ahead {
+            map.prefetch(at, RECORD_SIZE);
+        }
+    }
+
     fn with_path(&self, item: Result<EntryRef<'a>>) -> Result<EntryRef<'a>> {
         item.map_err(|e| match e {
             Error::TrailingBytes {
@@ -197,18 +233,7 @@ impl<'a> Iterator for MappedEntries<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        if let Some(instead) = self.check() {
-            return instead;
-        }
-        let item = self.inner.next()?;
-        if let (Some(map), Ok(e)) = (self.file.map.as_ref(), &item) {
-            let here = (e.as_bytes().as_ptr() as usize).wrapping_sub(map.bytes().as_ptr() as usize);
-            map.prefetch(
-                here.saturating_add(PREFETCH_RECORDS * RECORD_SIZE),
-                RECORD_SIZE,
-            );
-        }
-        Some(self.with_path(item))
+        self.step(true)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -225,20 +250,7 @@ impl<'a> Iterator for MappedEntries<'a> {
 impl DoubleEndedIterator for MappedEntries<'_> {
     #[inline]
     fn next_back(&mut self) -> Option<Self::Item> {
-        if let Some(instead) = self.check() {
-            return instead;
-        }
-        let item = self.inner.next_back()?;
-        if let (Some(map), Ok(e)) = (self.file.map.as_ref(), &item) {
-            // Hardware prefetchers follow ascending streams best: ask for the
-            // record a few places back (this one's address, found from the
-            // mapping's start) while this one is decoded.
-            let here = (e.as_bytes().as_ptr() as usize).wrapping_sub(map.bytes().as_ptr() as usize);
-            if let Some(ahead) = here.checked_sub(PREFETCH_RECORDS * RECORD_SIZE) {
-                map.prefetch(ahead, RECORD_SIZE);
-            }
-        }
-        Some(self.with_path(item))
+        self.step(false)
     }
 }
 
