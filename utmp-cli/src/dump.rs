@@ -17,7 +17,7 @@ use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::path::PathBuf;
 
 use utmp::text::{push_json, push_utmpdump, JsonReader, UtmpdumpReader};
-use utmp::{Entry, Reader, RecordBytes};
+use utmp::{Entry, MappedFile, Reader, RecordBytes};
 
 use crate::output::{Failure, Outcome};
 
@@ -68,83 +68,122 @@ pub fn run_dump(args: DumpArgs) -> Outcome {
         None => utmp::utmp_path(),
     };
     match crate::input::mapped(path, args.no_mmap)? {
-        Some(file) => dump_records(file.entries(), args.json, &mut out),
+        Some(file) => dump_mapped(&file, args.json, &mut out),
         None => dump(Reader::open(path)?, args.json, &mut out),
     }
 }
 
-/// [`dump_records`] over a streaming reader (standard input, a FIFO, or
-/// `--no-mmap`), each record copied out of its buffer.
-fn dump<R: Read>(reader: Reader<R>, json: bool, out: &mut impl Write) -> Outcome {
-    dump_records(reader, json, out)
-}
-
-/// Writes every record of `records` (stopping at the first error) and says
-/// on stderr what was odd about them.
-fn dump_records<B: Borrow<RecordBytes>>(
-    mut input: impl Iterator<Item = utmp::Result<Entry<B>>>,
-    json: bool,
-    out: &mut impl Write,
-) -> Outcome {
-    let mut buf = Vec::with_capacity(CHUNK + 4096);
-    let mut records: u64 = 0;
-    let mut left_out: u64 = 0;
-    // Records no C library writes (docs/robustness.md): shown, with a warning.
-    let mut odd: u64 = 0;
-    let mut first_odd = None;
+/// Dumps a streamed input (standard input, a FIFO, a file over 1 GiB, or
+/// `--no-mmap`), each record borrowed from the reader's buffer.
+fn dump<R: Read>(mut reader: Reader<R>, json: bool, out: &mut impl Write) -> Outcome {
+    let mut dumped = Dumped::new(json);
     let ended = loop {
-        match input.next() {
+        match reader.next_ref() {
             None => break Ok(()),
             Some(Err(e)) => break Err(e),
-            Some(Ok(entry)) => {
-                if let Some(why) = entry.implausibility() {
-                    odd += 1;
-                    first_odd.get_or_insert((records * utmp::RECORD_SIZE as u64, why));
-                }
-                records += 1;
-                if json {
-                    push_json(&entry, &mut buf);
-                } else if !push_utmpdump(&entry, &mut buf) {
-                    left_out += 1;
-                }
-                if buf.len() >= CHUNK {
-                    out.write_all(&buf)?;
-                    buf.clear();
-                }
-            }
+            Some(Ok(entry)) => dumped.record(&entry, out)?,
         }
     };
-    out.write_all(&buf)?;
-    out.flush()?;
-    // One line on stderr either way: the warning, or the error that says it too.
-    let odd_note = first_odd.map(|(offset, why)| {
-        format!(
-            "{odd} of {records} record(s) do not look like this platform's \
-             (the first at byte offset {offset}: {why}); another format, ABI or byte order?"
-        )
-    });
-    if let Err(e) = ended {
-        return Err(match e {
-            utmp::Error::TrailingBytes { .. } => Failure::Message(match odd_note {
-                None => format!("{e}; dumped the {records} whole record(s) before it"),
-                Some(note) => {
-                    format!("{e}; dumped the {records} whole record(s) before it; {note}")
-                }
-            }),
-            other => Failure::Utmp(other),
+    dumped.finish(ended, out)
+}
+
+/// Dumps a mapped file, each record read in place.
+fn dump_mapped(file: &MappedFile, json: bool, out: &mut impl Write) -> Outcome {
+    let mut dumped = Dumped::new(json);
+    let mut records = file.entries();
+    let ended = loop {
+        match records.next() {
+            None => break Ok(()),
+            Some(Err(e)) => break Err(e),
+            Some(Ok(entry)) => dumped.record(&entry, out)?,
+        }
+    };
+    dumped.finish(ended, out)
+}
+
+/// What a dump has written so far, and what was odd about it.
+struct Dumped {
+    json: bool,
+    buf: Vec<u8>,
+    records: u64,
+    /// Records utmpdump cannot print (a year beyond a C int).
+    left_out: u64,
+    /// Records no C library writes (docs/robustness.md): shown, with a warning.
+    odd: u64,
+    first_odd: Option<(u64, String)>,
+}
+
+impl Dumped {
+    fn new(json: bool) -> Self {
+        Dumped {
+            json,
+            buf: Vec::with_capacity(CHUNK + 4096),
+            records: 0,
+            left_out: 0,
+            odd: 0,
+            first_odd: None,
+        }
+    }
+
+    /// One record, in the output buffer (handed on once it is large).
+    fn record<B: Borrow<RecordBytes>>(
+        &mut self,
+        entry: &Entry<B>,
+        out: &mut impl Write,
+    ) -> io::Result<()> {
+        if let Some(why) = entry.implausibility() {
+            self.odd += 1;
+            self.first_odd
+                .get_or_insert((self.records * utmp::RECORD_SIZE as u64, why));
+        }
+        self.records += 1;
+        if self.json {
+            push_json(entry, &mut self.buf);
+        } else if !push_utmpdump(entry, &mut self.buf) {
+            self.left_out += 1;
+        }
+        if self.buf.len() >= CHUNK {
+            out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+
+    /// Writes the rest and says on stderr how the input ended (`ended`) and
+    /// what was odd about it: one line either way.
+    fn finish(self, ended: utmp::Result<()>, out: &mut impl Write) -> Outcome {
+        out.write_all(&self.buf)?;
+        out.flush()?;
+        let (records, odd, left_out) = (self.records, self.odd, self.left_out);
+        let odd_note = self.first_odd.map(|(offset, why)| {
+            format!(
+                "{odd} of {records} record(s) do not look like this platform's \
+                 (the first at byte offset {offset}: {why}); another format, ABI or byte order?"
+            )
         });
+        if let Err(e) = ended {
+            return Err(match e {
+                utmp::Error::TrailingBytes { .. } => Failure::Message(match odd_note {
+                    None => format!("{e}; dumped the {records} whole record(s) before it"),
+                    Some(note) => {
+                        format!("{e}; dumped the {records} whole record(s) before it; {note}")
+                    }
+                }),
+                other => Failure::Utmp(other),
+            });
+        }
+        if left_out > 0 {
+            let note = odd_note.map(|n| format!("; {n}")).unwrap_or_default();
+            return Err(Failure::Message(format!(
+                "{left_out} of {records} records left out: their year does not fit a C int, \
+                 which utmpdump cannot print (use --json){note}"
+            )));
+        }
+        if let Some(note) = odd_note {
+            eprintln!("utmp: warning: {note}");
+        }
+        Ok(())
     }
-    if left_out > 0 {
-        let note = odd_note.map(|n| format!("; {n}")).unwrap_or_default();
-        return Err(Failure::Message(format!(
-            "{left_out} of {records} records left out: their year does not fit a C int, \
-             which utmpdump cannot print (use --json){note}"
-        )));
-    }
-    if let Some(note) = odd_note {
-        eprintln!("utmp: warning: {note}");
-    }
-    Ok(())
 }
 
 pub fn run_undump(args: UndumpArgs) -> Outcome {
