@@ -7,8 +7,10 @@
 //! Reads FILE, or the system's wtmp (`/var/log/wtmp` on glibc), and prints
 //! one line per record: type, user, line, host and time (UTC).
 
+mod common;
+use common::utc;
+
 use std::process::ExitCode;
-use std::time::UNIX_EPOCH;
 
 use utmp::Reader;
 
@@ -34,35 +36,8 @@ fn run(path: &std::path::Path) -> utmp::Result<()> {
             entry.user_lossy(),
             entry.line_lossy(),
             entry.host_lossy(),
-            utc(entry.time())
+            utc(entry.time(), true)
         );
     }
     Ok(())
-}
-
-/// `YYYY-MM-DD HH:MM:SS` in UTC (a real program would use a date library and
-/// the local time zone).
-fn utc(time: Option<std::time::SystemTime>) -> String {
-    let Some(secs) = time
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map(|d| d.as_secs())
-    else {
-        return "?".to_owned();
-    };
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    // Days to a civil date: count 400-year eras from 0000-03-01.
-    let z = days + 719_468;
-    let (era, doe) = (z / 146_097, z % 146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}",
-        rem / 3_600,
-        rem / 60 % 60,
-        rem % 60
-    )
 }
