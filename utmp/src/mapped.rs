@@ -158,28 +158,21 @@ pub struct MappedEntries<'a> {
 }
 
 impl<'a> MappedEntries<'a> {
-    /// Checks the size when due; the item to yield instead of a record, if any.
-    fn check(&mut self) -> Option<Option<Result<EntryRef<'a>>>> {
+    /// The next record from the front (`forwards`) or the back; the size
+    /// check first when it is due.
+    #[inline]
+    fn step(&mut self, forwards: bool) -> Option<Result<EntryRef<'a>>> {
         if self.done {
-            return Some(None);
+            return None;
         }
         if self.countdown == 0 {
             self.countdown = CHECK_EVERY;
             if let Some(e) = self.file.shrank() {
                 self.done = true;
-                return Some(Some(Err(e)));
+                return Some(Err(e));
             }
         }
         self.countdown = self.countdown.saturating_sub(1);
-        None
-    }
-
-    /// The next record from the front (`forwards`) or the back.
-    #[inline]
-    fn step(&mut self, forwards: bool) -> Option<Result<EntryRef<'a>>> {
-        if let Some(instead) = self.check() {
-            return instead;
-        }
         let item = if forwards {
             self.inner.next()?
         } else {

@@ -280,7 +280,7 @@ impl<B: Borrow<RecordBytes>> Session<B> {
     /// The user name as stored (`reboot`, `shutdown`, `runlevel` for system
     /// records).
     pub fn user_bytes(&self) -> &[u8] {
-        layout::c_str(self.entry.as_bytes(), layout::UT_USER)
+        self.entry.user_bytes()
     }
 
     /// The user name for display (invalid UTF-8 replaced).
@@ -303,9 +303,7 @@ impl<B: Borrow<RecordBytes>> Session<B> {
                 v.push(b')');
                 Cow::Owned(v)
             }
-            SessionKind::User | SessionKind::FailedLogin => {
-                Cow::Borrowed(layout::c_str(self.entry.as_bytes(), layout::UT_LINE))
-            }
+            SessionKind::User | SessionKind::FailedLogin => Cow::Borrowed(self.entry.line_bytes()),
         }
     }
 
@@ -316,7 +314,7 @@ impl<B: Borrow<RecordBytes>> Session<B> {
 
     /// The remote host as stored.
     pub fn host_bytes(&self) -> &[u8] {
-        layout::c_str(self.entry.as_bytes(), layout::UT_HOST)
+        self.entry.host_bytes()
     }
 
     /// The remote host for display (invalid UTF-8 replaced).
@@ -811,8 +809,8 @@ impl<S: SystemState> Pairing<S> {
                 until: at.secs,
             });
         }
-        let user = layout::c_str(e.as_bytes(), layout::UT_USER);
-        let line = layout::c_str(e.as_bytes(), layout::UT_LINE);
+        let user = e.user_bytes();
+        let line = e.line_bytes();
         let mut kind = classify(e.entry_type(), user, line);
         let mut down = false;
         let mut out = None;
