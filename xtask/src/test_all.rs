@@ -38,8 +38,10 @@ const CROSS: &[Cross] = &[
     Cross {
         target: "i686-unknown-linux-gnu",
         linker: "i686-linux-gnu-gcc",
-        runner: Some("qemu-i386-static"),
-        packages: "gcc-i686-linux-gnu libc6-dev-i386-cross qemu-user-static",
+        // Runs natively: an x86_64 kernel runs i386 programs (see
+        // `.cargo/config.toml` for why not under qemu-i386).
+        runner: None,
+        packages: "gcc-i686-linux-gnu libc6-dev-i386-cross",
     },
     Cross {
         target: "aarch64-unknown-linux-gnu",
@@ -137,11 +139,25 @@ impl Step {
     }
 }
 
-pub fn run(root: &Path) -> Result<(), String> {
+/// Runs the steps of [`plan`], then prints the summary and the noted lines.
+///
+/// With `only` non-empty, runs just the steps whose names contain one of
+/// its words (`cross`, `miri`, `test -p utmp`); none matching is an error.
+pub fn run(root: &Path, only: &[String]) -> Result<(), String> {
     let start = Instant::now();
     let mut results = Vec::new();
     let mut notes: Vec<(String, Vec<String>)> = Vec::new();
-    for step in plan() {
+    let steps: Vec<Step> = plan()
+        .into_iter()
+        .filter(|step| only.is_empty() || only.iter().any(|w| step.name.contains(w.as_str())))
+        .collect();
+    if steps.is_empty() {
+        return Err(format!(
+            "no step's name contains any of: {}",
+            only.join(", ")
+        ));
+    }
+    for step in steps {
         println!("\n==> {}", step.name);
         let step_start = Instant::now();
         let outcome = match step.before.map_or(Ok(()), |before| before(root)) {
@@ -453,20 +469,25 @@ fn cross_matrix() -> Vec<Step> {
                 hints.push(format!("rustup target add {}", cross.target));
             }
             if hints.is_empty() {
-                Step::cargo(
-                    &name,
-                    &[
-                        "test",
-                        "--no-fail-fast",
-                        "--workspace",
-                        "--exclude",
-                        "xtask",
-                        "--all-features",
-                        "--target",
-                        cross.target,
-                    ],
-                )
-                .env("UTMP_SYS_BINDINGS", "pregenerated")
+                let mut args = vec![
+                    "test",
+                    "--no-fail-fast",
+                    "--workspace",
+                    "--exclude",
+                    "xtask",
+                    "--all-features",
+                    "--target",
+                    cross.target,
+                ];
+                if cross.runner.is_some() {
+                    // One test at a time under qemu-user: it emulates the
+                    // vfork that starts a process as a fork of the whole
+                    // emulator, which can deadlock when another thread
+                    // holds one of its locks then (about 10 s more on
+                    // aarch64).
+                    args.extend(["--", "--test-threads=1"]);
+                }
+                Step::cargo(&name, &args).env("UTMP_SYS_BINDINGS", "pregenerated")
             } else {
                 Step::skip(&name, format!("{} ({})", cross.target, hints.join("; ")))
             }
@@ -522,11 +543,16 @@ fn execute(root: &Path, action: &Action) -> (Outcome, Vec<String>) {
                 })
             });
             let outcome = match wait(child, STEP_TIMEOUT) {
-                Ok(Some(status)) if status.success() => Outcome::Passed,
-                Ok(Some(status)) => Outcome::Failed(status.to_string()),
-                Ok(None) => Outcome::Failed(format!(
-                    "timed out after {} minutes",
-                    STEP_TIMEOUT.as_secs() / 60
+                Ok(Waited::Exited(status)) if status.success() => Outcome::Passed,
+                Ok(Waited::Exited(status)) => Outcome::Failed(status.to_string()),
+                Ok(Waited::TimedOut(running)) => Outcome::Failed(format!(
+                    "timed out after {} minutes; still running: {}",
+                    STEP_TIMEOUT.as_secs() / 60,
+                    if running.is_empty() {
+                        "nothing below cargo".to_owned()
+                    } else {
+                        running.join("; ")
+                    }
                 )),
                 Err(e) => Outcome::Failed(format!("cannot run cargo: {e}")),
             };
@@ -565,16 +591,30 @@ fn inner_notes(notes: &[(String, Vec<String>)]) {
     }
 }
 
+/// How a step's process ended.
+enum Waited {
+    Exited(ExitStatus),
+    /// Killed at the timeout; what was still running then (the deepest
+    /// processes' command lines: the test binary that hung, not cargo).
+    TimedOut(Vec<String>),
+}
+
 /// Waits for `child`; after `timeout`, kills it and everything it started
-/// (say a test hung under qemu) and returns `None`.
-fn wait(mut child: Child, timeout: Duration) -> io::Result<Option<ExitStatus>> {
+/// (say a test hung under qemu) and says what was still running.
+fn wait(mut child: Child, timeout: Duration) -> io::Result<Waited> {
     let deadline = Instant::now() + timeout;
     loop {
         if let Some(status) = child.try_wait()? {
-            return Ok(Some(status));
+            return Ok(Waited::Exited(status));
         }
         if Instant::now() >= deadline {
-            let pids = descendants(child.id());
+            let tree = descendants(child.id());
+            let pids: Vec<u32> = tree.iter().map(|p| p.0).collect();
+            let running = tree
+                .iter()
+                .filter(|(pid, _)| !tree.iter().any(|(_, parent)| parent == pid))
+                .map(|(pid, _)| command_line(*pid))
+                .collect();
             if !pids.is_empty() {
                 // Best effort: whatever is left is reported by the step failing.
                 let _ = Command::new("kill")
@@ -584,14 +624,37 @@ fn wait(mut child: Child, timeout: Duration) -> io::Result<Option<ExitStatus>> {
             }
             child.kill()?;
             child.wait()?;
-            return Ok(None);
+            return Ok(Waited::TimedOut(running));
         }
         thread::sleep(Duration::from_millis(200));
     }
 }
 
-/// The processes below `root`, from Linux's /proc (none elsewhere).
-fn descendants(root: u32) -> Vec<u32> {
+/// `pid`'s command line, shortened to what names it: each argument that is
+/// a path by its file name.
+fn command_line(pid: u32) -> String {
+    let raw = fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+    let words: Vec<String> = raw
+        .split(|&b| b == 0)
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let w = String::from_utf8_lossy(w);
+            match w.rsplit_once('/') {
+                Some((_, name)) if !w.starts_with('-') && !name.is_empty() => name.to_owned(),
+                _ => w.into_owned(),
+            }
+        })
+        .collect();
+    if words.is_empty() {
+        format!("pid {pid}")
+    } else {
+        words.join(" ")
+    }
+}
+
+/// The processes below `root` with their parents, from Linux's /proc (none
+/// elsewhere).
+fn descendants(root: u32) -> Vec<(u32, u32)> {
     let Ok(entries) = fs::read_dir("/proc") else {
         return Vec::new();
     };
@@ -607,13 +670,16 @@ fn descendants(root: u32) -> Vec<u32> {
             Some((pid, ppid))
         })
         .collect();
-    let mut found = vec![root];
-    let mut i = 0;
-    while let Some(&parent) = found.get(i) {
-        found.extend(parents.iter().filter(|p| p.1 == parent).map(|p| p.0));
-        i += 1;
+    let mut found = Vec::new();
+    let mut unvisited = vec![root];
+    while let Some(parent) = unvisited.pop() {
+        for &(pid, ppid) in &parents {
+            if ppid == parent {
+                found.push((pid, ppid));
+                unvisited.push(pid);
+            }
+        }
     }
-    found.remove(0);
     found
 }
 
@@ -724,17 +790,19 @@ mod tests {
     fn a_hung_step_is_killed_with_its_children() {
         // The shell starts a grandchild that would outlive a plain kill.
         let child = Command::new("sh")
-            .args(["-c", "sleep 60 & wait"])
+            .args(["-c", "sleep 61 & wait"])
             .spawn()
             .expect("sh runs");
         let pid = child.id();
         thread::sleep(Duration::from_millis(300));
-        let grandchildren = descendants(pid);
+        let grandchildren: Vec<u32> = descendants(pid).into_iter().map(|p| p.0).collect();
         assert_eq!(grandchildren.len(), 1, "sh should have started sleep");
         let start = Instant::now();
-        assert!(wait(child, Duration::from_millis(500))
-            .expect("wait")
-            .is_none());
+        match wait(child, Duration::from_millis(500)).expect("wait") {
+            // The report names the hung process, not the shell above it.
+            Waited::TimedOut(running) => assert_eq!(running, ["sleep 61"]),
+            Waited::Exited(status) => panic!("sh exited on its own: {status}"),
+        }
         assert!(start.elapsed() < Duration::from_secs(10));
         thread::sleep(Duration::from_millis(300));
         for pid in grandchildren {
@@ -753,8 +821,10 @@ mod tests {
             .args(["-c", "exit 3"])
             .spawn()
             .expect("sh runs");
-        let status = wait(child, Duration::from_secs(60)).expect("wait");
-        assert_eq!(status.and_then(|s| s.code()), Some(3));
+        match wait(child, Duration::from_secs(60)).expect("wait") {
+            Waited::Exited(status) => assert_eq!(status.code(), Some(3)),
+            Waited::TimedOut(running) => panic!("timed out: {running:?}"),
+        }
     }
 
     #[test]
