@@ -161,23 +161,27 @@ impl Dumped {
                  (the first at byte offset {offset}: {why}); another format, ABI or byte order?"
             )
         });
-        if let Err(e) = ended {
-            return Err(match e {
-                utmp::Error::TrailingBytes { .. } => Failure::Message(match odd_note {
-                    None => format!("{e}; dumped the {records} whole record(s) before it"),
-                    Some(note) => {
-                        format!("{e}; dumped the {records} whole record(s) before it; {note}")
-                    }
-                }),
-                other => Failure::Utmp(other),
-            });
-        }
-        if left_out > 0 {
-            let note = odd_note.map(|n| format!("; {n}")).unwrap_or_default();
-            return Err(Failure::Message(format!(
-                "{left_out} of {records} records left out: their year does not fit a C int, \
-                 which utmpdump cannot print (use --json){note}"
-            )));
+        let left_out_note = format!(
+            "{left_out} of {records} records left out: their year does not fit a C int, \
+             which utmpdump cannot print (use --json)"
+        );
+        let message = match ended {
+            Err(e @ utmp::Error::TrailingBytes { .. }) if left_out == 0 => Some(format!(
+                "{e}; dumped the {records} whole record(s) before it"
+            )),
+            Err(e @ utmp::Error::TrailingBytes { .. }) => Some(format!(
+                "{e}; dumped {} of the {records} whole record(s) before it; {left_out_note}",
+                records.saturating_sub(left_out)
+            )),
+            Err(other) => return Err(Failure::Utmp(other)),
+            Ok(()) if left_out > 0 => Some(left_out_note),
+            Ok(()) => None,
+        };
+        if let Some(message) = message {
+            return Err(Failure::Message(match odd_note {
+                None => message,
+                Some(note) => format!("{message}; {note}"),
+            }));
         }
         if let Some(note) = odd_note {
             eprintln!("utmp: warning: {note}");

@@ -2,12 +2,11 @@
 //! line on stderr for an error, standard input, closed pipes, round trips.
 
 mod common;
-use common::{fixtures, runnable, BIN};
+use common::{fixtures, runnable, utmp};
 
 use std::io::{Read, Write};
-use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use utmp::RECORD_SIZE;
@@ -44,7 +43,7 @@ fn scratch() -> Scratch {
 }
 
 fn run(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(BIN)
+    let mut child = utmp()
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -240,41 +239,6 @@ fn partial_record_prints_whole_records_then_says_where() {
 }
 
 #[test]
-fn permission_denied_is_one_line_exit_1() {
-    if !runnable("utmp CLI tests") {
-        return;
-    }
-    let scratch = scratch();
-    let f = scratch.join("secret");
-    std::fs::write(&f, [0u8; 16]).unwrap();
-    std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o000)).unwrap();
-    let is_root = std::fs::read(&f).is_ok();
-    let out = if !is_root {
-        run(&["dump", f.to_str().unwrap()], b"")
-    } else {
-        // Root reads anything: run as nobody when setpriv can.
-        std::fs::set_permissions(&scratch.0, std::fs::Permissions::from_mode(0o755)).unwrap();
-        let as_nobody = |args: &[&str]| {
-            Command::new("setpriv")
-                .args(["--reuid=nobody", "--regid=nogroup", "--clear-groups", BIN])
-                .args(args)
-                .stdin(Stdio::null())
-                .output()
-        };
-        match as_nobody(&["--version"]) {
-            Ok(o) if o.status.success() => as_nobody(&["dump", f.to_str().unwrap()]).unwrap(),
-            _ => {
-                println!(
-                    "skipped: permission denied (running as root, and setpriv cannot run the binary as nobody)"
-                );
-                return;
-            }
-        }
-    };
-    assert_one_line_error(&out, b"", "ermission denied");
-}
-
-#[test]
 fn usage_error_exits_2() {
     if !runnable("utmp CLI tests") {
         return;
@@ -304,7 +268,7 @@ fn closed_pipe_ends_quietly() {
         if json {
             args.push("--json");
         }
-        let mut child = Command::new(BIN)
+        let mut child = utmp()
             .args(&args)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

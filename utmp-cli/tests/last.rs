@@ -2,7 +2,7 @@
 //! codes and errors, `--bad`, `--json`, limits.
 
 mod common;
-use common::{fixtures, runnable, BIN};
+use common::{fixtures, runnable, utmp};
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -16,7 +16,7 @@ fn runnable_with_fixtures() -> Option<PathBuf> {
 }
 
 fn utmp_last(args: &[&str]) -> Output {
-    Command::new(BIN)
+    utmp()
         .arg("last")
         .args(args)
         .env("LANG", "C")

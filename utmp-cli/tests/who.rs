@@ -2,7 +2,7 @@
 //! and a differential run against the installed `who`.
 
 mod common;
-use common::{fixtures, runnable, BIN};
+use common::{fixtures, runnable, utmp};
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use utmp::{Entry, EntryBuilder, EntryType, ExitStatus};
 
 fn utmp_who(args: &[&str], locale: &str) -> Output {
-    Command::new(BIN)
+    utmp()
         .arg("who")
         .args(args)
         .env("TZ", "UTC")
@@ -270,7 +270,7 @@ fn same_bytes_as_coreutils_who() {
                     .env_remove("LC_TIME")
                     .output()
                     .unwrap();
-                let got = Command::new(BIN)
+                let got = utmp()
                     .arg("who")
                     .args(opts)
                     .arg(file)

@@ -46,13 +46,13 @@ const CROSS: &[Cross] = &[
     Cross {
         target: "aarch64-unknown-linux-gnu",
         linker: "aarch64-linux-gnu-gcc",
-        runner: Some("qemu-aarch64-static"),
+        runner: Some("qemu-aarch64-static -L /usr/aarch64-linux-gnu"),
         packages: "gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static",
     },
     Cross {
         target: "s390x-unknown-linux-gnu",
         linker: "s390x-linux-gnu-gcc",
-        runner: Some("qemu-s390x-static"),
+        runner: Some("qemu-s390x-static -L /usr/s390x-linux-gnu"),
         packages: "gcc-s390x-linux-gnu libc6-dev-s390x-cross qemu-user-static",
     },
     Cross {
@@ -69,6 +69,8 @@ const CROSS: &[Cross] = &[
 struct Cross {
     target: &'static str,
     linker: &'static str,
+    /// The command that runs the target's programs (its first word is the
+    /// tool looked for), `None` when they run natively.
     runner: Option<&'static str>,
     packages: &'static str,
 }
@@ -459,7 +461,7 @@ fn cross_matrix() -> Vec<Step> {
         .map(|cross| {
             let name = format!("cross {}", cross.target);
             let tools_missing = std::iter::once(cross.linker)
-                .chain(cross.runner)
+                .chain(cross.runner.and_then(|r| r.split_whitespace().next()))
                 .any(|tool| !on_path(tool));
             let mut hints = Vec::new();
             if tools_missing {
@@ -483,11 +485,15 @@ fn cross_matrix() -> Vec<Step> {
                     // One test at a time under qemu-user: it emulates the
                     // vfork that starts a process as a fork of the whole
                     // emulator, which can deadlock when another thread
-                    // holds one of its locks then (about 10 s more on
-                    // aarch64).
+                    // holds one of its locks then.
                     args.extend(["--", "--test-threads=1"]);
                 }
-                Step::cargo(&name, &args).env("UTMP_SYS_BINDINGS", "pregenerated")
+                let step = Step::cargo(&name, &args).env("UTMP_SYS_BINDINGS", "pregenerated");
+                match cross.runner {
+                    // The CLI tests start the target's `utmp` through it.
+                    Some(runner) => step.env("UTMP_TEST_RUNNER", runner),
+                    None => step,
+                }
             } else {
                 Step::skip(&name, format!("{} ({})", cross.target, hints.join("; ")))
             }
@@ -824,6 +830,33 @@ mod tests {
         match wait(child, Duration::from_secs(60)).expect("wait") {
             Waited::Exited(status) => assert_eq!(status.code(), Some(3)),
             Waited::TimedOut(running) => panic!("timed out: {running:?}"),
+        }
+    }
+
+    #[test]
+    fn the_cross_matrix_matches_the_cargo_config() {
+        let config =
+            fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../.cargo/config.toml"))
+                .expect("read .cargo/config.toml");
+        for cross in CROSS {
+            // The target's table: from its header to the next one.
+            let header = format!("[target.{}]", cross.target);
+            let table = config.split_once(&header).map_or("", |(_, rest)| {
+                rest.split_once("\n[").map_or(rest, |(table, _)| table)
+            });
+            let linker = format!("linker = \"{}\"", cross.linker);
+            let runner = cross.runner.map(|r| format!("runner = \"{r}\""));
+            if cross.linker == "cc" {
+                assert!(!table.contains("linker ="), "{}: {table}", cross.target);
+            } else {
+                assert!(table.contains(&linker), "{}: no `{linker}`", cross.target);
+            }
+            match runner {
+                Some(runner) => {
+                    assert!(table.contains(&runner), "{}: no `{runner}`", cross.target);
+                }
+                None => assert!(!table.contains("runner ="), "{}: {table}", cross.target),
+            }
         }
     }
 
