@@ -20,7 +20,9 @@
 // from outside is first clamped to +-LIMIT seconds (about 34,000 years), and
 // the other inputs (years, months, rule fields, TZif offsets) are bounded by
 // their parsers, so no intermediate value comes near i64's range. The TZif
-// parser, which handles sizes from the file, uses checked arithmetic.
+// parser, which handles sizes from the file, uses checked arithmetic. The
+// proptests `any_tz_rule_at_any_time_is_no_panic` and
+// `any_tzif_data_at_any_time_is_no_panic` (overflow checks on) hold us to it.
 #![allow(clippy::arithmetic_side_effects)]
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -1195,6 +1197,76 @@ mod tests {
         assert_eq!(t.offset_at(2000), 3600);
         assert!(TimeZone::from_tzif(b"TZif2").is_none());
         assert!(TimeZone::from_tzif(b"nope").is_none());
+    }
+
+    /// Everything a zone computes for a time, as `last` and `who` ask it.
+    fn exercise(zone: &TimeZone, t: i64) {
+        let c = zone.civil(t);
+        let (mut ctime_text, mut iso_text) = (Vec::new(), Vec::new());
+        push_ctime(&mut ctime_text, &c);
+        push_iso(&mut iso_text, &c);
+        // A day cache that answers for `t` agrees with the direct way.
+        if let Some(from_cache) = zone.day_of(t).and_then(|day| day.civil(t)) {
+            assert_eq!(from_cache, c);
+        }
+        let offset = zone.offset_at(t);
+        // An offset is a time of day at most (TZif stores an i32, rules a
+        // bounded hh:mm:ss), never a garbage sum.
+        assert!(offset.unsigned_abs() <= 1 << 31, "{offset}");
+        let _ = zone.to_utc(t);
+        let _ = civil_at(t, offset);
+    }
+
+    proptest::proptest! {
+        // `TZ` comes from the user and TZif data from a file: no value of
+        // either, and no time, makes the zone code panic (tests build with
+        // overflow checks, so an overflow is a failure here).
+        #[test]
+        fn any_tz_rule_at_any_time_is_no_panic(
+            free in "\\PC{0,40}",
+            rule in "(<[+0-9A-Z]{0,6}>|[A-Z]{2,5})[-+]?[0-9]{1,12}(:[0-9]{1,4}){0,3}\
+                     ([A-Z]{3,5}([-+]?[0-9]{1,12}(:[0-9]{1,3})?)?\
+                     (,(M[0-9]{1,3}\\.[0-9]{1,2}\\.[0-9]{1,2}|J?[0-9]{1,6})\
+                     (/[-+]?[0-9]{1,5}(:[0-9]{1,3}){0,2})?){0,3})?",
+            t in proptest::num::i64::ANY,
+        ) {
+            for text in [&free, &rule] {
+                if let Some(zone) = TimeZone::from_posix(text) {
+                    exercise(&zone, t);
+                }
+            }
+        }
+
+        #[test]
+        fn any_tzif_data_at_any_time_is_no_panic(
+            transitions in proptest::collection::vec(
+                (proptest::num::i64::ANY, proptest::num::u8::ANY),
+                0..6,
+            ),
+            offsets in proptest::collection::vec(proptest::num::i32::ANY, 1..4),
+            footer in "[ -~]{0,24}",
+            cut in proptest::num::usize::ANY,
+            flip in proptest::num::usize::ANY,
+            t in proptest::num::i64::ANY,
+        ) {
+            // Well-formed data with any values (kinds may point past the
+            // types, transitions need not be sorted) is read, and used.
+            let (times, kinds): (Vec<i64>, Vec<u8>) = transitions.into_iter().unzip();
+            let mut data = tzif_v2(&times, &kinds, &offsets, &footer);
+            let zone = TimeZone::from_tzif(&data);
+            proptest::prop_assert!(zone.is_some());
+            if let Some(zone) = zone {
+                exercise(&zone, t);
+            }
+            // The same data damaged, a byte changed and then cut short: read
+            // or refused, never a panic.
+            let at = flip % data.len();
+            data[at] = data[at].wrapping_add(1 + (flip / data.len()) as u8 % 255);
+            data.truncate(cut % (data.len() + 1));
+            if let Some(zone) = TimeZone::from_tzif(&data) {
+                exercise(&zone, t);
+            }
+        }
     }
 
     #[test]
