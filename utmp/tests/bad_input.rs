@@ -557,48 +557,12 @@ fn permission_denied_names_the_file() {
         assert_eq!(err.path(), Some(s.0.as_path()));
         return;
     }
-    // As root every file is readable: run this test binary as nobody
-    // (cross-tested, through the runner in UTMP_TEST_RUNNER, which
-    // `cargo xtask test-all` sets to the target's qemu-user).
-    let exe = std::env::current_exe().unwrap();
-    let runner = std::env::var("UTMP_TEST_RUNNER").unwrap_or_default();
-    let out = std::process::Command::new("setpriv")
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
-        .args(runner.split_whitespace())
-        .arg(&exe)
-        .args([
-            "--exact",
-            "permission_denied_child",
-            "--ignored",
-            "--nocapture",
-        ])
-        .env("UTMP_BAD_INPUT_DENIED", &s.0)
-        .output();
-    let out = match out {
-        Ok(out) => out,
-        Err(e) => {
-            println!("skipped: permission denied as nobody (setpriv: {e}; install util-linux)");
-            return;
-        }
-    };
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    if !stdout.contains("running 1 test") {
-        // setpriv could not start the test binary as nobody: a directory on
-        // its path nobody may not enter, or a cross target under qemu
-        // without UTMP_TEST_RUNNER.
-        println!(
-            "skipped: permission denied as nobody (cannot run {} as nobody: {})",
-            exe.display(),
-            stderr.trim()
-        );
-        return;
+    // As root every file is readable: run this test binary as nobody.
+    let marker = "child: permission denied as expected";
+    let env = ("UTMP_BAD_INPUT_DENIED", s.0.as_path());
+    if let Err(why) = common::run_as_nobody("permission_denied_child", env, marker) {
+        println!("skipped: permission denied as nobody ({why})");
     }
-    assert!(out.status.success(), "{stdout}\n{stderr}");
-    assert!(
-        stdout.contains("child: permission denied as expected"),
-        "{stdout}"
-    );
 }
 
 /// Runs `f` on another thread and fails the test if it takes longer than

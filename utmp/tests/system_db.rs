@@ -2,6 +2,8 @@
 //! direct reader on files written by the encoder.
 #![cfg(not(target_env = "musl"))]
 
+mod common;
+
 use std::fs;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
@@ -222,26 +224,46 @@ fn a_directory_is_an_io_error_naming_it() {
     assert!(db.next().is_none(), "ends after the error");
 }
 
+/// What `an_unreadable_file_is_permission_denied` checks, on the file that
+/// `UTMP_SYSTEM_DB_DENIED` names; run as `nobody` when the test runs as root.
+fn permission_denied_through_the_c_api(path: &Path) {
+    let mut db = Database::open_path(path).unwrap();
+    match db.next() {
+        Some(Err(e)) => {
+            assert!(matches!(e, Error::Io { .. }), "{e:?}");
+            assert_eq!(e.kind(), ErrorKind::PermissionDenied);
+            assert_eq!(e.path(), Some(path));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Run by `an_unreadable_file_is_permission_denied` as the user `nobody`.
+#[test]
+#[ignore = "run as nobody by an_unreadable_file_is_permission_denied"]
+fn an_unreadable_file_is_permission_denied_child() {
+    let path = PathBuf::from(std::env::var_os("UTMP_SYSTEM_DB_DENIED").unwrap());
+    permission_denied_through_the_c_api(&path);
+    println!("child: permission denied as expected");
+}
+
 #[test]
 #[cfg_attr(miri, ignore)]
 fn an_unreadable_file_is_permission_denied() {
     use std::os::unix::fs::PermissionsExt;
     let file = TempFile::of("unreadable", &sample(5));
     fs::set_permissions(file.path(), fs::Permissions::from_mode(0o000)).unwrap();
-    if fs::File::open(file.path()).is_ok() {
-        println!(
-            "skipped: permission-denied test (running with privileges that ignore file modes)"
-        );
+    if fs::File::open(file.path()).is_err() {
+        permission_denied_through_the_c_api(file.path());
         return;
     }
-    let mut db = Database::open_path(file.path()).unwrap();
-    match db.next() {
-        Some(Err(e)) => {
-            assert!(matches!(e, Error::Io { .. }), "{e:?}");
-            assert_eq!(e.kind(), ErrorKind::PermissionDenied);
-            assert_eq!(e.path(), Some(file.path()));
-        }
-        other => panic!("{other:?}"),
+    // Root reads any file: run this test binary again as nobody.
+    let marker = "child: permission denied as expected";
+    let env = ("UTMP_SYSTEM_DB_DENIED", file.path());
+    if let Err(why) =
+        common::run_as_nobody("an_unreadable_file_is_permission_denied_child", env, marker)
+    {
+        println!("skipped: permission-denied test as nobody ({why})");
     }
 }
 
