@@ -171,6 +171,7 @@ mod reader;
 #[cfg(feature = "serde")]
 mod serde_impl;
 pub mod sessions;
+mod source;
 mod system;
 pub mod text;
 #[cfg_attr(not(feature = "serde"), allow(dead_code))]
@@ -186,5 +187,6 @@ pub use layout::{RecordBytes, RECORD_SIZE};
 pub use mapped::{MappedEntries, MappedFile};
 pub use paths::{btmp_path, utmp_path, wtmp_path};
 pub use reader::{entries, Reader, SliceEntries};
+pub use source::{ParseSourceError, Source};
 pub use system::{current_entries, Database};
 pub use validate::validate;
