@@ -172,11 +172,12 @@ fn json_row(row: &Row) -> serde_json::Value {
             obj.insert("idle".into(), i.text().trim().into());
         }
         if row.kind() == Kind::Dead {
-            let s = e.exit_status();
-            obj.insert(
-                "exit".into(),
-                serde_json::json!({"termination": s.termination, "exit": s.exit}),
-            );
+            if let Some(s) = e.exit_status() {
+                obj.insert(
+                    "exit".into(),
+                    serde_json::json!({"termination": s.termination, "exit": s.exit}),
+                );
+            }
         }
     }
     v

@@ -266,12 +266,12 @@ mod tests {
         assert_eq!(e.id_raw(), &[1, 0, 2, 0][..]);
         assert_eq!(
             e.exit_status(),
-            ExitStatus {
+            Some(ExitStatus {
                 termination: -3,
                 exit: 4
-            }
+            })
         );
-        assert_eq!(e.session(), 123);
+        assert_eq!(e.session(), Some(123));
         assert_eq!(e.time(), Some(t));
         assert_eq!(e.address(), Some("::1".parse().unwrap()));
     }

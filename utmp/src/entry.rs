@@ -221,30 +221,39 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
     }
 
     /// `ut_exit`: how a dead process ended.
+    ///
+    /// `None` where the record's format has no such field (FreeBSD and macOS
+    /// records): absent, never a made-up zero. glibc records always have it.
     #[inline]
-    pub fn exit_status(&self) -> ExitStatus {
+    pub fn exit_status(&self) -> Option<ExitStatus> {
         let rec = self.record();
-        ExitStatus {
+        Some(ExitStatus {
             termination: i16::try_from(layout::int(rec, layout::E_TERMINATION)).unwrap_or_default(),
             exit: i16::try_from(layout::int(rec, layout::E_EXIT)).unwrap_or_default(),
-        }
+        })
     }
 
     /// `ut_session`: the session id (the width of the field is the platform's).
+    ///
+    /// `None` where the record's format has no such field (FreeBSD and macOS
+    /// records). glibc records always have it.
     #[inline]
-    pub fn session(&self) -> i64 {
-        layout::int(self.record(), layout::UT_SESSION)
+    pub fn session(&self) -> Option<i64> {
+        Some(layout::int(self.record(), layout::UT_SESSION))
     }
 
     /// `ut_addr_v6` as its 16 bytes, in network order as stored.
+    ///
+    /// `None` where the record's format has no such field (FreeBSD and macOS
+    /// records). glibc records always have it; all zero means no address.
     #[inline]
-    pub fn address_bytes(&self) -> [u8; 16] {
+    pub fn address_bytes(&self) -> Option<[u8; 16]> {
         let mut out = [0u8; 16];
         let b = layout::bytes(self.record(), layout::UT_ADDR_V6);
         if let (Some(dst), Some(src)) = (out.get_mut(..b.len()), b.get(..16.min(b.len()))) {
             dst.copy_from_slice(src);
         }
-        out
+        Some(out)
     }
 
     /// `ut_addr_v6`: the remote host's address.
@@ -252,7 +261,7 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
     /// IPv4 when only the first 32-bit word is set (as util-linux and glibc
     /// store it), IPv6 otherwise, `None` when all zero.
     pub fn address(&self) -> Option<IpAddr> {
-        let b = self.address_bytes();
+        let b = self.address_bytes()?;
         if b == [0; 16] {
             return None;
         }

@@ -77,8 +77,8 @@
 //! | `u.ut_type` | [`e.entry_type()`](Entry::entry_type) (an [`EntryType`]; [`raw_type()`](Entry::raw_type) for the number) |
 //! | `u.ut_pid` | [`e.pid()`](Entry::pid) |
 //! | `u.ut_id` | [`e.id()`](Entry::id) ([`id_raw()`](Entry::id_raw) for all four bytes) |
-//! | `u.ut_exit_code` | [`e.exit_status().exit`](Entry::exit_status) (and `.termination`) |
-//! | `u.ut_session` | [`e.session()`](Entry::session) |
+//! | `u.ut_exit_code` | [`e.exit_status()`](Entry::exit_status)`.map(\|s\| s.exit)` (an `Option`: `None` where the system's records have no `ut_exit`) |
+//! | `u.ut_session` | [`e.session()`](Entry::session) (an `Option`, as above) |
 //! | `u.ut_addr` | [`e.address()`](Entry::address) (`Option<IpAddr>`; [`address_bytes()`](Entry::address_bytes) for the raw 16 bytes) |
 //!
 //! Differences: a missing database is an error ([`Error::NoDatabase`]) rather

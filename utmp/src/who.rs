@@ -743,8 +743,10 @@ impl Who {
             }
             Kind::Dead => {
                 let comment = id_comment();
-                let status = e.exit_status();
-                let exit = format!("term={} exit={}", status.termination, status.exit);
+                // coreutils prints the exit status only where utmpx has one.
+                let exit = e.exit_status().map_or_else(String::new, |status| {
+                    format!("term={} exit={}", status.termination, status.exit)
+                });
                 fields.comment = &comment;
                 fields.exit = exit.as_bytes();
                 self.line(fields)

@@ -108,9 +108,9 @@ fn touch_everything<B: std::borrow::Borrow<[u8; RECORD_SIZE]>>(e: &Entry<B>) -> 
     n += e.device().map_or(0, |d| d.as_os_str().len());
     n += e.seconds().to_string().len() + e.microseconds().to_string().len();
     n += usize::from(e.time().is_some());
-    n += e.exit_status().exit.to_string().len();
-    n += e.session().to_string().len();
-    n += e.address().map_or(0, |a| a.to_string().len()) + e.address_bytes().len();
+    n += e.exit_status().map_or(0, |s| s.exit.to_string().len());
+    n += e.session().map_or(0, |s| s.to_string().len());
+    n += e.address().map_or(0, |a| a.to_string().len()) + e.address_bytes().map_or(0, |a| a.len());
     n += format!("{e:?}").len();
     n
 }
@@ -148,8 +148,8 @@ proptest! {
         prop_assert_eq!(e.id_raw(), &id[..]);
         let id_cut = f.id.iter().position(|&b| b == 0).map_or(&f.id[..], |n| &f.id[..n]);
         prop_assert_eq!(e.id_bytes(), id_cut);
-        prop_assert_eq!(e.exit_status(), f.exit);
-        prop_assert_eq!(e.session(), i64::from(f.session));
+        prop_assert_eq!(e.exit_status(), Some(f.exit));
+        prop_assert_eq!(e.session(), Some(i64::from(f.session)));
         prop_assert_eq!(e.seconds(), i64::from(f.seconds));
         prop_assert_eq!(e.microseconds(), i64::from(f.micros));
         let want_time = u32::try_from(f.micros)
@@ -158,7 +158,7 @@ proptest! {
             .map(|us| UNIX_EPOCH + Duration::from_secs(u64::from(f.seconds)) + Duration::from_micros(u64::from(us)));
         prop_assert_eq!(e.time(), want_time);
         let raw = stored_address(f.address);
-        prop_assert_eq!(e.address_bytes(), raw);
+        prop_assert_eq!(e.address_bytes(), Some(raw));
         // utmp(5): IPv4 uses only the first word; all zero is no address.
         let want_addr = if raw == [0; 16] {
             None

@@ -253,7 +253,8 @@ impl LastFormat {
         let host_at = line.len();
         match (self.numeric, self.host) {
             (_, HostColumn::Hidden) => {}
-            (true, _) => push_numeric_address(line, s.entry().address_bytes()),
+            // No address field reads as no address: `last -i` prints 0.0.0.0.
+            (true, _) => push_numeric_address(line, s.entry().address_bytes().unwrap_or([0; 16])),
             (false, _) => push_field_prefix(
                 line,
                 layout::bytes(rec, layout::UT_HOST),

@@ -93,13 +93,14 @@ pub fn push_json<B: Borrow<RecordBytes>>(entry: &Entry<B>, buf: &mut Vec<u8>) {
         Some(us) => push_int(buf, us, 0, b' '),
         None => buf.extend_from_slice(b"null"),
     }
+    // A field the record's format lacks is `null`, never a made-up zero.
     let exit = entry.exit_status();
     buf.extend_from_slice(b",\"exit_termination\":");
-    push_int(buf, i64::from(exit.termination), 0, b' ');
+    push_opt_int(buf, exit.map(|e| i64::from(e.termination)));
     buf.extend_from_slice(b",\"exit_status\":");
-    push_int(buf, i64::from(exit.exit), 0, b' ');
+    push_opt_int(buf, exit.map(|e| i64::from(e.exit)));
     buf.extend_from_slice(b",\"session\":");
-    push_int(buf, entry.session(), 0, b' ');
+    push_opt_int(buf, entry.session());
     if !utf8 || rebuild(entry).as_ref().map(Entry::as_bytes) != Some(entry.as_bytes()) {
         buf.extend_from_slice(b",\"raw\":\"");
         const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -110,6 +111,14 @@ pub fn push_json<B: Borrow<RecordBytes>>(entry: &Entry<B>, buf: &mut Vec<u8>) {
         buf.push(b'"');
     }
     buf.extend_from_slice(b"}\n");
+}
+
+/// Appends `v`, or `null` when absent.
+fn push_opt_int(buf: &mut Vec<u8>, v: Option<i64>) {
+    match v {
+        Some(v) => push_int(buf, v, 0, b' '),
+        None => buf.extend_from_slice(b"null"),
+    }
 }
 
 /// Writes the JSON Lines object of `entry` (see [`push_json`]).
@@ -129,7 +138,7 @@ pub fn write_json<B: Borrow<RecordBytes>, W: Write + ?Sized>(
 /// The record that the decoded fields of `entry` make (the string fields
 /// taken as bytes; the caller checks they are UTF-8).
 fn rebuild<B: Borrow<RecordBytes>>(entry: &Entry<B>) -> Option<Entry> {
-    EntryBuilder::new(entry.entry_type())
+    let mut builder = EntryBuilder::new(entry.entry_type())
         .pid(entry.pid())
         .line(entry.line_bytes())
         .id(entry.id_bytes())
@@ -137,11 +146,14 @@ fn rebuild<B: Borrow<RecordBytes>>(entry: &Entry<B>) -> Option<Entry> {
         .host(entry.host_bytes())
         .address(entry.address())
         .seconds(entry.seconds())
-        .microseconds(entry.microseconds())
-        .exit_status(entry.exit_status())
-        .session(entry.session())
-        .build()
-        .ok()
+        .microseconds(entry.microseconds());
+    if let Some(status) = entry.exit_status() {
+        builder = builder.exit_status(status);
+    }
+    if let Some(session) = entry.session() {
+        builder = builder.session(session);
+    }
+    builder.build().ok()
 }
 
 /// Appends `s` as a JSON string; bytes that are not UTF-8 become U+FFFD.

@@ -105,7 +105,9 @@ pub fn push_utmpdump<B: Borrow<RecordBytes>>(entry: &Entry<B>, buf: &mut Vec<u8>
     push_cleansed_n::<{ layout::UT_HOST.len }>(buf, layout::bytes(rec, layout::UT_HOST), 20);
     buf.extend_from_slice(b"] [");
     let start = buf.len();
-    push_address(buf, entry.address_bytes());
+    // A format without an address field prints as no address, as utmpdump
+    // prints an all-zero one.
+    push_address(buf, entry.address_bytes().unwrap_or([0; 16]));
     let len = buf.len().saturating_sub(start);
     push_fill(buf, b' ', 15usize.saturating_sub(len));
     buf.extend_from_slice(b"] [");
