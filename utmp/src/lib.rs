@@ -165,6 +165,7 @@ mod entry;
 mod entry_type;
 mod error;
 mod layout;
+pub mod logind;
 mod mapped;
 mod paths;
 mod reader;
