@@ -52,9 +52,8 @@
 //!   id (numbers in numeric order), where sd-login returns directory order.
 //! * **Reading**: the file is opened without blocking, and must be a regular
 //!   file (a symbolic link to a FIFO or a folder is an error, not a hang) of
-//!   at most [`MAX_FILE_SIZE`] bytes (sd-login's limit, `E2BIG` beyond).
-//!   Reading stops at the first NUL byte, as sd-login (which parses a C
-//!   string) does.
+//!   at most [`MAX_FILE_SIZE`] bytes (4 MiB - 1; see below). A file with a
+//!   NUL byte is an error, as for sd-login (`EBADMSG`).
 //! * **Parsing** ([`parse`]): systemd 252's env-file rules exactly: `#` and
 //!   `;` start comment lines (a comment ending in `\` continues onto the next
 //!   line); blanks around keys and unquoted values are dropped; `\` escapes
@@ -72,11 +71,13 @@
 //!   C-escaped; sd-login undoes that only for `DESKTOP`, and this module
 //!   returns the values exactly as sd-login does.
 //!
-//! **One deliberate difference**: sd-login refuses a whole file with
+//! **Two deliberate differences**: sd-login refuses a whole file with
 //! `EINVAL` when any key or value is not valid UTF-8 (every getter fails, so
 //! `loginctl` and coreutils `who` lose the session). Here the bytes are kept
 //! exactly ([`Session::value`] returns `&[u8]`), so such a session is still
 //! listed; [`Session::is_utf8`] says whether sd-login would have read it.
+//! And a file larger than [`MAX_FILE_SIZE`] is an error item here, where
+//! sd-login reads it whole.
 //!
 //! # The `Entry` view, and what does not fit in it
 //!
@@ -118,8 +119,11 @@ pub fn sessions_dir() -> &'static Path {
     Path::new("/run/systemd/sessions")
 }
 
-/// The largest session file read: sd-login's `READ_FULL_BYTES_MAX`
-/// (4 MiB - 1). A larger file is an error, as it is for sd-login (`E2BIG`).
+/// The largest session file read (4 MiB - 1): a larger one is an error.
+///
+/// logind's files are well under a kilobyte. sd-login 252 reads a regular
+/// file of any size (the `logind_oracle` test read a 64 MiB one); this bound
+/// keeps a stray huge file in the folder from exhausting memory.
 pub const MAX_FILE_SIZE: u64 = 4 * 1024 * 1024 - 1;
 
 /// One logind session: every `KEY=value` pair of its file, whole, with typed
@@ -426,8 +430,9 @@ enum State {
 
 /// Parses an env file as systemd 252's `parse_env_file` does, into its
 /// assignments in file order (the caller picks the last of a repeated key).
-/// Input after the first NUL byte is ignored, as sd-login ignores it. Any
-/// bytes are accepted; nothing here can fail.
+/// A NUL byte ends the input, as it ends the C string systemd parses
+/// ([`read_session`] refuses a file with one, as sd-login does). Any bytes are
+/// accepted; nothing here can fail.
 pub fn parse(contents: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
     let contents = contents.split(|&c| c == 0).next().unwrap_or_default();
     let mut out = Vec::new();
@@ -612,8 +617,8 @@ fn hidden_or_backup(name: &[u8]) -> bool {
 ///
 /// [`Error::Io`] with the path: `NotFound` (the session ended meanwhile),
 /// `PermissionDenied`, `InvalidInput` for an id that is not letters and
-/// digits, `InvalidData` for something other than a regular file or a file
-/// larger than [`MAX_FILE_SIZE`], or any read error.
+/// digits, `InvalidData` for something other than a regular file, a file
+/// larger than [`MAX_FILE_SIZE`] or one with a NUL byte, or any read error.
 pub fn read_session(dir: &Path, id: &OsStr) -> Result<Session> {
     let path = dir.join(id);
     let fail = |e: io::Error| Error::io(Some(path.clone()), e);
@@ -646,6 +651,12 @@ pub fn read_session(dir: &Path, id: &OsStr) -> Result<Session> {
         )));
     }
     let contents = read_limited(file, meta.len()).map_err(fail)?;
+    if let Some(at) = contents.iter().position(|&c| c == 0) {
+        return Err(fail(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("a NUL byte at offset {at}: not a session file (sd-login refuses it too)"),
+        )));
+    }
     Ok(Session::from_bytes(id, &contents))
 }
 
@@ -653,7 +664,7 @@ fn read_limited(file: File, size_hint: u64) -> io::Result<Vec<u8>> {
     let too_large = || {
         io::Error::new(
             io::ErrorKind::InvalidData,
-            format!("larger than {MAX_FILE_SIZE} bytes, the most sd-login reads"),
+            format!("larger than {MAX_FILE_SIZE} bytes, the most read of a session file"),
         )
     };
     if size_hint > MAX_FILE_SIZE {
