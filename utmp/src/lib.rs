@@ -188,6 +188,8 @@ pub use layout::{RecordBytes, RECORD_SIZE};
 pub use mapped::{MappedEntries, MappedFile};
 pub use paths::{btmp_path, utmp_path, wtmp_path};
 pub use reader::{entries, Reader, SliceEntries};
-pub use source::{ParseSourceError, Source};
+pub use source::{
+    current_sessions, current_sessions_in, CurrentSessions, ParseSourceError, Source,
+};
 pub use system::{current_entries, Database};
 pub use validate::validate;
