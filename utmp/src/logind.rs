@@ -134,16 +134,30 @@ pub const MAX_FILE_SIZE: u64 = 4 * 1024 * 1024 - 1;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     id: String,
-    pairs: Vec<(Vec<u8>, Vec<u8>)>,
+    /// Every key and value, one after the other.
+    data: Vec<u8>,
+    /// Each assignment: where its key starts, where its value starts, where
+    /// its value ends, in `data`.
+    spans: Vec<(usize, usize, usize)>,
 }
 
 impl Session {
     /// A session with this id made of the contents of its file (parsed with
     /// [`parse`]; any bytes are accepted).
     pub fn from_bytes(id: impl Into<String>, contents: &[u8]) -> Self {
+        let mut data = Vec::with_capacity(contents.len());
+        let mut spans = Vec::new();
+        parse_with(contents, |k, v| {
+            let start = data.len();
+            data.extend_from_slice(k);
+            let middle = data.len();
+            data.extend_from_slice(v);
+            spans.push((start, middle, data.len()));
+        });
         Session {
             id: id.into(),
-            pairs: parse(contents),
+            data,
+            spans,
         }
     }
 
@@ -154,18 +168,22 @@ impl Session {
 
     /// Every assignment of the file, in file order, after unquoting; a key
     /// given twice appears twice (the last one counts, see [`value`](Session::value)).
-    pub fn pairs(&self) -> impl Iterator<Item = (&[u8], &[u8])> {
-        self.pairs.iter().map(|(k, v)| (k.as_slice(), v.as_slice()))
+    pub fn pairs(&self) -> impl DoubleEndedIterator<Item = (&[u8], &[u8])> {
+        self.spans.iter().map(|&(k, v, end)| {
+            (
+                self.data.get(k..v).unwrap_or_default(),
+                self.data.get(v..end).unwrap_or_default(),
+            )
+        })
     }
 
     /// The value of `key` (the last assignment wins), possibly empty; `None`
     /// when the file does not assign it. Any key, known or not.
     pub fn value(&self, key: &str) -> Option<&[u8]> {
-        self.pairs
-            .iter()
+        self.pairs()
             .rev()
-            .find(|(k, _)| k.as_slice() == key.as_bytes())
-            .map(|(_, v)| v.as_slice())
+            .find(|(k, _)| *k == key.as_bytes())
+            .map(|(_, v)| v)
     }
 
     /// The value of `key` when present and not empty (sd-login's rule).
@@ -261,8 +279,7 @@ impl Session {
     /// surrogates, no non-characters): when not, sd-login refuses the whole
     /// file, while this module keeps the bytes.
     pub fn is_utf8(&self) -> bool {
-        self.pairs
-            .iter()
+        self.pairs()
             .all(|(k, v)| systemd_utf8_valid(k) && systemd_utf8_valid(v))
     }
 
@@ -282,73 +299,73 @@ impl Session {
     /// The session as a utmp record (see the [module docs](self)); values too
     /// long for their field are cut, and listed by [`unfit_fields`](Session::unfit_fields).
     pub fn entry(&self) -> Entry {
-        self.entry_and_unfit().0
+        let kind = if self.is_user_class() {
+            EntryType::UserProcess
+        } else {
+            EntryType::LoginProcess
+        };
+        let [user, line, host] = self.strings();
+        let base = EntryBuilder::new(kind)
+            .user(cut(user.1, user.2))
+            .line(cut(line.1, line.2))
+            .host(cut(host.1, host.2))
+            .pid(self.leader().unwrap_or(0));
+        let base = match self.id.parse::<i32>() {
+            Ok(n) => base.session(i64::from(n)),
+            Err(_) => base,
+        };
+        // Every value fits now (cut, a pid_t, an i32), so this cannot fail.
+        let plain = base.build().unwrap_or_default();
+        with_time(plain, self.start_time_micros().unwrap_or(0)).unwrap_or(plain)
     }
 
     /// The C fields of the [`entry`](Session::entry) view (`ut_user`,
     /// `ut_line`, `ut_host`, `ut_tv`) whose value did not fit and was cut
     /// (or, for the time, left zero); empty when the view is exact.
     pub fn unfit_fields(&self) -> Vec<&'static str> {
-        self.entry_and_unfit().1
+        let mut unfit: Vec<&'static str> = self
+            .strings()
+            .iter()
+            .filter(|(_, value, cap)| value.len() > *cap)
+            .map(|(field, _, _)| *field)
+            .collect();
+        if with_time(Entry::zeroed(), self.start_time_micros().unwrap_or(0)).is_none() {
+            unfit.push("ut_tv");
+        }
+        unfit
     }
 
-    fn entry_and_unfit(&self) -> (Entry, Vec<&'static str>) {
-        let kind = if self.is_user_class() {
-            EntryType::UserProcess
-        } else {
-            EntryType::LoginProcess
-        };
-        let mut unfit = Vec::new();
-        let mut fit = |field: &'static str, cap: usize, value: &[u8]| -> Vec<u8> {
-            if value.len() <= cap {
-                return value.to_vec();
-            }
-            unfit.push(field);
-            cut(value, cap).to_vec()
-        };
-        let user = fit(
-            "ut_user",
-            layout::UT_USER.len,
-            self.user().unwrap_or_default(),
-        );
-        let line = fit(
-            "ut_line",
-            layout::UT_LINE.len,
-            self.line().unwrap_or_default(),
-        );
-        let host = fit(
-            "ut_host",
-            layout::UT_HOST.len,
-            self.remote_host().unwrap_or_default(),
-        );
-        let base = EntryBuilder::new(kind)
-            .user(user)
-            .line(line)
-            .host(host)
-            .pid(self.leader().unwrap_or(0));
-        let base = match self.id.parse::<i32>() {
-            Ok(n) => base.session(i64::from(n)),
-            Err(_) => base,
-        };
-        let plain = base.build().unwrap_or_default();
-        let micros = self.start_time_micros().unwrap_or(0);
-        let timed = i64::try_from(micros / 1_000_000).ok().and_then(|s| {
-            let usec = i64::try_from(micros % 1_000_000).ok()?;
-            EntryBuilder::from_entry(plain)
-                .seconds(s)
-                .microseconds(usec)
-                .build()
-                .ok()
-        });
-        let entry = match timed {
-            Some(e) => e,
-            None => {
-                unfit.push("ut_tv");
-                plain
-            }
-        };
-        (entry, unfit)
+    /// The string fields of the view: C name, whole value, field size.
+    fn strings(&self) -> [(&'static str, &[u8], usize); 3] {
+        [
+            (
+                "ut_user",
+                self.user().unwrap_or_default(),
+                layout::UT_USER.len,
+            ),
+            (
+                "ut_line",
+                self.line().unwrap_or_default(),
+                layout::UT_LINE.len,
+            ),
+            (
+                "ut_host",
+                self.remote_host().unwrap_or_default(),
+                layout::UT_HOST.len,
+            ),
+        ]
     }
+}
+
+/// `entry` with `ut_tv` set to `micros` since the epoch, when it fits.
+fn with_time(entry: Entry, micros: u64) -> Option<Entry> {
+    let seconds = i64::try_from(micros / 1_000_000).ok()?;
+    let usec = i64::try_from(micros % 1_000_000).ok()?;
+    EntryBuilder::from_entry(entry)
+        .seconds(seconds)
+        .microseconds(usec)
+        .build()
+        .ok()
 }
 
 /// The longest prefix of `value` of at most `cap` bytes, ending on a character
@@ -434,8 +451,14 @@ enum State {
 /// ([`read_session`] refuses a file with one, as sd-login does). Any bytes are
 /// accepted; nothing here can fail.
 pub fn parse(contents: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
-    let contents = contents.split(|&c| c == 0).next().unwrap_or_default();
     let mut out = Vec::new();
+    parse_with(contents, |k, v| out.push((k.to_vec(), v.to_vec())));
+    out
+}
+
+/// [`parse`], handing each assignment to `push` (the buffers are reused).
+fn parse_with(contents: &[u8], mut push_pair: impl FnMut(&[u8], &[u8])) {
+    let contents = contents.split(|&c| c == 0).next().unwrap_or_default();
     let mut key: Vec<u8> = Vec::new();
     let mut value: Vec<u8> = Vec::new();
     // Where trailing blanks start in the key and in an unquoted value.
@@ -443,19 +466,16 @@ pub fn parse(contents: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
     let mut value_ws: Option<usize> = None;
     let mut state = State::PreKey;
 
-    let push = |out: &mut Vec<(Vec<u8>, Vec<u8>)>,
-                key: &mut Vec<u8>,
-                value: &mut Vec<u8>,
-                key_ws: Option<usize>,
-                value_ws: Option<usize>| {
-        if let Some(n) = key_ws {
-            key.truncate(n);
-        }
-        if let Some(n) = value_ws {
-            value.truncate(n);
-        }
-        out.push((std::mem::take(key), std::mem::take(value)));
-    };
+    let mut push =
+        |key: &mut Vec<u8>, value: &mut Vec<u8>, key_ws: Option<usize>, value_ws: Option<usize>| {
+            let k = key.get(..key_ws.unwrap_or(key.len())).unwrap_or(key);
+            let v = value
+                .get(..value_ws.unwrap_or(value.len()))
+                .unwrap_or(value);
+            push_pair(k, v);
+            key.clear();
+            value.clear();
+        };
 
     for &c in contents {
         match state {
@@ -487,7 +507,7 @@ pub fn parse(contents: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
             State::PreValue => {
                 if NEWLINE.contains(&c) {
                     state = State::PreKey;
-                    push(&mut out, &mut key, &mut value, key_ws, None);
+                    push(&mut key, &mut value, key_ws, None);
                 } else if c == b'\'' {
                     state = State::SingleQuote;
                 } else if c == b'"' {
@@ -502,7 +522,7 @@ pub fn parse(contents: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
             State::Value => {
                 if NEWLINE.contains(&c) {
                     state = State::PreKey;
-                    push(&mut out, &mut key, &mut value, key_ws, value_ws);
+                    push(&mut key, &mut value, key_ws, value_ws);
                 } else if c == b'\\' {
                     state = State::ValueEscape;
                     value_ws = None;
@@ -563,11 +583,10 @@ pub fn parse(contents: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
         | State::ValueEscape
         | State::SingleQuote
         | State::DoubleQuote
-        | State::DoubleQuoteEscape => push(&mut out, &mut key, &mut value, key_ws, None),
-        State::Value => push(&mut out, &mut key, &mut value, key_ws, value_ws),
+        | State::DoubleQuoteEscape => push(&mut key, &mut value, key_ws, None),
+        State::Value => push(&mut key, &mut value, key_ws, value_ws),
         State::PreKey | State::Key | State::Comment | State::CommentEscape => {}
     }
-    out
 }
 
 /// Whether sd-login's `session_id_valid` accepts this id: letters and digits
@@ -670,9 +689,23 @@ fn read_limited(file: File, size_hint: u64) -> io::Result<Vec<u8>> {
     if size_hint > MAX_FILE_SIZE {
         return Err(too_large());
     }
-    let mut contents = Vec::with_capacity(usize::try_from(size_hint).unwrap_or(0));
-    file.take(MAX_FILE_SIZE.saturating_add(1))
-        .read_to_end(&mut contents)?;
+    // One read of the size fstat gave, plus one byte: a regular file that
+    // returns less has ended (logind replaces its files by renaming, so they
+    // do not grow); one that returns it all has grown, and is read on.
+    let want = usize::try_from(size_hint).unwrap_or(0).saturating_add(1);
+    let mut contents = vec![0; want];
+    let mut file = file.take(MAX_FILE_SIZE.saturating_add(1));
+    let n = loop {
+        match file.read(&mut contents) {
+            Ok(n) => break n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    };
+    contents.truncate(n);
+    if n == want {
+        file.read_to_end(&mut contents)?;
+    }
     if u64::try_from(contents.len()).unwrap_or(u64::MAX) > MAX_FILE_SIZE {
         return Err(too_large());
     }
@@ -745,6 +778,42 @@ impl Sessions {
     /// The folder being read.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// Reads every remaining session at once, in order, on several threads
+    /// when there are many (opening and closing thousands of small files is
+    /// kernel time, which the threads share out among the cores).
+    pub fn read_all(self) -> Vec<Result<Session>> {
+        /// Below this many files one thread is as fast.
+        const PER_THREAD: usize = 512;
+        let ids: Vec<std::ffi::OsString> = self.ids.collect();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, std::num::NonZeroUsize::get)
+            .min(8)
+            .min(ids.len() / PER_THREAD)
+            .max(1);
+        let dir = self.dir.as_path();
+        let read = |chunk: &[std::ffi::OsString]| -> Vec<Result<Session>> {
+            chunk.iter().map(|id| read_session(dir, id)).collect()
+        };
+        if threads == 1 {
+            return read(&ids);
+        }
+        let chunk = ids.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = ids
+                .chunks(chunk)
+                .map(|part| (part, scope.spawn(move || read(part))))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|(part, handle)| {
+                    // A thread that could not finish (it cannot panic: nothing
+                    // in `read_session` does) is read again here.
+                    handle.join().unwrap_or_else(|_| read(part))
+                })
+                .collect()
+        })
     }
 }
 

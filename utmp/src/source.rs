@@ -116,7 +116,7 @@ impl CurrentSessions {
             logind: Vec::new(),
             errors: Vec::new(),
         };
-        for item in logind::Sessions::open_in(dir)? {
+        for item in logind::Sessions::open_in(dir)?.read_all() {
             match item {
                 Ok(session) => {
                     answer.entries.push(session.entry());
