@@ -30,6 +30,11 @@
 //! [`sessions`] pairs logins with logouts, boots with shutdowns, the way
 //! util-linux `last` does, and prints them in its layout (`utmp last`).
 //!
+//! Where there is no utmp file (Debian 13, openSUSE), [`logind`] reads
+//! systemd-logind's (or elogind's) sessions, and [`current_sessions`] answers
+//! "who is logged in" from logind when it has sessions, else from the utmp
+//! database, saying which [`Source`] it used.
+//!
 //! # Example
 //!
 //! Who is logged in, and the last logins:
