@@ -145,8 +145,19 @@ fn build_oracle(dir: &Path) -> Result<PathBuf, String> {
     if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
         return Err("not root, cannot bind-mount over /run/systemd (run as root)".into());
     }
+    // The same mount the test makes, so a container that allows unshare but
+    // not mount is a skip, not a failure.
     let probe = Command::new("unshare")
-        .args(["-m", "--propagation", "private", "true"])
+        .args([
+            "-m",
+            "--propagation",
+            "private",
+            "mount",
+            "-t",
+            "tmpfs",
+            "tmpfs",
+            "/run",
+        ])
         .output();
     match probe {
         Ok(o) if o.status.success() => {}
