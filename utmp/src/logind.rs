@@ -139,6 +139,49 @@ pub struct Session {
     /// Each assignment: where its key starts, where its value starts, where
     /// its value ends, in `data`.
     spans: Vec<(usize, usize, usize)>,
+    /// For each of [`KNOWN`], the last assignment of it, if any.
+    known: [Option<usize>; KNOWN.len()],
+}
+
+/// The keys the typed accessors read, found once when parsing.
+const KNOWN: [&str; 15] = [
+    "UID",
+    "USER",
+    "TTY",
+    "SEAT",
+    "DISPLAY",
+    "REMOTE_HOST",
+    "REMOTE_USER",
+    "SERVICE",
+    "TYPE",
+    "CLASS",
+    "STATE",
+    "ACTIVE",
+    "REMOTE",
+    "LEADER",
+    "REALTIME",
+];
+
+/// The index of `key` in [`KNOWN`] (a `match`, so a length test first).
+fn known_slot(key: &[u8]) -> Option<usize> {
+    Some(match key {
+        b"UID" => 0,
+        b"USER" => 1,
+        b"TTY" => 2,
+        b"SEAT" => 3,
+        b"DISPLAY" => 4,
+        b"REMOTE_HOST" => 5,
+        b"REMOTE_USER" => 6,
+        b"SERVICE" => 7,
+        b"TYPE" => 8,
+        b"CLASS" => 9,
+        b"STATE" => 10,
+        b"ACTIVE" => 11,
+        b"REMOTE" => 12,
+        b"LEADER" => 13,
+        b"REALTIME" => 14,
+        _ => return None,
+    })
 }
 
 impl Session {
@@ -146,8 +189,13 @@ impl Session {
     /// [`parse`]; any bytes are accepted).
     pub fn from_bytes(id: impl Into<String>, contents: &[u8]) -> Self {
         let mut data = Vec::with_capacity(contents.len());
-        let mut spans = Vec::new();
-        parse_with(contents, |k, v| {
+        // logind writes about 20 keys.
+        let mut spans = Vec::with_capacity(24);
+        let mut known = [None; KNOWN.len()];
+        parse_with(contents, true, |k, v| {
+            if let Some(slot) = known_slot(k).and_then(|i| known.get_mut(i)) {
+                *slot = Some(spans.len());
+            }
             let start = data.len();
             data.extend_from_slice(k);
             let middle = data.len();
@@ -158,6 +206,7 @@ impl Session {
             id: id.into(),
             data,
             spans,
+            known,
         }
     }
 
@@ -180,10 +229,17 @@ impl Session {
     /// The value of `key` (the last assignment wins), possibly empty; `None`
     /// when the file does not assign it. Any key, known or not.
     pub fn value(&self, key: &str) -> Option<&[u8]> {
-        self.pairs()
-            .rev()
-            .find(|(k, _)| *k == key.as_bytes())
-            .map(|(_, v)| v)
+        match known_slot(key.as_bytes()) {
+            Some(slot) => {
+                let &(_, v, end) = self.spans.get((*self.known.get(slot)?)?)?;
+                self.data.get(v..end)
+            }
+            None => self
+                .pairs()
+                .rev()
+                .find(|(k, _)| *k == key.as_bytes())
+                .map(|(_, v)| v),
+        }
     }
 
     /// The value of `key` when present and not empty (sd-login's rule).
@@ -452,12 +508,15 @@ enum State {
 /// accepted; nothing here can fail.
 pub fn parse(contents: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
     let mut out = Vec::new();
-    parse_with(contents, |k, v| out.push((k.to_vec(), v.to_vec())));
+    parse_with(contents, true, |k, v| out.push((k.to_vec(), v.to_vec())));
     out
 }
 
 /// [`parse`], handing each assignment to `push` (the buffers are reused).
-fn parse_with(contents: &[u8], mut push_pair: impl FnMut(&[u8], &[u8])) {
+///
+/// `plain` takes lines that need no unquoting whole (the fast path); without
+/// it every byte goes through the state machine (the tests compare the two).
+fn parse_with(contents: &[u8], plain: bool, mut push_pair: impl FnMut(&[u8], &[u8])) {
     let contents = contents.split(|&c| c == 0).next().unwrap_or_default();
     let mut key: Vec<u8> = Vec::new();
     let mut value: Vec<u8> = Vec::new();
@@ -477,10 +536,22 @@ fn parse_with(contents: &[u8], mut push_pair: impl FnMut(&[u8], &[u8])) {
             value.clear();
         };
 
-    for &c in contents {
+    let mut at = 0;
+    while let Some(&c) = contents.get(at) {
+        at = at.saturating_add(1);
         match state {
             State::PreKey => {
-                if COMMENTS.contains(&c) {
+                // Most lines are `KEY=value` with nothing to unquote: take
+                // the whole line at once (what the machine below would do).
+                let line = plain
+                    .then(|| plain_line(contents, at.saturating_sub(1)))
+                    .flatten();
+                if let Some((k, v, next)) = line {
+                    key.extend_from_slice(k);
+                    value.extend_from_slice(v);
+                    push(&mut key, &mut value, None, None);
+                    at = next;
+                } else if COMMENTS.contains(&c) {
                     state = State::Comment;
                 } else if !WHITESPACE.contains(&c) {
                     state = State::Key;
@@ -587,6 +658,23 @@ fn parse_with(contents: &[u8], mut push_pair: impl FnMut(&[u8], &[u8])) {
         State::Value => push(&mut key, &mut value, key_ws, value_ws),
         State::PreKey | State::Key | State::Comment | State::CommentEscape => {}
     }
+}
+
+/// A plain line starting at `start`: a key of ASCII letters, digits and
+/// `_`, `=`, and a value with no blank, CR, quote or backslash, up to a
+/// newline or the end. Returns the key, the value and where the next line
+/// starts.
+fn plain_line(contents: &[u8], start: usize) -> Option<(&[u8], &[u8], usize)> {
+    let rest = contents.get(start..)?;
+    let end = rest.iter().position(|&c| c == b'\n').unwrap_or(rest.len());
+    let line = rest.get(..end)?;
+    let eq = line.iter().position(|&c| c == b'=')?;
+    let (key, value) = (line.get(..eq)?, line.get(eq.saturating_add(1)..)?);
+    let key_ok = !key.is_empty() && key.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'_');
+    let value_ok = value
+        .iter()
+        .all(|&c| !matches!(c, b' ' | b'\t' | b'\r' | b'\'' | b'"' | b'\\'));
+    (key_ok && value_ok).then(|| (key, value, start.saturating_add(end).saturating_add(1)))
 }
 
 /// Whether sd-login's `session_id_valid` accepts this id: letters and digits

@@ -308,3 +308,53 @@ fn ids_sort_numbers_first_in_numeric_order() {
     ids.sort_by(|a, b| id_order(a, b));
     assert_eq!(ids, ["1", "2", "10", "a", "c10", "c2"]);
 }
+
+fn parse_slow(s: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
+    let mut out = Vec::new();
+    parse_with(s, false, |k, v| out.push((k.to_vec(), v.to_vec())));
+    out
+}
+
+#[test]
+fn plain_lines_take_the_fast_path_to_the_same_result() {
+    for text in [
+        &b"A=1\nB=2"[..],
+        b"A=1\r\nB=x y\n",
+        b"A=\nB='q'\n C=#x;\n",
+        b"KEY_1=v=w\n=x\nK-2=v\n",
+        b"A=a\\\nb\n",
+    ] {
+        assert_eq!(
+            parse(text),
+            parse_slow(text),
+            "{:?}",
+            String::from_utf8_lossy(text)
+        );
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    #[cfg_attr(miri, ignore = "safe code; minutes under Miri (the byte-level tests above run)")]
+    fn fast_and_slow_paths_agree(
+        parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "A", "B_1", "=", "=", "\n", "\n", "\r", " ", "\t", "'", "\"", "\\", "#", ";",
+                "x", "é", "-", "\0",
+            ]),
+            0..40,
+        )
+    ) {
+        let text = parts.concat();
+        proptest::prop_assert_eq!(parse(text.as_bytes()), parse_slow(text.as_bytes()));
+    }
+}
+
+#[test]
+fn known_keys_have_their_slots() {
+    for (i, key) in KNOWN.iter().enumerate() {
+        assert_eq!(known_slot(key.as_bytes()), Some(i), "{key}");
+    }
+    assert_eq!(known_slot(b"AUDIT"), None);
+    assert_eq!(known_slot(b"uid"), None);
+}
