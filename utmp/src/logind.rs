@@ -69,7 +69,10 @@
 //!   systemd booleans (`1 yes y true t on`, `0 no n false f off`, any case).
 //!   logind writes `REMOTE_HOST`, `REMOTE_USER`, `SERVICE` and `DESKTOP`
 //!   C-escaped; sd-login undoes that only for `DESKTOP`, and this module
-//!   returns the values exactly as sd-login does.
+//!   returns the values exactly as sd-login does. `LEADER` (a pid: positive,
+//!   fitting `pid_t`) and `REALTIME` (microseconds, fitting `u64`) are plain
+//!   decimals; sd-login 252 has no getter for them or for `USER`, so the
+//!   oracle test checks those three only through the shared parser.
 //!
 //! **Two deliberate differences**: sd-login refuses a whole file with
 //! `EINVAL` when any key or value is not valid UTF-8 (every getter fails, so
@@ -122,8 +125,9 @@ pub fn sessions_dir() -> &'static Path {
 /// The largest session file read (4 MiB - 1): a larger one is an error.
 ///
 /// logind's files are well under a kilobyte. sd-login 252 reads a regular
-/// file of any size (the `logind_oracle` test read a 64 MiB one); this bound
-/// keeps a stray huge file in the folder from exhausting memory.
+/// file of any size (a 64 MiB one in a trial; the `logind_oracle` test checks
+/// one a byte over this bound); this bound keeps a stray huge file in the
+/// folder from exhausting memory.
 pub const MAX_FILE_SIZE: u64 = 4 * 1024 * 1024 - 1;
 
 /// One logind session: every `KEY=value` pair of its file, whole, with typed

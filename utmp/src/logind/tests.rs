@@ -152,7 +152,7 @@ fn half_written_files_end_where_the_bytes_end() {
 }
 
 #[test]
-fn a_nul_byte_ends_the_file_as_for_sd_login() {
+fn a_nul_byte_ends_the_parse_like_the_c_string_systemd_parses() {
     assert_eq!(
         pairs(b"A=1\nB=x\0y\nC=3\n"),
         vec![kv("A", "1"), kv("B", "x")]
