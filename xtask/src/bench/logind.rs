@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use super::{cargo, command, median, runs, time_command};
+use super::{cargo, command, cpu_seconds_of, median, runs, time_command};
 
 /// How many session files.
 pub const SESSIONS: usize = 10_000;
@@ -27,6 +27,8 @@ pub struct Row {
     min: Option<f64>,
     /// The floor: reading every file of the folder, nothing else.
     floor: Option<f64>,
+    /// CPU time of one run (user + system, all threads), from `/usr/bin/time`.
+    cpu: Option<f64>,
     status: String,
 }
 
@@ -79,6 +81,7 @@ pub fn measure(utmp_bin: &Path, bench_dir: &Path, runs: usize) -> Row {
         median: None,
         min: None,
         floor: None,
+        cpu: None,
         status: String::new(),
     };
     println!("  writing {SESSIONS} session files in {}", dir.display());
@@ -134,6 +137,10 @@ pub fn measure(utmp_bin: &Path, bench_dir: &Path, runs: usize) -> Row {
     row.min = times.iter().copied().reduce(f64::min);
     row.median = median(times);
     row.floor = median(floor);
+    let cpu: Vec<f64> = (0..3)
+        .filter_map(|_| cpu_seconds_of(&utmp_bin.to_string_lossy(), &args))
+        .collect();
+    row.cpu = median(cpu);
     row
 }
 
@@ -159,15 +166,16 @@ pub fn section(row: &Row, runs: usize) -> String {
     };
     let _ = writeln!(
         s,
-        "| command | median | min | floor (read every file) | target | output |"
+        "| command | median | min | floor (read every file) | CPU (user + sys) | target | output |"
     );
-    let _ = writeln!(s, "|---|---:|---:|---:|---|---|");
+    let _ = writeln!(s, "|---|---:|---:|---:|---:|---|---|");
     let _ = writeln!(
         s,
-        "| utmp who (logind, {SESSIONS} sessions) | {} | {} | {} | < {:.0} ms: {verdict} | {} |",
+        "| utmp who (logind, {SESSIONS} sessions) | {} | {} | {} | {} | < {:.0} ms: {verdict} | {} |",
         shown(row.median),
         shown(row.min),
         shown(row.floor),
+        shown(row.cpu),
         TARGET * 1000.0,
         row.status
     );
