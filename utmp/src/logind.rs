@@ -895,14 +895,20 @@ impl Sessions {
         std::thread::scope(|scope| {
             let handles: Vec<_> = ids
                 .chunks(chunk)
-                .map(|part| (part, scope.spawn(move || read(part))))
+                .map(|part| {
+                    let spawned = std::thread::Builder::new()
+                        .name("utmp-logind".into())
+                        .spawn_scoped(scope, move || read(part));
+                    (part, spawned)
+                })
                 .collect();
             handles
                 .into_iter()
-                .flat_map(|(part, handle)| {
-                    // A thread that could not finish (it cannot panic: nothing
-                    // in `read_session` does) is read again here.
-                    handle.join().unwrap_or_else(|_| read(part))
+                .flat_map(|(part, spawned)| match spawned {
+                    // A thread that could not start or finish (it cannot
+                    // panic: nothing in `read_session` does) is read here.
+                    Ok(handle) => handle.join().unwrap_or_else(|_| read(part)),
+                    Err(_) => read(part),
                 })
                 .collect()
         })

@@ -319,3 +319,35 @@ fn the_automatic_source() {
         io::ErrorKind::NotFound
     );
 }
+
+#[test]
+fn many_sessions_read_on_threads_keep_their_order_and_errors() {
+    let s = Scratch::new("many");
+    for i in 1..=3000 {
+        s.file(
+            &i.to_string(),
+            format!("USER=u{i}\nTTY=pts/{i}\n").as_bytes(),
+        );
+    }
+    s.file("1500", b"USER=\0\n");
+    s.file("c7", b"USER=c\n");
+    let one_by_one: Vec<String> = Sessions::open_in(&s.0)
+        .unwrap()
+        .map(|r| r.map_or_else(|e| e.to_string(), |s| format!("{s:?}")))
+        .collect();
+    let all: Vec<String> = Sessions::open_in(&s.0)
+        .unwrap()
+        .read_all()
+        .into_iter()
+        .map(|r| r.map_or_else(|e| e.to_string(), |s| format!("{s:?}")))
+        .collect();
+    assert_eq!(all.len(), 3001);
+    assert_eq!(all, one_by_one);
+    assert!(all[1499].contains("/1500: a NUL byte"), "{}", all[1499]);
+    assert!(all[3000].contains("id: \"c7\""), "{}", all[3000]);
+    let now = CurrentSessions::from_logind(&s.0).unwrap();
+    assert_eq!(now.entries().len(), 3000);
+    assert_eq!(now.errors().len(), 1);
+    assert_eq!(now.entries()[2].user(), "u3");
+    assert_eq!(now.logind_sessions()[2999].id(), "c7");
+}
