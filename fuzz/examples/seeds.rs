@@ -110,5 +110,19 @@ fn main() -> std::io::Result<()> {
         }
         write(&dir, "seed-all", &text)?;
     }
+    let dir = corpus.join("logind");
+    if dir.is_dir() {
+        let sessions: [&[u8]; 4] = [
+            b"# This is private data. Do not parse.\nUID=1000\nUSER=alice\nACTIVE=1\n\
+              IS_DISPLAY=0\nSTATE=active\nREMOTE=1\nTYPE=tty\nCLASS=user\nTTY=pts/0\n\
+              REMOTE_HOST=192.0.2.7\nSERVICE=sshd\nLEADER=4242\nREALTIME=1700000000123456\n",
+            b"UID=115\nUSER=gdm\nCLASS=greeter\nSEAT=seat0\nVTNR=1\nDISPLAY=:0\n",
+            b"A='x y' \"z\\\"\" w\nB=a\\\nb\n#c\\\nC=1\n; d\nE=\"\\$\\`\"\n",
+            b"USER=\"unterminated",
+        ];
+        for (i, s) in sessions.iter().enumerate() {
+            write(&dir, &format!("seed-session-{i}"), s)?;
+        }
+    }
     Ok(())
 }

@@ -5,8 +5,9 @@ use std::io::{self, IsTerminal, Write};
 use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 
+use utmp::logind::Session;
 use utmp::who::{Environment, Kind, Row, SystemEnvironment, TimeFormat, Who};
-use utmp::Entry;
+use utmp::{CurrentSessions, Entry, Source};
 
 use crate::output::{Failure, Outcome};
 
@@ -60,17 +61,38 @@ pub struct Args {
     /// One JSON object per shown entry (JSON Lines) instead of the table.
     #[arg(long)]
     json: bool,
+    /// Where the sessions come from: `auto` (logind when it has sessions,
+    /// else the utmp database), `utmp`, or `logind`. With FILE, `logind`
+    /// reads FILE as a sessions folder like /run/systemd/sessions, the others
+    /// as a utmp/wtmp file.
+    #[arg(long, value_enum, default_value_t = SourceArg::Auto, value_name = "SOURCE")]
+    source: SourceArg,
     /// A utmp/wtmp file to read instead of the system database; two
     /// arguments (`who am i`) mean -m.
     #[arg(value_name = "FILE | ARG1 ARG2", num_args = 0..=2)]
     operands: Vec<OsString>,
 }
 
+/// `--source`. History sources (`wtmp`, `wtmpdb`) are `utmp last`'s; a wtmp
+/// file can still be given as FILE.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum SourceArg {
+    /// logind when it has sessions, else the utmp database.
+    Auto,
+    /// The utmp database (or FILE).
+    Utmp,
+    /// systemd-logind's (elogind's) sessions (or the folder FILE).
+    Logind,
+}
+
 /// One option: applies itself to the `Who`.
 type WhoOption = fn(Who) -> Who;
 
 impl Args {
-    fn who(&self) -> Who {
+    /// The `Who` for these options; `check_pids` hides users whose process
+    /// is gone (coreutils does so for the system database; logind removes
+    /// ended sessions itself, so its leaders are not checked).
+    fn who(&self, check_pids: bool) -> Who {
         let mut w = Who::new().time_format(TimeFormat::from_env());
         let flags: [(bool, WhoOption); 13] = [
             (self.all, Who::all),
@@ -85,7 +107,7 @@ impl Args {
             (self.clock_change, Who::clock_change),
             (self.mesg, Who::mesg),
             (self.users, Who::users),
-            (self.operands.len() != 1, Who::check_pids),
+            (check_pids, Who::check_pids),
         ];
         for (on, set) in flags {
             if on {
@@ -122,6 +144,13 @@ impl Entries {
         Ok(Entries { inner, error: None })
     }
 
+    fn of(entries: Vec<Entry>) -> Self {
+        Entries {
+            inner: Box::new(entries.into_iter().map(Ok)),
+            error: None,
+        }
+    }
+
     fn finish(self) -> Outcome {
         match self.error {
             Some(e) => Err(e.into()),
@@ -150,9 +179,10 @@ impl Iterator for Entries {
     }
 }
 
-fn json_row(row: &Row) -> serde_json::Value {
+fn json_row(row: &Row, source: Source) -> serde_json::Value {
     let e = row.entry();
     let mut v = serde_json::json!({
+        "source": source.as_str(),
         "kind": row.kind().as_str(),
         "type": e.entry_type().as_str(),
         "user": e.user_lossy(),
@@ -183,12 +213,67 @@ fn json_row(row: &Row) -> serde_json::Value {
     v
 }
 
+/// A logind session's own values, whole (the row's entry may hold them cut).
+fn json_session(s: &Session) -> serde_json::Value {
+    let text = |v: Option<&[u8]>| v.map(|v| String::from_utf8_lossy(v).into_owned());
+    serde_json::json!({
+        "id": s.id(),
+        "uid": s.uid(),
+        "user": text(s.user()),
+        "tty": text(s.tty()),
+        "seat": text(s.seat()),
+        "display": text(s.display()),
+        "remote_host": text(s.remote_host()),
+        "remote_user": text(s.remote_user()),
+        "service": text(s.service()),
+        "type": text(s.session_type()),
+        "class": text(s.class()),
+        "state": text(s.state()),
+        "active": s.active(),
+        "remote": s.remote(),
+        "leader": s.leader(),
+        "start_time_us": s.start_time_micros(),
+    })
+}
+
+/// Where the rows come from, once `--source` and FILE are resolved.
+enum Input {
+    /// utmp records: a file, the database, or what `current_sessions` read.
+    Records(Entries, Source),
+    /// logind sessions.
+    Logind(CurrentSessions),
+}
+
+impl Input {
+    fn open(source: SourceArg, file: Option<&OsString>) -> Result<Self, Failure> {
+        Ok(match (source, file) {
+            (SourceArg::Logind, Some(dir)) => {
+                Input::Logind(CurrentSessions::from_logind(PathBuf::from(dir))?)
+            }
+            (SourceArg::Logind, None) => {
+                Input::Logind(CurrentSessions::from_logind(utmp::logind::sessions_dir())?)
+            }
+            (SourceArg::Auto, None) => {
+                let now = utmp::current_sessions()?;
+                match now.source() {
+                    Source::Logind => Input::Logind(now),
+                    other => Input::Records(Entries::of(now.into_entries()), other),
+                }
+            }
+            (SourceArg::Utmp | SourceArg::Auto, file) => {
+                Input::Records(Entries::open(file)?, Source::Utmp)
+            }
+        })
+    }
+}
+
 pub fn run(args: Args) -> Outcome {
     let file = match args.operands.as_slice() {
         [file] => Some(file),
         _ => None,
     };
-    let mut who = args.who();
+    let input = Input::open(args.source, file)?;
+    let mut who = args.who(file.is_none() && matches!(input, Input::Records(..)));
     let mut no_tty = false;
     if args.my_line || args.operands.len() == 2 {
         match my_line() {
@@ -196,14 +281,77 @@ pub fn run(args: Args) -> Outcome {
             None => no_tty = true,
         }
     }
-    let mut entries = Entries::open(file)?;
     let env: &dyn Environment = &SystemEnvironment::new();
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    match input {
+        Input::Records(mut entries, source) => {
+            write_rows(&args, &who, no_tty, &mut out, &mut entries, env, source)?;
+            out.flush()?;
+            entries.finish()
+        }
+        Input::Logind(now) => {
+            if args.json {
+                if !no_tty {
+                    for (session, entry) in now.logind_sessions().iter().zip(now.entries()) {
+                        who.for_each_row(std::iter::once(entry), env, |row| {
+                            let mut v = json_row(&row, Source::Logind);
+                            if let Some(obj) = v.as_object_mut() {
+                                obj.insert("logind".into(), json_session(session));
+                            }
+                            serde_json::to_writer(&mut out, &v).map_err(io::Error::from)?;
+                            out.write_all(b"\n")
+                        })?;
+                    }
+                }
+            } else {
+                for session in now.logind_sessions() {
+                    let unfit = session.unfit_fields();
+                    if !unfit.is_empty() {
+                        eprintln!(
+                            "utmp: warning: logind session {}: {} too long for a utmp record, \
+                             shown cut (--json shows the whole values)",
+                            session.id(),
+                            unfit.join(", ")
+                        );
+                    }
+                }
+                write_rows(
+                    &args,
+                    &who,
+                    no_tty,
+                    &mut out,
+                    now.entries(),
+                    env,
+                    Source::Logind,
+                )?;
+            }
+            out.flush()?;
+            logind_errors(now.errors())
+        }
+    }
+}
+
+/// The table (or JSON rows) of `who` over these entries.
+fn write_rows<I, W>(
+    args: &Args,
+    who: &Who,
+    no_tty: bool,
+    out: &mut W,
+    entries: I,
+    env: &dyn Environment,
+    source: Source,
+) -> Outcome
+where
+    I: IntoIterator,
+    I::Item: std::borrow::Borrow<Entry>,
+    W: Write,
+{
     if args.json {
         if !no_tty {
-            who.for_each_row(&mut entries, env, |row| {
-                serde_json::to_writer(&mut out, &json_row(&row)).map_err(io::Error::from)?;
+            who.for_each_row(entries, env, |row| {
+                serde_json::to_writer(&mut *out, &json_row(&row, source))
+                    .map_err(io::Error::from)?;
                 out.write_all(b"\n")
             })?;
         }
@@ -213,8 +361,19 @@ pub fn run(args: Args) -> Outcome {
             out.write_all(&who.heading_line())?;
         }
     } else {
-        who.write(&mut out, &mut entries, env)?;
+        who.write(&mut *out, entries, env)?;
     }
-    out.flush()?;
-    entries.finish()
+    Ok(())
+}
+
+/// Session files that were listed but could not be read: one line each on
+/// stderr, and exit status 1.
+fn logind_errors(errors: &[utmp::Error]) -> Outcome {
+    let Some((last, rest)) = errors.split_last() else {
+        return Ok(());
+    };
+    for e in rest {
+        eprintln!("utmp: {e}");
+    }
+    Err(Failure::Message(last.to_string()))
 }

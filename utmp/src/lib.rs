@@ -30,6 +30,11 @@
 //! [`sessions`] pairs logins with logouts, boots with shutdowns, the way
 //! util-linux `last` does, and prints them in its layout (`utmp last`).
 //!
+//! Where there is no utmp file (Debian 13, openSUSE), [`logind`] reads
+//! systemd-logind's (or elogind's) sessions, and [`current_sessions`] answers
+//! "who is logged in" from logind when it has sessions, else from the utmp
+//! database, saying which [`Source`] it used.
+//!
 //! # Example
 //!
 //! Who is logged in, and the last logins:
@@ -165,6 +170,7 @@ mod entry;
 mod entry_type;
 mod error;
 mod layout;
+pub mod logind;
 mod mapped;
 mod paths;
 mod reader;
@@ -187,6 +193,8 @@ pub use layout::{RecordBytes, RECORD_SIZE};
 pub use mapped::{MappedEntries, MappedFile};
 pub use paths::{btmp_path, utmp_path, wtmp_path};
 pub use reader::{entries, Reader, SliceEntries};
-pub use source::{ParseSourceError, Source};
+pub use source::{
+    current_sessions, current_sessions_in, CurrentSessions, ParseSourceError, Source,
+};
 pub use system::{current_entries, Database};
 pub use validate::validate;

@@ -7,7 +7,12 @@
 //! explicitly is always read as that kind of file.
 
 use std::fmt;
+use std::path::Path;
 use std::str::FromStr;
+
+use crate::entry::Entry;
+use crate::error::{Error, Result};
+use crate::logind;
 
 /// A source of login records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -75,8 +80,146 @@ impl FromStr for Source {
 
 // ---------------------------------------------------------------------------
 // Current sessions: logind when it has sessions, else utmp.
-// (The logind work adds its entry point here.)
 // ---------------------------------------------------------------------------
+
+/// The answer to "who is logged in now": the entries, and the source they
+/// came from ([`current_sessions`]).
+///
+/// From logind, [`entries`](CurrentSessions::entries) holds each session's
+/// [`Entry` view](crate::logind::Session::entry), in the same order as
+/// [`logind_sessions`](CurrentSessions::logind_sessions), which keeps every
+/// value whole; session files that could not be read are in
+/// [`errors`](CurrentSessions::errors), never dropped silently. From utmp,
+/// the entries are the database's records, every type (filter with
+/// [`Entry::is_user_process`] or [`crate::who`]).
+#[derive(Debug)]
+pub struct CurrentSessions {
+    source: Source,
+    entries: Vec<Entry>,
+    logind: Vec<logind::Session>,
+    errors: Vec<Error>,
+}
+
+impl CurrentSessions {
+    /// The sessions in a logind sessions folder (`/run/systemd/sessions`, or
+    /// a copy), whatever utmp holds.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`logind::Sessions::open_in`]: the folder cannot be listed
+    /// (`NotFound` when there is none). A session file that cannot be read is
+    /// not an error here: it is kept in [`errors`](CurrentSessions::errors).
+    pub fn from_logind(dir: impl AsRef<Path>) -> Result<Self> {
+        let mut answer = CurrentSessions {
+            source: Source::Logind,
+            entries: Vec::new(),
+            logind: Vec::new(),
+            errors: Vec::new(),
+        };
+        for item in logind::Sessions::open_in(dir)?.read_all() {
+            match item {
+                Ok(session) => {
+                    answer.entries.push(session.entry());
+                    answer.logind.push(session);
+                }
+                Err(e) => answer.errors.push(e),
+            }
+        }
+        Ok(answer)
+    }
+
+    /// The records of the utmp database through the C library
+    /// ([`current_entries`](crate::current_entries)).
+    ///
+    /// # Errors
+    ///
+    /// Those of [`current_entries`](crate::current_entries), notably
+    /// [`Error::NoDatabase`].
+    pub fn from_utmp() -> Result<Self> {
+        Ok(CurrentSessions {
+            source: Source::Utmp,
+            entries: crate::current_entries()?,
+            logind: Vec::new(),
+            errors: Vec::new(),
+        })
+    }
+
+    /// Where the answer came from: [`Source::Logind`] or [`Source::Utmp`].
+    pub fn source(&self) -> Source {
+        self.source
+    }
+
+    /// The entries, one per logind session or utmp record.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The entries, owned.
+    pub fn into_entries(self) -> Vec<Entry> {
+        self.entries
+    }
+
+    /// The logind sessions, with every value whole (empty when the source is
+    /// utmp).
+    pub fn logind_sessions(&self) -> &[logind::Session] {
+        &self.logind
+    }
+
+    /// The logind session files that were listed but could not be read (the
+    /// session ended meanwhile, permission denied, not a regular file...),
+    /// each with its path.
+    pub fn errors(&self) -> &[Error] {
+        &self.errors
+    }
+}
+
+/// Who is logged in now, from the best source this system has: systemd-logind
+/// (or elogind) when it has sessions, else the utmp database.
+///
+/// In order: the sessions in [`logind::sessions_dir`] when there is at least
+/// one; else the utmp database ([`current_entries`](crate::current_entries));
+/// else, when the sessions folder exists (logind runs, nobody is logged in)
+/// and the system keeps no utmp database, an empty answer from logind.
+/// [`CurrentSessions::source`] says which. pyutmp-style code that opens
+/// [`Database`](crate::Database) itself is not affected.
+///
+/// ```no_run
+/// # fn main() -> utmp::Result<()> {
+/// let now = utmp::current_sessions()?;
+/// println!("from {}:", now.source());
+/// for entry in now.entries().iter().filter(|e| e.is_user_process()) {
+///     println!("{} on {}", entry.user_lossy(), entry.line_lossy());
+/// }
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+///
+/// When logind has no sessions and the utmp database cannot be read: its
+/// error ([`Error::NoDatabase`] when there is none, as in containers).
+pub fn current_sessions() -> Result<CurrentSessions> {
+    current_sessions_in(logind::sessions_dir())
+}
+
+/// [`current_sessions`] with another logind sessions folder (a copy, a
+/// chroot's, a test fixture); the utmp database is still the system's.
+///
+/// # Errors
+///
+/// As for [`current_sessions`].
+pub fn current_sessions_in(logind_dir: impl AsRef<Path>) -> Result<CurrentSessions> {
+    let logind = CurrentSessions::from_logind(logind_dir);
+    if let Ok(answer) = &logind {
+        if !answer.entries.is_empty() || !answer.errors.is_empty() {
+            return logind;
+        }
+    }
+    match (CurrentSessions::from_utmp(), logind) {
+        (Ok(utmp), _) => Ok(utmp),
+        (Err(Error::NoDatabase { .. } | Error::Unsupported { .. }), Ok(empty)) => Ok(empty),
+        (Err(e), _) => Err(e),
+    }
+}
 
 // ---------------------------------------------------------------------------
 // Login history: wtmpdb when its database exists, else wtmp.

@@ -17,7 +17,10 @@
 //!    turns, output to /dev/null; then one run of each under
 //!    `/usr/bin/time` for its CPU time (user + system, all threads).
 //!
-//! The tables are printed and written to `BENCHMARKS.md`.
+//! 5. `utmp who` over 10,000 generated logind session files ([`logind`]).
+//!
+//! The tables are printed and written to `BENCHMARKS.md`. `cargo xtask bench
+//! logind` runs step 5 alone and only prints it.
 
 use std::fmt::Write as _;
 use std::fs::File;
@@ -26,12 +29,19 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod logind;
+
 const RECORDS: usize = 1_000_000;
 
-pub fn run(root: &Path) -> Result<(), String> {
+pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"));
+    match args {
+        [] => {}
+        [part] if part == "logind" => return logind::run_alone(root, &target),
+        _ => return Err("bench takes nothing, or `logind` for that part alone".to_owned()),
+    }
     let dir = target.join("bench");
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let file = dir.join("wtmp-1M");
@@ -85,7 +95,10 @@ pub fn run(root: &Path) -> Result<(), String> {
     let rss = peak_rss(&bench_bin, &file_arg)?;
     let cli = commands(&utmp_bin, &file, &dir, cli_runs);
 
-    let report = report(&lib, &rss, &cli, size, lib_runs, cli_runs);
+    let logind = logind::measure(&utmp_bin, &dir, cli_runs);
+
+    let mut report = report(&lib, &rss, &cli, size, lib_runs, cli_runs);
+    report.push_str(&logind::section(&logind, cli_runs));
     println!("\n{report}");
     let md = root.join("BENCHMARKS.md");
     std::fs::write(&md, &report).map_err(|e| format!("{}: {e}", md.display()))?;
