@@ -178,6 +178,8 @@ pub mod text;
 mod time_fmt;
 mod validate;
 pub mod who;
+#[cfg(target_os = "linux")]
+pub mod wtmpdb;
 
 pub use encoder::{write_entries, EntryBuilder};
 pub use entry::{Entry, EntryRef, ExitStatus};
@@ -187,6 +189,6 @@ pub use layout::{RecordBytes, RECORD_SIZE};
 pub use mapped::{MappedEntries, MappedFile};
 pub use paths::{btmp_path, utmp_path, wtmp_path};
 pub use reader::{entries, Reader, SliceEntries};
-pub use source::{ParseSourceError, Source};
+pub use source::{login_history, HistoryFile, ParseSourceError, Source};
 pub use system::{current_entries, Database};
 pub use validate::validate;
