@@ -34,12 +34,18 @@
 //! the path) and by its header (`SQLite format 3\0`), so nothing that is not
 //! an SQLite database reaches SQLite.
 //!
-//! wtmpdb's databases use a rollback journal. A database in WAL mode would
-//! make SQLite create its `-shm` file beside it, even for a read-only
-//! connection; the URI asks for `readonly_shm=1` so that the `-shm` file is
-//! opened read-only when it exists and never created (SQLite then reads the
-//! WAL without shared memory). `immutable=1` was rejected: it turns locking
-//! off, so a read during a write could see half-written pages.
+//! wtmpdb's databases use a rollback journal: the read-only connection
+//! creates nothing and takes only the shared lock. A database in WAL mode
+//! (header bytes 18 and 19 are 2) would make SQLite create its `-shm` file
+//! beside it, even for a read-only connection. So the URI asks for
+//! `readonly_shm=1` (an existing `-shm` file is opened read-only, never
+//! created); and a WAL database with neither `-wal` nor `-shm` (no writer
+//! has it open: everything committed is in the main file) is opened with
+//! `immutable=1`, which needs no `-shm`. `immutable=1` is not used
+//! otherwise: it turns locking off, so a read during a write to a
+//! rollback-journal database could see half-written pages. A WAL database
+//! with a `-wal` file but no `-shm` (left by a crash) cannot be read
+//! without creating the `-shm`: that is an [`Error::Sqlite`](crate::Error::Sqlite).
 //!
 //! [wtmpdb]: https://github.com/thkukuk/wtmpdb
 //!
@@ -188,8 +194,17 @@ impl Database {
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
             | OpenFlags::SQLITE_OPEN_URI;
-        let conn =
-            Connection::open_with_flags(uri(&path), flags).map_err(|e| sqlite_error(&path, e))?;
+        // Header bytes 18 and 19: the file format's write and read
+        // versions, 2 for WAL.
+        let wal = head.get(18..20) == Some(&[2, 2][..]);
+        let params = if wal && !sidecar(&path, "-wal").exists() && !sidecar(&path, "-shm").exists()
+        {
+            "mode=ro&immutable=1"
+        } else {
+            "mode=ro&readonly_shm=1"
+        };
+        let conn = Connection::open_with_flags(uri(&path, params), flags)
+            .map_err(|e| sqlite_error(&path, e))?;
         conn.busy_timeout(busy)
             .map_err(|e| sqlite_error(&path, e))?;
         let db = Database {
@@ -296,10 +311,17 @@ pub fn sort_newest_first(rows: &mut [Row]) {
     });
 }
 
-/// The `file:` URI of a path: every byte but unreserved ones and `/`
-/// percent-encoded (so `?`, `#` and `%` in a name stay in the name),
-/// read-only, and the `-shm` file of a WAL database never created.
-fn uri(path: &Path) -> String {
+/// The file SQLite keeps beside a database (`-wal`, `-shm`, `-journal`).
+fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// The `file:` URI of a path with these parameters: every byte but
+/// unreserved ones and `/` percent-encoded (so `?`, `#` and `%` in a name
+/// stay in the name).
+fn uri(path: &Path, params: &str) -> String {
     use std::fmt::Write;
     use std::os::unix::ffi::OsStrExt;
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
@@ -311,7 +333,8 @@ fn uri(path: &Path) -> String {
             let _ = write!(s, "%{b:02X}");
         }
     }
-    s.push_str("?mode=ro&readonly_shm=1");
+    s.push('?');
+    s.push_str(params);
     s
 }
 
@@ -343,7 +366,7 @@ mod tests {
     #[test]
     fn uri_encodes_what_a_uri_would_misread() {
         assert_eq!(
-            uri(Path::new("/a b/w?x#y%z.db")),
+            uri(Path::new("/a b/w?x#y%z.db"), "mode=ro&readonly_shm=1"),
             "file:/a%20b/w%3Fx%23y%25z.db?mode=ro&readonly_shm=1"
         );
     }
