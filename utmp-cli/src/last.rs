@@ -143,7 +143,7 @@ fn history_files(args: &Args) -> Result<Vec<HistoryFile>, Failure> {
             .files
             .iter()
             .map(|f| match args.source {
-                SourceArg::Auto if !args.bad => match HistoryFile::detect(f) {
+                SourceArg::Auto => match HistoryFile::detect(f) {
                     Ok(h) => Ok(h),
                     // The reader reports what is wrong with the file.
                     Err(_) => Ok(records(f)),
