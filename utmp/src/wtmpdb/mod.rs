@@ -169,7 +169,7 @@ impl Database {
         if meta.is_dir() {
             return Err(Error::io(
                 Some(path),
-                io::Error::from(io::ErrorKind::IsADirectory),
+                io::Error::from_raw_os_error(libc::EISDIR),
             ));
         }
         // Opening it ourselves first: SQLite would say only "unable to open
