@@ -27,10 +27,10 @@
 //! `file:` URI with `mode=ro`, and with a busy timeout
 //! ([`Database::DEFAULT_BUSY_TIMEOUT`]): a writer in the middle of a
 //! transaction makes the read wait that long, then fail with
-//! [`Error::DatabaseLocked`](crate::Error::DatabaseLocked), never hang.
+//! [`Error::DatabaseLocked`], never hang.
 //! Reading takes SQLite's shared lock (a read lock) while the query runs and
 //! never a write lock. The file is checked first with `open(2)` (a missing
-//! file or a permission problem is an [`Error::Io`](crate::Error::Io) naming
+//! file or a permission problem is an [`Error::Io`] naming
 //! the path) and by its header (`SQLite format 3\0`), so nothing that is not
 //! an SQLite database reaches SQLite.
 //!
@@ -45,19 +45,20 @@
 //! otherwise: it turns locking off, so a read during a write to a
 //! rollback-journal database could see half-written pages. A WAL database
 //! with a `-wal` file but no `-shm` (left by a crash) cannot be read
-//! without creating the `-shm`: that is an [`Error::Sqlite`](crate::Error::Sqlite).
+//! without creating the `-shm`: that is an [`Error::Sqlite`].
 //!
 //! [wtmpdb]: https://github.com/thkukuk/wtmpdb
 //!
 //! ```no_run
 //! # fn main() -> utmp::Result<()> {
 //! use utmp::wtmpdb::{Database, Pairing, Selection};
-//! let db = Database::open(utmp::wtmpdb::default_path().unwrap_or("/var/lib/wtmpdb/wtmp.db".as_ref()))?;
-//! let rows = db.rows()?;
-//! let mut pairing = Pairing::new(Selection::default());
+//! let path = utmp::wtmpdb::default_path().unwrap_or("/var/lib/wtmpdb/wtmp.db".as_ref());
+//! let rows = Database::open(path)?.rows()?;
+//! let mut pairing = Pairing::new(Selection::new());
 //! for row in &rows {
 //!     if let Some(session) = pairing.push(row).session {
-//!         println!("{} {:?} {}", String::from_utf8_lossy(session.user()), session.login(), session.end());
+//!         let user = String::from_utf8_lossy(session.user());
+//!         println!("{user} {:?} {}", session.login(), session.end().as_str());
 //!     }
 //! }
 //! # Ok(()) }
@@ -100,7 +101,7 @@ pub const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 ///
 /// # Errors
 ///
-/// [`Error::Io`](crate::Error::Io) when the file cannot be opened or read.
+/// [`Error::Io`] when the file cannot be opened or read.
 pub fn is_sqlite(path: impl AsRef<Path>) -> Result<bool> {
     let path = path.as_ref();
     let mut head = [0u8; 16];
@@ -147,12 +148,12 @@ impl Database {
     ///
     /// # Errors
     ///
-    /// [`Error::Io`](crate::Error::Io) when the file cannot be opened or
+    /// [`Error::Io`] when the file cannot be opened or
     /// read (missing, permission denied, a directory);
-    /// [`Error::NotWtmpdb`](crate::Error::NotWtmpdb) when it is not an
+    /// [`Error::NotWtmpdb`] when it is not an
     /// SQLite database or has no `wtmp` table with wtmpdb's columns;
-    /// [`Error::DatabaseLocked`](crate::Error::DatabaseLocked) when a writer
-    /// holds it past the timeout; [`Error::Sqlite`](crate::Error::Sqlite)
+    /// [`Error::DatabaseLocked`] when a writer
+    /// holds it past the timeout; [`Error::Sqlite`]
     /// for what else SQLite reports (a damaged file).
     pub fn open(path: impl AsRef<Path>) -> Result<Database> {
         Database::open_with_timeout(path, Database::DEFAULT_BUSY_TIMEOUT)
@@ -257,7 +258,7 @@ impl Database {
     ///
     /// # Errors
     ///
-    /// [`Error::WtmpdbRow`](crate::Error::WtmpdbRow) for a row that cannot
+    /// [`Error::WtmpdbRow`] for a row that cannot
     /// be decoded (see [`Row::decode`]); the SQLite errors of
     /// [`Database::open`].
     pub fn rows(&self) -> Result<Vec<Row>> {
