@@ -312,6 +312,8 @@ fn c_str(b: &[u8]) -> &[u8] {
 /// multi-byte character takes its bytes' width and a cut may split it.
 /// [`full_names`](LastLayout::full_names) (`-w`) keeps user and host whole.
 /// Lines keep their trailing blanks (`crash `), as wtmpdb prints them.
+/// Control bytes in the text are written as `?` (wtmpdb writes them as
+/// they are, which lets a recorded name move the terminal's cursor).
 #[derive(Debug, Clone)]
 pub struct LastLayout {
     time: TimeFormat,
@@ -451,6 +453,21 @@ impl LastLayout {
 
     /// Appends one session's line (with its newline).
     pub fn write_session(&mut self, s: &Session<'_>, out: &mut Vec<u8>) {
+        let start = out.len();
+        self.raw_line(s, out);
+        // Control bytes (a newline or an escape sequence in a user or host
+        // name) become `?`, one byte for one: wtmpdb passes them to the
+        // terminal.
+        if let Some(line) = out.get_mut(start..) {
+            for c in line.iter_mut().filter(|c| **c < 0x20 || **c == 0x7f) {
+                *c = b'?';
+            }
+        }
+        out.push(b'\n');
+    }
+
+    /// The line without its newline.
+    fn raw_line(&mut self, s: &Session<'_>, out: &mut Vec<u8>) {
         let (login, logout, length) = self.times(s);
         let (login_len, logout_len) = self.widths();
         let user = c_str(s.user());
@@ -485,7 +502,6 @@ impl LastLayout {
         } else {
             out.extend_from_slice(&length);
         }
-        out.push(b'\n');
     }
 
     /// Appends the footer: `\n<name> begins <time>\n`, nothing under
