@@ -65,8 +65,9 @@ pub struct Args {
     /// Show the host in the last column.
     #[arg(short = 'a', long = "hostlast")]
     host_last: bool,
-    /// Full login and logout times and dates (--time-format full).
-    #[arg(short = 'F', long = "fulltimes", conflicts_with = "time_format")]
+    /// Full login and logout times and dates (--time-format full; of -F and
+    /// --time-format, the later one wins).
+    #[arg(short = 'F', long = "fulltimes")]
     full_times: bool,
     /// How to show times: notime, short, full or iso.
     #[arg(long = "time-format", value_name = "FORMAT")]
@@ -226,7 +227,7 @@ fn args_for_wtmpdb(
             .collect(),
         selection,
         time_format: args.time_format,
-        full_times: args.full_times,
+        full_times: args.full_times && full_times_win(std::env::args_os()),
         host: if args.no_host {
             HostColumn::Hidden
         } else if args.host_last {
@@ -238,6 +239,33 @@ fn args_for_wtmpdb(
         service: args.service,
         json: args.json,
     })
+}
+
+/// Whether `-F` comes after the last `--time-format` in the command line
+/// (util-linux `last` and wtmpdb apply their options in order: the later
+/// one wins).
+fn full_times_win(argv: impl Iterator<Item = std::ffi::OsString>) -> bool {
+    let (mut full, mut format) = (None, None);
+    for (i, arg) in argv.enumerate() {
+        let arg = arg.as_bytes();
+        if arg == b"--" {
+            break;
+        } else if arg == b"--fulltimes" {
+            full = Some(i);
+        } else if arg.starts_with(b"--time-format") {
+            format = Some(i);
+        } else if let Some(cluster) = arg.strip_prefix(b"-").filter(|c| !c.starts_with(b"-")) {
+            // Short options; one that takes a value ends the cluster.
+            for c in cluster {
+                match c {
+                    b'F' => full = Some(i),
+                    b'f' | b'n' | b's' | b't' | b'p' => break,
+                    _ => {}
+                }
+            }
+        }
+    }
+    full > format
 }
 
 /// `-NUM`: a limit, not a name.
@@ -280,7 +308,7 @@ pub fn run(args: Args) -> Outcome {
     // util-linux: a limit of 0 means no limit.
     let limit = limit.filter(|&n| n > 0);
 
-    let time_format = if args.full_times {
+    let time_format = if args.full_times && full_times_win(std::env::args_os()) {
         TimeFormat::Full
     } else {
         args.time_format.unwrap_or_default()
@@ -389,4 +417,22 @@ pub fn run(args: Args) -> Outcome {
     out.write_all(&buf)?;
     out.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_later_of_f_and_time_format_wins() {
+        let win = |args: &[&str]| full_times_win(args.iter().map(std::ffi::OsString::from));
+        assert!(win(&["utmp", "last", "-F"]));
+        assert!(win(&["utmp", "last", "--time-format", "iso", "-xFw"]));
+        assert!(win(&["utmp", "last", "--time-format=iso", "--fulltimes"]));
+        assert!(!win(&["utmp", "last", "-F", "--time-format", "notime"]));
+        assert!(!win(&["utmp", "last", "-x"]));
+        // A value is no option: -f F.db, -s F.
+        assert!(!win(&["utmp", "last", "--time-format", "iso", "-fF.db"]));
+        assert!(!win(&["utmp", "last", "--time-format", "iso", "--", "-F"]));
+    }
 }

@@ -555,9 +555,12 @@ impl LastLayout {
         if self.host != HostColumn::Hidden {
             field(out, "hostname", c_str(s.host()), false);
         }
-        let service = c_str(s.service());
-        if self.service && !service.is_empty() {
-            field(out, "service", service, false);
+        if self.service {
+            // wtmpdb prints its column text here: a blank, then the
+            // service padded to 12.
+            let mut service = vec![b' '];
+            printf_s(&mut service, c_str(s.service()), 12, 12);
+            field(out, "service", &service, false);
         }
         field(out, "login", &login, false);
         if matches!(length.first(), Some(b' ' | b'(')) {
