@@ -172,7 +172,11 @@ fn bad_arguments() {
     assert_eq!((out.status.code(), out.stdout.len()), (Some(0), 0));
     let out = utmp_last(&["--time-format", "notime", "-F", "-f", "/dev/null"]);
     assert_eq!(out.status.code(), Some(0));
-    assert!(stdout(&out).starts_with("\nnull begins "), "{}", stdout(&out));
+    assert!(
+        stdout(&out).starts_with("\nnull begins "),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]

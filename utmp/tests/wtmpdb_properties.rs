@@ -50,7 +50,10 @@ fn text() -> impl Strategy<Value = Vec<u8>> {
 }
 
 /// A row as wtmpdb could hold it: any times, some NULLs, any text.
-fn any_row() -> impl Strategy<Value = (i64, i64, Vec<u8>, i64, Option<i64>, [Option<Vec<u8>>; 3])> {
+/// (unused, Type, User, Login, Logout, [TTY, RemoteHost, Service]).
+type RowParts = (i64, i64, Vec<u8>, i64, Option<i64>, [Option<Vec<u8>>; 3]);
+
+fn any_row() -> impl Strategy<Value = RowParts> {
     (
         0i64..6,
         text(),
@@ -183,9 +186,18 @@ proptest! {
             .collect::<Result<_, _>>()
             .unwrap();
         drop(conn);
-        let got = Database::open(&path).unwrap().rows().unwrap();
+        let db = Database::open(&path).unwrap();
+        let got = db.rows().unwrap();
         let ids: Vec<i64> = got.iter().map(Row::id).collect();
-        prop_assert_eq!(ids, order);
+        prop_assert_eq!(&ids, &order);
+        let mut walked = Vec::new();
+        db.for_each_newest_first(|r| {
+            walked.push(r.clone());
+            true
+        })
+        .unwrap();
+        prop_assert_eq!(&walked, &got);
+        drop(db);
         for row in &got {
             prop_assert_eq!(Some(row), want.iter().find(|w| w.id() == row.id()));
         }

@@ -324,6 +324,9 @@ pub struct LastLayout {
     tz: TimeZone,
     day: Option<DayCache>,
     json_entries: u64,
+    /// The login, logout and length texts of the session being written
+    /// (kept to reuse their memory).
+    texts: [Vec<u8>; 3],
 }
 
 impl LastLayout {
@@ -339,6 +342,7 @@ impl LastLayout {
             tz,
             day: None,
             json_entries: 0,
+            texts: Default::default(),
         }
     }
 
@@ -418,37 +422,37 @@ impl LastLayout {
         }
     }
 
-    /// The login, logout and length texts of a session.
-    fn times(&mut self, s: &Session<'_>) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
-        let mut login = Vec::with_capacity(32);
-        let mut logout = Vec::with_capacity(32);
-        let mut length = Vec::with_capacity(32);
-        self.push_time(&mut login, self.time, secs(s.start), false);
+    /// The login, logout and length texts of a session, into `texts`.
+    fn times(&mut self, s: &Session<'_>, texts: &mut [Vec<u8>; 3]) {
+        let [login, logout, length] = texts;
+        login.clear();
+        logout.clear();
+        length.clear();
+        self.push_time(login, self.time, secs(s.start), false);
         let hhmm = !matches!(
             self.time,
             TimeFormat::NoTime | TimeFormat::Full | TimeFormat::Iso
         );
         if s.stop != 0 {
-            self.push_time(&mut logout, self.time, secs(s.stop), true);
-            push_length(&mut length, s.start, s.stop);
-        } else {
-            let (a, b): (&[u8], &[u8]) = match (s.end, s.row.row_type()) {
-                (End::Crash(_), _) => (b"crash", b""),
-                (_, RowType::Login) if hhmm => (b"still", b"logged in"),
-                (_, RowType::Login) => (b"still logged in", b""),
-                (_, RowType::Boot) if hhmm => (b"still", b"running"),
-                (_, RowType::Boot) => (b"still running", b""),
-                (_, other) => {
-                    logout.extend_from_slice(b"ERROR");
-                    length.extend_from_slice(b"Unknown: ");
-                    clock::push_int(&mut length, other.raw(), 0, false, false);
-                    return (login, logout, length);
-                }
-            };
-            logout.extend_from_slice(a);
-            length.extend_from_slice(b);
+            self.push_time(logout, self.time, secs(s.stop), true);
+            push_length(length, s.start, s.stop);
+            return;
         }
-        (login, logout, length)
+        let (a, b): (&[u8], &[u8]) = match (s.end, s.row.row_type()) {
+            (End::Crash(_), _) => (b"crash", b""),
+            (_, RowType::Login) if hhmm => (b"still", b"logged in"),
+            (_, RowType::Login) => (b"still logged in", b""),
+            (_, RowType::Boot) if hhmm => (b"still", b"running"),
+            (_, RowType::Boot) => (b"still running", b""),
+            (_, other) => {
+                logout.extend_from_slice(b"ERROR");
+                length.extend_from_slice(b"Unknown: ");
+                clock::push_int(length, other.raw(), 0, false, false);
+                return;
+            }
+        };
+        logout.extend_from_slice(a);
+        length.extend_from_slice(b);
     }
 
     /// Appends one session's line (with its newline).
@@ -468,7 +472,9 @@ impl LastLayout {
 
     /// The line without its newline.
     fn raw_line(&mut self, s: &Session<'_>, out: &mut Vec<u8>) {
-        let (login, logout, length) = self.times(s);
+        let mut texts = std::mem::take(&mut self.texts);
+        self.times(s, &mut texts);
+        let [login, logout, length] = &texts;
         let (login_len, logout_len) = self.widths();
         let user = c_str(s.user());
         let user = if !self.full_names && user == b"soft-reboot" {
@@ -491,17 +497,18 @@ impl LastLayout {
             printf_s(out, c_str(s.service()), 12, 12);
         }
         out.push(b' ');
-        printf_s(out, &login, login_len, login_len);
+        printf_s(out, login, login_len, login_len);
         out.extend_from_slice(b" - ");
-        printf_s(out, &logout, logout_len, logout_len);
+        printf_s(out, logout, logout_len, logout_len);
         out.push(b' ');
         if self.host == HostColumn::Last {
-            printf_s(out, &length, 12, 12);
+            printf_s(out, length, 12, 12);
             out.push(b' ');
             out.extend_from_slice(host);
         } else {
-            out.extend_from_slice(&length);
+            out.extend_from_slice(length);
         }
+        self.texts = texts;
     }
 
     /// Appends the footer: `\n<name> begins <time>\n`, nothing under
@@ -536,7 +543,9 @@ impl LastLayout {
     /// in a host name makes its output invalid JSON), bytes that are not
     /// UTF-8 replaced by U+FFFD.
     pub fn write_json_session(&mut self, s: &Session<'_>, out: &mut Vec<u8>) {
-        let (login, logout, length) = self.times(s);
+        let mut texts = std::mem::take(&mut self.texts);
+        self.times(s, &mut texts);
+        let [login, logout, length] = &texts;
         if self.json_entries > 0 {
             out.extend_from_slice(b",\n");
         }
@@ -562,17 +571,18 @@ impl LastLayout {
             printf_s(&mut service, c_str(s.service()), 12, 12);
             field(out, "service", &service, false);
         }
-        field(out, "login", &login, false);
+        field(out, "login", login, false);
         if matches!(length.first(), Some(b' ' | b'(')) {
-            field(out, "logout", &logout, false);
-            field(out, "length", remove_parentheses(&length), true);
+            field(out, "logout", logout, false);
+            field(out, "length", remove_parentheses(length), true);
         } else {
-            let mut both = logout;
+            let mut both = logout.clone();
             both.push(b' ');
-            both.extend_from_slice(&length);
+            both.extend_from_slice(length);
             field(out, "logout", &both, true);
         }
         out.extend_from_slice(b"     }");
+        self.texts = texts;
     }
 
     /// Appends the end of `-j`'s JSON document, with `"start"` (the

@@ -67,6 +67,7 @@
 mod last;
 mod row;
 
+use std::cmp::Ordering;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -268,6 +269,86 @@ impl Database {
         Ok(rows)
     }
 
+    /// Every row, newest first (the order of [`Database::rows`]), one at a
+    /// time until `f` returns `false`. In constant memory when the table is
+    /// in time order, as wtmpdb writes it (each row's `Login` after the
+    /// previous row's): a first pass over `Login` and `Logout` checks that,
+    /// then the rows are read backwards; otherwise they are read and sorted
+    /// in memory. Both passes read in one transaction: the same rows.
+    ///
+    /// A row that cannot be decoded ends the walk with its error, after the
+    /// rows before it have been given to `f`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Database::rows`].
+    pub fn for_each_newest_first(&self, mut f: impl FnMut(&Row) -> bool) -> Result<()> {
+        let Some(conn) = &self.conn else {
+            return Ok(());
+        };
+        let err = |e| sqlite_error(&self.path, e);
+        conn.execute_batch("BEGIN").map_err(err)?;
+        let walked = self.walk_newest_first(conn, &mut f);
+        let ended = conn.execute_batch("COMMIT").map_err(err);
+        walked.and(ended)
+    }
+
+    fn walk_newest_first(&self, conn: &Connection, f: &mut dyn FnMut(&Row) -> bool) -> Result<()> {
+        let err = |e| sqlite_error(&self.path, e);
+        if !self.in_time_order(conn)? {
+            for row in self.rows()? {
+                if !f(&row) {
+                    break;
+                }
+            }
+            return Ok(());
+        }
+        let mut stmt = conn
+            .prepare(&format!("{SELECT} ORDER BY rowid DESC"))
+            .map_err(err)?;
+        let mut query = stmt.query([]).map_err(err)?;
+        let mut row = Row::default();
+        while let Some(r) = query.next().map_err(err)? {
+            self.decode(r, &mut row)?;
+            if !f(&row) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether reading the table backwards (by rowid) gives the rows in
+    /// [`sort_newest_first`]'s order: each row strictly before the one
+    /// above it (equal keys keep table order when sorted, which backwards
+    /// would reverse). `false` also for a table without rowid and for
+    /// values that are not times (the sorting path reports those).
+    fn in_time_order(&self, conn: &Connection) -> Result<bool> {
+        let err = |e| sqlite_error(&self.path, e);
+        let Ok(mut stmt) = conn.prepare("SELECT Login, Logout FROM wtmp ORDER BY rowid") else {
+            return Ok(false);
+        };
+        let mut query = stmt.query([]).map_err(err)?;
+        let mut above: Option<(i64, Option<i64>)> = None;
+        while let Some(r) = query.next().map_err(err)? {
+            let login = match r.get_ref(0).map_err(err)? {
+                ValueRef::Integer(n) => n,
+                _ => return Ok(false),
+            };
+            let logout = match r.get_ref(1).map_err(err)? {
+                ValueRef::Integer(n) => Some(n),
+                ValueRef::Null => None,
+                _ => return Ok(false),
+            };
+            if let Some(above) = above {
+                if newest_first((login, logout), above) != Ordering::Less {
+                    return Ok(false);
+                }
+            }
+            above = Some((login, logout));
+        }
+        Ok(true)
+    }
+
     /// Every row in table order (no sorting; constant memory).
     ///
     /// # Errors
@@ -281,24 +362,37 @@ impl Database {
         let mut stmt = conn.prepare(SELECT).map_err(err)?;
         let mut query = stmt.query([]).map_err(err)?;
         while let Some(r) = query.next().map_err(err)? {
-            let mut values = [Value::Null; 8];
-            for (i, v) in values.iter_mut().enumerate() {
-                *v = match r.get_ref(i).map_err(err)? {
-                    ValueRef::Null => Value::Null,
-                    ValueRef::Integer(n) => Value::Integer(n),
-                    ValueRef::Real(x) => Value::Real(x),
-                    ValueRef::Text(t) => Value::Text(t),
-                    ValueRef::Blob(b) => Value::Blob(b),
-                };
-            }
-            let row = Row::decode(values).map_err(|e| Error::WtmpdbRow {
-                path: self.path.clone(),
-                message: e.to_string(),
-            })?;
+            let mut row = Row::default();
+            self.decode(r, &mut row)?;
             f(row);
         }
         Ok(())
     }
+
+    /// Decodes one result row of [`SELECT`] into `row`.
+    fn decode(&self, r: &rusqlite::Row<'_>, row: &mut Row) -> Result<()> {
+        let err = |e| sqlite_error(&self.path, e);
+        let mut values = [Value::Null; 8];
+        for (i, v) in values.iter_mut().enumerate() {
+            *v = match r.get_ref(i).map_err(err)? {
+                ValueRef::Null => Value::Null,
+                ValueRef::Integer(n) => Value::Integer(n),
+                ValueRef::Real(x) => Value::Real(x),
+                ValueRef::Text(t) => Value::Text(t),
+                ValueRef::Blob(b) => Value::Blob(b),
+            };
+        }
+        row.decode_into(values).map_err(|e| Error::WtmpdbRow {
+            path: self.path.clone(),
+            message: e.to_string(),
+        })
+    }
+}
+
+/// The order of `ORDER BY Login DESC, Logout ASC` (NULL first) on
+/// `(Login, Logout)` keys.
+fn newest_first(a: (i64, Option<i64>), b: (i64, Option<i64>)) -> Ordering {
+    b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1))
 }
 
 /// Sorts rows as `ORDER BY Login DESC, Logout ASC` does (NULL before any
@@ -306,9 +400,10 @@ impl Database {
 /// too).
 pub fn sort_newest_first(rows: &mut [Row]) {
     rows.sort_by(|a, b| {
-        b.login_micros()
-            .cmp(&a.login_micros())
-            .then_with(|| a.logout_micros().cmp(&b.logout_micros()))
+        newest_first(
+            (a.login_micros(), a.logout_micros()),
+            (b.login_micros(), b.logout_micros()),
+        )
     });
 }
 
@@ -370,6 +465,78 @@ mod tests {
             uri(Path::new("/a b/w?x#y%z.db"), "mode=ro&readonly_shm=1"),
             "file:/a%20b/w%3Fx%23y%25z.db?mode=ro&readonly_shm=1"
         );
+    }
+
+    /// A database of `(Login, Logout)` rows in this table order.
+    fn db_of(name: &str, rows: &[(i64, Option<i64>)]) -> (PathBuf, Database) {
+        let dir = std::env::temp_dir().join(format!("utmp-wtmpdb-unit-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        let _ = std::fs::remove_file(&path);
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE wtmp(ID INTEGER PRIMARY KEY, Type INTEGER, User TEXT NOT NULL, \
+             Login INTEGER, Logout INTEGER, TTY TEXT, RemoteHost TEXT, Service TEXT)",
+        )
+        .unwrap();
+        for (i, (login, logout)) in rows.iter().enumerate() {
+            conn.execute(
+                "INSERT INTO wtmp VALUES(?1, 3, 'u', ?2, ?3, 'pts/0', NULL, NULL)",
+                rusqlite::params![i as i64 + 1, login, logout],
+            )
+            .unwrap();
+        }
+        drop(conn);
+        let db = Database::open(&path).unwrap();
+        (path, db)
+    }
+
+    fn walked(db: &Database) -> Vec<i64> {
+        let mut ids = Vec::new();
+        db.for_each_newest_first(|r| {
+            ids.push(r.id());
+            true
+        })
+        .unwrap();
+        ids
+    }
+
+    #[test]
+    fn rows_in_time_order_are_read_backwards_others_sorted() {
+        type Keys = &'static [(i64, Option<i64>)];
+        let cases: [(&str, Keys, bool); 5] = [
+            (
+                "ordered",
+                &[(1, Some(5)), (2, None), (3, Some(4)), (9, None)],
+                true,
+            ),
+            // Same login: the open one sorts first, so it must come later.
+            ("same-login", &[(1, Some(5)), (1, None)], true),
+            ("tie", &[(1, Some(5)), (1, Some(5)), (2, None)], false),
+            (
+                "unordered",
+                &[(5, None), (1, Some(2)), (7, None), (3, None)],
+                false,
+            ),
+            ("open-first", &[(1, None), (1, Some(5))], false),
+        ];
+        for (name, rows, ordered) in cases {
+            let (path, db) = db_of(name, rows);
+            let conn = db.conn.as_ref().unwrap();
+            assert_eq!(db.in_time_order(conn).unwrap(), ordered, "{name}");
+            let sorted: Vec<i64> = db.rows().unwrap().iter().map(Row::id).collect();
+            assert_eq!(walked(&db), sorted, "{name}");
+            // Stopping early stops.
+            let mut n = 0;
+            db.for_each_newest_first(|_| {
+                n += 1;
+                false
+            })
+            .unwrap();
+            assert_eq!(n, 1);
+            drop(db);
+            std::fs::remove_file(path).unwrap();
+        }
     }
 
     #[test]

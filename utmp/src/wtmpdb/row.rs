@@ -116,16 +116,55 @@ pub const COLUMNS: [&str; 8] = [
 
 /// One row of the `wtmp` table, decoded exactly: 64-bit microsecond times,
 /// text as its bytes (any length, any encoding).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// The four text columns share one buffer (one allocation per row, none
+/// when a row is decoded again in place with [`Row::decode_into`], or
+/// copied with `clone_from`).
+#[derive(Debug, PartialEq, Eq, Hash)]
 pub struct Row {
     id: i64,
     row_type: RowType,
-    user: Vec<u8>,
     login: i64,
     logout: Option<i64>,
-    tty: Option<Vec<u8>>,
-    host: Option<Vec<u8>>,
-    service: Option<Vec<u8>>,
+    /// `User`, `TTY`, `RemoteHost`, `Service`, one after the other.
+    text: Vec<u8>,
+    /// Where each of the four ends in `text`.
+    ends: [usize; 4],
+    /// Bit i set: text column i is not NULL (`User` never is).
+    present: u8,
+}
+
+impl Clone for Row {
+    fn clone(&self) -> Row {
+        let mut row = Row::default();
+        row.clone_from(self);
+        row
+    }
+
+    /// Reuses this row's buffer.
+    fn clone_from(&mut self, source: &Row) {
+        self.id = source.id;
+        self.row_type = source.row_type;
+        self.login = source.login;
+        self.logout = source.logout;
+        self.text.clone_from(&source.text);
+        self.ends = source.ends;
+        self.present = source.present;
+    }
+}
+
+impl Default for Row {
+    fn default() -> Row {
+        Row {
+            id: 0,
+            row_type: RowType::Other(0),
+            login: 0,
+            logout: None,
+            text: Vec::new(),
+            ends: [0; 4],
+            present: 1,
+        }
+    }
 }
 
 impl Row {
@@ -142,44 +181,69 @@ impl Row {
     ///
     /// [`RowError`] naming the first column that breaks these rules.
     pub fn decode(values: [Value<'_>; 8]) -> Result<Row, RowError> {
+        let mut row = Row::default();
+        row.decode_into(values)?;
+        Ok(row)
+    }
+
+    /// [`Row::decode`] into this row, reusing its buffer. On error the row
+    /// holds a mix of old and new values.
+    ///
+    /// # Errors
+    ///
+    /// As [`Row::decode`].
+    pub fn decode_into(&mut self, values: [Value<'_>; 8]) -> Result<(), RowError> {
         let [id, row_type, user, login, logout, tty, host, service] = values;
-        let id = match id {
+        self.id = match id {
             Value::Integer(n) => n,
             other => return Err(RowError::wrong(None, "ID", &other, "an integer")),
         };
-        let id_known = Some(id);
-        let row_type = match row_type {
+        let id = Some(self.id);
+        self.row_type = match row_type {
             Value::Integer(n) => RowType::from_raw(n),
-            other => return Err(RowError::wrong(id_known, "Type", &other, "an integer")),
+            other => return Err(RowError::wrong(id, "Type", &other, "an integer")),
         };
-        let user = text(id_known, "User", user)?
-            .ok_or_else(|| RowError::wrong(id_known, "User", &Value::Null, "text"))?;
-        let login = match login {
+        if matches!(user, Value::Null | Value::Real(_)) {
+            return Err(RowError::wrong(id, "User", &user, "text"));
+        }
+        self.login = match login {
             Value::Integer(n) => n,
-            other => return Err(RowError::wrong(id_known, "Login", &other, "an integer")),
+            other => return Err(RowError::wrong(id, "Login", &other, "an integer")),
         };
-        let logout = match logout {
+        self.logout = match logout {
             Value::Integer(n) => Some(n),
             Value::Null => None,
-            other => {
-                return Err(RowError::wrong(
-                    id_known,
-                    "Logout",
-                    &other,
-                    "an integer or NULL",
-                ))
-            }
+            other => return Err(RowError::wrong(id, "Logout", &other, "an integer or NULL")),
         };
-        Ok(Row {
-            id,
-            row_type,
-            user,
-            login,
-            logout,
-            tty: text(id_known, "TTY", tty)?,
-            host: text(id_known, "RemoteHost", host)?,
-            service: text(id_known, "Service", service)?,
-        })
+        self.text.clear();
+        self.present = 0;
+        let columns = [
+            ("User", user),
+            ("TTY", tty),
+            ("RemoteHost", host),
+            ("Service", service),
+        ];
+        for (i, ((name, v), end)) in columns.into_iter().zip(self.ends.iter_mut()).enumerate() {
+            let present = match v {
+                Value::Null => false,
+                Value::Text(b) | Value::Blob(b) => {
+                    self.text.extend_from_slice(b);
+                    true
+                }
+                // What SQLite's text conversion gives (and wtmpdb would print).
+                Value::Integer(n) => {
+                    use std::io::Write;
+                    let _ = write!(self.text, "{n}");
+                    true
+                }
+                other @ Value::Real(_) => return Err(RowError::wrong(id, name, &other, "text")),
+            };
+            if present {
+                self.present |= 1 << i;
+            }
+            *end = self.text.len();
+        }
+        Ok(())
     }
 
     /// A row from its parts (for tests and conversions).
@@ -194,16 +258,39 @@ impl Row {
         host: Option<Vec<u8>>,
         service: Option<Vec<u8>>,
     ) -> Row {
-        Row {
-            id,
-            row_type,
-            user: user.into(),
-            login,
-            logout,
-            tty,
-            host,
-            service,
+        let user = user.into();
+        fn text(t: &Option<Vec<u8>>) -> Value<'_> {
+            match t {
+                Some(b) => Value::Blob(b),
+                None => Value::Null,
+            }
         }
+        let mut row = Row::default();
+        // Integers and blobs only: cannot fail.
+        let _ = row.decode_into([
+            Value::Integer(id),
+            Value::Integer(row_type.raw()),
+            Value::Blob(&user),
+            Value::Integer(login),
+            logout.map_or(Value::Null, Value::Integer),
+            text(&tty),
+            text(&host),
+            text(&service),
+        ]);
+        row
+    }
+
+    /// Text column `i` (0 `User` .. 3 `Service`), `None` when NULL.
+    fn column(&self, i: usize) -> Option<&[u8]> {
+        if self.present & (1 << i) == 0 {
+            return None;
+        }
+        let start = match i.checked_sub(1) {
+            Some(before) => self.ends.get(before).copied().unwrap_or(0),
+            None => 0,
+        };
+        let end = self.ends.get(i).copied().unwrap_or(0);
+        self.text.get(start..end)
     }
 
     /// The row's `ID`.
@@ -218,7 +305,7 @@ impl Row {
 
     /// The `User` as stored (`reboot` or `soft-reboot` for a boot).
     pub fn user(&self) -> &[u8] {
-        &self.user
+        self.column(0).unwrap_or_default()
     }
 
     /// `Login`: microseconds since the epoch (UTC), exactly as stored.
@@ -244,18 +331,18 @@ impl Row {
 
     /// `TTY` as stored (`~` for a boot), `None` when NULL.
     pub fn tty(&self) -> Option<&[u8]> {
-        self.tty.as_deref()
+        self.column(1)
     }
 
     /// `RemoteHost` as stored (the kernel release for a boot), `None` when
     /// NULL.
     pub fn host(&self) -> Option<&[u8]> {
-        self.host.as_deref()
+        self.column(2)
     }
 
     /// `Service`: the PAM service (`sshd`, `login`), `None` when NULL.
     pub fn service(&self) -> Option<&[u8]> {
-        self.service.as_deref()
+        self.column(3)
     }
 }
 
@@ -266,17 +353,6 @@ impl RowError {
             column,
             problem: format!("is {}, not {want}", got.storage_class()),
         }
-    }
-}
-
-/// A text column: its bytes, `None` for NULL.
-fn text(id: Option<i64>, column: &'static str, v: Value<'_>) -> Result<Option<Vec<u8>>, RowError> {
-    match v {
-        Value::Null => Ok(None),
-        Value::Text(b) | Value::Blob(b) => Ok(Some(b.to_vec())),
-        // What SQLite's text conversion gives (and wtmpdb would print).
-        Value::Integer(n) => Ok(Some(n.to_string().into_bytes())),
-        other @ Value::Real(_) => Err(RowError::wrong(id, column, &other, "text")),
     }
 }
 
