@@ -257,7 +257,7 @@ mod tests {
         dumped.left_out = left_out;
         match dumped.finish(ended, &mut Vec::new()) {
             Ok(()) => None,
-            Err(Failure::Message(m)) => Some(m),
+            Err(Failure::Message(m) | Failure::Usage(m)) => Some(m),
             Err(Failure::Utmp(e)) => Some(e.to_string()),
             Err(Failure::Io(e)) => Some(e.to_string()),
         }

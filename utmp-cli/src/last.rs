@@ -1,8 +1,17 @@
 //! `utmp last`: logins and logouts, newest first, like util-linux `last`
-//! (and `lastb` with `--bad`).
+//! (and `lastb` with `--bad`) on wtmp files, like `wtmpdb last` on wtmpdb
+//! databases.
+//!
+//! Which file: `--source auto` (the default) reads the wtmpdb database when
+//! one exists (`/var/lib/wtmpdb/wtmp.db`, then `/var/log/wtmp.db`), else
+//! wtmp; `-f FILE` is read as a wtmpdb database when it starts with SQLite's
+//! header, else as records. `--source wtmpdb|wtmp|utmp` names the kind (and,
+//! without `-f`, its default file); `--source logind` is a usage error:
+//! logind keeps current sessions only, no history.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use utmp::sessions::{
@@ -10,7 +19,7 @@ use utmp::sessions::{
     SystemState, TimeFormat, TimeZone,
 };
 
-use utmp::EntryRef;
+use utmp::{EntryRef, HistoryFile, Source};
 
 use crate::output::{Failure, Outcome};
 
@@ -23,9 +32,18 @@ use crate::output::{Failure, Outcome};
                   -NUM works like -n NUM."
 )]
 pub struct Args {
-    /// Read FILE instead of the wtmp file (or btmp with --bad); repeatable.
+    /// Read FILE instead of the default (a wtmpdb database when it starts
+    /// with SQLite's header, else records); repeatable.
     #[arg(short = 'f', long = "file", value_name = "FILE")]
     files: Vec<PathBuf>,
+    /// Where the history comes from: auto (wtmpdb when its database exists,
+    /// else wtmp), wtmpdb, wtmp, utmp (the utmp file read as records);
+    /// logind keeps no history.
+    #[arg(long = "source", value_name = "SOURCE", default_value = "auto")]
+    source: SourceArg,
+    /// wtmpdb: show the PAM service column.
+    #[arg(short = 'S', long = "service")]
+    service: bool,
     /// Show at most N lines.
     #[arg(short = 'n', long = "limit", value_name = "N")]
     limit: Option<usize>,
@@ -47,8 +65,9 @@ pub struct Args {
     /// Show the host in the last column.
     #[arg(short = 'a', long = "hostlast")]
     host_last: bool,
-    /// Full login and logout times and dates (--time-format full).
-    #[arg(short = 'F', long = "fulltimes", conflicts_with = "time_format")]
+    /// Full login and logout times and dates (--time-format full; of -F and
+    /// --time-format, the later one wins).
+    #[arg(short = 'F', long = "fulltimes")]
     full_times: bool,
     /// How to show times: notime, short, full or iso.
     #[arg(long = "time-format", value_name = "FORMAT")]
@@ -68,8 +87,9 @@ pub struct Args {
     /// Failed logins (btmp, like lastb): every record, no pairing.
     #[arg(long = "bad")]
     bad: bool,
-    /// One JSON object per session per line (no footer).
-    #[arg(long = "json")]
+    /// JSON: wtmpdb's document on a wtmpdb database, else one object per
+    /// session per line (no footer).
+    #[arg(short = 'j', long = "json")]
     json: bool,
     /// Read files with read(2) instead of mapping them into memory (slower;
     /// safe against a file truncated while it is read).
@@ -78,6 +98,16 @@ pub struct Args {
     /// Only these users or terminals (`pts/0`, or `1` for tty1); -NUM: a limit.
     #[arg(value_name = "USER|TTY")]
     names: Vec<String>,
+}
+
+/// `--source`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum SourceArg {
+    Auto,
+    Utmp,
+    Wtmp,
+    Wtmpdb,
+    Logind,
 }
 
 /// The locale's character set is UTF-8 (the first of `LC_ALL`, `LC_CTYPE`,
@@ -99,6 +129,151 @@ fn unix(secs: i64) -> SystemTime {
     }
 }
 
+/// The files to read and how, by `--source` and `-f`.
+fn history_files(args: &Args) -> Result<Vec<HistoryFile>, Failure> {
+    if args.source == SourceArg::Logind {
+        return Err(Failure::Usage(
+            "--source logind: logind keeps current sessions only, no login history \
+             (use --source wtmpdb or wtmp)"
+                .into(),
+        ));
+    }
+    let records = |path: &Path| HistoryFile::new(Source::Wtmp, path);
+    if !args.files.is_empty() {
+        return args
+            .files
+            .iter()
+            .map(|f| match args.source {
+                SourceArg::Auto => match HistoryFile::detect(f) {
+                    Ok(h) => Ok(h),
+                    // The reader reports what is wrong with the file.
+                    Err(_) => Ok(records(f)),
+                },
+                SourceArg::Wtmpdb => Ok(HistoryFile::new(Source::Wtmpdb, f)),
+                _ => Ok(records(f)),
+            })
+            .collect();
+    }
+    Ok(vec![match args.source {
+        _ if args.bad && args.source != SourceArg::Wtmpdb => records(utmp::btmp_path()),
+        SourceArg::Utmp => records(utmp::utmp_path()),
+        SourceArg::Wtmp => records(utmp::wtmp_path()),
+        #[cfg(target_os = "linux")]
+        SourceArg::Wtmpdb => HistoryFile::new(
+            Source::Wtmpdb,
+            utmp::wtmpdb::default_path().unwrap_or(Path::new(utmp::wtmpdb::DEFAULT_PATHS[0])),
+        ),
+        _ => utmp::login_history(),
+    }])
+}
+
+/// The options for a wtmpdb database; usage errors for what it cannot do.
+#[cfg(target_os = "linux")]
+fn args_for_wtmpdb(
+    args: &Args,
+    files: &[HistoryFile],
+    since: Option<SystemTime>,
+    until: Option<SystemTime>,
+    present: Option<SystemTime>,
+    limit: Option<usize>,
+) -> Result<crate::wtmpdb_last::Options, Failure> {
+    let refuse = |what: &str| {
+        Failure::Usage(format!(
+            "{what} does not apply to a wtmpdb database (use --source wtmp for wtmp files)"
+        ))
+    };
+    if args.bad {
+        return Err(refuse("--bad (wtmpdb keeps no failed logins)"));
+    }
+    if args.tabs {
+        return Err(refuse("-T"));
+    }
+    if args.no_host && args.host_last {
+        return Err(Failure::Usage(
+            "The options -a and -R cannot be used together.".into(),
+        ));
+    }
+    if files.iter().any(|f| f.source() != Source::Wtmpdb) {
+        return Err(Failure::Usage(
+            "wtmpdb databases and wtmp files cannot be read in one run".into(),
+        ));
+    }
+    let mut selection = utmp::wtmpdb::Selection::new()
+        .system(args.system)
+        .limit(limit.map_or(0, |n| u64::try_from(n).unwrap_or(u64::MAX)));
+    if let Some(t) = since {
+        selection = selection.since(t);
+    }
+    if let Some(t) = until {
+        selection = selection.until(t);
+    }
+    if let Some(t) = present {
+        selection = selection.present(t);
+    }
+    for name in args.names.iter().filter(|n| !is_count(n)) {
+        selection = selection.name(name.as_bytes());
+    }
+    Ok(crate::wtmpdb_last::Options {
+        files: files
+            .iter()
+            .map(|f| {
+                let name = if args.files.is_empty() {
+                    b"wtmpdb".to_vec()
+                } else {
+                    f.path().as_os_str().as_bytes().to_vec()
+                };
+                (f.path().to_owned(), name)
+            })
+            .collect(),
+        selection,
+        time_format: args.time_format,
+        full_times: args.full_times && full_times_win(std::env::args_os()),
+        host: if args.no_host {
+            HostColumn::Hidden
+        } else if args.host_last {
+            HostColumn::Last
+        } else {
+            HostColumn::Third
+        },
+        full_names: args.full_names,
+        service: args.service,
+        json: args.json,
+    })
+}
+
+/// Whether `-F` comes after the last `--time-format` in the command line
+/// (util-linux `last` and wtmpdb apply their options in order: the later
+/// one wins).
+fn full_times_win(argv: impl Iterator<Item = std::ffi::OsString>) -> bool {
+    let (mut full, mut format) = (None, None);
+    for (i, arg) in argv.enumerate() {
+        let arg = arg.as_bytes();
+        if arg == b"--" {
+            break;
+        } else if arg == b"--fulltimes" {
+            full = Some(i);
+        } else if arg.starts_with(b"--time-format") {
+            format = Some(i);
+        } else if let Some(cluster) = arg.strip_prefix(b"-").filter(|c| !c.starts_with(b"-")) {
+            // Short options; one that takes a value ends the cluster.
+            for c in cluster {
+                match c {
+                    b'F' => full = Some(i),
+                    b'f' | b'n' | b's' | b't' | b'p' => break,
+                    _ => {}
+                }
+            }
+        }
+    }
+    full > format
+}
+
+/// `-NUM`: a limit, not a name.
+fn is_count(name: &str) -> bool {
+    name.strip_prefix('-')
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
+}
+
 pub fn run(args: Args) -> Outcome {
     let tz = TimeZone::from_env();
     let state = LiveSystem;
@@ -118,7 +293,7 @@ pub fn run(args: Args) -> Outcome {
     let mut filter = SessionFilter::new();
     for name in &args.names {
         match name.strip_prefix('-') {
-            Some(n) if !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()) => {
+            Some(n) if is_count(name) => {
                 limit =
                     Some(n.parse().map_err(|_| {
                         Failure::Message(format!("failed to parse number: {name}"))
@@ -133,7 +308,7 @@ pub fn run(args: Args) -> Outcome {
     // util-linux: a limit of 0 means no limit.
     let limit = limit.filter(|&n| n > 0);
 
-    let time_format = if args.full_times {
+    let time_format = if args.full_times && full_times_win(std::env::args_os()) {
         TimeFormat::Full
     } else {
         args.time_format.unwrap_or_default()
@@ -154,15 +329,23 @@ pub fn run(args: Args) -> Outcome {
         .separator(if args.tabs { b'\t' } else { b' ' })
         .utf8(utf8_locale());
 
-    let files = if args.files.is_empty() {
-        vec![if args.bad {
-            utmp::btmp_path().to_owned()
-        } else {
-            utmp::wtmp_path().to_owned()
-        }]
-    } else {
-        args.files.clone()
-    };
+    let files = history_files(&args)?;
+    if files.iter().any(|f| f.source() == Source::Wtmpdb) {
+        #[cfg(target_os = "linux")]
+        return crate::wtmpdb_last::run(&args_for_wtmpdb(
+            &args, &files, since, until, present, limit,
+        )?);
+        #[cfg(not(target_os = "linux"))]
+        return Err(Failure::Usage(
+            "wtmpdb databases are read on Linux only".into(),
+        ));
+    }
+    if args.service {
+        return Err(Failure::Usage(
+            "--service needs a wtmpdb database (wtmp records have no service)".into(),
+        ));
+    }
+    let files: Vec<PathBuf> = files.iter().map(|f| f.path().to_owned()).collect();
 
     let stdout = io::stdout();
     let mut out = stdout.lock();
@@ -234,4 +417,22 @@ pub fn run(args: Args) -> Outcome {
     out.write_all(&buf)?;
     out.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_later_of_f_and_time_format_wins() {
+        let win = |args: &[&str]| full_times_win(args.iter().map(std::ffi::OsString::from));
+        assert!(win(&["utmp", "last", "-F"]));
+        assert!(win(&["utmp", "last", "--time-format", "iso", "-xFw"]));
+        assert!(win(&["utmp", "last", "--time-format=iso", "--fulltimes"]));
+        assert!(!win(&["utmp", "last", "-F", "--time-format", "notime"]));
+        assert!(!win(&["utmp", "last", "-x"]));
+        // A value is no option: -f F.db, -s F.
+        assert!(!win(&["utmp", "last", "--time-format", "iso", "-fF.db"]));
+        assert!(!win(&["utmp", "last", "--time-format", "iso", "--", "-F"]));
+    }
 }

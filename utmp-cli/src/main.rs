@@ -8,6 +8,8 @@ mod input;
 mod last;
 mod output;
 mod who;
+#[cfg(target_os = "linux")]
+mod wtmpdb_last;
 
 use std::process::ExitCode;
 

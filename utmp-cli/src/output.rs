@@ -12,6 +12,8 @@ pub enum Failure {
     Io(io::Error),
     /// Anything else, already worded.
     Message(String),
+    /// Options that do not go together (exit code 2, like clap's errors).
+    Usage(String),
 }
 
 impl From<utmp::Error> for Failure {
@@ -30,7 +32,7 @@ impl From<io::Error> for Failure {
 pub type Outcome = Result<(), Failure>;
 
 /// Ends the process: 0 on success and on a closed output pipe (`| head`),
-/// 1 with one line on stderr otherwise.
+/// 2 for a usage error, 1 with one line on stderr otherwise.
 pub fn exit(result: Outcome) -> ExitCode {
     let message = match result {
         Ok(()) => return ExitCode::SUCCESS,
@@ -43,6 +45,10 @@ pub fn exit(result: Outcome) -> ExitCode {
         Err(Failure::Utmp(e)) => e.to_string(),
         Err(Failure::Io(e)) => e.to_string(),
         Err(Failure::Message(m)) => m,
+        Err(Failure::Usage(m)) => {
+            eprintln!("utmp: {m}");
+            return ExitCode::from(2);
+        }
     };
     eprintln!("utmp: {message}");
     ExitCode::FAILURE

@@ -166,8 +166,17 @@ fn bad_arguments() {
     // Usage errors are clap's: exit 2.
     let out = utmp_last(&["--time-format", "long"]);
     assert_eq!(out.status.code(), Some(2));
-    let out = utmp_last(&["-F", "--time-format", "iso"]);
-    assert_eq!(out.status.code(), Some(2));
+    // -F and --time-format go together: the later one wins (as in
+    // util-linux and wtmpdb).
+    let out = utmp_last(&["-F", "--time-format", "notime", "-f", "/dev/null"]);
+    assert_eq!((out.status.code(), out.stdout.len()), (Some(0), 0));
+    let out = utmp_last(&["--time-format", "notime", "-F", "-f", "/dev/null"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stdout(&out).starts_with("\nnull begins "),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]

@@ -97,6 +97,40 @@ pub enum Error {
         /// Why the value does not fit.
         message: String,
     },
+    // wtmpdb databases (`utmp::wtmpdb`).
+    /// The file is not a wtmpdb database: not SQLite, or without the `wtmp`
+    /// table or one of its columns.
+    #[error("{}: {reason}", .path.display())]
+    NotWtmpdb {
+        /// The database file.
+        path: PathBuf,
+        /// What is missing (`no table wtmp`).
+        reason: String,
+    },
+    /// Another program holds the database in a write transaction longer than
+    /// the busy timeout.
+    #[error("{}: database is locked (a writer holds it; try again)", .path.display())]
+    DatabaseLocked {
+        /// The database file.
+        path: PathBuf,
+    },
+    /// SQLite could not read the database (a damaged or truncated file).
+    #[error("{}: SQLite: {message}", .path.display())]
+    Sqlite {
+        /// The database file.
+        path: PathBuf,
+        /// What SQLite said.
+        message: String,
+    },
+    /// A row of a wtmpdb database has a value that cannot be decoded (a
+    /// NULL or text login time...).
+    #[error("{}: {message}", .path.display())]
+    WtmpdbRow {
+        /// The database file.
+        path: PathBuf,
+        /// Which row and column, and what is wrong.
+        message: String,
+    },
 }
 
 fn path_prefix(path: &Option<PathBuf>) -> String {
@@ -119,6 +153,10 @@ impl Error {
             Error::AlreadyOpen => io::ErrorKind::WouldBlock,
             Error::InvalidPath { .. } | Error::InvalidField { .. } => io::ErrorKind::InvalidInput,
             Error::Parse { .. } | Error::Implausible { .. } => io::ErrorKind::InvalidData,
+            Error::NotWtmpdb { .. } | Error::Sqlite { .. } | Error::WtmpdbRow { .. } => {
+                io::ErrorKind::InvalidData
+            }
+            Error::DatabaseLocked { .. } => io::ErrorKind::WouldBlock,
         }
     }
 
@@ -129,6 +167,10 @@ impl Error {
             | Error::TrailingBytes { path, .. }
             | Error::Implausible { path, .. } => path.as_deref(),
             Error::NoDatabase { path } | Error::InvalidPath { path } => Some(path),
+            Error::NotWtmpdb { path, .. }
+            | Error::DatabaseLocked { path }
+            | Error::Sqlite { path, .. }
+            | Error::WtmpdbRow { path, .. } => Some(path),
             _ => None,
         }
     }

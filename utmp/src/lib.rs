@@ -184,6 +184,8 @@ pub mod text;
 mod time_fmt;
 mod validate;
 pub mod who;
+#[cfg(target_os = "linux")]
+pub mod wtmpdb;
 
 pub use encoder::{write_entries, EntryBuilder};
 pub use entry::{Entry, EntryRef, ExitStatus};
@@ -194,7 +196,8 @@ pub use mapped::{MappedEntries, MappedFile};
 pub use paths::{btmp_path, utmp_path, wtmp_path};
 pub use reader::{entries, Reader, SliceEntries};
 pub use source::{
-    current_sessions, current_sessions_in, CurrentSessions, ParseSourceError, Source,
+    current_sessions, current_sessions_in, login_history, CurrentSessions, HistoryFile,
+    ParseSourceError, Source,
 };
 pub use system::{current_entries, Database};
 pub use validate::validate;

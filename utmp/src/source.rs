@@ -7,7 +7,7 @@
 //! explicitly is always read as that kind of file.
 
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use crate::entry::Entry;
@@ -223,8 +223,93 @@ pub fn current_sessions_in(logind_dir: impl AsRef<Path>) -> Result<CurrentSessio
 
 // ---------------------------------------------------------------------------
 // Login history: wtmpdb when its database exists, else wtmp.
-// (The wtmpdb work adds its entry point here.)
 // ---------------------------------------------------------------------------
+
+/// Where the login history is read from: a file and the [`Source`] it is
+/// read as ([`Source::Wtmpdb`] or [`Source::Wtmp`]).
+///
+/// [`login_history`] picks it automatically; [`HistoryFile::detect`] tells
+/// the kind of a given file by its first bytes; [`HistoryFile::new`] takes
+/// the kind as given. Read a [`Source::Wtmpdb`] file with
+/// [`wtmpdb::Database`](crate::wtmpdb::Database) (Linux) and a
+/// [`Source::Wtmp`] file with [`sessions`](crate::sessions) over
+/// [`ReverseReader`](crate::sessions::ReverseReader) or
+/// [`MappedFile`](crate::MappedFile).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct HistoryFile {
+    source: Source,
+    path: PathBuf,
+    default: bool,
+}
+
+impl HistoryFile {
+    /// `path`, read as `source` whatever it holds.
+    pub fn new(source: Source, path: impl Into<PathBuf>) -> HistoryFile {
+        HistoryFile {
+            source,
+            path: path.into(),
+            default: false,
+        }
+    }
+
+    /// `path`, read as a wtmpdb database when it starts with SQLite's header
+    /// (`SQLite format 3\0`, on Linux), else as a file of records (wtmp).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`](crate::Error::Io) when the file cannot be opened or read.
+    pub fn detect(path: impl Into<PathBuf>) -> Result<HistoryFile, crate::Error> {
+        let path = path.into();
+        #[cfg(target_os = "linux")]
+        let source = if crate::wtmpdb::is_sqlite(&path)? {
+            Source::Wtmpdb
+        } else {
+            Source::Wtmp
+        };
+        #[cfg(not(target_os = "linux"))]
+        let source = Source::Wtmp;
+        Ok(HistoryFile::new(source, path))
+    }
+
+    /// How the file is read.
+    pub fn source(&self) -> Source {
+        self.source
+    }
+
+    /// The file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Whether [`login_history`] chose it (a default path, not one given).
+    pub fn is_default(&self) -> bool {
+        self.default
+    }
+}
+
+/// The system's login history: the wtmpdb database when one exists (Linux:
+/// [`wtmpdb::DEFAULT_PATHS`](crate::wtmpdb::DEFAULT_PATHS), in that order),
+/// else the wtmp file ([`wtmp_path`](crate::wtmp_path)). Nothing is opened
+/// yet; whether the file can be read shows when it is.
+pub fn login_history() -> HistoryFile {
+    #[cfg(target_os = "linux")]
+    let databases = crate::wtmpdb::DEFAULT_PATHS.map(Path::new);
+    #[cfg(not(target_os = "linux"))]
+    let databases: [&Path; 0] = [];
+    choose_history(&databases, crate::wtmp_path())
+}
+
+/// The first of `databases` that exists, as wtmpdb, else `wtmp`.
+fn choose_history(databases: &[&Path], wtmp: &Path) -> HistoryFile {
+    let (source, path) = match databases.iter().find(|p| std::fs::metadata(p).is_ok()) {
+        Some(db) => (Source::Wtmpdb, *db),
+        None => (Source::Wtmp, wtmp),
+    };
+    HistoryFile {
+        default: true,
+        ..HistoryFile::new(source, path)
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -238,5 +323,54 @@ mod tests {
         }
         assert!("auto".parse::<Source>().is_err());
         assert!("Logind".parse::<Source>().is_err());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_file_is_told_by_its_header_and_a_named_kind_is_kept() {
+        let dir = std::env::temp_dir().join(format!("utmp-source-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = dir.join("history");
+        std::fs::write(&db, b"SQLite format 3\0 and the rest").unwrap();
+        let records = dir.join("wtmp");
+        std::fs::write(&records, [0u8; 384]).unwrap();
+        assert_eq!(HistoryFile::detect(&db).unwrap().source(), Source::Wtmpdb);
+        assert_eq!(
+            HistoryFile::detect(&records).unwrap().source(),
+            Source::Wtmp
+        );
+        // Shorter than the header, or empty: records.
+        std::fs::write(&records, b"SQLite format 3").unwrap();
+        assert_eq!(
+            HistoryFile::detect(&records).unwrap().source(),
+            Source::Wtmp
+        );
+        let named = HistoryFile::new(Source::Wtmp, &db);
+        assert_eq!(
+            (named.source(), named.path(), named.is_default()),
+            (Source::Wtmp, db.as_path(), false)
+        );
+        let missing = HistoryFile::detect(dir.join("missing")).unwrap_err();
+        assert_eq!(missing.kind(), std::io::ErrorKind::NotFound);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_automatic_choice_is_the_first_wtmpdb_database_that_exists() {
+        let dir = std::env::temp_dir().join(format!("utmp-choice-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (first, second, wtmp) = (dir.join("a.db"), dir.join("b.db"), dir.join("wtmp"));
+        let dbs = [first.as_path(), second.as_path()];
+        let pick = || {
+            let h = choose_history(&dbs, &wtmp);
+            assert!(h.is_default());
+            (h.source(), h.path().to_owned())
+        };
+        assert_eq!(pick(), (Source::Wtmp, wtmp.clone()));
+        std::fs::write(&second, b"").unwrap();
+        assert_eq!(pick(), (Source::Wtmpdb, second.clone()));
+        std::fs::write(&first, b"").unwrap();
+        assert_eq!(pick(), (Source::Wtmpdb, first.clone()));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -101,7 +101,7 @@ proptest! {
         let user_class = class.as_deref().is_some_and(|c| c.starts_with("user"));
         let want = if user_class { EntryType::UserProcess } else { EntryType::LoginProcess };
         prop_assert_eq!(e.entry_type(), want);
-        prop_assert_eq!(e.session(), 42);
+        prop_assert_eq!(e.session(), Some(42));
         if unfit.contains(&"ut_tv") {
             prop_assert_eq!((e.seconds(), e.microseconds()), (0, 0));
         } else {

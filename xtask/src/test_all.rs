@@ -471,6 +471,9 @@ fn cross_matrix() -> Vec<Step> {
                 hints.push(format!("rustup target add {}", cross.target));
             }
             if hints.is_empty() {
+                // --all-features includes `bundled`: SQLite (for wtmpdb) is
+                // compiled from source with the target's C compiler, since
+                // no cross libsqlite3 is installed.
                 let mut args = vec![
                     "test",
                     "--no-fail-fast",

@@ -84,7 +84,7 @@ fn a_typical_file_decodes_every_field() {
     assert_eq!(e.pid(), 4242);
     assert_eq!(e.seconds(), 1_700_000_000);
     assert_eq!(e.microseconds(), 123_456);
-    assert_eq!(e.session(), 5);
+    assert_eq!(e.session(), Some(5));
     assert!(s.unfit_fields().is_empty());
 }
 
@@ -229,7 +229,11 @@ fn the_entry_view_of_other_classes_and_lines() {
     let e = greeter.entry();
     assert_eq!(e.entry_type(), EntryType::LoginProcess);
     assert_eq!(e.line(), "seat0");
-    assert_eq!(e.session(), 0, "a non-numeric id leaves ut_session zero");
+    assert_eq!(
+        e.session(),
+        Some(0),
+        "a non-numeric id leaves ut_session zero"
+    );
     let bg = Session::from_bytes("7", b"USER=bob\nCLASS=background\nSERVICE=cron\n");
     assert_eq!(bg.entry().entry_type(), EntryType::LoginProcess);
     assert_eq!(bg.entry().line(), "cron");

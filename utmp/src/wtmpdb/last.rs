@@ -1,0 +1,746 @@
+//! `wtmpdb last`: which rows it lists, how each ended, and its text and
+//! JSON layouts, as wtmpdb 0.75.0 prints them (`src/wtmpdb.c`,
+//! `print_entry`).
+//!
+//! The pairing is wtmpdb's, not util-linux's: a row carries its own logout,
+//! so nothing is paired by line; a row without logout ended in a `crash`
+//! when a newer boot has been listed, else it is still on; `-x` adds a
+//! `shutdown` line before each boot that has a shutdown time and a newer
+//! boot. wtmpdb's quirks are kept where they decide what is printed (the
+//! `-s` test of a boot under `-x` looks at its shutdown; rows filtered out
+//! by `-s`/`-t` or the user/tty arguments do not count as the newer boot;
+//! `-n` also cuts the rows the `begins` time is taken from).
+
+use std::time::SystemTime;
+
+use super::row::{micros_to_time, Row, RowType};
+use crate::clock::{self, Civil, DayCache, TimeZone};
+use crate::sessions::{End, HostColumn, SessionKind, TimeFormat};
+
+const USEC: i64 = 1_000_000;
+
+/// Seconds of a microsecond time (rounded down).
+fn secs(us: i64) -> i64 {
+    us.div_euclid(USEC)
+}
+
+/// Which rows `wtmpdb last` lists: its options `-x`, `-s`, `-t`, `-p`,
+/// `-n` and its user/tty arguments.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    system: bool,
+    since: Option<i64>,
+    until: Option<i64>,
+    present: Option<i64>,
+    limit: Option<u64>,
+    names: Vec<Vec<u8>>,
+}
+
+impl Selection {
+    /// Everything, without shutdown lines.
+    pub fn new() -> Selection {
+        Selection::default()
+    }
+
+    /// `-x`: a `shutdown` line before each boot with a shutdown time.
+    #[must_use]
+    pub fn system(mut self, yes: bool) -> Self {
+        self.system = yes;
+        self
+    }
+
+    /// `-s`: rows that started at or after this time.
+    #[must_use]
+    pub fn since(mut self, t: SystemTime) -> Self {
+        self.since = Some(clock::unix_seconds(t));
+        self
+    }
+
+    /// `-t`: rows that started at or before this time.
+    #[must_use]
+    pub fn until(mut self, t: SystemTime) -> Self {
+        self.until = Some(clock::unix_seconds(t));
+        self
+    }
+
+    /// `-p`: rows that were on at this time.
+    #[must_use]
+    pub fn present(mut self, t: SystemTime) -> Self {
+        self.present = Some(clock::unix_seconds(t));
+        self
+    }
+
+    /// `-n`: at most this many rows (shutdown lines not counted); 0 is no
+    /// limit.
+    #[must_use]
+    pub fn limit(mut self, n: u64) -> Self {
+        self.limit = Some(n).filter(|&n| n > 0);
+        self
+    }
+
+    /// Also lists rows of this user or on this terminal (exact match; `?`
+    /// matches rows without a terminal).
+    #[must_use]
+    pub fn name(mut self, name: impl Into<Vec<u8>>) -> Self {
+        self.names.push(name.into());
+        self
+    }
+}
+
+/// One line of `wtmpdb last`: a row (or, for a shutdown line, the boot row
+/// it comes from), what it is, and how it ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Session<'r> {
+    row: &'r Row,
+    shutdown: bool,
+    end: End,
+    /// Microseconds: the start, and the end (0: none, as wtmpdb keeps it).
+    start: i64,
+    stop: i64,
+}
+
+impl<'r> Session<'r> {
+    /// The row it was made from (for a shutdown line, the boot's row).
+    pub fn row(&self) -> &'r Row {
+        self.row
+    }
+
+    /// What it is: a login, a boot or (`-x`) a shutdown; `None` for a
+    /// runlevel row (wtmpdb records no runlevel number) and for rows of
+    /// unknown type (see [`Row::row_type`]).
+    pub fn kind(&self) -> Option<SessionKind> {
+        if self.shutdown {
+            return Some(SessionKind::Shutdown);
+        }
+        match self.row.row_type() {
+            RowType::Boot => Some(SessionKind::Boot),
+            RowType::Login => Some(SessionKind::User),
+            _ => None,
+        }
+    }
+
+    /// How it ended: [`End::LoggedOut`] at the logout (for a boot, its
+    /// shutdown; for a shutdown, the next boot), [`End::Crash`] at the newer
+    /// boot when it has no logout, else [`End::StillLoggedIn`] or
+    /// [`End::StillRunning`].
+    pub fn end(&self) -> End {
+        self.end
+    }
+
+    /// The user as shown (`shutdown` for a shutdown line).
+    pub fn user(&self) -> &'r [u8] {
+        if self.shutdown {
+            b"shutdown"
+        } else {
+            self.row.user()
+        }
+    }
+
+    /// The terminal as shown: `system boot`, `system down`, the row's `TTY`,
+    /// or `?` when it has none.
+    pub fn line(&self) -> &'r [u8] {
+        if self.shutdown {
+            return b"system down";
+        }
+        match (self.row.row_type(), self.row.tty()) {
+            (RowType::Boot, _) => b"system boot",
+            (_, Some(tty)) => tty,
+            (_, None) => b"?",
+        }
+    }
+
+    /// The remote host (for a boot, the kernel release), empty when none.
+    pub fn host(&self) -> &'r [u8] {
+        self.row.host().unwrap_or_default()
+    }
+
+    /// The PAM service, empty when none.
+    pub fn service(&self) -> &'r [u8] {
+        self.row.service().unwrap_or_default()
+    }
+
+    /// When it started, to the microsecond.
+    pub fn login(&self) -> SystemTime {
+        micros_to_time(self.start)
+    }
+
+    /// When it ended, to the microsecond, when it did.
+    pub fn logout(&self) -> Option<SystemTime> {
+        (self.stop != 0).then(|| micros_to_time(self.stop))
+    }
+}
+
+/// What one row gave: a shutdown line before it (`-x`), and its own line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pushed<'r> {
+    /// The shutdown line (printed first).
+    pub shutdown: Option<Session<'r>>,
+    /// The row's own line.
+    pub session: Option<Session<'r>>,
+}
+
+/// `wtmpdb last`'s walk over the rows, newest first (as
+/// [`Database::rows`](super::Database::rows) gives them).
+#[derive(Debug, Clone)]
+pub struct Pairing {
+    sel: Selection,
+    /// Login of the newest boot listed so far (0: none, wtmpdb's sentinel).
+    after_reboot: i64,
+    /// Login of the newer boot, for the shutdown lines (0: none).
+    newer_boot: i64,
+    begins: Option<i64>,
+    counted: u64,
+}
+
+impl Pairing {
+    /// A walk with these options.
+    pub fn new(sel: Selection) -> Pairing {
+        Pairing {
+            sel,
+            after_reboot: 0,
+            newer_boot: 0,
+            begins: None,
+            counted: 0,
+        }
+    }
+
+    /// Whether the limit (`-n`) has been reached: later rows give nothing.
+    pub fn is_full(&self) -> bool {
+        self.sel.limit.is_some_and(|n| self.counted >= n)
+    }
+
+    /// The earliest login among the rows read before the limit was reached
+    /// (microseconds): the footer's `begins`; `None` when there were none.
+    pub fn begins_micros(&self) -> Option<i64> {
+        self.begins
+    }
+
+    /// The next row, newest first: the lines it gives.
+    pub fn push<'r>(&mut self, row: &'r Row) -> Pushed<'r> {
+        let mut pushed = Pushed::default();
+        if self.is_full() {
+            return pushed;
+        }
+        let login = row.login_micros();
+        // wtmpdb keeps "no logout" as 0.
+        let logout = row.logout_micros().unwrap_or(0);
+        self.begins = Some(self.begins.map_or(login, |b| b.min(login)));
+        let is_boot = row.row_type() == RowType::Boot;
+        let system = self.sel.system;
+
+        // wtmpdb: `int swap = type == xflag && BOOT_TIME && logout_t != 0;`,
+        // meant as "a boot under -x": it is true for type 1 rows with -x and
+        // for type 0 rows without it. Kept, as it decides what is listed.
+        let swap = row.row_type().raw() == i64::from(system) && logout != 0;
+        let tested = if swap { logout } else { login };
+        if self.sel.since.is_some_and(|s| s > secs(tested))
+            || self.sel.until.is_some_and(|u| u < secs(login))
+        {
+            if system && is_boot {
+                self.newer_boot = login;
+            }
+            return pushed;
+        }
+        if !self.sel.names.is_empty() {
+            let user = c_str(row.user());
+            let tty = row.tty().map_or(&b"?"[..], c_str);
+            if !self.sel.names.iter().any(|n| n == user || n == tty) {
+                return pushed;
+            }
+        }
+        let end = if logout != 0 {
+            End::LoggedOut(micros_to_time(logout))
+        } else if self.after_reboot != 0 {
+            End::Crash(micros_to_time(self.after_reboot))
+        } else if row.row_type() == RowType::Login {
+            End::StillLoggedIn
+        } else {
+            End::StillRunning
+        };
+        let within = |t: i64| {
+            self.sel.until.is_none_or(|u| u >= secs(t))
+                && self.sel.since.is_none_or(|s| s <= secs(t))
+        };
+        if system && is_boot && self.newer_boot != 0 && logout != 0 && within(logout) {
+            pushed.shutdown = Some(Session {
+                row,
+                shutdown: true,
+                end: End::LoggedOut(micros_to_time(self.newer_boot)),
+                start: logout,
+                stop: self.newer_boot,
+            });
+        }
+        if system && is_boot {
+            self.newer_boot = login;
+        }
+        if is_boot {
+            self.after_reboot = login;
+        }
+        if let Some(p) = self.sel.present {
+            if p < secs(login)
+                || (logout != 0 && secs(logout) < p)
+                || (logout == 0 && self.after_reboot != 0 && secs(self.after_reboot) < p)
+            {
+                return pushed;
+            }
+        }
+        if within(login) {
+            pushed.session = Some(Session {
+                row,
+                shutdown: false,
+                end,
+                start: login,
+                stop: logout,
+            });
+        }
+        self.counted = self.counted.saturating_add(1);
+        pushed
+    }
+}
+
+/// A C string's view of bytes: up to the first NUL.
+fn c_str(b: &[u8]) -> &[u8] {
+    b.split(|&c| c == 0).next().unwrap_or_default()
+}
+
+/// Writes sessions in `wtmpdb last`'s layout, byte for byte as wtmpdb
+/// 0.75.0 prints them in the C locale.
+///
+/// Columns: user (8 bytes, cut; `soft-reboot` shown as `s-reboot`), tty (12,
+/// cut), host (16, cut), [`service`](LastLayout::service) (12, cut), login
+/// time, logout, length. Widths count bytes, as C's `printf` does, so a
+/// multi-byte character takes its bytes' width and a cut may split it.
+/// [`full_names`](LastLayout::full_names) (`-w`) keeps user and host whole.
+/// Lines keep their trailing blanks (`crash `), as wtmpdb prints them.
+/// Control bytes in the text are written as `?` (wtmpdb writes them as
+/// they are, which lets a recorded name move the terminal's cursor).
+#[derive(Debug, Clone)]
+pub struct LastLayout {
+    time: TimeFormat,
+    begins: TimeFormat,
+    host: HostColumn,
+    full_names: bool,
+    service: bool,
+    tz: TimeZone,
+    day: Option<DayCache>,
+    json_entries: u64,
+    /// The login, logout and length texts of the session being written
+    /// (kept to reuse their memory).
+    texts: [Vec<u8>; 3],
+}
+
+impl LastLayout {
+    /// wtmpdb's defaults: short times, host third, cut columns, local times
+    /// in `tz`.
+    pub fn new(tz: TimeZone) -> LastLayout {
+        LastLayout {
+            time: TimeFormat::Short,
+            begins: TimeFormat::Full,
+            host: HostColumn::Third,
+            full_names: false,
+            service: false,
+            tz,
+            day: None,
+            json_entries: 0,
+            texts: Default::default(),
+        }
+    }
+
+    /// `--time-format`: the times of the lines and of the footer.
+    #[must_use]
+    pub fn time_format(mut self, t: TimeFormat) -> Self {
+        self.time = t;
+        self.begins = t;
+        self
+    }
+
+    /// `-F`: full times in the lines (the footer keeps its format, as in
+    /// wtmpdb).
+    #[must_use]
+    pub fn full_times(mut self) -> Self {
+        self.time = TimeFormat::Full;
+        self
+    }
+
+    /// Where the host goes (`-a`: last, `-R`: hidden).
+    #[must_use]
+    pub fn host_column(mut self, h: HostColumn) -> Self {
+        self.host = h;
+        self
+    }
+
+    /// `-w`: user and host names whole.
+    #[must_use]
+    pub fn full_names(mut self, yes: bool) -> Self {
+        self.full_names = yes;
+        self
+    }
+
+    /// `-S`: the PAM service column.
+    #[must_use]
+    pub fn service(mut self, yes: bool) -> Self {
+        self.service = yes;
+        self
+    }
+
+    /// Login and logout column widths.
+    fn widths(&self) -> (usize, usize) {
+        match self.time {
+            TimeFormat::NoTime => (0, 0),
+            TimeFormat::Full => (24, 24),
+            TimeFormat::Iso => (25, 25),
+            _ => (16, 5),
+        }
+    }
+
+    #[inline]
+    fn civil(&mut self, t: i64) -> Civil {
+        if let Some(c) = self.day.and_then(|d| d.civil(t)) {
+            return c;
+        }
+        self.day = self.tz.day_of(t);
+        match self.day.and_then(|d| d.civil(t)) {
+            Some(c) => c,
+            None => self.tz.civil(t),
+        }
+    }
+
+    /// wtmpdb's `format_time`: `fmt` of `t` (seconds); `logout` picks the
+    /// short format's `%H:%M`.
+    fn push_time(&mut self, out: &mut Vec<u8>, fmt: TimeFormat, t: i64, logout: bool) {
+        match fmt {
+            TimeFormat::NoTime => {}
+            TimeFormat::Full => clock::push_ctime(out, &self.civil(t)),
+            TimeFormat::Iso => push_iso_z(out, &self.civil(t)),
+            _ if logout => clock::push_hhmm(out, &self.civil(t)),
+            _ => {
+                // "%a %b %e %H:%M": ctime's first 16 bytes.
+                let at = out.len();
+                clock::push_ctime(out, &self.civil(t));
+                out.truncate(at.saturating_add(16));
+            }
+        }
+    }
+
+    /// The login, logout and length texts of a session, into `texts`.
+    fn times(&mut self, s: &Session<'_>, texts: &mut [Vec<u8>; 3]) {
+        let [login, logout, length] = texts;
+        login.clear();
+        logout.clear();
+        length.clear();
+        self.push_time(login, self.time, secs(s.start), false);
+        let hhmm = !matches!(
+            self.time,
+            TimeFormat::NoTime | TimeFormat::Full | TimeFormat::Iso
+        );
+        if s.stop != 0 {
+            self.push_time(logout, self.time, secs(s.stop), true);
+            push_length(length, s.start, s.stop);
+            return;
+        }
+        let (a, b): (&[u8], &[u8]) = match (s.end, s.row.row_type()) {
+            (End::Crash(_), _) => (b"crash", b""),
+            (_, RowType::Login) if hhmm => (b"still", b"logged in"),
+            (_, RowType::Login) => (b"still logged in", b""),
+            (_, RowType::Boot) if hhmm => (b"still", b"running"),
+            (_, RowType::Boot) => (b"still running", b""),
+            (_, other) => {
+                logout.extend_from_slice(b"ERROR");
+                length.extend_from_slice(b"Unknown: ");
+                clock::push_int(length, other.raw(), 0, false, false);
+                return;
+            }
+        };
+        logout.extend_from_slice(a);
+        length.extend_from_slice(b);
+    }
+
+    /// Appends one session's line (with its newline).
+    pub fn write_session(&mut self, s: &Session<'_>, out: &mut Vec<u8>) {
+        let start = out.len();
+        self.raw_line(s, out);
+        // Control bytes (a newline or an escape sequence in a user or host
+        // name) become `?`, one byte for one: wtmpdb passes them to the
+        // terminal.
+        if let Some(line) = out.get_mut(start..) {
+            for c in line.iter_mut().filter(|c| **c < 0x20 || **c == 0x7f) {
+                *c = b'?';
+            }
+        }
+        out.push(b'\n');
+    }
+
+    /// The line without its newline.
+    fn raw_line(&mut self, s: &Session<'_>, out: &mut Vec<u8>) {
+        let mut texts = std::mem::take(&mut self.texts);
+        self.times(s, &mut texts);
+        let [login, logout, length] = &texts;
+        let (login_len, logout_len) = self.widths();
+        let user = c_str(s.user());
+        let user = if !self.full_names && user == b"soft-reboot" {
+            &b"s-reboot"[..]
+        } else {
+            user
+        };
+        let user_prec = if self.full_names { user.len() } else { 8 };
+        printf_s(out, user, 8, user_prec);
+        out.push(b' ');
+        printf_s(out, c_str(s.line()), 12, 12);
+        let host = c_str(s.host());
+        if self.host == HostColumn::Third {
+            out.push(b' ');
+            let prec = if self.full_names { host.len() } else { 16 };
+            printf_s(out, host, 16, prec);
+        }
+        if self.service {
+            out.push(b' ');
+            printf_s(out, c_str(s.service()), 12, 12);
+        }
+        out.push(b' ');
+        printf_s(out, login, login_len, login_len);
+        out.extend_from_slice(b" - ");
+        printf_s(out, logout, logout_len, logout_len);
+        out.push(b' ');
+        if self.host == HostColumn::Last {
+            printf_s(out, length, 12, 12);
+            out.push(b' ');
+            out.extend_from_slice(host);
+        } else {
+            out.extend_from_slice(length);
+        }
+        self.texts = texts;
+    }
+
+    /// Appends the footer: `\n<name> begins <time>\n`, nothing under
+    /// `--time-format notime`; `<name> has no entries\n` when no row was
+    /// read. `name` is what wtmpdb shows: the `-f` argument as given, or
+    /// `wtmpdb`.
+    pub fn write_footer(&mut self, name: &[u8], begins_micros: Option<i64>, out: &mut Vec<u8>) {
+        match begins_micros {
+            None => {
+                out.extend_from_slice(name);
+                out.extend_from_slice(b" has no entries\n");
+            }
+            Some(_) if self.begins == TimeFormat::NoTime => {}
+            Some(t) => {
+                out.push(b'\n');
+                out.extend_from_slice(name);
+                out.extend_from_slice(b" begins ");
+                self.push_time(out, self.begins, secs(t), false);
+                out.push(b'\n');
+            }
+        }
+    }
+
+    /// Appends the start of `-j`'s JSON document.
+    pub fn write_json_start(&mut self, out: &mut Vec<u8>) {
+        self.json_entries = 0;
+        out.extend_from_slice(b"{\n   \"entries\": [\n");
+    }
+
+    /// Appends one session as an entry of `-j`'s JSON document: wtmpdb's
+    /// keys and layout, strings escaped (wtmpdb does not escape them: a `"`
+    /// in a host name makes its output invalid JSON), bytes that are not
+    /// UTF-8 replaced by U+FFFD.
+    pub fn write_json_session(&mut self, s: &Session<'_>, out: &mut Vec<u8>) {
+        let mut texts = std::mem::take(&mut self.texts);
+        self.times(s, &mut texts);
+        let [login, logout, length] = &texts;
+        if self.json_entries > 0 {
+            out.extend_from_slice(b",\n");
+        }
+        self.json_entries = self.json_entries.saturating_add(1);
+        let field = |out: &mut Vec<u8>, key: &str, value: &[u8], last: bool| {
+            out.extend_from_slice(b"       \"");
+            out.extend_from_slice(key.as_bytes());
+            out.extend_from_slice(b"\": ");
+            push_json_string(out, value);
+            out.extend_from_slice(if last { b"\n" } else { b",\n" });
+        };
+        out.extend_from_slice(b"     { \"user\": ");
+        push_json_string(out, c_str(s.user()));
+        out.extend_from_slice(b",\n");
+        field(out, "tty", c_str(s.line()), false);
+        if self.host != HostColumn::Hidden {
+            field(out, "hostname", c_str(s.host()), false);
+        }
+        if self.service {
+            // wtmpdb prints its column text here: a blank, then the
+            // service padded to 12.
+            let mut service = vec![b' '];
+            printf_s(&mut service, c_str(s.service()), 12, 12);
+            field(out, "service", &service, false);
+        }
+        field(out, "login", login, false);
+        if matches!(length.first(), Some(b' ' | b'(')) {
+            field(out, "logout", logout, false);
+            field(out, "length", remove_parentheses(length), true);
+        } else {
+            let mut both = logout.clone();
+            both.push(b' ');
+            both.extend_from_slice(length);
+            field(out, "logout", &both, true);
+        }
+        out.extend_from_slice(b"     }");
+        self.texts = texts;
+    }
+
+    /// Appends the end of `-j`'s JSON document, with `"start"` (the
+    /// footer's time) unless times are off or no row was read. Where
+    /// wtmpdb leaves the `entries` array open (no rows), it is closed.
+    pub fn write_json_end(&mut self, begins_micros: Option<i64>, out: &mut Vec<u8>) {
+        match begins_micros {
+            Some(t) if self.begins != TimeFormat::NoTime => {
+                out.extend_from_slice(b"\n   ],\n   \"start\": \"");
+                let mut text = Vec::new();
+                self.push_time(&mut text, self.begins, secs(t), false);
+                push_json_chars(out, &text);
+                out.extend_from_slice(b"\"\n");
+            }
+            _ => out.extend_from_slice(b"\n   ]\n"),
+        }
+        out.extend_from_slice(b"}\n");
+    }
+}
+
+/// printf's `%-W.Ps`: at most `precision` bytes, padded with blanks to
+/// `width`.
+fn printf_s(out: &mut Vec<u8>, s: &[u8], width: usize, precision: usize) {
+    let s = s.get(..precision).unwrap_or(s);
+    out.extend_from_slice(s);
+    clock::push_fill(out, b' ', width.saturating_sub(s.len()));
+}
+
+/// wtmpdb's `calc_time_length` of two microsecond times, in its unsigned
+/// arithmetic (an end before the start wraps around, as wtmpdb prints it).
+fn push_length(out: &mut Vec<u8>, start: i64, stop: i64) {
+    let secs = (stop as u64).wrapping_sub(start as u64) / 1_000_000;
+    let mins = (secs / 60 % 60) as i64;
+    let hours = (secs / 3600 % 24) as i64;
+    // At most 2^64 / 10^6 / 86,400 < 2^28: fits.
+    let days = (secs / 86_400) as i64;
+    if days > 0 {
+        out.push(b'(');
+        clock::push_int(out, days, 0, false, false);
+        out.push(b'+');
+        clock::push_int(out, hours, 2, true, false);
+        out.push(b':');
+        clock::push_int(out, mins, 2, true, false);
+        out.push(b')');
+    } else if hours > 0 {
+        out.extend_from_slice(b" (");
+        clock::push_int(out, hours, 2, true, false);
+        out.push(b':');
+        clock::push_int(out, mins, 2, true, false);
+        out.push(b')');
+    } else {
+        out.extend_from_slice(b" (00:");
+        clock::push_int(out, mins, 2, true, false);
+        out.push(b')');
+    }
+}
+
+/// wtmpdb's `remove_parentheses`: what is between `(` and `)`.
+fn remove_parentheses(s: &[u8]) -> &[u8] {
+    let Some(open) = s.iter().position(|&c| c == b'(') else {
+        return s;
+    };
+    let rest = s.get(open.saturating_add(1)..).unwrap_or_default();
+    match rest.iter().position(|&c| c == b')') {
+        Some(close) => rest.get(..close).unwrap_or(rest),
+        None => rest,
+    }
+}
+
+/// strftime's `%FT%T%z`: `2023-11-14T22:13:20+0000`.
+fn push_iso_z(out: &mut Vec<u8>, c: &Civil) {
+    clock::push_int(out, c.year, 4, true, c.year > 9999);
+    out.push(b'-');
+    clock::push_int(out, c.month, 2, true, false);
+    out.push(b'-');
+    clock::push_int(out, c.day, 2, true, false);
+    out.push(b'T');
+    clock::push_int(out, c.hour, 2, true, false);
+    out.push(b':');
+    clock::push_int(out, c.minute, 2, true, false);
+    out.push(b':');
+    clock::push_int(out, c.second, 2, true, false);
+    out.push(if c.offset < 0 { b'-' } else { b'+' });
+    let off = c.offset.unsigned_abs();
+    clock::push_int(out, (off / 3600) as i64, 2, true, false);
+    clock::push_int(out, (off / 60 % 60) as i64, 2, true, false);
+}
+
+/// A JSON string of bytes, quoted and escaped.
+fn push_json_string(out: &mut Vec<u8>, b: &[u8]) {
+    out.push(b'"');
+    push_json_chars(out, b);
+    out.push(b'"');
+}
+
+/// The escaped characters of a JSON string (invalid UTF-8 replaced).
+fn push_json_chars(out: &mut Vec<u8>, b: &[u8]) {
+    for ch in String::from_utf8_lossy(b).chars() {
+        match ch {
+            '"' => out.extend_from_slice(b"\\\""),
+            '\\' => out.extend_from_slice(b"\\\\"),
+            '\n' => out.extend_from_slice(b"\\n"),
+            '\r' => out.extend_from_slice(b"\\r"),
+            '\t' => out.extend_from_slice(b"\\t"),
+            c if u32::from(c) < 0x20 || c == '\u{7f}' => {
+                out.extend_from_slice(format!("\\u{:04x}", u32::from(c)).as_bytes());
+            }
+            c => {
+                let mut buf = [0u8; 4];
+                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(f: impl FnOnce(&mut Vec<u8>)) -> String {
+        let mut v = Vec::new();
+        f(&mut v);
+        String::from_utf8(v).unwrap()
+    }
+
+    #[test]
+    fn lengths_as_wtmpdb_computes_them() {
+        let m = 60 * USEC;
+        assert_eq!(text(|o| push_length(o, 0, 59 * USEC)), " (00:00)");
+        assert_eq!(text(|o| push_length(o, 0, 61 * m)), " (01:01)");
+        assert_eq!(text(|o| push_length(o, 0, 25 * 60 * m)), "(1+01:00)");
+        // An end before the start wraps around (wtmpdb's unsigned
+        // arithmetic): what it prints for a shutdown after a later boot.
+        assert_eq!(text(|o| push_length(o, 60 * USEC, 0)), "(213503982+08:00)");
+    }
+
+    #[test]
+    fn printf_precision_counts_bytes() {
+        assert_eq!(text(|o| printf_s(o, "ève".as_bytes(), 8, 8)), "ève    ");
+        let mut v = Vec::new();
+        printf_s(&mut v, "éééé".as_bytes(), 3, 3);
+        assert_eq!(v, b"\xc3\xa9\xc3");
+    }
+
+    #[test]
+    fn parentheses_and_iso() {
+        assert_eq!(remove_parentheses(b" (00:01)"), b"00:01");
+        assert_eq!(remove_parentheses(b"(1+01:00)"), b"1+01:00");
+        assert_eq!(remove_parentheses(b"crash"), b"crash");
+        let c = TimeZone::fixed(-(5 * 3600 + 30 * 60)).civil(1_700_000_000);
+        assert_eq!(text(|o| push_iso_z(o, &c)), "2023-11-14T16:43:20-0530");
+    }
+
+    #[test]
+    fn json_strings_are_escaped() {
+        assert_eq!(
+            text(|o| push_json_string(o, b"a\"b\\c\n\x01\xff")),
+            "\"a\\\"b\\\\c\\n\\u0001\u{fffd}\""
+        );
+    }
+}
