@@ -509,6 +509,14 @@ mod tests {
         ] {
             assert!(serde_json::from_str::<Entry>(bad).is_err(), "{bad}");
         }
+        // A type this system's header does not name (Linux: SHUTDOWN_TIME)
+        // has no number to store: an error, not a zero.
+        #[cfg(target_os = "linux")]
+        {
+            let bad = r#"{"type_name": "SHUTDOWN_TIME"}"#;
+            let err = serde_json::from_str::<Entry>(bad).unwrap_err().to_string();
+            assert!(err.contains("no value on this system"), "{err}");
+        }
         let long = format!(r#"{{"host": "{}"}}"#, "h".repeat(257));
         assert!(serde_json::from_str::<Entry>(&long).is_err());
         let full = format!(r#"{{"host": "{}"}}"#, "h".repeat(256));
