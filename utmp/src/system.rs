@@ -76,6 +76,13 @@ thread_local! {
 /// With musl, whose utmpx functions are stubs that keep no records, opening
 /// returns [`Error::Unsupported`]; read the files with the direct reader.
 ///
+/// On FreeBSD the file is opened with `setutxdb`, whose kind follows the
+/// file's name: `utx.log*` is read as the log, `utx.lastlogin*` as the
+/// last-login file, anything else as `utx.active`. Its records are FreeBSD's
+/// `struct futx`, converted by the C library into the `struct utmpx` that each
+/// [`Entry`] holds. macOS, illumos/Solaris and NetBSD use `utmpxname` as
+/// glibc does. (Compiled for each of them here; run only on Linux.)
+///
 /// ```no_run
 /// # fn main() -> utmp::Result<()> {
 /// use utmp::Database;
