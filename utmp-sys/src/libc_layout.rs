@@ -30,6 +30,10 @@
 //!   `ut_ss` is compared as a whole and by `ss_len`/`ss_family` (libc's
 //!   `sockaddr_storage` padding is private).
 //! * FreeBSD: no difference.
+//!
+//! The entry-type constants (and FreeBSD's `UTXDB_*`) are compared with
+//! libc's too, by value (libc types NetBSD's as `u16`, the others as `c_short`
+//! or `c_int` like the bindings).
 //! * OpenBSD has no `struct utmpx` (libc has its `struct utmp`); nothing to
 //!   compare.
 
@@ -146,4 +150,54 @@ const _: () = {
     // The struct ends in 4 bytes of tail padding after ut_pad (520 = 516
     // rounded up to the 8-byte alignment): libc's _UTX_PADSIZE gives its end.
     same_gap!(ut_pad, after ut_tv, until offset_of!(libc::utmpx, ut_tv) + size_of::<libc::timeval>() + libc::_UTX_PADSIZE);
+};
+
+/// Asserts that each named constant of the bindings has libc's value.
+macro_rules! same_values {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            assert!(
+                crate::$name as i64 == libc::$name as i64,
+                concat!("utmp-sys: ", stringify!($name), " differs from libc's")
+            );
+        )+
+    };
+}
+
+const _: () = {
+    same_values!(
+        EMPTY,
+        BOOT_TIME,
+        OLD_TIME,
+        NEW_TIME,
+        INIT_PROCESS,
+        LOGIN_PROCESS,
+        USER_PROCESS,
+        DEAD_PROCESS,
+    );
+};
+
+#[cfg(not(target_os = "freebsd"))]
+const _: () = {
+    same_values!(RUN_LVL, ACCOUNTING);
+};
+
+#[cfg(target_os = "freebsd")]
+const _: () = {
+    same_values!(SHUTDOWN_TIME, UTXDB_ACTIVE, UTXDB_LASTLOGIN, UTXDB_LOG);
+};
+
+#[cfg(target_os = "macos")]
+const _: () = {
+    same_values!(SIGNATURE, SHUTDOWN_TIME);
+};
+
+#[cfg(any(target_os = "illumos", target_os = "solaris"))]
+const _: () = {
+    same_values!(DOWN_TIME);
+};
+
+#[cfg(target_os = "netbsd")]
+const _: () = {
+    same_values!(SIGNATURE, DOWN_TIME);
 };
