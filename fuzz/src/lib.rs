@@ -31,7 +31,7 @@ pub fn check_entry<B: Borrow<RecordBytes>>(e: &Entry<B>) {
     assert!(e.id_raw().starts_with(e.id_bytes()));
 
     let t = e.entry_type();
-    assert_eq!(t.raw(), e.raw_type());
+    assert_eq!(t.raw(), Some(e.raw_type()));
     assert_eq!(EntryType::from_raw(e.raw_type()), t);
     assert_eq!(e.is_user_process(), t == EntryType::UserProcess);
     assert!(!t.to_string().is_empty());

@@ -37,3 +37,23 @@ pub fn mapped(path: &Path, no_mmap: bool) -> Result<Option<MappedFile>, utmp::Er
         Err(_) => Ok(None),
     }
 }
+
+/// The records of a login file read through the C library (`utmp::Database`),
+/// where the files are not arrays of the host's `struct utmpx`: FreeBSD's
+/// `utx.log` and `utx.active` hold `struct futx` records, which only its C
+/// library converts. `None` elsewhere (and for stdin): read the file directly.
+#[cfg(target_os = "freebsd")]
+pub fn host_records(path: &Path) -> Result<Option<Vec<utmp::Entry>>, utmp::Error> {
+    if path.as_os_str() == "-" {
+        return Ok(None);
+    }
+    utmp::Database::open_path(path)?
+        .collect::<Result<_, _>>()
+        .map(Some)
+}
+
+/// See the FreeBSD version: elsewhere, files are read directly.
+#[cfg(not(target_os = "freebsd"))]
+pub fn host_records(_path: &Path) -> Result<Option<Vec<utmp::Entry>>, utmp::Error> {
+    Ok(None)
+}

@@ -352,8 +352,16 @@ pub fn run(args: Args) -> Outcome {
     let mut buf = Vec::with_capacity(1 << 16);
     let mut shown = 0usize;
     for path in &files {
-        let mapped = crate::input::mapped(path, args.no_mmap)?;
-        let first = begins(path)?;
+        // FreeBSD's logs go through its C library (see input::host_records).
+        let host_records = crate::input::host_records(path)?;
+        let mapped = match host_records {
+            Some(_) => None,
+            None => crate::input::mapped(path, args.no_mmap)?,
+        };
+        let first = match host_records.as_ref().and_then(|r| r.first()) {
+            Some(e) => unix(e.seconds()),
+            None => begins(path)?,
+        };
         let mut pairing = Pairing::new(&state).btmp(args.bad);
         if let Some(t) = since {
             pairing = pairing.since(t);
@@ -393,15 +401,22 @@ pub fn run(args: Args) -> Outcome {
             }
             Ok(true)
         };
-        match mapped {
-            Some(file) => {
+        match (host_records, mapped) {
+            (Some(records), _) => {
+                for entry in records.iter().rev() {
+                    if !one(Ok(entry.as_entry_ref()))? {
+                        break;
+                    }
+                }
+            }
+            (None, Some(file)) => {
                 for entry in file.entries().rev() {
                     if !one(entry)? {
                         break;
                     }
                 }
             }
-            None => {
+            (None, None) => {
                 let mut reader = ReverseReader::open(path)?;
                 while let Some(entry) = reader.next_ref() {
                     if !one(entry)? {

@@ -31,6 +31,9 @@ const ENTRY_TYPES: &[&str] = &[
     "DEAD_PROCESS",
     "ACCOUNTING",
     "SHUTDOWN_TIME",
+    // macOS and NetBSD; illumos and NetBSD.
+    "SIGNATURE",
+    "DOWN_TIME",
     "UTX_DB_UTXI",
 ];
 const VARS: &[&str] = &[
@@ -51,6 +54,9 @@ const VARS: &[&str] = &[
     "UTXDB_ACTIVE",
     "UTXDB_LASTLOGIN",
     "UTXDB_LOG",
+    // illumos names its paths with a leading underscore as well.
+    "_UTMPX_FILE",
+    "_WTMPX_FILE",
 ];
 
 /// Types the entry-type constants and sizes the way the fields are typed.
@@ -62,6 +68,9 @@ impl bindgen::callbacks::ParseCallbacks for Callbacks {
         use bindgen::callbacks::IntKind;
         if ENTRY_TYPES.contains(&name) {
             Some(IntKind::Short)
+        } else if name.starts_with("UTXDB_") {
+            // FreeBSD's setutxdb takes an int.
+            Some(IntKind::Int)
         } else if name.ends_with("SIZE") {
             Some(IntKind::Custom {
                 name: "usize",
@@ -104,7 +113,12 @@ pub fn clang_args(target: &str) -> Vec<String> {
             // shared and switch on __x86_64__.
             args.push("-isystem/usr/include/x86_64-linux-gnu".to_owned());
         }
+    } else if let Some(arch) = target.strip_suffix("-unknown-illumos") {
+        // clang knows illumos as Solaris 2.11 (defines __sun and __illumos__
+        // comes from the system headers).
+        args.push(format!("--target={arch}-pc-solaris2.11"));
     } else {
+        // FreeBSD, NetBSD, OpenBSD and the Apple targets: clang takes Rust's triple.
         args.push(format!("--target={target}"));
     }
     args

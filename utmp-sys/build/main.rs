@@ -42,8 +42,15 @@ fn main() {
         )),
     };
 
+    // Building for another operating system than the host's (checking the
+    // FreeBSD crates on Linux): clang would read the host's own headers as
+    // the target's, so the checked-in bindings are the only right answer.
+    let foreign = !same_os(&env::var("HOST").unwrap_or_default(), &target);
     let text = match mode {
         Mode::Pregenerated => read_pregenerated(&pregenerated, &target),
+        Mode::Auto if foreign && pregenerated.is_file() => {
+            read_pregenerated(&pregenerated, &target)
+        }
         Mode::Bindgen | Mode::Auto => {
             match bindgen_run::generate(&manifest.join("wrapper.h"), &target, RUST_TARGET) {
                 Ok(text) => text,
@@ -73,6 +80,16 @@ fn read_pregenerated(path: &Path, target: &str) -> String {
             path.display()
         )),
     }
+}
+
+/// Whether two target triples name the same operating system (and so the
+/// host's headers are the target's, or a cross sysroot of it is installed).
+fn same_os(host: &str, target: &str) -> bool {
+    const SYSTEMS: &[&str] = &[
+        "-linux", "-darwin", "-freebsd", "-netbsd", "-openbsd", "-illumos", "-solaris",
+    ];
+    let os = |triple: &str| SYSTEMS.iter().position(|os| triple.contains(os));
+    os(host) == os(target)
 }
 
 fn first_line(s: &str) -> &str {

@@ -17,9 +17,23 @@
 //! the host headers, or when libclang is unavailable, the checked-in file
 //! `bindings/<target>.rs`. `UTMP_SYS_BINDINGS=auto|bindgen|pregenerated` forces
 //! the choice; see the crate README.
+//!
+//! On FreeBSD, macOS, illumos/Solaris and NetBSD, the struct is also checked at
+//! compile time against the `libc` crate's `utmpx` (size, alignment, every
+//! field's offset and width; see `src/libc_layout.rs`). OpenBSD has no
+//! `<utmpx.h>`: only `<utmp.h>` (its `struct utmp` and paths) is bound there.
 #![no_std]
 #![allow(non_camel_case_types, non_upper_case_globals, non_snake_case)]
 #![allow(missing_debug_implementations, clippy::all, rustdoc::all)]
 #![allow(clippy::undocumented_unsafe_blocks)]
 
 include!(concat!(env!("OUT_DIR"), "/bindings.rs"));
+
+#[cfg(any(
+    target_os = "freebsd",
+    target_os = "macos",
+    target_os = "illumos",
+    target_os = "solaris",
+    target_os = "netbsd"
+))]
+mod libc_layout;

@@ -1,6 +1,11 @@
 //! The facts of each supported ABI that the safe crate relies on, stated here
 //! from the platform documentation (glibc's bits/utmpx.h, musl's utmpx.h) and
 //! checked against the bindings that this build actually uses.
+//!
+//! Linux only: these tests run here. The other systems' structs (FreeBSD,
+//! macOS, illumos, NetBSD) are checked at compile time against the `libc`
+//! crate's in src/libc_layout.rs, since nothing runs on them here.
+#![cfg(target_os = "linux")]
 
 use core::mem::{offset_of, size_of, size_of_val};
 use utmp_sys::utmpx;

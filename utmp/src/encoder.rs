@@ -44,12 +44,7 @@ impl EntryBuilder {
             entry: Entry::zeroed(),
             error: None,
         };
-        b.int(
-            "ut_type",
-            layout::UT_TYPE,
-            i64::from(entry_type.raw()),
-            false,
-        );
+        b.set_type(entry_type);
         b
     }
 
@@ -71,6 +66,23 @@ impl EntryBuilder {
         }
     }
 
+    /// `ut_type`, or an error for a type this system's header does not name
+    /// (`RUN_LVL` on FreeBSD).
+    fn set_type(&mut self, t: EntryType) {
+        match t.raw() {
+            Some(raw) => self.int("ut_type", layout::UT_TYPE, i64::from(raw), false),
+            None => self.fail("ut_type", format!("{t} has no value on this system")),
+        }
+    }
+
+    /// A field the host's record may lack: an error when it does and the
+    /// value is not the empty one (a zero cannot be lost).
+    fn absent(&mut self, field: &'static str, empty: bool) {
+        if !empty {
+            self.fail(field, "this system's record has no such field".to_owned());
+        }
+    }
+
     fn bytes(&mut self, field: &'static str, span: Span, value: &[u8]) {
         let out = layout::bytes_mut(self.entry.bytes_mut(), span);
         if value.len() > out.len() {
@@ -86,7 +98,7 @@ impl EntryBuilder {
 
     /// `ut_type`.
     pub fn entry_type(mut self, t: EntryType) -> Self {
-        self.int("ut_type", layout::UT_TYPE, i64::from(t.raw()), false);
+        self.set_type(t);
         self
     }
 
@@ -120,26 +132,30 @@ impl EntryBuilder {
         self
     }
 
-    /// `ut_exit`.
+    /// `ut_exit`. Where the system's record has none (FreeBSD, macOS), a
+    /// status other than zero is an error at [`build`](Self::build).
     pub fn exit_status(mut self, status: ExitStatus) -> Self {
+        let (Some(termination), Some(exit)) = (layout::E_TERMINATION, layout::E_EXIT) else {
+            self.absent("ut_exit", status == ExitStatus::default());
+            return self;
+        };
         self.int(
             "ut_exit.e_termination",
-            layout::E_TERMINATION,
+            termination,
             i64::from(status.termination),
             false,
         );
-        self.int(
-            "ut_exit.e_exit",
-            layout::E_EXIT,
-            i64::from(status.exit),
-            false,
-        );
+        self.int("ut_exit.e_exit", exit, i64::from(status.exit), false);
         self
     }
 
-    /// `ut_session`.
+    /// `ut_session`. Where the system's record has none (FreeBSD, macOS),
+    /// a session other than 0 is an error at [`build`](Self::build).
     pub fn session(mut self, session: i64) -> Self {
-        self.int("ut_session", layout::UT_SESSION, session, false);
+        match layout::UT_SESSION {
+            Some(span) => self.int("ut_session", span, session, false),
+            None => self.absent("ut_session", session == 0),
+        }
         self
     }
 
@@ -185,25 +201,55 @@ impl EntryBuilder {
     }
 
     /// `ut_addr_v6`: an IPv4 address fills the first word, IPv6 all four.
+    /// On NetBSD, `ut_ss` gets a `sockaddr_in` or `sockaddr_in6` (port 0).
+    /// Where the system's record has no address (FreeBSD, macOS, illumos),
+    /// an address is an error at [`build`](Self::build).
     pub fn address(mut self, addr: Option<IpAddr>) -> Self {
-        let mut raw = [0u8; 16];
-        match addr {
-            Some(IpAddr::V4(v4)) => {
-                if let Some(dst) = raw.get_mut(..4) {
-                    dst.copy_from_slice(&v4.octets());
-                }
-            }
-            Some(IpAddr::V6(v6)) => raw = v6.octets(),
-            None => {}
+        #[cfg(target_os = "netbsd")]
+        {
+            layout::sockaddr::set(
+                layout::bytes_mut(self.entry.bytes_mut(), layout::UT_SS),
+                addr,
+            );
+            self
         }
-        self.bytes("ut_addr_v6", layout::UT_ADDR_V6, &raw);
-        self
+        #[cfg(not(target_os = "netbsd"))]
+        {
+            let Some(span) = layout::UT_ADDR_V6 else {
+                self.absent("ut_addr_v6", addr.is_none());
+                return self;
+            };
+            let mut raw = [0u8; 16];
+            match addr {
+                Some(IpAddr::V4(v4)) => {
+                    if let Some(dst) = raw.get_mut(..4) {
+                        dst.copy_from_slice(&v4.octets());
+                    }
+                }
+                Some(IpAddr::V6(v6)) => raw = v6.octets(),
+                None => {}
+            }
+            self.bytes("ut_addr_v6", span, &raw);
+            self
+        }
     }
 
-    /// `ut_addr_v6` as its 16 stored bytes.
+    /// `ut_addr_v6` as its 16 stored bytes (on NetBSD, the address they
+    /// stand for, as [`Entry::address`] reads them, goes to `ut_ss`).
+    #[cfg_attr(target_os = "netbsd", allow(unused_mut))]
     pub fn address_bytes(mut self, raw: [u8; 16]) -> Self {
-        self.bytes("ut_addr_v6", layout::UT_ADDR_V6, &raw);
-        self
+        #[cfg(target_os = "netbsd")]
+        {
+            self.address(crate::entry::ip_from_bytes(raw))
+        }
+        #[cfg(not(target_os = "netbsd"))]
+        {
+            match layout::UT_ADDR_V6 {
+                Some(span) => self.bytes("ut_addr_v6", span, &raw),
+                None => self.absent("ut_addr_v6", raw == [0; 16]),
+            }
+            self
+        }
     }
 
     /// The entry.
@@ -239,6 +285,76 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_type_the_hosts_header_does_not_name_is_refused() {
+        let unnamed: Vec<EntryType> = [
+            EntryType::RunLevel,
+            EntryType::Accounting,
+            EntryType::ShutdownTime,
+            EntryType::Signature,
+            EntryType::DownTime,
+        ]
+        .into_iter()
+        .filter(|t| t.raw().is_none())
+        .collect();
+        // Linux names none of SHUTDOWN_TIME, SIGNATURE, DOWN_TIME.
+        #[cfg(target_os = "linux")]
+        assert_eq!(unnamed.len(), 3);
+        for t in unnamed {
+            let err = EntryBuilder::new(EntryType::Empty).entry_type(t).build();
+            assert!(
+                matches!(
+                    err,
+                    Err(Error::InvalidField {
+                        field: "ut_type",
+                        ..
+                    })
+                ),
+                "{t}: {err:?}"
+            );
+            assert!(EntryBuilder::new(t).build().is_err(), "{t}");
+        }
+    }
+
+    #[test]
+    fn a_field_the_hosts_record_lacks_takes_only_its_empty_value() {
+        // The empty values fit every system's record.
+        let empty = EntryBuilder::new(EntryType::DeadProcess)
+            .session(0)
+            .exit_status(ExitStatus::default())
+            .address(None)
+            .build();
+        assert!(empty.is_ok(), "{empty:?}");
+        let full = EntryBuilder::new(EntryType::DeadProcess)
+            .session(5)
+            .exit_status(ExitStatus {
+                termination: 1,
+                exit: 2,
+            })
+            .build();
+        // Linux, illumos, NetBSD: stored; FreeBSD, macOS (compiled here by
+        // test-all's platform steps, not run): refused, never dropped.
+        match (layout::UT_SESSION, layout::E_EXIT) {
+            (Some(_), Some(_)) => {
+                let e = full.unwrap();
+                assert_eq!(e.session(), Some(5));
+                assert_eq!(
+                    e.exit_status().map(|s| (s.termination, s.exit)),
+                    Some((1, 2))
+                );
+            }
+            _ => assert!(matches!(full, Err(Error::InvalidField { .. })), "{full:?}"),
+        }
+        let addr = EntryBuilder::new(EntryType::UserProcess)
+            .address(Some("192.0.2.1".parse().unwrap()))
+            .build();
+        if cfg!(any(target_os = "linux", target_os = "netbsd")) {
+            assert_eq!(addr.unwrap().address(), Some("192.0.2.1".parse().unwrap()));
+        } else {
+            assert!(matches!(addr, Err(Error::InvalidField { .. })), "{addr:?}");
+        }
+    }
 
     #[test]
     fn builder_sets_every_field() {

@@ -223,37 +223,52 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
     /// `ut_exit`: how a dead process ended.
     ///
     /// `None` where the record's format has no such field (FreeBSD and macOS
-    /// records): absent, never a made-up zero. glibc records always have it.
+    /// records): absent, never a made-up zero. glibc, musl, illumos and NetBSD
+    /// records always have it.
     #[inline]
     pub fn exit_status(&self) -> Option<ExitStatus> {
         let rec = self.record();
+        let (termination, exit) = (layout::E_TERMINATION?, layout::E_EXIT?);
         Some(ExitStatus {
-            termination: i16::try_from(layout::int(rec, layout::E_TERMINATION)).unwrap_or_default(),
-            exit: i16::try_from(layout::int(rec, layout::E_EXIT)).unwrap_or_default(),
+            termination: i16::try_from(layout::int(rec, termination)).unwrap_or_default(),
+            exit: i16::try_from(layout::int(rec, exit)).unwrap_or_default(),
         })
     }
 
     /// `ut_session`: the session id (the width of the field is the platform's).
     ///
     /// `None` where the record's format has no such field (FreeBSD and macOS
-    /// records). glibc records always have it.
+    /// records). glibc, musl, illumos and NetBSD records always have it.
     #[inline]
     pub fn session(&self) -> Option<i64> {
-        Some(layout::int(self.record(), layout::UT_SESSION))
+        Some(layout::int(self.record(), layout::UT_SESSION?))
     }
 
     /// `ut_addr_v6` as its 16 bytes, in network order as stored.
     ///
-    /// `None` where the record's format has no such field (FreeBSD and macOS
-    /// records). glibc records always have it; all zero means no address.
+    /// `None` where the record's format has no such field (FreeBSD, macOS and
+    /// illumos records). glibc records always have it; all zero means no
+    /// address. On NetBSD the address is read from `ut_ss` (a
+    /// `sockaddr_storage`): an IPv4 address fills the first 4 bytes, IPv6 all
+    /// 16, and any other family (none recorded) gives all zero.
     #[inline]
     pub fn address_bytes(&self) -> Option<[u8; 16]> {
-        let mut out = [0u8; 16];
-        let b = layout::bytes(self.record(), layout::UT_ADDR_V6);
-        if let (Some(dst), Some(src)) = (out.get_mut(..b.len()), b.get(..16.min(b.len()))) {
-            dst.copy_from_slice(src);
+        #[cfg(target_os = "netbsd")]
+        {
+            Some(crate::layout::sockaddr::address_bytes(layout::bytes(
+                self.record(),
+                layout::UT_SS,
+            )))
         }
-        Some(out)
+        #[cfg(not(target_os = "netbsd"))]
+        {
+            let mut out = [0u8; 16];
+            let b = layout::bytes(self.record(), layout::UT_ADDR_V6?);
+            if let (Some(dst), Some(src)) = (out.get_mut(..b.len()), b.get(..16.min(b.len()))) {
+                dst.copy_from_slice(src);
+            }
+            Some(out)
+        }
     }
 
     /// `ut_addr_v6`: the remote host's address.
@@ -261,16 +276,21 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
     /// IPv4 when only the first 32-bit word is set (as util-linux and glibc
     /// store it), IPv6 otherwise, `None` when all zero.
     pub fn address(&self) -> Option<IpAddr> {
-        let b = self.address_bytes()?;
-        if b == [0; 16] {
-            return None;
+        ip_from_bytes(self.address_bytes()?)
+    }
+}
+
+/// The address that 16 bytes of `ut_addr_v6` stand for: IPv4 when only the
+/// first word is set, IPv6 otherwise, `None` when all zero.
+pub(crate) fn ip_from_bytes(b: [u8; 16]) -> Option<IpAddr> {
+    if b == [0; 16] {
+        return None;
+    }
+    match b {
+        [a, b, c, d, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] => {
+            Some(IpAddr::V4(Ipv4Addr::new(a, b, c, d)))
         }
-        match b {
-            [a, b, c, d, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] => {
-                Some(IpAddr::V4(Ipv4Addr::new(a, b, c, d)))
-            }
-            v6 => Some(IpAddr::V6(Ipv6Addr::from(v6))),
-        }
+        v6 => Some(IpAddr::V6(Ipv6Addr::from(v6))),
     }
 }
 
@@ -382,11 +402,30 @@ mod tests {
     }
 
     #[test]
+    #[cfg(target_os = "linux")]
     fn address_v4_v6() {
+        let span = layout::UT_ADDR_V6.unwrap();
         let mut e = Entry::zeroed();
-        bytes_mut(e.bytes_mut(), layout::UT_ADDR_V6)[..4].copy_from_slice(&[192, 168, 1, 2]);
+        bytes_mut(e.bytes_mut(), span)[..4].copy_from_slice(&[192, 168, 1, 2]);
         assert_eq!(e.address(), Some("192.168.1.2".parse().unwrap()));
-        bytes_mut(e.bytes_mut(), layout::UT_ADDR_V6)[15] = 1;
+        bytes_mut(e.bytes_mut(), span)[15] = 1;
         assert_eq!(e.address(), Some("c0a8:102::1".parse().unwrap()));
+    }
+
+    #[test]
+    fn absent_fields_are_none_never_zero() {
+        let e = Entry::zeroed();
+        let linux_like = cfg!(any(
+            target_os = "linux",
+            target_os = "illumos",
+            target_os = "solaris",
+            target_os = "netbsd"
+        ));
+        assert_eq!(e.exit_status().is_some(), linux_like);
+        assert_eq!(e.session().is_some(), linux_like);
+        assert_eq!(
+            e.address_bytes().is_some(),
+            cfg!(any(target_os = "linux", target_os = "netbsd"))
+        );
     }
 }

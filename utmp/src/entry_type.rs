@@ -12,6 +12,14 @@ pub type RawEntryType = c_short;
 /// header (through `utmp-sys`), so the numbers are never written here. A value
 /// the header does not name is kept in [`EntryType::Unknown`].
 ///
+/// The variants are the union of what the supported systems name; each
+/// system's header names some of them, with its own numbers (FreeBSD's
+/// `USER_PROCESS` is 4, and `OLD_TIME`/`NEW_TIME` are swapped between Linux
+/// and the BSDs). [`EntryType::ALL`] lists those of the host; a variant
+/// the host's header does not name (FreeBSD's `RUN_LVL`, Linux's
+/// `SHUTDOWN_TIME`) has no [`raw`](EntryType::raw) value there and is never
+/// read from a record.
+///
 /// [utmp(5)]: https://man7.org/linux/man-pages/man5/utmp.5.html
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -36,6 +44,12 @@ pub enum EntryType {
     DeadProcess,
     /// `ACCOUNTING`: not used on Linux.
     Accounting,
+    /// `SHUTDOWN_TIME`: the system shut down (FreeBSD, macOS).
+    ShutdownTime,
+    /// `SIGNATURE`: a signature record (macOS, NetBSD).
+    Signature,
+    /// `DOWN_TIME`: the system went down (illumos/Solaris, NetBSD).
+    DownTime,
     /// A value that the platform's header does not name.
     Unknown(RawEntryType),
 }
@@ -54,15 +68,22 @@ impl EntryType {
             EntryType::UserProcess => "USER_PROCESS",
             EntryType::DeadProcess => "DEAD_PROCESS",
             EntryType::Accounting => "ACCOUNTING",
+            EntryType::ShutdownTime => "SHUTDOWN_TIME",
+            EntryType::Signature => "SIGNATURE",
+            EntryType::DownTime => "DOWN_TIME",
             EntryType::Unknown(_) => "UNKNOWN",
         }
     }
 
-    /// The raw `ut_type` value.
-    pub const fn raw(self) -> RawEntryType {
+    /// The raw `ut_type` value: the host header's constant, or `None` for a
+    /// variant that this system's header does not name (`RUN_LVL` and
+    /// `ACCOUNTING` on FreeBSD; `SHUTDOWN_TIME`, `SIGNATURE`, `DOWN_TIME` on
+    /// Linux).
+    pub const fn raw(self) -> Option<RawEntryType> {
         use utmp_sys as sys;
-        match self {
+        Some(match self {
             EntryType::Empty => sys::EMPTY,
+            #[cfg(not(target_os = "freebsd"))]
             EntryType::RunLevel => sys::RUN_LVL,
             EntryType::BootTime => sys::BOOT_TIME,
             EntryType::NewTime => sys::NEW_TIME,
@@ -71,9 +92,18 @@ impl EntryType {
             EntryType::LoginProcess => sys::LOGIN_PROCESS,
             EntryType::UserProcess => sys::USER_PROCESS,
             EntryType::DeadProcess => sys::DEAD_PROCESS,
+            #[cfg(not(target_os = "freebsd"))]
             EntryType::Accounting => sys::ACCOUNTING,
+            #[cfg(any(target_os = "freebsd", target_os = "macos"))]
+            EntryType::ShutdownTime => sys::SHUTDOWN_TIME,
+            #[cfg(any(target_os = "macos", target_os = "netbsd"))]
+            EntryType::Signature => sys::SIGNATURE,
+            #[cfg(any(target_os = "illumos", target_os = "solaris", target_os = "netbsd"))]
+            EntryType::DownTime => sys::DOWN_TIME,
             EntryType::Unknown(raw) => raw,
-        }
+            #[allow(unreachable_patterns)]
+            _ => return None,
+        })
     }
 
     /// The entry type for a raw `ut_type` value; values the header does not
@@ -82,6 +112,7 @@ impl EntryType {
         use utmp_sys as sys;
         match raw {
             sys::EMPTY => EntryType::Empty,
+            #[cfg(not(target_os = "freebsd"))]
             sys::RUN_LVL => EntryType::RunLevel,
             sys::BOOT_TIME => EntryType::BootTime,
             sys::NEW_TIME => EntryType::NewTime,
@@ -90,13 +121,24 @@ impl EntryType {
             sys::LOGIN_PROCESS => EntryType::LoginProcess,
             sys::USER_PROCESS => EntryType::UserProcess,
             sys::DEAD_PROCESS => EntryType::DeadProcess,
+            #[cfg(not(target_os = "freebsd"))]
             sys::ACCOUNTING => EntryType::Accounting,
+            #[cfg(any(target_os = "freebsd", target_os = "macos"))]
+            sys::SHUTDOWN_TIME => EntryType::ShutdownTime,
+            #[cfg(any(target_os = "macos", target_os = "netbsd"))]
+            sys::SIGNATURE => EntryType::Signature,
+            #[cfg(any(target_os = "illumos", target_os = "solaris", target_os = "netbsd"))]
+            sys::DOWN_TIME => EntryType::DownTime,
             other => EntryType::Unknown(other),
         }
     }
 
-    /// Every named variant, in `ut_type` order.
-    pub const ALL: [EntryType; 10] = [
+    /// Every variant that this system's header names, in `ut_type` order
+    /// (on Linux, `EMPTY` to `ACCOUNTING`, 0 to 9).
+    pub const ALL: &'static [EntryType] = &HOST_NAMED;
+
+    /// Every named variant, of any system.
+    const EVERY: [EntryType; 13] = [
         EntryType::Empty,
         EntryType::RunLevel,
         EntryType::BootTime,
@@ -107,7 +149,62 @@ impl EntryType {
         EntryType::UserProcess,
         EntryType::DeadProcess,
         EntryType::Accounting,
+        EntryType::ShutdownTime,
+        EntryType::Signature,
+        EntryType::DownTime,
     ];
+}
+
+// The two tables below are evaluated by the compiler: an index out of bounds
+// there is a build error, never a panic at run time.
+
+/// The number of [`EntryType::EVERY`] variants the host names.
+#[allow(clippy::indexing_slicing)]
+const HOST_COUNT: usize = {
+    let mut n = 0;
+    let mut i = 0;
+    while i < EntryType::EVERY.len() {
+        if EntryType::EVERY[i].raw().is_some() {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+};
+
+/// The host's named variants, sorted by their raw value.
+#[allow(clippy::indexing_slicing)]
+const HOST_NAMED: [EntryType; HOST_COUNT] = {
+    let mut out = [EntryType::Empty; HOST_COUNT];
+    let mut n = 0;
+    let mut i = 0;
+    while i < EntryType::EVERY.len() {
+        if EntryType::EVERY[i].raw().is_some() {
+            out[n] = EntryType::EVERY[i];
+            n += 1;
+        }
+        i += 1;
+    }
+    // Insertion sort by raw value (the BSDs number them differently).
+    let mut i = 1;
+    while i < HOST_COUNT {
+        let mut j = i;
+        while j > 0 && raw_or_max(out[j - 1]) > raw_or_max(out[j]) {
+            let t = out[j];
+            out[j] = out[j - 1];
+            out[j - 1] = t;
+            j -= 1;
+        }
+        i += 1;
+    }
+    out
+};
+
+const fn raw_or_max(t: EntryType) -> RawEntryType {
+    match t.raw() {
+        Some(raw) => raw,
+        None => RawEntryType::MAX,
+    }
 }
 
 impl fmt::Display for EntryType {
@@ -125,12 +222,6 @@ impl From<RawEntryType> for EntryType {
     }
 }
 
-impl From<EntryType> for RawEntryType {
-    fn from(t: EntryType) -> Self {
-        t.raw()
-    }
-}
-
 /// The error of parsing an entry type name that is not a C constant's name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown entry type name {0:?}")]
@@ -141,7 +232,7 @@ impl core::str::FromStr for EntryType {
 
     /// Parses a C constant's name (`"USER_PROCESS"`).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        EntryType::ALL
+        EntryType::EVERY
             .into_iter()
             .find(|t| t.as_str() == s)
             .ok_or_else(|| ParseEntryTypeError(s.to_owned()))
@@ -160,7 +251,7 @@ mod tests {
             .step_by(step)
             .chain([RawEntryType::MAX]);
         for raw in values {
-            assert_eq!(EntryType::from_raw(raw).raw(), raw);
+            assert_eq!(EntryType::from_raw(raw).raw(), Some(raw));
         }
     }
 
@@ -170,11 +261,25 @@ mod tests {
             assert!(!matches!(t, EntryType::Unknown(_)));
             assert_eq!(t.to_string(), t.as_str());
             assert_eq!(t.as_str().parse::<EntryType>(), Ok(*t));
+            assert!(t.raw().is_some(), "{t}");
             for u in &EntryType::ALL[..i] {
-                assert_ne!(t.raw(), u.raw());
+                assert!(t.raw() > u.raw(), "{t} {u}: in ut_type order");
             }
         }
         assert_eq!(EntryType::from_raw(-1).to_string(), "UNKNOWN(-1)");
         assert!("BOGUS".parse::<EntryType>().is_err());
+        for t in EntryType::EVERY {
+            assert_eq!(t.as_str().parse::<EntryType>(), Ok(t));
+            let named = EntryType::ALL.contains(&t);
+            assert_eq!(t.raw().is_some(), named, "{t}");
+        }
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn linux_names_empty_to_accounting() {
+        let raws: Vec<_> = EntryType::ALL.iter().map(|t| t.raw()).collect();
+        assert_eq!(raws, (0..=9).map(Some).collect::<Vec<_>>());
+        assert_eq!(EntryType::ShutdownTime.raw(), None);
     }
 }

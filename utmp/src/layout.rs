@@ -44,22 +44,191 @@ pub(crate) const UT_TYPE: Span = field!(ut_type);
 pub(crate) const UT_PID: Span = field!(ut_pid);
 pub(crate) const UT_LINE: Span = field!(ut_line);
 pub(crate) const UT_ID: Span = field!(ut_id);
+// NetBSD's header names the field ut_name (`ut_user` is a #define to it,
+// which bindgen does not see).
+#[cfg(not(target_os = "netbsd"))]
 pub(crate) const UT_USER: Span = field!(ut_user);
+#[cfg(target_os = "netbsd")]
+pub(crate) const UT_USER: Span = field!(ut_name);
 pub(crate) const UT_HOST: Span = field!(ut_host);
-#[cfg(not(target_env = "musl"))]
-pub(crate) const E_TERMINATION: Span = field!(ut_exit.e_termination);
-#[cfg(not(target_env = "musl"))]
-pub(crate) const E_EXIT: Span = field!(ut_exit.e_exit);
-// musl names the exit-status members with two underscores (and #defines the
-// glibc names to them, which bindgen does not see).
-#[cfg(target_env = "musl")]
-pub(crate) const E_TERMINATION: Span = field!(ut_exit.__e_termination);
-#[cfg(target_env = "musl")]
-pub(crate) const E_EXIT: Span = field!(ut_exit.__e_exit);
-pub(crate) const UT_SESSION: Span = field!(ut_session);
 pub(crate) const TV_SEC: Span = field!(ut_tv.tv_sec);
 pub(crate) const TV_USEC: Span = field!(ut_tv.tv_usec);
-pub(crate) const UT_ADDR_V6: Span = field!(ut_addr_v6);
+
+// Fields that not every system's `struct utmpx` has: `None` where the host's
+// struct lacks them, so that the accessors say "absent" instead of reading a
+// zero. FreeBSD and macOS have none of them; illumos/Solaris have no address;
+// NetBSD keeps the address as a `sockaddr_storage` (`UT_SS`).
+
+/// `ut_exit.e_termination`.
+pub(crate) const E_TERMINATION: Option<Span> = exit::TERMINATION;
+/// `ut_exit.e_exit`.
+pub(crate) const E_EXIT: Option<Span> = exit::EXIT;
+
+#[cfg(any(
+    target_os = "linux",
+    target_os = "illumos",
+    target_os = "solaris",
+    target_os = "netbsd"
+))]
+mod exit {
+    use super::*;
+    // musl names the exit-status members with two underscores (and #defines
+    // the glibc names to them, which bindgen does not see).
+    #[cfg(not(target_env = "musl"))]
+    pub(super) const TERMINATION: Option<Span> = Some(field!(ut_exit.e_termination));
+    #[cfg(not(target_env = "musl"))]
+    pub(super) const EXIT: Option<Span> = Some(field!(ut_exit.e_exit));
+    #[cfg(target_env = "musl")]
+    pub(super) const TERMINATION: Option<Span> = Some(field!(ut_exit.__e_termination));
+    #[cfg(target_env = "musl")]
+    pub(super) const EXIT: Option<Span> = Some(field!(ut_exit.__e_exit));
+}
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "illumos",
+    target_os = "solaris",
+    target_os = "netbsd"
+)))]
+mod exit {
+    use super::Span;
+    pub(super) const TERMINATION: Option<Span> = None;
+    pub(super) const EXIT: Option<Span> = None;
+}
+
+/// `ut_session`.
+#[cfg(any(
+    target_os = "linux",
+    target_os = "illumos",
+    target_os = "solaris",
+    target_os = "netbsd"
+))]
+pub(crate) const UT_SESSION: Option<Span> = Some(field!(ut_session));
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "illumos",
+    target_os = "solaris",
+    target_os = "netbsd"
+)))]
+pub(crate) const UT_SESSION: Option<Span> = None;
+
+/// `ut_addr_v6`: glibc's and musl's 16 bytes.
+#[cfg(target_os = "linux")]
+pub(crate) const UT_ADDR_V6: Option<Span> = Some(field!(ut_addr_v6));
+#[cfg(not(target_os = "linux"))]
+pub(crate) const UT_ADDR_V6: Option<Span> = None;
+
+/// NetBSD's `ut_ss`, the address as a `struct sockaddr_storage`.
+#[cfg(target_os = "netbsd")]
+pub(crate) const UT_SS: Span = field!(ut_ss);
+
+/// NetBSD's address field, a `struct sockaddr_storage` holding a
+/// `sockaddr_in` or `sockaddr_in6` (families and offsets from the `libc`
+/// crate's definitions for the target).
+#[cfg(target_os = "netbsd")]
+pub(crate) mod sockaddr {
+    use core::mem::{offset_of, size_of};
+    use std::net::IpAddr;
+
+    const FAMILY: usize = offset_of!(libc::sockaddr_storage, ss_family);
+    const V4: usize = offset_of!(libc::sockaddr_in, sin_addr);
+    const V6: usize = offset_of!(libc::sockaddr_in6, sin6_addr);
+
+    /// The address as `ut_addr_v6` would hold it: IPv4 in the first 4 bytes,
+    /// IPv6 in all 16, all zero for any other family.
+    pub(crate) fn address_bytes(ss: &[u8]) -> [u8; 16] {
+        let mut out = [0u8; 16];
+        let family = ss.get(FAMILY).copied().map(i32::from);
+        let (at, len) = match family {
+            Some(libc::AF_INET) => (V4, 4),
+            Some(libc::AF_INET6) => (V6, 16),
+            _ => return out,
+        };
+        if let (Some(dst), Some(src)) = (out.get_mut(..len), ss.get(at..at.saturating_add(len))) {
+            dst.copy_from_slice(src);
+        }
+        out
+    }
+
+    /// Writes `addr` as a `sockaddr_in`/`sockaddr_in6` (port 0), or all zero.
+    pub(crate) fn set(ss: &mut [u8], addr: Option<IpAddr>) {
+        ss.fill(0);
+        let (len, family, at, bytes) = match addr {
+            None => return,
+            Some(IpAddr::V4(a)) => (
+                size_of::<libc::sockaddr_in>(),
+                libc::AF_INET,
+                V4,
+                a.octets().to_vec(),
+            ),
+            Some(IpAddr::V6(a)) => (
+                size_of::<libc::sockaddr_in6>(),
+                libc::AF_INET6,
+                V6,
+                a.octets().to_vec(),
+            ),
+        };
+        if let Some(b) = ss.get_mut(0) {
+            *b = u8::try_from(len).unwrap_or_default();
+        }
+        if let Some(b) = ss.get_mut(FAMILY) {
+            *b = u8::try_from(family).unwrap_or_default();
+        }
+        if let Some(dst) = ss.get_mut(at..at.saturating_add(bytes.len())) {
+            dst.copy_from_slice(&bytes);
+        }
+    }
+}
+
+/// Stores an address in the host's address field (`ut_addr_v6`: IPv4 in the
+/// first word; NetBSD's `ut_ss`). Returns false, writing nothing, when the
+/// host's record has no address field and `addr` is an address.
+pub(crate) fn set_address(rec: &mut RecordBytes, addr: Option<std::net::IpAddr>) -> bool {
+    #[cfg(target_os = "netbsd")]
+    {
+        sockaddr::set(bytes_mut(rec, UT_SS), addr);
+        true
+    }
+    #[cfg(not(target_os = "netbsd"))]
+    {
+        let Some(span) = UT_ADDR_V6 else {
+            return addr.is_none();
+        };
+        let out = bytes_mut(rec, span);
+        out.fill(0);
+        let (v4, v6);
+        let src: &[u8] = match addr {
+            None => return true,
+            Some(std::net::IpAddr::V4(a)) => {
+                v4 = a.octets();
+                &v4
+            }
+            Some(std::net::IpAddr::V6(a)) => {
+                v6 = a.octets();
+                &v6
+            }
+        };
+        if let Some(dst) = out.get_mut(..src.len()) {
+            dst.copy_from_slice(src);
+        }
+        true
+    }
+}
+
+/// Every field of the host's record, for finding the bytes between them.
+#[cfg(any(test, feature = "serde"))]
+pub(crate) fn fields() -> Vec<Span> {
+    let mut out = vec![
+        UT_TYPE, UT_PID, UT_LINE, UT_ID, UT_USER, UT_HOST, TV_SEC, TV_USEC,
+    ];
+    out.extend(
+        [E_TERMINATION, E_EXIT, UT_SESSION, UT_ADDR_V6]
+            .into_iter()
+            .flatten(),
+    );
+    #[cfg(target_os = "netbsd")]
+    out.push(UT_SS);
+    out
+}
 
 /// The field's bytes. Spans come from the structure, so they always lie inside
 /// a record; the empty slice is never returned for a real span.
@@ -177,21 +346,8 @@ mod tests {
 
     #[test]
     fn spans_tile_inside_the_record() {
-        let spans = [
-            UT_TYPE,
-            UT_PID,
-            UT_LINE,
-            UT_ID,
-            UT_USER,
-            UT_HOST,
-            E_TERMINATION,
-            E_EXIT,
-            UT_SESSION,
-            TV_SEC,
-            TV_USEC,
-            UT_ADDR_V6,
-        ];
-        for s in spans {
+        let spans = fields();
+        for s in &spans {
             assert!(s.offset + s.len <= RECORD_SIZE, "{s:?}");
         }
         for (i, a) in spans.iter().enumerate() {
@@ -202,22 +358,26 @@ mod tests {
                 );
             }
         }
+        #[cfg(target_os = "linux")]
         assert_eq!(
             (
                 UT_LINE.len,
                 UT_USER.len,
                 UT_HOST.len,
                 UT_ID.len,
-                UT_ADDR_V6.len
+                UT_ADDR_V6.map(|s| s.len)
             ),
-            (32, 32, 256, 4, 16)
+            (32, 32, 256, 4, Some(16))
         );
     }
 
     #[test]
     fn ints_round_trip_at_their_limits() {
         let mut rec = [0u8; RECORD_SIZE];
-        for span in [UT_TYPE, UT_PID, UT_SESSION, TV_USEC] {
+        for span in [Some(UT_TYPE), Some(UT_PID), UT_SESSION, Some(TV_USEC)]
+            .into_iter()
+            .flatten()
+        {
             let (lo, hi) = int_range(span, false);
             for v in [lo, -1, 0, 1, hi] {
                 assert!(set_int(&mut rec, span, v, false));

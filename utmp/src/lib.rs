@@ -164,6 +164,27 @@
     )
 )]
 
+// OpenBSD has no utmpx: its <utmp.h> record (line, name, host, time) has
+// no type, pid, id or microseconds, which everything here reads.
+#[cfg(target_os = "openbsd")]
+compile_error!(
+    "utmp does not support OpenBSD as a host: OpenBSD has no <utmpx.h> (its struct utmp has no \
+     type, pid or id), so there is no system database API and no host record layout to read"
+);
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "macos",
+    target_os = "illumos",
+    target_os = "solaris",
+    target_os = "netbsd",
+    target_os = "openbsd"
+)))]
+compile_error!(
+    "utmp supports Linux, FreeBSD, macOS, illumos/Solaris and NetBSD hosts; this system's \
+     <utmpx.h> layout and database paths have not been added"
+);
+
 mod clock;
 mod encoder;
 mod entry;

@@ -14,25 +14,9 @@ use crate::entry_type::{EntryType, RawEntryType};
 use crate::layout::{self, RecordBytes, Span};
 use crate::time_fmt;
 
-/// Every field of the record, for finding the bytes between them.
-const FIELDS: [Span; 12] = [
-    layout::UT_TYPE,
-    layout::UT_PID,
-    layout::UT_LINE,
-    layout::UT_ID,
-    layout::UT_USER,
-    layout::UT_HOST,
-    layout::E_TERMINATION,
-    layout::E_EXIT,
-    layout::UT_SESSION,
-    layout::TV_SEC,
-    layout::TV_USEC,
-    layout::UT_ADDR_V6,
-];
-
 /// The stretches of the record that no field covers, in order.
 fn gaps() -> Vec<Span> {
-    let mut fields = FIELDS;
+    let mut fields = layout::fields();
     fields.sort_by_key(|s| s.offset);
     let mut out = Vec::new();
     let mut at = 0;
@@ -281,7 +265,9 @@ impl Repr {
             (None, Some(EntryType::Unknown(_))) => {
                 return Err("type_name UNKNOWN needs a type number".to_owned())
             }
-            (None, Some(named)) => named.raw(),
+            (None, Some(named)) => named
+                .raw()
+                .ok_or_else(|| format!("type_name {named} has no value on this system"))?,
             (None, None) => 0,
         };
         set_int(rec, "type", layout::UT_TYPE, i64::from(raw), false)?;
@@ -315,20 +301,10 @@ impl Repr {
 
         if let Some(addr) = self.address {
             let addr: IpAddr = addr.parse().map_err(|e| format!("address {addr:?}: {e}"))?;
-            let out = layout::bytes_mut(rec, layout::UT_ADDR_V6);
-            let (v4, v6);
-            let src: &[u8] = match addr {
-                IpAddr::V4(a) => {
-                    v4 = a.octets();
-                    &v4
-                }
-                IpAddr::V6(a) => {
-                    v6 = a.octets();
-                    &v6
-                }
-            };
-            if let Some(dst) = out.get_mut(..src.len()) {
-                dst.copy_from_slice(src);
+            if !layout::set_address(rec, Some(addr)) {
+                return Err(format!(
+                    "address {addr}: this system's record has no address field"
+                ));
             }
         }
 
@@ -359,28 +335,37 @@ impl Repr {
         set_int(rec, "microseconds", layout::TV_USEC, micros, false)?;
 
         let exit = self.exit.unwrap_or_default();
-        set_int(
+        set_opt_int(
             rec,
             "exit.termination",
             layout::E_TERMINATION,
             i64::from(exit.termination),
-            false,
         )?;
-        set_int(
-            rec,
-            "exit.exit",
-            layout::E_EXIT,
-            i64::from(exit.exit),
-            false,
-        )?;
-        set_int(
+        set_opt_int(rec, "exit.exit", layout::E_EXIT, i64::from(exit.exit))?;
+        set_opt_int(
             rec,
             "session",
             layout::UT_SESSION,
             self.session.unwrap_or(0),
-            false,
         )?;
         Ok(entry)
+    }
+}
+
+/// A signed field the host's record may lack (FreeBSD, macOS): there, only 0
+/// (what an absent field serializes as, or its absence) is accepted.
+fn set_opt_int(
+    rec: &mut RecordBytes,
+    name: &str,
+    span: Option<Span>,
+    value: i64,
+) -> Result<(), String> {
+    match span {
+        Some(span) => set_int(rec, name, span, value, false),
+        None if value == 0 => Ok(()),
+        None => Err(format!(
+            "{name} {value}: this system's record has no such field"
+        )),
     }
 }
 
@@ -407,7 +392,7 @@ mod tests {
     #[test]
     fn gaps_and_fields_cover_the_record_once() {
         let mut seen = [0u8; RECORD_SIZE];
-        for s in FIELDS.iter().chain(gaps().iter()) {
+        for s in layout::fields().iter().chain(gaps().iter()) {
             for b in &mut seen[s.offset..s.offset + s.len] {
                 *b += 1;
             }
@@ -523,6 +508,14 @@ mod tests {
             r#"{"pid": "1"}"#,
         ] {
             assert!(serde_json::from_str::<Entry>(bad).is_err(), "{bad}");
+        }
+        // A type this system's header does not name (Linux: SHUTDOWN_TIME)
+        // has no number to store: an error, not a zero.
+        #[cfg(target_os = "linux")]
+        {
+            let bad = r#"{"type_name": "SHUTDOWN_TIME"}"#;
+            let err = serde_json::from_str::<Entry>(bad).unwrap_err().to_string();
+            assert!(err.contains("no value on this system"), "{err}");
         }
         let long = format!(r#"{{"host": "{}"}}"#, "h".repeat(257));
         assert!(serde_json::from_str::<Entry>(&long).is_err());

@@ -19,9 +19,18 @@
 //! * each record is copied out of the C library's buffer before the next call;
 //! * `errno` is cleared before each `getutxent`, so a `NULL` with `errno` set is
 //!   reported as an error and a `NULL` without is the end of the database;
-//! * every open names its file with `utmpxname`, the default one included, so
-//!   a path given to [`Database::open_path`] never leaks into a later
-//!   [`Database::open`].
+//! * every open names its file with `utmpxname` (FreeBSD: `setutxdb`, which
+//!   has the file's kind too), the default one included, so a path given to
+//!   [`Database::open_path`] never leaks into a later [`Database::open`].
+//!
+//! Per system: glibc, macOS, illumos/Solaris and NetBSD name the file with
+//! `utmpxname` and rewind with `setutxent`. FreeBSD has no `utmpxname`:
+//! `setutxdb(UTXDB_ACTIVE | UTXDB_LOG | UTXDB_LASTLOGIN, path)` opens the file
+//! (its records are `struct futx`, which the C library converts), and since
+//! FreeBSD's `setutxent` reopens the default `utx.active`, rewinding calls
+//! `setutxdb` again with the handle's own path. FreeBSD keeps this state per
+//! thread, which the handle (not `Send`) respects. musl keeps no records, and
+//! OpenBSD has no utmpx API (the crate does not build there).
 //!
 //! Code outside this crate that calls the C functions directly (another
 //! library, C code in the same process) is not covered by the mutex.
@@ -35,7 +44,6 @@ use std::sync::{Mutex, MutexGuard};
 
 use crate::entry::Entry;
 use crate::error::{Error, Result};
-use crate::layout::RECORD_SIZE;
 
 pub(crate) mod mapping;
 
@@ -68,6 +76,13 @@ thread_local! {
 /// With musl, whose utmpx functions are stubs that keep no records, opening
 /// returns [`Error::Unsupported`]; read the files with the direct reader.
 ///
+/// On FreeBSD the file is opened with `setutxdb`, whose kind follows the
+/// file's name: `utx.log*` is read as the log, `utx.lastlogin*` as the
+/// last-login file, anything else as `utx.active`. Its records are FreeBSD's
+/// `struct futx`, converted by the C library into the `struct utmpx` that each
+/// [`Entry`] holds. macOS, illumos/Solaris and NetBSD use `utmpxname` as
+/// glibc does. (Compiled for each of them here; run only on Linux.)
+///
 /// ```no_run
 /// # fn main() -> utmp::Result<()> {
 /// use utmp::Database;
@@ -94,6 +109,11 @@ thread_local! {
 /// * [utmp(5)](https://man7.org/linux/man-pages/man5/utmp.5.html)
 pub struct Database {
     path: PathBuf,
+    /// FreeBSD: the path and kind given to `setutxdb` at each (re)open.
+    #[cfg(target_os = "freebsd")]
+    db: (std::ffi::CString, std::ffi::c_int),
+    /// An error from [`Database::rewind`] that the next `next` reports.
+    failed: Option<Error>,
     /// The end has been reached (or an error reported) since the last rewind.
     done: bool,
     _guard: MutexGuard<'static, ()>,
@@ -168,12 +188,16 @@ impl Database {
         HELD.with(|h| h.set(true));
         // From here on, dropping `db` releases the flag, ends the C state and
         // unlocks, whatever goes wrong.
-        let db = Database {
+        let mut db = Database {
             path: path.to_owned(),
+            #[cfg(target_os = "freebsd")]
+            db: (c_path.clone(), ffi::db_kind(path)),
+            failed: None,
             done: false,
             _guard: guard,
             _not_send: PhantomData,
         };
+        #[cfg(not(target_os = "freebsd"))]
         ffi::set_name(&c_path).map_err(|e| Error::io(Some(path.to_owned()), e))?;
         match std::fs::metadata(path) {
             Ok(_) => {}
@@ -184,8 +208,31 @@ impl Database {
             }
             Err(e) => return Err(Error::io(Some(path.to_owned()), e)),
         }
-        ffi::rewind();
+        db.reopen()?;
         Ok(db)
+    }
+
+    /// Back to the first record of this handle's file.
+    fn reopen(&mut self) -> Result<()> {
+        #[cfg(target_os = "freebsd")]
+        {
+            ffi::open_db(&self.db.0, self.db.1).map_err(|e| self.open_error(e))
+        }
+        #[cfg(not(target_os = "freebsd"))]
+        {
+            ffi::rewind();
+            Ok(())
+        }
+    }
+
+    /// An error of the C library about this handle's file.
+    fn open_error(&self, e: std::io::Error) -> Error {
+        match e.raw_os_error() {
+            Some(libc::ENOENT) => Error::NoDatabase {
+                path: self.path.clone(),
+            },
+            _ => Error::io(Some(self.path.clone()), e),
+        }
     }
 
     /// The file this handle reads.
@@ -198,8 +245,11 @@ impl Database {
     /// # References
     ///
     /// * [setutxent(3)](https://man7.org/linux/man-pages/man3/getutxent.3.html)
+    ///
+    /// On FreeBSD this reopens the file (`setutxdb`); if that fails, the next
+    /// call to `next` returns the error.
     pub fn rewind(&mut self) {
-        ffi::rewind();
+        self.failed = self.reopen().err();
         self.done = false;
     }
 }
@@ -208,8 +258,19 @@ impl Database {
     /// At the end: the C library stops silently at a partial last record;
     /// report it as the direct reader does, so a file of another platform's
     /// format is not mistaken for a short one.
+    ///
+    /// Not on FreeBSD: its files hold `struct futx` records (fixed-size in
+    /// `utx.active`, length-prefixed in `utx.log`), not the host's struct,
+    /// and its C library itself refuses an active file of a wrong size.
+    #[cfg(target_os = "freebsd")]
+    fn trailing_bytes(&self) -> Option<Error> {
+        None
+    }
+
+    #[cfg(not(target_os = "freebsd"))]
     fn trailing_bytes(&self) -> Option<Error> {
         let size = std::fs::metadata(&self.path).ok()?.len();
+        const RECORD_SIZE: usize = crate::layout::RECORD_SIZE;
         let record = RECORD_SIZE as u64;
         let rem = size.checked_rem(record)?;
         let len = usize::try_from(rem).ok().filter(|&n| n != 0)?;
@@ -243,6 +304,10 @@ impl Iterator for Database {
         if self.done {
             return None;
         }
+        if let Some(e) = self.failed.take() {
+            self.done = true;
+            return Some(Err(e));
+        }
         match ffi::next_record() {
             Ok(Some(bytes)) => Some(Ok(Entry::from_bytes(bytes))),
             Ok(None) => {
@@ -251,12 +316,7 @@ impl Iterator for Database {
             }
             Err(e) => {
                 self.done = true;
-                Some(Err(match e.raw_os_error() {
-                    Some(libc::ENOENT) => Error::NoDatabase {
-                        path: self.path.clone(),
-                    },
-                    _ => Error::io(Some(self.path.clone()), e),
-                }))
+                Some(Err(self.open_error(e)))
             }
         }
     }
@@ -312,6 +372,7 @@ mod ffi {
     }
 
     /// `utmpxname(path)`: closes the current file and names the next one.
+    #[cfg(not(target_os = "freebsd"))]
     pub(super) fn set_name(path: &CString) -> io::Result<()> {
         errno::clear();
         // SAFETY: `path` is a valid NUL-terminated string that outlives the
@@ -328,7 +389,43 @@ mod ffi {
         })
     }
 
+    /// FreeBSD's kind of database for a file, from its name as FreeBSD's
+    /// libc names them: `utx.log*` (rotated logs too) is the log
+    /// (length-prefixed records), `utx.lastlogin*` the last-login file, and
+    /// anything else is read like `utx.active` (fixed-size records).
+    #[cfg(target_os = "freebsd")]
+    pub(super) fn db_kind(path: &Path) -> std::ffi::c_int {
+        let name = path.file_name().map(OsStrExt::as_bytes).unwrap_or_default();
+        if name.starts_with(b"utx.log") {
+            utmp_sys::UTXDB_LOG
+        } else if name.starts_with(b"utx.lastlogin") {
+            utmp_sys::UTXDB_LASTLOGIN
+        } else {
+            utmp_sys::UTXDB_ACTIVE
+        }
+    }
+
+    /// FreeBSD's `setutxdb(kind, path)`: closes the current file and opens
+    /// this one at its first record.
+    #[cfg(target_os = "freebsd")]
+    pub(super) fn open_db(path: &CString, kind: std::ffi::c_int) -> io::Result<()> {
+        errno::clear();
+        // SAFETY: `path` is a valid NUL-terminated string that outlives the
+        // call (setutxdb only passes it to fopen); `kind` is one of the
+        // header's UTXDB_* constants. The caller holds LOCK.
+        let rc = unsafe { utmp_sys::setutxdb(kind, path.as_ptr()) };
+        if rc == 0 {
+            return Ok(());
+        }
+        let err = io::Error::last_os_error();
+        Err(match err.raw_os_error() {
+            Some(0) | None => io::Error::other("setutxdb failed"),
+            Some(_) => err,
+        })
+    }
+
     /// `setutxent()`: (re)opens the named file at its first record.
+    #[cfg(not(target_os = "freebsd"))]
     pub(super) fn rewind() {
         // SAFETY: no arguments; the caller holds LOCK. An open failure is not
         // reported here: getutxent reports it (NULL with errno).
@@ -379,6 +476,9 @@ mod ffi {
 
         #[cfg(any(target_os = "android", target_os = "netbsd", target_os = "openbsd"))]
         use libc::__errno as location;
+
+        #[cfg(any(target_os = "illumos", target_os = "solaris"))]
+        use libc::___errno as location;
 
         #[cfg(any(
             target_os = "macos",

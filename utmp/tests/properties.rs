@@ -138,7 +138,7 @@ proptest! {
 
         prop_assert_eq!(e.raw_type(), f.raw_type);
         prop_assert_eq!(e.entry_type(), EntryType::from_raw(f.raw_type));
-        prop_assert_eq!(e.is_user_process(), f.raw_type == EntryType::UserProcess.raw());
+        prop_assert_eq!(e.is_user_process(), Some(f.raw_type) == EntryType::UserProcess.raw());
         prop_assert_eq!(e.pid(), f.pid);
         prop_assert_eq!(e.user_bytes(), &f.user[..]);
         prop_assert_eq!(e.line_bytes(), &f.line[..]);

@@ -5,6 +5,7 @@ mod bench;
 mod bindgen_cmd;
 mod fuzz;
 mod nightly;
+mod platform_layout;
 mod test_all;
 
 use std::ffi::OsString;
@@ -18,6 +19,7 @@ commands:
   test-all [WORD..] run every check (fmt, clippy, doc, tests, package, bindings, cross matrix);
                     with WORDs, only the steps whose names contain one (say `cross`)
   bindgen [--check] regenerate utmp-sys/bindings/<target>.rs; --check only compares
+                    (FreeBSD, macOS, illumos, NetBSD: --check builds them against libc's layout)
   bench [logind]    generate a 1M-record wtmp, time readers and commands side by side, write BENCHMARKS.md
                     (`logind`: only `utmp who` over 10,000 logind session files, printed)
   fuzz [--seconds N] run every fuzz target N seconds (default 60; nightly, cargo-fuzz)

@@ -262,6 +262,7 @@ fn plan() -> Vec<Step> {
         libclang_fallback,
     ));
     steps.extend(cross_matrix());
+    steps.extend(platform_steps());
     steps.extend(later_steps());
     steps
 }
@@ -502,6 +503,55 @@ fn cross_matrix() -> Vec<Step> {
             }
         })
         .collect()
+}
+
+/// FreeBSD, macOS, illumos and NetBSD: nothing links or runs here, so the
+/// whole workspace (tests, examples and benches too) is checked, linted and
+/// documented for each target with the checked-in bindings, whose layout
+/// assertions run as part of the build. Needs only the target's standard
+/// library (`rustup target add`).
+fn platform_steps() -> Vec<Step> {
+    let mut steps = Vec::new();
+    for &target in crate::platform_layout::TARGETS {
+        let name = |what: &str| format!("platform {target} {what}");
+        if !crate::platform_layout::installed(target) {
+            steps.push(Step::skip(
+                &name("check, clippy, doc"),
+                format!("{target} check, clippy and doc (rustup target add {target})"),
+            ));
+            continue;
+        }
+        let all = [
+            "--workspace",
+            "--all-targets",
+            "--all-features",
+            "--target",
+            target,
+        ];
+        let check: Vec<&str> = ["check"].into_iter().chain(all).collect();
+        let clippy: Vec<&str> = ["clippy"]
+            .into_iter()
+            .chain(all)
+            .chain(["--", "-D", "warnings"])
+            .collect();
+        // cargo doc has no --all-targets: the libraries and binaries.
+        let doc = [
+            "doc",
+            "--workspace",
+            "--no-deps",
+            "--all-features",
+            "--target",
+            target,
+        ];
+        steps.push(Step::cargo(&name("check"), &check).env("UTMP_SYS_BINDINGS", "pregenerated"));
+        steps.push(Step::cargo(&name("clippy"), &clippy).env("UTMP_SYS_BINDINGS", "pregenerated"));
+        steps.push(
+            Step::cargo(&name("doc"), &doc)
+                .env("UTMP_SYS_BINDINGS", "pregenerated")
+                .env("RUSTDOCFLAGS", "-D warnings"),
+        );
+    }
+    steps
 }
 
 /// Runs a step: its outcome, and the lines worth repeating under the summary

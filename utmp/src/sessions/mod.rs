@@ -445,6 +445,16 @@ enum Kind {
 }
 
 fn classify(t: EntryType, user: &[u8], line: &[u8]) -> Kind {
+    // FreeBSD, macOS, illumos and NetBSD mark boots and shutdowns by type
+    // alone (FreeBSD writes them with no user and no line); the corrections
+    // below are util-linux's, for Linux's "reboot"/"shutdown" records on "~".
+    if cfg!(not(target_os = "linux")) {
+        match t {
+            EntryType::BootTime => return Kind::Boot,
+            EntryType::ShutdownTime | EntryType::DownTime => return Kind::Shutdown,
+            _ => {}
+        }
+    }
     let mut kind = match t {
         EntryType::RunLevel => Kind::RunLevel,
         EntryType::BootTime => Kind::Boot,

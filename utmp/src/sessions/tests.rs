@@ -346,3 +346,23 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn boot_and_shutdown_records_by_type_off_linux() {
+    let boot = classify(EntryType::BootTime, b"", b"");
+    let down = classify(EntryType::ShutdownTime, b"", b"");
+    let down_illumos = classify(EntryType::DownTime, b"", b"");
+    if cfg!(target_os = "linux") {
+        // util-linux: a record with no user is a ghost login.
+        assert_eq!(
+            (boot, down, down_illumos),
+            (Kind::Dead, Kind::Dead, Kind::Dead)
+        );
+    } else {
+        // Compiled for the other systems by test-all's platform steps; runs there.
+        assert_eq!(
+            (boot, down, down_illumos),
+            (Kind::Boot, Kind::Shutdown, Kind::Shutdown)
+        );
+    }
+}

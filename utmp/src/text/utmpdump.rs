@@ -540,17 +540,18 @@ fn parse_line(line: &[u8]) -> std::result::Result<Entry, LineError> {
     rest = rest.get(used..).unwrap_or_default();
     let (time, _) = token(rest, 28, false, "time")?;
 
-    if addr.contains(&b'.') {
-        if let Some(v4) = inet_pton4(addr) {
-            copy_into(rec, layout::UT_ADDR_V6, &v4);
-        }
-    } else if let Some(v6) = (addr.len() < 46)
-        .then(|| std::str::from_utf8(addr).ok())
-        .flatten()
-        .and_then(|s| s.parse::<std::net::Ipv6Addr>().ok())
-    {
-        copy_into(rec, layout::UT_ADDR_V6, &v6.octets());
-    }
+    let ip = if addr.contains(&b'.') {
+        inet_pton4(addr).map(std::net::IpAddr::from)
+    } else {
+        (addr.len() < 46)
+            .then(|| std::str::from_utf8(addr).ok())
+            .flatten()
+            .and_then(|s| s.parse::<std::net::Ipv6Addr>().ok())
+            .map(std::net::IpAddr::V6)
+    };
+    // A host whose record has no address field (FreeBSD, macOS, illumos)
+    // keeps none, as utmpdump built there would (its struct has no place).
+    let _ = layout::set_address(rec, ip);
     set_wrapping(rec, layout::TV_SEC, strtotime(time));
     set_wrapping(rec, layout::TV_USEC, strtousec(time));
     Ok(entry)
