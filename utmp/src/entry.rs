@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::entry_type::{EntryType, RawEntryType};
+use crate::format::Format;
 use crate::layout::{self, RecordBytes, RECORD_SIZE};
 
 /// A login record: one `struct utmpx` of this platform, kept as its bytes.
@@ -23,9 +24,30 @@ use crate::layout::{self, RecordBytes, RECORD_SIZE};
 /// that fills its array without a NUL is read whole. They are offered as raw
 /// bytes (`user_bytes`), as `&OsStr` (`user`), and as lossy UTF-8 for display
 /// (`user_lossy`).
+///
+/// A record read from a file of another [`Format`] is transcoded into the host
+/// layout and carries what that layout cannot hold (see [`crate::format`]):
+/// [`Entry::format`] says where it came from, and fields that format lacks are
+/// absent.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Entry<B = RecordBytes> {
     bytes: B,
+    foreign: Option<Foreign>,
+}
+
+/// What a record of a non-host format keeps beside the host bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct Foreign {
+    pub(crate) format: Format,
+    /// The type number in the format's own numbering.
+    pub(crate) raw_type: RawEntryType,
+    /// What that number means there.
+    pub(crate) kind: EntryType,
+    pub(crate) seconds: i64,
+    pub(crate) microseconds: i64,
+    /// The whole `ut_id` (FreeBSD's is 8 bytes), `id_len` of it used.
+    pub(crate) id: [u8; 8],
+    pub(crate) id_len: u8,
 }
 
 /// A record borrowed from a buffer (the zero-copy reader's item).
@@ -45,13 +67,25 @@ pub struct ExitStatus {
 impl Entry {
     /// An entry made of these bytes (any bytes are a record).
     pub const fn from_bytes(bytes: RecordBytes) -> Self {
-        Entry { bytes }
+        Entry {
+            bytes,
+            foreign: None,
+        }
+    }
+
+    /// A transcoded record of another format.
+    pub(crate) const fn from_foreign(bytes: RecordBytes, foreign: Foreign) -> Self {
+        Entry {
+            bytes,
+            foreign: Some(foreign),
+        }
     }
 
     /// An all-zero record (`EMPTY`, every field empty).
     pub const fn zeroed() -> Self {
         Entry {
             bytes: [0; RECORD_SIZE],
+            foreign: None,
         }
     }
 
@@ -70,12 +104,18 @@ impl Default for Entry {
 impl<'a> EntryRef<'a> {
     /// A borrowed entry over `bytes`, which must be exactly [`RECORD_SIZE`] long.
     pub fn from_slice(bytes: &'a [u8]) -> Option<Self> {
-        bytes.try_into().ok().map(|bytes| Entry { bytes })
+        bytes.try_into().ok().map(|bytes| Entry {
+            bytes,
+            foreign: None,
+        })
     }
 
     /// A borrowed entry over a record's bytes.
     pub const fn from_array(bytes: &'a RecordBytes) -> Self {
-        Entry { bytes }
+        Entry {
+            bytes,
+            foreign: None,
+        }
     }
 }
 
@@ -118,6 +158,7 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
     pub fn to_entry(&self) -> Entry {
         Entry {
             bytes: *self.record(),
+            foreign: self.foreign,
         }
     }
 
@@ -126,18 +167,66 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
     pub fn as_entry_ref(&self) -> EntryRef<'_> {
         Entry {
             bytes: self.record(),
+            foreign: self.foreign,
+        }
+    }
+
+    /// The format the record was read from ([`Format::HOST`] unless it was
+    /// transcoded from another).
+    #[inline]
+    pub fn format(&self) -> Format {
+        match &self.foreign {
+            None => Format::HOST,
+            Some(f) => f.format,
+        }
+    }
+
+    /// True when the record's format has `field` (see [`Format::has`]).
+    #[inline]
+    fn has(&self, field: crate::format::Field) -> bool {
+        match &self.foreign {
+            None => true,
+            Some(f) => f.format.has(field),
+        }
+    }
+
+    /// The C constant's name of the record's type in its own system
+    /// (`"SHUTDOWN_TIME"` for FreeBSD's 8, which Linux has no name for), or
+    /// `"UNKNOWN"`.
+    pub fn type_name(&self) -> &'static str {
+        match &self.foreign {
+            None => self.entry_type().as_str(),
+            Some(f) => f.format.type_name(f.raw_type),
+        }
+    }
+
+    /// True when the record marks a shutdown by its type (`SHUTDOWN_TIME`,
+    /// `DOWN_TIME` of the BSDs, macOS and illumos; Linux records a shutdown as
+    /// a `RUN_LVL` record of user `shutdown`).
+    pub fn is_shutdown_type(&self) -> bool {
+        match &self.foreign {
+            None => false,
+            Some(f) => f.format.is_shutdown_type(f.raw_type),
         }
     }
 
     /// `ut_type`: what the record is about.
     #[inline]
     pub fn entry_type(&self) -> EntryType {
-        EntryType::from_raw(self.raw_type())
+        match &self.foreign {
+            None => EntryType::from_raw(self.raw_type()),
+            Some(f) => f.kind,
+        }
     }
 
-    /// `ut_type` as stored.
+    /// `ut_type` as stored, in the numbering of the record's system (a
+    /// FreeBSD `USER_PROCESS` is 4). For a format without a type field (the
+    /// old BSD `struct utmp`), the host number of the inferred type.
     #[inline]
     pub fn raw_type(&self) -> RawEntryType {
+        if let Some(f) = &self.foreign {
+            return f.raw_type;
+        }
         // The field is a C short; `int` sign-extends it, so this never truncates.
         RawEntryType::try_from(layout::int(self.record(), layout::UT_TYPE)).unwrap_or_default()
     }
@@ -149,6 +238,9 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
     }
 
     /// `ut_pid`: the process id (of the login process, getty, or init child).
+    ///
+    /// 0 for a format without a pid (the old BSD `struct utmp`; see
+    /// [`Format::has`]).
     #[inline]
     pub fn pid(&self) -> i32 {
         i32::try_from(layout::int(self.record(), layout::UT_PID)).unwrap_or_default()
@@ -157,13 +249,35 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
     string_field!(layout::UT_USER, "ut_user", user_bytes, user, user_lossy);
     string_field!(layout::UT_LINE, "ut_line", line_bytes, line, line_lossy);
     string_field!(layout::UT_HOST, "ut_host", host_bytes, host, host_lossy);
-    string_field!(layout::UT_ID, "ut_id", id_bytes, id, id_lossy);
+
+    /// `ut_id` as raw bytes, cut at the first NUL (or the whole array).
+    #[inline]
+    pub fn id_bytes(&self) -> &[u8] {
+        let raw = self.id_raw();
+        raw.get(..layout::nul_len(raw)).unwrap_or(raw)
+    }
+
+    /// `ut_id` as an `OsStr` (exact bytes).
+    #[inline]
+    pub fn id(&self) -> &OsStr {
+        OsStr::from_bytes(self.id_bytes())
+    }
+
+    /// `ut_id` as UTF-8 for display; invalid bytes become U+FFFD.
+    #[inline]
+    pub fn id_lossy(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(self.id_bytes())
+    }
 
     /// `ut_id` as all of its bytes, NULs included (it is a 4-byte tag, not a
-    /// C string: `"ts/0"` or `"\0\0\0\0"`).
+    /// C string: `"ts/0"` or `"\0\0\0\0"`; FreeBSD's is 8 bytes, and the
+    /// old BSD `struct utmp` has none, an empty slice).
     #[inline]
     pub fn id_raw(&self) -> &[u8] {
-        layout::bytes(self.record(), layout::UT_ID)
+        match &self.foreign {
+            None => layout::bytes(self.record(), layout::UT_ID),
+            Some(f) => f.id.get(..usize::from(f.id_len)).unwrap_or_default(),
+        }
     }
 
     /// The terminal's device path, as pyutmp gives it: `/dev/` + `ut_line`.
@@ -190,13 +304,20 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
     /// come out negative.
     #[inline]
     pub fn seconds(&self) -> i64 {
-        layout::uint(self.record(), layout::TV_SEC)
+        match &self.foreign {
+            None => layout::uint(self.record(), layout::TV_SEC),
+            Some(f) => f.seconds,
+        }
     }
 
-    /// `ut_tv.tv_usec` as stored (valid values are 0 to 999,999).
+    /// `ut_tv.tv_usec` as stored (valid values are 0 to 999,999); 0 for a
+    /// format that records whole seconds only (see [`Format::has`]).
     #[inline]
     pub fn microseconds(&self) -> i64 {
-        layout::int(self.record(), layout::TV_USEC)
+        match &self.foreign {
+            None => layout::int(self.record(), layout::TV_USEC),
+            Some(f) => f.microseconds,
+        }
     }
 
     /// `ut_tv` as a point in time, to the microsecond.
@@ -226,6 +347,9 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
     /// records): absent, never a made-up zero. glibc records always have it.
     #[inline]
     pub fn exit_status(&self) -> Option<ExitStatus> {
+        if !self.has(crate::format::Field::Exit) {
+            return None;
+        }
         let rec = self.record();
         Some(ExitStatus {
             termination: i16::try_from(layout::int(rec, layout::E_TERMINATION)).unwrap_or_default(),
@@ -239,6 +363,9 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
     /// records). glibc records always have it.
     #[inline]
     pub fn session(&self) -> Option<i64> {
+        if !self.has(crate::format::Field::Session) {
+            return None;
+        }
         Some(layout::int(self.record(), layout::UT_SESSION))
     }
 
@@ -248,6 +375,9 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
     /// records). glibc records always have it; all zero means no address.
     #[inline]
     pub fn address_bytes(&self) -> Option<[u8; 16]> {
+        if !self.has(crate::format::Field::Address) {
+            return None;
+        }
         let mut out = [0u8; 16];
         let b = layout::bytes(self.record(), layout::UT_ADDR_V6);
         if let (Some(dst), Some(src)) = (out.get_mut(..b.len()), b.get(..16.min(b.len()))) {
@@ -288,6 +418,7 @@ impl<B: Borrow<RecordBytes>> fmt::Debug for Entry<B> {
             .field("seconds", &self.seconds())
             .field("microseconds", &self.microseconds())
             .field("address", &self.address())
+            .field("format", &self.format())
             .finish()
     }
 }

@@ -164,10 +164,12 @@ mod encoder;
 mod entry;
 mod entry_type;
 mod error;
+pub mod format;
 mod layout;
 mod mapped;
 mod paths;
 mod reader;
+mod records;
 #[cfg(feature = "serde")]
 mod serde_impl;
 pub mod sessions;
@@ -176,6 +178,7 @@ mod system;
 pub mod text;
 #[cfg_attr(not(feature = "serde"), allow(dead_code))]
 mod time_fmt;
+mod transcode;
 mod validate;
 pub mod who;
 
@@ -183,10 +186,12 @@ pub use encoder::{write_entries, EntryBuilder};
 pub use entry::{Entry, EntryRef, ExitStatus};
 pub use entry_type::{EntryType, ParseEntryTypeError, RawEntryType};
 pub use error::{Error, Result};
+pub use format::{ByteOrder, Field, Format, ParseFormatError, System};
 pub use layout::{RecordBytes, RECORD_SIZE};
 pub use mapped::{MappedEntries, MappedFile};
 pub use paths::{btmp_path, utmp_path, wtmp_path};
 pub use reader::{entries, Reader, SliceEntries};
+pub use records::{entries_in, FormatEntries};
 pub use source::{ParseSourceError, Source};
 pub use system::{current_entries, Database};
 pub use validate::validate;
