@@ -146,7 +146,7 @@ pub(crate) enum Layout {
 /// assert_eq!(f.to_string(), "glibc-400-be");
 /// # Ok::<(), utmp::ParseFormatError>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Format {
     pub(crate) layout: Layout,
     pub(crate) order: ByteOrder,
@@ -449,6 +449,12 @@ const _: () = {
     );
     assert!(matches!(t.addr, Some(Addr::V6Words(at)) if at == l::UT_ADDR_V6.offset));
 };
+
+impl fmt::Debug for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Format({})", self.name())
+    }
+}
 
 impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -160,6 +160,7 @@
 )]
 
 mod clock;
+mod detect;
 mod encoder;
 mod entry;
 mod entry_type;
@@ -182,6 +183,7 @@ mod transcode;
 mod validate;
 pub mod who;
 
+pub use detect::detect;
 pub use encoder::{write_entries, EntryBuilder};
 pub use entry::{Entry, EntryRef, ExitStatus};
 pub use entry_type::{EntryType, ParseEntryTypeError, RawEntryType};

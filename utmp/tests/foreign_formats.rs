@@ -523,3 +523,61 @@ fn util_linux_big_endian_files_equal_their_little_endian_twins() {
         assert_eq!(String::from_utf8(out).unwrap(), txt, "{name}");
     }
 }
+
+/// Every fixture of login records: the top-ranked format is the one its
+/// README says the machine wrote.
+#[test]
+fn detection_ranks_the_right_format_first() {
+    let Some(dir) = fixtures() else { return };
+    let cases: &[(&str, Format)] = &[
+        ("util-linux/wtmp-a.LE", Format::GLIBC_384_LE),
+        ("util-linux/wtmp-b.LE", Format::GLIBC_384_LE),
+        ("util-linux/wtmp-ipv6.LE", Format::GLIBC_384_LE),
+        ("util-linux/wtmp-a.BE", Format::GLIBC_384_BE),
+        ("util-linux/wtmp-b.BE", Format::GLIBC_384_BE),
+        ("util-linux/wtmp-ipv6.BE", Format::GLIBC_384_BE),
+        ("utmp-rs/basic32.utmp", Format::GLIBC_384_LE),
+        ("utmp-rs/basic64.utmp", Format::GLIBC_400_LE),
+        ("utmp-rs/long_user_32.utmp", Format::GLIBC_384_LE),
+        ("utmp-rs/with_host_32.utmp", Format::GLIBC_384_LE),
+        ("s4/programs/utmp/host-entry1.wtmp", Format::GLIBC_384_LE),
+        ("s4/programs/utmp/host-entry6.wtmp", Format::GLIBC_384_LE),
+        ("s4/Ubuntu22/x86_64/wtmp", Format::GLIBC_384_LE),
+        ("s4/Ubuntu22/x86_64/btmp.1", Format::GLIBC_384_LE),
+        ("s4/CentOS9/x86_64/wtmp", Format::GLIBC_384_LE),
+        ("s4/CentOS9/x86_64/btmp", Format::GLIBC_384_LE),
+        ("s4/Debian11/aarch64_ARM64/utmp", Format::GLIBC_400_LE),
+        ("s4/Debian11/aarch64_ARM64/wtmp", Format::GLIBC_400_LE),
+        ("s4/FreeBSD14.0/x86_64/utx.active", Format::FREEBSD_UTX),
+        ("s4/FreeBSD14.0/x86_64/utx.lastlogin", Format::FREEBSD_UTX),
+        ("s4/FreeBSD14.0/x86_64/utx.log", Format::FREEBSD_UTX_LOG),
+        ("s4/NetBSD9.3/x86_32/utmpx", Format::NETBSD_UTMPX_516_LE),
+        ("s4/NetBSD9.3/x86_32/wtmpx", Format::NETBSD_UTMPX_516_LE),
+        ("s4/NetBSD9.3/x86_32/utmp", Format::NETBSD_UTMP_LE),
+        ("s4/NetBSD9.3/x86_32/wtmp", Format::NETBSD_UTMP_LE),
+        ("s4/OpenBSD7.2/x86_32/utmp.1", Format::OPENBSD_UTMP_LE),
+        ("s4/OpenBSD7.2/x86_32/wtmp.1", Format::OPENBSD_UTMP_LE),
+    ];
+    for (file, want) in cases {
+        let bytes = std::fs::read(dir.join(file)).unwrap();
+        let ranked = utmp::detect(&bytes);
+        println!("{file}: {:?}", &ranked[..ranked.len().min(3)]);
+        assert_eq!(ranked[0].0, *want, "{file}: {ranked:?}");
+        assert!(ranked[0].1 >= 0.5, "{file}: {ranked:?}");
+    }
+    // Data that is no login records: an SQLite database, one byte, all 0xFF.
+    for file in [
+        "wtmpdb/ubuntu22.db",
+        "s4/programs/utmp/1-byte.wtmp",
+        "s4/programs/utmp/host-entry1_(all_0xFF).wtmp",
+    ] {
+        let Ok(bytes) = std::fs::read(dir.join(file)) else {
+            panic!("{file} missing");
+        };
+        let ranked = utmp::detect(&bytes);
+        assert!(
+            ranked.first().is_none_or(|c| c.1 < 0.5),
+            "{file}: {ranked:?}"
+        );
+    }
+}
