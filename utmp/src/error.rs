@@ -166,6 +166,24 @@ impl Error {
         }
     }
 
+    /// The same error, naming `new` when it names no file yet.
+    pub(crate) fn with_reader_path(mut self, new: &Option<PathBuf>) -> Self {
+        if let (
+            Error::Io { path, .. }
+            | Error::TrailingBytes { path, .. }
+            | Error::Implausible { path, .. }
+            | Error::Unrepresentable { path, .. }
+            | Error::UnknownFormat { path, .. },
+            Some(new),
+        ) = (&mut self, new)
+        {
+            if path.is_none() {
+                *path = Some(new.clone());
+            }
+        }
+        self
+    }
+
     pub(crate) fn io(path: Option<PathBuf>, source: io::Error) -> Self {
         Error::Io { path, source }
     }

@@ -184,7 +184,7 @@ mod validate;
 pub mod who;
 
 pub use detect::detect;
-pub use encoder::{write_entries, EntryBuilder};
+pub use encoder::{write_entries, write_entries_in, EntryBuilder};
 pub use entry::{Entry, EntryRef, ExitStatus};
 pub use entry_type::{EntryType, ParseEntryTypeError, RawEntryType};
 pub use error::{Error, Result};
@@ -196,4 +196,4 @@ pub use reader::{entries, Reader, SliceEntries};
 pub use records::{entries_in, FormatEntries};
 pub use source::{ParseSourceError, Source};
 pub use system::{current_entries, Database};
-pub use validate::validate;
+pub use validate::{validate, validate_in};

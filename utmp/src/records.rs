@@ -78,13 +78,14 @@ pub(crate) fn next_record(format: Format, buf: &[u8], mut at: usize) -> Next {
     }
 }
 
-/// Owned entries of any format over `bytes`, in file order.
+/// Owned entries of any format over `bytes`, in file order (or backwards
+/// with `.rev()`).
 ///
 /// For [`Format::HOST`], [`crate::entries`] is the zero-copy way; this
 /// iterator copies each record (and decodes any other format into an
 /// [`Entry`], see [`crate::format`]). A record that cannot be represented is
 /// an [`Error::Unrepresentable`] item and reading goes on; a partial record at
-/// the end is one [`Error::TrailingBytes`].
+/// the end is one [`Error::TrailingBytes`] (last forwards, first backwards).
 ///
 /// ```
 /// # fn main() -> utmp::Result<()> {
@@ -97,12 +98,57 @@ pub(crate) fn next_record(format: Format, buf: &[u8], mut at: usize) -> Next {
 /// # Ok(()) }
 /// ```
 pub fn entries_in(bytes: &[u8], format: Format) -> FormatEntries<'_> {
+    let places;
+    let mut trailing = None;
+    match format.record_size() {
+        Some(size) if size > 0 => {
+            let n = bytes.len().checked_div(size).unwrap_or_default();
+            places = Places::Fixed(n);
+            let whole = n.saturating_mul(size);
+            if whole < bytes.len() {
+                trailing = Some((whole as u64, bytes.len().saturating_sub(whole), size));
+            }
+        }
+        _ => {
+            let mut list = Vec::new();
+            let mut at = 0;
+            loop {
+                match next_record(format, bytes, at) {
+                    Next::End => break,
+                    Next::Trailing { len, record_size } => {
+                        trailing = Some((at as u64, len, record_size));
+                        break;
+                    }
+                    Next::Record { start, end, next } => {
+                        list.push((at, start, end));
+                        at = next;
+                    }
+                }
+            }
+            places = Places::Listed(list);
+        }
+    }
+    let back = match &places {
+        Places::Fixed(n) => *n,
+        Places::Listed(l) => l.len(),
+    };
     FormatEntries {
         bytes,
         format,
-        at: 0,
-        done: false,
+        places,
+        front: 0,
+        back,
+        trailing,
     }
+}
+
+/// Where the records of a [`FormatEntries`] lie.
+#[derive(Debug, Clone)]
+enum Places {
+    /// This many records of the format's size, from the start.
+    Fixed(usize),
+    /// (offset of the record, start and end of its bytes), for `utx.log`.
+    Listed(Vec<(usize, usize, usize)>),
 }
 
 /// The iterator of [`entries_in`].
@@ -110,14 +156,53 @@ pub fn entries_in(bytes: &[u8], format: Format) -> FormatEntries<'_> {
 pub struct FormatEntries<'a> {
     bytes: &'a [u8],
     format: Format,
-    at: usize,
-    done: bool,
+    places: Places,
+    front: usize,
+    back: usize,
+    /// (offset, length, record size) of a partial record at the end.
+    trailing: Option<(u64, usize, usize)>,
 }
 
 impl FormatEntries<'_> {
-    /// Byte offset of the next record.
+    /// The format being read.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// Byte offset of the next record from the front.
     pub fn offset(&self) -> u64 {
-        self.at as u64
+        match &self.places {
+            Places::Fixed(_) => {
+                let size = self.format.record_size().unwrap_or_default();
+                self.front.saturating_mul(size) as u64
+            }
+            Places::Listed(l) => l.get(self.front).map_or(self.bytes.len(), |p| p.0) as u64,
+        }
+    }
+
+    fn record(&self, i: usize) -> Result<Entry> {
+        let (offset, start, end) = match &self.places {
+            Places::Fixed(_) => {
+                let size = self.format.record_size().unwrap_or_default();
+                let at = i.saturating_mul(size);
+                (at, at, at.saturating_add(size))
+            }
+            Places::Listed(l) => l.get(i).copied().unwrap_or_default(),
+        };
+        let rec = self.bytes.get(start..end).unwrap_or_default();
+        self.format
+            .decode(rec)
+            .map_err(|e| at_offset(e, offset as u64))
+    }
+
+    fn trailing_error(&mut self) -> Option<Error> {
+        let (offset, len, record_size) = self.trailing.take()?;
+        Some(Error::TrailingBytes {
+            path: None,
+            offset,
+            len,
+            record_size,
+        })
     }
 }
 
@@ -125,33 +210,37 @@ impl Iterator for FormatEntries<'_> {
     type Item = Result<Entry>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.done {
-            return None;
+        if self.front < self.back {
+            let i = self.front;
+            self.front = i.saturating_add(1);
+            return Some(self.record(i));
         }
-        match next_record(self.format, self.bytes, self.at) {
-            Next::End => {
-                self.done = true;
-                None
-            }
-            Next::Trailing { len, record_size } => {
-                self.done = true;
-                Some(Err(Error::TrailingBytes {
-                    path: None,
-                    offset: self.at as u64,
-                    len,
-                    record_size,
-                }))
-            }
-            Next::Record { start, end, next } => {
-                let offset = self.at as u64;
-                self.at = next;
-                let rec = self.bytes.get(start..end).unwrap_or_default();
-                Some(self.format.decode(rec).map_err(|e| at_offset(e, offset)))
-            }
-        }
+        self.trailing_error().map(Err)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self
+            .back
+            .saturating_sub(self.front)
+            .saturating_add(usize::from(self.trailing.is_some()));
+        (n, Some(n))
     }
 }
 
+impl DoubleEndedIterator for FormatEntries<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        if let Some(e) = self.trailing_error() {
+            return Some(Err(e));
+        }
+        if self.front < self.back {
+            self.back = self.back.saturating_sub(1);
+            return Some(self.record(self.back));
+        }
+        None
+    }
+}
+
+impl ExactSizeIterator for FormatEntries<'_> {}
 impl FusedIterator for FormatEntries<'_> {}
 
 /// Sets the byte offset of a decoding error to the record's.
