@@ -12,6 +12,7 @@ use utmp::sessions::{
 
 use utmp::EntryRef;
 
+use crate::format_choice::{self, FormatArg, Source};
 use crate::output::{Failure, Outcome};
 
 /// Arguments of `utmp last`.
@@ -75,6 +76,11 @@ pub struct Args {
     /// safe against a file truncated while it is read).
     #[arg(long = "no-mmap")]
     no_mmap: bool,
+    /// The files' record format (`glibc-384-be`, `openbsd-utmp-le`, ...), or
+    /// `auto` to detect it [default: this host's, or the detected one when a
+    /// file is clearly another's].
+    #[arg(long = "format", value_name = "FORMAT|auto")]
+    format: Option<FormatArg>,
     /// Only these users or terminals (`pts/0`, or `1` for tty1); -NUM: a limit.
     #[arg(value_name = "USER|TTY")]
     names: Vec<String>,
@@ -169,8 +175,14 @@ pub fn run(args: Args) -> Outcome {
     let mut buf = Vec::with_capacity(1 << 16);
     let mut shown = 0usize;
     for path in &files {
-        let mapped = crate::input::mapped(path, args.no_mmap)?;
-        let first = begins(path)?;
+        let source = format_choice::open(path, args.no_mmap, args.format)?;
+        let first = match &source {
+            Source::Foreign(f, data) => match utmp::entries_in(data.bytes(), *f).flatten().next() {
+                Some(e) => unix(e.seconds()),
+                None => begins(path)?,
+            },
+            Source::Host(_) => begins(path)?,
+        };
         let mut pairing = Pairing::new(&state).btmp(args.bad);
         if let Some(t) = since {
             pairing = pairing.since(t);
@@ -187,6 +199,10 @@ pub fn run(args: Args) -> Outcome {
                 Ok(e) => e,
                 Err(e @ utmp::Error::TrailingBytes { .. }) => {
                     eprintln!("utmp: warning: {e} (ignored)");
+                    return Ok(true);
+                }
+                Err(e @ utmp::Error::Unrepresentable { .. }) => {
+                    eprintln!("utmp: warning: {e} (record left out)");
                     return Ok(true);
                 }
                 Err(e) => return Err(e.into()),
@@ -210,15 +226,26 @@ pub fn run(args: Args) -> Outcome {
             }
             Ok(true)
         };
-        match mapped {
-            Some(file) => {
+        match source {
+            Source::Host(Some(file)) => {
                 for entry in file.entries().rev() {
                     if !one(entry)? {
                         break;
                     }
                 }
             }
-            None => {
+            Source::Foreign(f, data) => {
+                for item in utmp::entries_in(data.bytes(), f).rev() {
+                    let go = match item {
+                        Ok(e) => one(Ok(e.as_entry_ref()))?,
+                        Err(e) => one(Err(e))?,
+                    };
+                    if !go {
+                        break;
+                    }
+                }
+            }
+            Source::Host(None) => {
                 let mut reader = ReverseReader::open(path)?;
                 while let Some(entry) = reader.next_ref() {
                     if !one(entry)? {

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use utmp::who::{Environment, Kind, Row, SystemEnvironment, TimeFormat, Who};
 use utmp::Entry;
 
+use crate::format_choice::{self, FormatArg, Source};
 use crate::output::{Failure, Outcome};
 
 /// Arguments of `utmp who`.
@@ -60,6 +61,11 @@ pub struct Args {
     /// One JSON object per shown entry (JSON Lines) instead of the table.
     #[arg(long)]
     json: bool,
+    /// FILE's record format (`freebsd-utx`, `netbsd-utmpx-516-le`, ...), or
+    /// `auto` to detect it [default: this host's, or the detected one when
+    /// FILE is clearly another's].
+    #[arg(long = "format", value_name = "FORMAT|auto")]
+    format: Option<FormatArg>,
     /// A utmp/wtmp file to read instead of the system database; two
     /// arguments (`who am i`) mean -m.
     #[arg(value_name = "FILE | ARG1 ARG2", num_args = 0..=2)]
@@ -114,9 +120,27 @@ struct Entries {
 }
 
 impl Entries {
-    fn open(file: Option<&OsString>) -> Result<Self, Failure> {
+    fn open(file: Option<&OsString>, format: Option<FormatArg>) -> Result<Self, Failure> {
         let inner: Box<dyn Iterator<Item = utmp::Result<Entry>>> = match file {
-            Some(file) => Box::new(utmp::Reader::open(PathBuf::from(file))?),
+            Some(file) => {
+                let path = PathBuf::from(file);
+                // A file of another format is small (a utmp): decoded whole.
+                match format_choice::open(&path, false, format)? {
+                    Source::Foreign(f, data) => {
+                        let all: Vec<_> = utmp::entries_in(data.bytes(), f)
+                            .filter(|r| match r {
+                                Err(e @ utmp::Error::Unrepresentable { .. }) => {
+                                    eprintln!("utmp: warning: {e} (record left out)");
+                                    false
+                                }
+                                _ => true,
+                            })
+                            .collect();
+                        Box::new(all.into_iter())
+                    }
+                    Source::Host(_) => Box::new(utmp::Reader::open(path)?),
+                }
+            }
             None => Box::new(utmp::Database::open()?),
         };
         Ok(Entries { inner, error: None })
@@ -196,7 +220,7 @@ pub fn run(args: Args) -> Outcome {
             None => no_tty = true,
         }
     }
-    let mut entries = Entries::open(file)?;
+    let mut entries = Entries::open(file, args.format)?;
     let env: &dyn Environment = &SystemEnvironment::new();
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());

@@ -9,7 +9,7 @@
 //! | check | weight |
 //! |---|---|
 //! | a type number that format's system defines | 3 |
-//! | seconds from 1980 to 2100 (zero: half) | 3 |
+//! | seconds from 1980 to 2100 (zero: half, and none when a string is set) | 3 |
 //! | microseconds 0 to 999,999 | 2 |
 //! | a pid from 0 to 4,194,304 | 1 |
 //! | each of user, line, host: printable up to its NUL | 1 each |
@@ -81,44 +81,65 @@ pub fn detect(bytes: &[u8]) -> Vec<(Format, f64)> {
 /// The confidence that `bytes` are records of `format`, or `None` when they
 /// cannot be (not even one record).
 fn score(format: Format, bytes: &[u8]) -> Option<f64> {
-    let mut places = Vec::new();
-    let mut at = 0usize;
+    let half = SAMPLE / 2;
     let mut clean_end = true;
-    loop {
-        match next_record(format, bytes, at) {
-            Next::End => break,
-            Next::Trailing { .. } => {
-                clean_end = false;
-                break;
+    // (start, end) of the sampled records: the first and last halves.
+    let sample: Vec<(usize, usize)> = match format.record_size() {
+        Some(size) => {
+            let n = bytes.len().checked_div(size).unwrap_or_default();
+            if n == 0 {
+                return None;
             }
-            Next::Record { start, end, next } => {
-                if format.layout == Layout::FreeBsdUtxLog
-                    && end.saturating_sub(start) < next.saturating_sub(start)
-                {
-                    // A length over 197: FreeBSD skips the excess, but no
-                    // FreeBSD writes one.
-                    clean_end = false;
-                }
-                places.push((start, end));
-                at = next;
+            clean_end = bytes.len().checked_rem(size) == Some(0);
+            let place = |i: usize| {
+                let at = i.saturating_mul(size);
+                (at, at.saturating_add(size))
+            };
+            if n > SAMPLE {
+                (0..half)
+                    .chain(n.saturating_sub(half)..n)
+                    .map(place)
+                    .collect()
+            } else {
+                (0..n).map(place).collect()
             }
         }
-    }
-    if places.is_empty() {
-        return None;
-    }
-    // The first and last halves of the sample.
-    let half = SAMPLE / 2;
-    let sample: Vec<(usize, usize)> = if places.len() > SAMPLE {
-        let tail = places.len().saturating_sub(half);
-        places
-            .iter()
-            .take(half)
-            .chain(places.get(tail..).unwrap_or_default())
-            .copied()
-            .collect()
-    } else {
-        places
+        None => {
+            let mut places = Vec::new();
+            let mut at = 0usize;
+            loop {
+                match next_record(format, bytes, at) {
+                    Next::End => break,
+                    Next::Trailing { .. } => {
+                        clean_end = false;
+                        break;
+                    }
+                    Next::Record { start, end, next } => {
+                        if end.saturating_sub(start) < next.saturating_sub(start) {
+                            // A length over 197: FreeBSD skips the excess,
+                            // but no FreeBSD writes one.
+                            clean_end = false;
+                        }
+                        places.push((start, end));
+                        at = next;
+                    }
+                }
+            }
+            if places.is_empty() {
+                return None;
+            }
+            if places.len() > SAMPLE {
+                let tail = places.len().saturating_sub(half);
+                places
+                    .iter()
+                    .take(half)
+                    .chain(places.get(tail..).unwrap_or_default())
+                    .copied()
+                    .collect()
+            } else {
+                places
+            }
+        }
     };
     let gaps = gaps(format);
     let (mut good, mut total, mut n) = (0.0f64, 0.0f64, 0usize);
@@ -238,11 +259,19 @@ fn score_record(format: Format, rec: &[u8], gaps: &[(usize, usize)]) -> (f64, f6
         }
         Time::Sec(s) => (read_int(rec, s, o), None),
     };
+    let strings_empty = [t.user, t.line, t.host].iter().all(|s| {
+        rec.get(s.at..s.at.saturating_add(s.len))
+            .and_then(|f| f.first())
+            .is_none_or(|&b| b == 0)
+    });
     match secs {
-        Some(0) => {
+        // A zero time is usual only on an empty record: with text beside it,
+        // it is more likely a window into another format's strings.
+        Some(0) if strings_empty => {
             check(true, 1.5);
             check(false, 1.5);
         }
+        Some(0) => check(false, 3.0),
         Some(s) => check((TIME_RANGE.0..TIME_RANGE.1).contains(&s), 3.0),
         None => check(false, 3.0),
     }

@@ -89,6 +89,46 @@ impl Entry {
         }
     }
 
+    /// This entry with its type number read in `format`'s numbering: a host
+    /// entry whose `ut_type` holds 4 becomes, for [`Format::FREEBSD_UTX`], a
+    /// FreeBSD `USER_PROCESS` (what `utmp undump --format` does with the
+    /// numbers of a dump of such a file, which keeps them as stored). Every
+    /// other field stays; [`Entry::format`] becomes `format`. An entry that
+    /// is already of another format is returned unchanged.
+    pub fn numbered_as(self, format: Format) -> Entry {
+        if format.is_host() || self.foreign.is_some() {
+            return self;
+        }
+        let raw = self.raw_type();
+        let mut id = [0u8; 8];
+        let own = layout::bytes(&self.bytes, layout::UT_ID);
+        let n = own.len().min(id.len());
+        if let (Some(d), Some(s)) = (id.get_mut(..n), own.get(..n)) {
+            d.copy_from_slice(s);
+        }
+        let id_len = if format.has(crate::format::Field::Id) {
+            u8::try_from(n).unwrap_or_default()
+        } else {
+            0
+        };
+        Entry::from_foreign(
+            self.bytes,
+            Foreign {
+                format,
+                raw_type: raw,
+                kind: if format.has(crate::format::Field::Type) {
+                    format.entry_type(raw)
+                } else {
+                    self.entry_type()
+                },
+                seconds: self.seconds(),
+                microseconds: self.microseconds(),
+                id,
+                id_len,
+            },
+        )
+    }
+
     /// The record's bytes, mutably (for the encoder).
     pub(crate) fn bytes_mut(&mut self) -> &mut RecordBytes {
         &mut self.bytes

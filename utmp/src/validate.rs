@@ -31,7 +31,17 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
     /// or `None` when it could have: a `ut_type` the header does not name, or a
     /// `tv_usec` outside 0..1,000,000 (see [`validate`]).
     pub fn implausibility(&self) -> Option<String> {
-        if let EntryType::Unknown(raw) = self.entry_type() {
+        let format = self.format();
+        if !format.is_host() {
+            // A record of another format: judged by its own system's types.
+            if format.has(Field::Type) && self.type_name() == "UNKNOWN" {
+                return Some(format!(
+                    "type {} is not a type {} defines",
+                    self.raw_type(),
+                    format.system().as_str()
+                ));
+            }
+        } else if let EntryType::Unknown(raw) = self.entry_type() {
             return Some(format!(
                 "ut_type {raw} is not a type this platform's header names"
             ));
