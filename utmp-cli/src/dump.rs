@@ -316,7 +316,7 @@ fn write_as(e: &Entry, format: Format, buf: &mut Vec<u8>, out: &mut impl Write) 
         return Ok(());
     }
     buf.clear();
-    format.encode_into(&e.numbered_as(format), buf)?;
+    format.encode_into(&e.numbered_as(format)?, buf)?;
     out.write_all(buf)?;
     Ok(())
 }

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use utmp::sessions::{
-    begins, parse_time, HostColumn, LastFormat, LiveSystem, Pairing, ReverseReader, SessionFilter,
-    SystemState, TimeFormat, TimeZone,
+    begins, parse_time, HostColumn, LastFormat, LiveSystem, LoginUid, Pairing, ReverseReader,
+    SessionFilter, SystemState, TimeFormat, TimeZone,
 };
 
 use utmp::EntryRef;
@@ -105,6 +105,35 @@ fn unix(secs: i64) -> SystemTime {
     }
 }
 
+/// The machine a file of another format came from, as far as this one can
+/// tell: nothing. Its open logins show as `still logged in` (what its own
+/// `last` showed when the file was copied), never as gone because of this
+/// machine's boot time or processes.
+struct OtherMachine(SystemTime);
+
+impl SystemState for OtherMachine {
+    fn now(&self) -> SystemTime {
+        self.0
+    }
+
+    fn boot_time(&self) -> Option<SystemTime> {
+        None
+    }
+
+    fn user_uid(&self, _user: &[u8]) -> Option<u32> {
+        Some(0)
+    }
+
+    fn loginuid(&self, _pid: i32) -> LoginUid {
+        // Unset: util-linux's test then keeps the login open.
+        LoginUid::Uid(u32::MAX)
+    }
+
+    fn tty_owner(&self, _line: &[u8]) -> Option<u32> {
+        None
+    }
+}
+
 pub fn run(args: Args) -> Outcome {
     let tz = TimeZone::from_env();
     let state = LiveSystem;
@@ -183,7 +212,15 @@ pub fn run(args: Args) -> Outcome {
             },
             Source::Host(_) => begins(path)?,
         };
-        let mut pairing = Pairing::new(&state).btmp(args.bad);
+        // A file of another format comes from another machine: this one's
+        // boot time and processes say nothing about its open logins.
+        let other = OtherMachine(state.now());
+        let live: &dyn SystemState = &state;
+        let which: &dyn SystemState = match &source {
+            Source::Foreign(..) => &other,
+            Source::Host(_) => live,
+        };
+        let mut pairing = Pairing::new(which).btmp(args.bad);
         if let Some(t) = since {
             pairing = pairing.since(t);
         }

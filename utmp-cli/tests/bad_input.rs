@@ -72,7 +72,12 @@ fn dump(path: &Path) -> Output {
 /// detection would say.
 fn dump_as_host(path: &Path) -> Output {
     run(
-        &["dump".as_ref(), "--format".as_ref(), "host".as_ref(), path.as_os_str()],
+        &[
+            "dump".as_ref(),
+            "--format".as_ref(),
+            "host".as_ref(),
+            path.as_os_str(),
+        ],
         b"",
     )
 }

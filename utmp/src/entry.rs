@@ -95,9 +95,47 @@ impl Entry {
     /// numbers of a dump of such a file, which keeps them as stored). Every
     /// other field stays; [`Entry::format`] becomes `format`. An entry that
     /// is already of another format is returned unchanged.
-    pub fn numbered_as(self, format: Format) -> Entry {
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::InvalidField`] when a field that `format` lacks holds
+    /// a value (an address for illumos, a pid for the old BSD `struct
+    /// utmp`): it would be lost, so it is refused.
+    pub fn numbered_as(self, format: Format) -> crate::Result<Entry> {
+        use crate::format::Field;
         if format.is_host() || self.foreign.is_some() {
-            return self;
+            return Ok(self);
+        }
+        let lost = [
+            (Field::Pid, self.pid() != 0, "ut_pid"),
+            (Field::Id, self.id_raw().iter().any(|&b| b != 0), "ut_id"),
+            (
+                Field::Exit,
+                self.exit_status()
+                    .is_some_and(|x| x != ExitStatus::default()),
+                "ut_exit",
+            ),
+            (
+                Field::Session,
+                self.session().is_some_and(|s| s != 0),
+                "ut_session",
+            ),
+            (
+                Field::Address,
+                self.address_bytes().is_some_and(|a| a != [0; 16]),
+                "ut_addr_v6",
+            ),
+            (
+                Field::Microseconds,
+                self.microseconds() != 0,
+                "ut_tv.tv_usec",
+            ),
+        ];
+        if let Some((_, _, field)) = lost.iter().find(|(f, set, _)| *set && !format.has(*f)) {
+            return Err(crate::Error::InvalidField {
+                field,
+                message: format!("the format has no such field (format {format})"),
+            });
         }
         let raw = self.raw_type();
         let mut id = [0u8; 8];
@@ -111,7 +149,7 @@ impl Entry {
         } else {
             0
         };
-        Entry::from_foreign(
+        Ok(Entry::from_foreign(
             self.bytes,
             Foreign {
                 format,
@@ -126,7 +164,7 @@ impl Entry {
                 id,
                 id_len,
             },
-        )
+        ))
     }
 
     /// The record's bytes, mutably (for the encoder).

@@ -130,7 +130,7 @@ impl<B: Borrow<RecordBytes>> Serialize for Entry<B> {
         st.serialize_field("type_name", self.entry_type().as_str())?;
         st.serialize_field("pid", &self.pid())?;
         st.serialize_field("line", &Text(layout::bytes(rec, layout::UT_LINE)))?;
-        st.serialize_field("id", &Text(layout::bytes(rec, layout::UT_ID)))?;
+        st.serialize_field("id", &Text(self.id_raw()))?;
         st.serialize_field("user", &Text(layout::bytes(rec, layout::UT_USER)))?;
         st.serialize_field("host", &Text(layout::bytes(rec, layout::UT_HOST)))?;
         st.serialize_field("address", &self.address().map(|a| a.to_string()))?;

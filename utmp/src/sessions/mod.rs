@@ -651,12 +651,16 @@ impl LineMap {
 /// The kind of a record of another system that has a type field: its type
 /// says it all (FreeBSD's boot records have no user or line, which
 /// [`classify`]'s heuristics for old Linux programs would take for ghosts).
-/// `None` for host records, the old BSD files without a type field, and
+/// `None` for Linux records (of any ABI or byte order), the old BSD files
+/// without a type field, and
 /// records on line `~` (NetBSD writes reboot and shutdown as INIT_PROCESS
 /// there): those go through [`classify`].
 fn foreign_kind<B: Borrow<RecordBytes>>(e: &Entry<B>) -> Option<Kind> {
     let f = e.format();
-    if f.is_host() || !f.has(crate::format::Field::Type) || e.line_bytes().starts_with(b"~") {
+    if f.system() == crate::format::System::Linux
+        || !f.has(crate::format::Field::Type)
+        || e.line_bytes().starts_with(b"~")
+    {
         return None;
     }
     if e.is_shutdown_type() {
@@ -825,12 +829,6 @@ impl<S: SystemState> Pairing<S> {
 
     /// util-linux's test for a login without logout whose process is gone.
     fn is_phantom<B: Borrow<RecordBytes>>(&mut self, e: &Entry<B>) -> bool {
-        if !e.format().is_host() {
-            // A record of another system: this machine's boot time, users and
-            // processes say nothing about it. Its open logins were open when
-            // the file was copied.
-            return false;
-        }
         let boot = match self.boot_time {
             Some(b) => b,
             None => {
