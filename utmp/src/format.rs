@@ -8,21 +8,21 @@
 //!
 //! # One entry type for every format
 //!
-//! A record of another format is *transcoded* into an [`Entry`] (the host
+//! A record of another format is *transcoded* into an [`Entry`](crate::Entry) (the host
 //! record's bytes) that also carries what the host layout cannot hold: the
 //! format it came from, its type number in that system's numbering (and the
 //! [`EntryType`] that number means there), its 64-bit seconds and
 //! microseconds, and its whole `ut_id` (FreeBSD's is 8 bytes). The accessors
 //! answer from those, so a FreeBSD `USER_PROCESS` (4 there) is
-//! [`EntryType::UserProcess`] with [`Entry::raw_type`] 4. Fields the format
-//! does not have are absent: [`Entry::exit_status`], [`Entry::session`] and
-//! [`Entry::address_bytes`] return `None`, and [`Format::has`] tells whether
+//! [`EntryType::UserProcess`] with [`Entry::raw_type`](crate::Entry::raw_type) 4. Fields the format
+//! does not have are absent: [`Entry::exit_status`](crate::Entry::exit_status), [`Entry::session`](crate::Entry::session) and
+//! [`Entry::address_bytes`](crate::Entry::address_bytes) return `None`, and [`Format::has`] tells whether
 //! the pid, id, type and microseconds were recorded at all (the old BSD
 //! `struct utmp` has none of them; its type is inferred from the name and
 //! line the way BSD `last` does). A value that fits neither the host layout
 //! nor those extras (a macOS user name over 32 bytes, a 257-byte illumos
 //! host, a NetBSD `ut_type` over 32767) makes that record an
-//! [`Error::Unrepresentable`], never a cut or a zero.
+//! [`Error::Unrepresentable`](crate::Error::Unrepresentable), never a cut or a zero.
 //!
 //! The host format costs nothing new: its entries carry no extras, and every
 //! accessor takes the host branch first.

@@ -27,6 +27,14 @@
 //! conversion tools); the default paths are [`utmp_path`], [`wtmp_path`] and
 //! [`btmp_path`]. Every error is an [`Error`] with the path it concerns.
 //!
+//! Files of other systems and ABIs (an s390x wtmp, FreeBSD's `utx.log`,
+//! NetBSD's `wtmpx`, OpenBSD's `wtmp`, macOS, illumos) are read on any host
+//! through a [`Format`]: named ([`Format::FREEBSD_UTX_LOG`],
+//! `"glibc-400-be".parse()`) or found by [`detect`] (a ranked list with
+//! confidences), then [`entries_in`], [`Reader::with_format`],
+//! [`validate_in`], and [`Format::encode`] to write any of them. Their
+//! records come out as the same [`Entry`]; see [`mod@format`].
+//!
 //! [`sessions`] pairs logins with logouts, boots with shutdowns, the way
 //! util-linux `last` does, and prints them in its layout (`utmp last`).
 //!

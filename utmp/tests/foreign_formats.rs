@@ -581,3 +581,100 @@ fn detection_ranks_the_right_format_first() {
         );
     }
 }
+
+/// A value this host cannot hold makes that one record an
+/// `Error::Unrepresentable` (with its offset), and reading goes on.
+#[test]
+fn an_unrepresentable_record_is_an_error_and_reading_goes_on() {
+    let ok = utmp::EntryBuilder::new(EntryType::UserProcess)
+        .user("root")
+        .line("console")
+        .seconds(1_700_000_000)
+        .build()
+        .unwrap();
+    let good = Format::MACOS_UTMPX.encode(&ok).unwrap();
+    // macOS user names are up to 256 bytes; this host's field is 32.
+    let mut long = good.clone();
+    long[..40].fill(b'u');
+    let bytes = [good.clone(), long, good].concat();
+    let items: Vec<_> = entries_in(&bytes, Format::MACOS_UTMPX).collect();
+    assert_eq!(items.len(), 3);
+    assert!(items[0].is_ok() && items[2].is_ok());
+    match &items[1] {
+        Err(utmp::Error::Unrepresentable {
+            offset,
+            field,
+            format,
+            ..
+        }) => {
+            assert_eq!(
+                (*offset, *field, *format),
+                (628, "ut_user", Format::MACOS_UTMPX)
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // The same from the streaming reader, and a NetBSD type number over 32767.
+    let streamed: Vec<_> = utmp::Reader::new(&bytes[..])
+        .with_format(Format::MACOS_UTMPX)
+        .collect();
+    assert!(streamed[0].is_ok() && streamed[1].is_err() && streamed[2].is_ok());
+    let mut netbsd = Format::NETBSD_UTMPX_516_LE.encode(&ok).unwrap();
+    netbsd[326..328].copy_from_slice(&40_000u16.to_le_bytes());
+    assert!(matches!(
+        Format::NETBSD_UTMPX_516_LE.decode(&netbsd),
+        Err(utmp::Error::Unrepresentable {
+            field: "ut_type",
+            ..
+        })
+    ));
+    // An address family that is neither AF_INET nor AF_INET6.
+    let mut netbsd = Format::NETBSD_UTMPX_516_LE.encode(&ok).unwrap();
+    netbsd[336..338].copy_from_slice(&[16, 1]);
+    assert!(matches!(
+        Format::NETBSD_UTMPX_516_LE.decode(&netbsd),
+        Err(utmp::Error::Unrepresentable { field: "ut_ss", .. })
+    ));
+}
+
+/// FreeBSD's utx.log is read as its getutxent reads it: a zero length is
+/// skipped, a length over 197 is read as 197 bytes and the rest skipped, and
+/// a chain that ends inside a record ends with `TrailingBytes`.
+#[test]
+fn the_utx_log_length_chain_follows_freebsd() {
+    let e = utmp::EntryBuilder::new(EntryType::UserProcess)
+        .user("root")
+        .line("pts/0")
+        .seconds(1_700_000_000)
+        .build()
+        .unwrap();
+    let rec = Format::FREEBSD_UTX_LOG.encode(&e).unwrap();
+    let body = &rec[2..];
+    let mut bytes = vec![0, 0]; // zero length: skipped
+    bytes.extend_from_slice(&rec);
+    // 200 bytes: the futx, zero-filled to 197, then 3 bytes skipped.
+    bytes.extend_from_slice(&200u16.to_be_bytes());
+    bytes.extend_from_slice(body);
+    bytes.resize(bytes.len() + (197 - body.len()), 0);
+    bytes.extend_from_slice(&[0xee; 3]);
+    bytes.extend_from_slice(&rec[..rec.len() - 1]); // cut short
+    let items: Vec<_> = entries_in(&bytes, Format::FREEBSD_UTX_LOG).collect();
+    assert_eq!(items.len(), 3, "{items:?}");
+    for item in &items[..2] {
+        let got = item.as_ref().unwrap();
+        assert_eq!(
+            (got.user(), got.line()),
+            ("root".as_ref(), "pts/0".as_ref())
+        );
+    }
+    assert!(matches!(items[2], Err(utmp::Error::TrailingBytes { .. })));
+    let streamed: Vec<_> = utmp::Reader::new(&bytes[..])
+        .with_format(Format::FREEBSD_UTX_LOG)
+        .collect();
+    assert_eq!(streamed.len(), 3);
+    assert!(streamed[0].is_ok() && streamed[1].is_ok() && streamed[2].is_err());
+    // An all-zero record cannot be written to utx.log (FreeBSD would skip it).
+    assert!(Format::FREEBSD_UTX_LOG
+        .encode(&utmp::Entry::zeroed())
+        .is_err());
+}
