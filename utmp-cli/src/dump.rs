@@ -18,7 +18,7 @@ use std::path::Path;
 use std::path::PathBuf;
 
 use utmp::text::{push_json, push_utmpdump, JsonReader, UtmpdumpReader};
-use utmp::{Entry, Format, FormatEntries, MappedFile, Reader, RecordBytes};
+use utmp::{Entry, Format, MappedFile, Reader, RecordBytes};
 
 use crate::format_choice::{self, FormatArg, Source};
 
@@ -100,15 +100,17 @@ pub fn run_dump(args: DumpArgs) -> Outcome {
     match format_choice::open(path, args.no_mmap, args.format)? {
         Source::Host(Some(file)) => dump_mapped(&file, args.json, &mut out),
         Source::Host(None) => dump(Reader::open(path)?, args.json, &mut out),
-        Source::Foreign(f, data) => {
-            dump_foreign(utmp::entries_in(data.bytes(), f), args.json, &mut out)
-        }
+        Source::Foreign(f, data) => dump_foreign(data.entries(f), args.json, &mut out),
     }
 }
 
 /// Dumps the records of another format, decoded one by one; a record this
 /// host cannot represent is a warning, and the dump goes on.
-fn dump_foreign(records: FormatEntries<'_>, json: bool, out: &mut impl Write) -> Outcome {
+fn dump_foreign(
+    records: impl Iterator<Item = utmp::Result<Entry>>,
+    json: bool,
+    out: &mut impl Write,
+) -> Outcome {
     let mut dumped = Dumped::new(json);
     for item in records {
         match item {

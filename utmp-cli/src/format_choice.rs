@@ -105,11 +105,23 @@ pub enum Data {
     Read(Vec<u8>),
 }
 
+/// The records of a [`Data`], either way round.
+pub type Records<'a> = Box<dyn DoubleEndedIterator<Item = utmp::Result<utmp::Entry>> + 'a>;
+
 impl Data {
     pub fn bytes(&self) -> &[u8] {
         match self {
             Data::Mapped(m) => m.as_bytes(),
             Data::Read(v) => v,
+        }
+    }
+
+    /// The records in `format`: from the mapping with its size checks, or
+    /// from the bytes read.
+    pub fn entries(&self, format: Format) -> Records<'_> {
+        match self {
+            Data::Mapped(m) => Box::new(m.entries_in(format)),
+            Data::Read(v) => Box::new(utmp::entries_in(v, format)),
         }
     }
 }

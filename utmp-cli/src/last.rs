@@ -206,7 +206,7 @@ pub fn run(args: Args) -> Outcome {
     for path in &files {
         let source = format_choice::open(path, args.no_mmap, args.format)?;
         let first = match &source {
-            Source::Foreign(f, data) => match utmp::entries_in(data.bytes(), *f).flatten().next() {
+            Source::Foreign(f, data) => match data.entries(*f).flatten().next() {
                 Some(e) => unix(e.seconds()),
                 None => begins(path)?,
             },
@@ -272,7 +272,7 @@ pub fn run(args: Args) -> Outcome {
                 }
             }
             Source::Foreign(f, data) => {
-                for item in utmp::entries_in(data.bytes(), f).rev() {
+                for item in data.entries(f).rev() {
                     let go = match item {
                         Ok(e) => one(Ok(e.as_entry_ref()))?,
                         Err(e) => one(Err(e))?,

@@ -32,6 +32,7 @@
 //! through a [`Format`]: named ([`Format::FREEBSD_UTX_LOG`],
 //! `"glibc-400-be".parse()`) or found by [`detect`] (a ranked list with
 //! confidences), then [`entries_in`], [`Reader::with_format`],
+//! [`MappedFile::entries_in`], [`sessions::ReverseReader::with_format`],
 //! [`validate_in`], and [`Format::encode`] to write any of them. Their
 //! records come out as the same [`Entry`]; see [`mod@format`].
 //!
@@ -198,7 +199,7 @@ pub use entry_type::{EntryType, ParseEntryTypeError, RawEntryType};
 pub use error::{Error, Result};
 pub use format::{ByteOrder, Field, Format, ParseFormatError, System};
 pub use layout::{RecordBytes, RECORD_SIZE};
-pub use mapped::{MappedEntries, MappedFile};
+pub use mapped::{MappedEntries, MappedFile, MappedFormatEntries};
 pub use paths::{btmp_path, utmp_path, wtmp_path};
 pub use reader::{entries, Reader, SliceEntries};
 pub use records::{entries_in, FormatEntries};

@@ -678,3 +678,44 @@ fn the_utx_log_length_chain_follows_freebsd() {
         .encode(&utmp::Entry::zeroed())
         .is_err());
 }
+
+/// The mapped reader of another format gives what the slice reader gives,
+/// both ways, with the path in its errors.
+#[test]
+fn mapped_files_of_other_formats_read_as_slices_do() {
+    let mut bytes = Vec::new();
+    for i in 0..1100 {
+        let e = utmp::EntryBuilder::new(EntryType::UserProcess)
+            .user(format!("u{i}"))
+            .line("pts/1")
+            .seconds(1_700_000_000 + i)
+            .build()
+            .unwrap();
+        Format::GLIBC_400_BE.encode_into(&e, &mut bytes).unwrap();
+    }
+    bytes.push(0);
+    let path = std::env::temp_dir().join(format!("utmp-foreign-mapped-{}", std::process::id()));
+    std::fs::write(&path, &bytes).unwrap();
+    let file = utmp::MappedFile::open(&path).unwrap();
+    for backwards in [false, true] {
+        let mapped: Vec<_> = if backwards {
+            file.entries_in(Format::GLIBC_400_BE).rev().collect()
+        } else {
+            file.entries_in(Format::GLIBC_400_BE).collect()
+        };
+        let slice: Vec<_> = if backwards {
+            entries_in(&bytes, Format::GLIBC_400_BE).rev().collect()
+        } else {
+            entries_in(&bytes, Format::GLIBC_400_BE).collect()
+        };
+        assert_eq!(mapped.len(), 1101);
+        for (m, s) in mapped.iter().zip(&slice) {
+            match (m, s) {
+                (Ok(m), Ok(s)) => assert_eq!(fields(m), fields(s)),
+                (Err(m), Err(_)) => assert_eq!(m.path(), Some(path.as_path())),
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+    let _ = std::fs::remove_file(&path);
+}
