@@ -20,7 +20,8 @@
 //! evidence (`n / (n + 0.5)` for `n` records that are not all zero: one
 //! record is weaker evidence than twenty), times 0.5 when the data does not
 //! end on a record boundary (for FreeBSD `utx.log`, when the length chain does
-//! not end exactly at the end). All-zero records say nothing and are not
+//! not end exactly at the end; only its first 2,048 records are followed).
+//! All-zero records say nothing and are not
 //! counted; a buffer of nothing but zeros gives every format that divides it
 //! 0.5. Ties rank [`Format::HOST`] first, then [`Format::ALL`]'s order.
 
@@ -30,6 +31,9 @@ use crate::transcode::{read_int, FUTX_SIZE};
 
 /// How many records of each candidate are scored at most.
 pub const SAMPLE: usize = 512;
+
+/// How many records of a length-prefixed chain (`utx.log`) are followed at most.
+const CHAIN_AT_MOST: usize = 4 * SAMPLE;
 
 /// Seconds of 1980-01-01 and 2100-01-01.
 const TIME_RANGE: (i64, i64) = (315_532_800, 4_102_444_800);
@@ -108,6 +112,11 @@ fn score(format: Format, bytes: &[u8]) -> Option<f64> {
             let mut places = Vec::new();
             let mut at = 0usize;
             loop {
+                if places.len() >= CHAIN_AT_MOST {
+                    // Enough to judge; the rest of a long chain is not walked
+                    // (a large file of another format would be, in jumps).
+                    break;
+                }
                 match next_record(format, bytes, at) {
                     Next::End => break,
                     Next::Trailing { .. } => {

@@ -226,6 +226,12 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
     }
 
     /// The record's bytes, exactly as stored.
+    ///
+    /// For an entry read from another [`Format`], the host record it was
+    /// transcoded into: `ut_type` holds its own system's number, and a time
+    /// the host's `tv_sec`/`tv_usec` cannot hold is zero there. Use the
+    /// accessors, which answer from the entry's own copy; write it in a
+    /// format with [`Format::encode`].
     #[inline]
     pub fn as_bytes(&self) -> &RecordBytes {
         self.record()
