@@ -262,6 +262,10 @@ fn last_of_a_big_endian_file_is_the_little_endian_last() {
         );
         assert_eq!(le.status.code(), Some(0), "{le:?}");
         assert_eq!(be.status.code(), Some(0), "{be:?}");
+        assert!(
+            String::from_utf8_lossy(&be.stderr).contains("reading it as glibc-384-be"),
+            "{be:?}"
+        );
         // The same lines; only the footer names the other file.
         let body = |o: &Output| {
             let s = String::from_utf8_lossy(&o.stdout).into_owned();
