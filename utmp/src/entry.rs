@@ -35,19 +35,14 @@ pub struct Entry<B = RecordBytes> {
     foreign: Option<Foreign>,
 }
 
-/// What a record of a non-host format keeps beside the host bytes.
+/// What a record of a non-host format keeps beside the host bytes: only
+/// its format (two bytes, so that a borrowed entry stays two words). The
+/// rest is in the host record: `ut_type` holds the format's own number, and
+/// FreeBSD's 8-byte `ut_id` is also kept whole in the reserved bytes after
+/// `ut_addr_v6` (see `layout::WIDE_ID`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) struct Foreign {
     pub(crate) format: Format,
-    /// The type number in the format's own numbering.
-    pub(crate) raw_type: RawEntryType,
-    /// What that number means there.
-    pub(crate) kind: EntryType,
-    pub(crate) seconds: i64,
-    pub(crate) microseconds: i64,
-    /// The whole `ut_id` (FreeBSD's is 8 bytes), `id_len` of it used.
-    pub(crate) id: [u8; 8],
-    pub(crate) id_len: u8,
 }
 
 /// A record borrowed from a buffer (the zero-copy reader's item).
@@ -137,34 +132,17 @@ impl Entry {
                 message: format!("the format has no such field (format {format})"),
             });
         }
-        let raw = self.raw_type();
-        let mut id = [0u8; 8];
-        let own = layout::bytes(&self.bytes, layout::UT_ID);
-        let n = own.len().min(id.len());
-        if let (Some(d), Some(s)) = (id.get_mut(..n), own.get(..n)) {
-            d.copy_from_slice(s);
+        let mut bytes = self.bytes;
+        if format.system() == crate::format::System::FreeBsd {
+            // FreeBSD's ut_id is 8 bytes: kept whole in the reserved bytes.
+            let id: [u8; 4] = layout::bytes(&bytes, layout::UT_ID)
+                .try_into()
+                .unwrap_or_default();
+            if let Some(d) = layout::bytes_mut(&mut bytes, layout::WIDE_ID).get_mut(..4) {
+                d.copy_from_slice(&id);
+            }
         }
-        let id_len = if format.has(crate::format::Field::Id) {
-            u8::try_from(n).unwrap_or_default()
-        } else {
-            0
-        };
-        Ok(Entry::from_foreign(
-            self.bytes,
-            Foreign {
-                format,
-                raw_type: raw,
-                kind: if format.has(crate::format::Field::Type) {
-                    format.entry_type(raw)
-                } else {
-                    self.entry_type()
-                },
-                seconds: self.seconds(),
-                microseconds: self.microseconds(),
-                id,
-                id_len,
-            },
-        ))
+        Ok(Entry::from_foreign(bytes, Foreign { format }))
     }
 
     /// The record's bytes, mutably (for the encoder).
@@ -228,10 +206,10 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
     /// The record's bytes, exactly as stored.
     ///
     /// For an entry read from another [`Format`], the host record it was
-    /// transcoded into: `ut_type` holds its own system's number, and a time
-    /// the host's `tv_sec`/`tv_usec` cannot hold is zero there. Use the
-    /// accessors, which answer from the entry's own copy; write it in a
-    /// format with [`Format::encode`].
+    /// transcoded into: `ut_type` holds its own system's number (see
+    /// [`Entry::entry_type`]), and a FreeBSD 8-byte `ut_id` is also kept
+    /// whole in the reserved bytes after `ut_addr_v6`. Write it in a format
+    /// with [`Format::encode`].
     #[inline]
     pub fn as_bytes(&self) -> &RecordBytes {
         self.record()
@@ -279,8 +257,10 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
     /// `"UNKNOWN"`.
     pub fn type_name(&self) -> &'static str {
         match &self.foreign {
-            None => self.entry_type().as_str(),
-            Some(f) => f.format.type_name(f.raw_type),
+            Some(f) if f.format.has(crate::format::Field::Type) => {
+                f.format.type_name(self.raw_type())
+            }
+            _ => self.entry_type().as_str(),
         }
     }
 
@@ -290,7 +270,7 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
     pub fn is_shutdown_type(&self) -> bool {
         match &self.foreign {
             None => false,
-            Some(f) => f.format.is_shutdown_type(f.raw_type),
+            Some(f) => f.format.is_shutdown_type(self.raw_type()),
         }
     }
 
@@ -298,8 +278,12 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
     #[inline]
     pub fn entry_type(&self) -> EntryType {
         match &self.foreign {
-            None => EntryType::from_raw(self.raw_type()),
-            Some(f) => f.kind,
+            // A format without a type field stores the inferred type's host
+            // number.
+            Some(f) if f.format.has(crate::format::Field::Type) => {
+                f.format.entry_type(self.raw_type())
+            }
+            _ => EntryType::from_raw(self.raw_type()),
         }
     }
 
@@ -308,9 +292,6 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
     /// old BSD `struct utmp`), the host number of the inferred type.
     #[inline]
     pub fn raw_type(&self) -> RawEntryType {
-        if let Some(f) = &self.foreign {
-            return f.raw_type;
-        }
         // The field is a C short; `int` sign-extends it, so this never truncates.
         RawEntryType::try_from(layout::int(self.record(), layout::UT_TYPE)).unwrap_or_default()
     }
@@ -360,7 +341,11 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
     pub fn id_raw(&self) -> &[u8] {
         match &self.foreign {
             None => layout::bytes(self.record(), layout::UT_ID),
-            Some(f) => f.id.get(..usize::from(f.id_len)).unwrap_or_default(),
+            Some(f) if f.format.system() == crate::format::System::FreeBsd => {
+                layout::bytes(self.record(), layout::WIDE_ID)
+            }
+            Some(f) if !f.format.has(crate::format::Field::Id) => &[],
+            Some(_) => layout::bytes(self.record(), layout::UT_ID),
         }
     }
 
@@ -388,20 +373,14 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
     /// come out negative.
     #[inline]
     pub fn seconds(&self) -> i64 {
-        match &self.foreign {
-            None => layout::uint(self.record(), layout::TV_SEC),
-            Some(f) => f.seconds,
-        }
+        layout::uint(self.record(), layout::TV_SEC)
     }
 
     /// `ut_tv.tv_usec` as stored (valid values are 0 to 999,999); 0 for a
     /// format that records whole seconds only (see [`Format::has`]).
     #[inline]
     pub fn microseconds(&self) -> i64 {
-        match &self.foreign {
-            None => layout::int(self.record(), layout::TV_USEC),
-            Some(f) => f.microseconds,
-        }
+        layout::int(self.record(), layout::TV_USEC)
     }
 
     /// `ut_tv` as a point in time, to the microsecond.

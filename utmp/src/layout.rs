@@ -61,6 +61,16 @@ pub(crate) const TV_SEC: Span = field!(ut_tv.tv_sec);
 pub(crate) const TV_USEC: Span = field!(ut_tv.tv_usec);
 pub(crate) const UT_ADDR_V6: Span = field!(ut_addr_v6);
 
+/// Eight of the reserved bytes after `ut_addr_v6` (glibc's
+/// `__glibc_reserved`, musl's `__unused`): where an entry read from FreeBSD
+/// keeps its 8-byte `ut_id` whole. Never used for host records.
+pub(crate) const WIDE_ID: Span = Span {
+    offset: UT_ADDR_V6.offset + UT_ADDR_V6.len,
+    len: 8,
+};
+#[cfg(target_os = "linux")]
+const _: () = assert!(WIDE_ID.offset + WIDE_ID.len <= RECORD_SIZE);
+
 /// The field's bytes. Spans come from the structure, so they always lie inside
 /// a record; the empty slice is never returned for a real span.
 #[inline]

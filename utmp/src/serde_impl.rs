@@ -121,7 +121,9 @@ impl<B: Borrow<RecordBytes>> Serialize for Entry<B> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let rec = self.as_bytes();
         let pad = padding(rec);
-        let has_pad = pad.iter().any(|&b| b != 0);
+        // A record of another format has no host padding (a FreeBSD entry
+        // keeps its wide ut_id there, which "id" shows).
+        let has_pad = self.format().is_host() && pad.iter().any(|&b| b != 0);
         let time = u32::try_from(self.microseconds())
             .ok()
             .and_then(|us| time_fmt::rfc3339_utc(self.seconds(), us));

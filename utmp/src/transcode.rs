@@ -305,22 +305,19 @@ fn decode_table(format: Format, rec: &[u8]) -> Result<Entry> {
         "ut_host",
     )?;
 
-    let (raw_type, kind) = match t.ty {
+    let raw_type = match t.ty {
         Some(f) => {
             let v = read_int(rec, f, o).unwrap_or_default();
-            let raw = RawEntryType::try_from(v).map_err(|_| {
+            RawEntryType::try_from(v).map_err(|_| {
                 unrep(
                     format,
                     "ut_type",
                     format!("{v} is beyond this host's type numbers"),
                 )
-            })?;
-            (raw, format.entry_type(raw))
+            })?
         }
-        None => {
-            let kind = infer_bsd_type(c_str(user), c_str(line));
-            (kind.raw(), kind)
-        }
+        // No type field: the inferred type, by its host number.
+        None => infer_bsd_type(c_str(user), c_str(line)).raw(),
     };
     put_int(
         format,
@@ -333,13 +330,22 @@ fn decode_table(format: Format, rec: &[u8]) -> Result<Entry> {
         let v = read_int(rec, f, o).unwrap_or_default();
         put_int(format, &mut host, layout::UT_PID, v, "ut_pid")?;
     }
-    let mut id = [0u8; 8];
-    let mut id_len = 0u8;
     if let Some(s) = t.id {
         let src = str_bytes(rec, s);
-        if let Some(dst) = id.get_mut(..src.len()) {
-            dst.copy_from_slice(src);
-            id_len = u8::try_from(src.len()).unwrap_or_default();
+        if s.len > layout::UT_ID.len {
+            // FreeBSD's 8-byte id: whole in the reserved bytes (see
+            // `Entry::id_raw`), its first 4 in ut_id.
+            let wide = layout::bytes_mut(&mut host, layout::WIDE_ID);
+            match wide.get_mut(..src.len()) {
+                Some(d) => d.copy_from_slice(src),
+                None => {
+                    return Err(unrep(
+                        format,
+                        "ut_id",
+                        format!("{} bytes do not fit", src.len()),
+                    ))
+                }
+            }
         }
         let host_id = layout::bytes_mut(&mut host, layout::UT_ID);
         let n = host_id.len().min(src.len());
@@ -386,15 +392,25 @@ fn decode_table(format: Format, rec: &[u8]) -> Result<Entry> {
         }
         Time::Sec(s) => (read_int(rec, s, o).unwrap_or_default(), 0),
     };
-    // The host fields get the time when it fits; the accessors read the
-    // entry's own copy, which always holds it.
+    // A time this host's tv_sec cannot hold (before 1970, or from 2106 on,
+    // where it is an unsigned 32-bit field) is an error, never a wrapped or
+    // zeroed time.
     let unsigned = layout::TV_SEC.len < 8;
     if !layout::set_int(&mut host, layout::TV_SEC, seconds, unsigned) {
-        layout::bytes_mut(&mut host, layout::TV_SEC).fill(0);
+        let (lo, hi) = layout::int_range(layout::TV_SEC, unsigned);
+        return Err(unrep(
+            format,
+            "ut_tv.tv_sec",
+            format!("{seconds} is outside this host's {lo}..={hi}"),
+        ));
     }
-    if !layout::set_int(&mut host, layout::TV_USEC, microseconds, false) {
-        layout::bytes_mut(&mut host, layout::TV_USEC).fill(0);
-    }
+    put_int(
+        format,
+        &mut host,
+        layout::TV_USEC,
+        microseconds,
+        "ut_tv.tv_usec",
+    )?;
     match t.addr {
         Some(Addr::V6Words(at)) => {
             let src = str_bytes(rec, Str { at, len: 16 });
@@ -424,18 +440,7 @@ fn decode_table(format: Format, rec: &[u8]) -> Result<Entry> {
         }
         None => {}
     }
-    Ok(Entry::from_foreign(
-        host,
-        Foreign {
-            format,
-            raw_type,
-            kind,
-            seconds,
-            microseconds,
-            id,
-            id_len,
-        },
-    ))
+    Ok(Entry::from_foreign(host, Foreign { format }))
 }
 
 fn encode_table<B: Borrow<RecordBytes>>(

@@ -126,16 +126,24 @@ fn built_entries_survive_every_format() {
 /// NetBSD's old 8-byte name.
 #[test]
 fn encoding_refuses_what_a_format_cannot_hold() {
-    let before_1970 = EntryBuilder::new(EntryType::BootTime).build().unwrap();
-    let before_1970 = utmp::Format::GLIBC_400_LE
-        .decode(&{
-            let mut b = utmp::Format::GLIBC_400_LE.encode(&before_1970).unwrap();
-            b[344..352].copy_from_slice(&(-5i64).to_le_bytes());
-            b
-        })
-        .unwrap();
-    assert_eq!(before_1970.seconds(), -5);
-    assert!(Format::FREEBSD_UTX.encode(&before_1970).is_err());
+    // A time before 1970 from a 64-bit-time record: where this host's
+    // tv_sec is an unsigned 32-bit field the record cannot be represented
+    // (an error, not a wrapped time); where it is 64 bits, FreeBSD's unsigned
+    // microseconds cannot hold it.
+    let boot = EntryBuilder::new(EntryType::BootTime).build().unwrap();
+    let mut b = Format::GLIBC_400_LE.encode(&boot).unwrap();
+    b[344..352].copy_from_slice(&(-5i64).to_le_bytes());
+    match Format::GLIBC_400_LE.decode(&b) {
+        Ok(before_1970) => {
+            assert_eq!(before_1970.seconds(), -5);
+            assert!(Format::FREEBSD_UTX.encode(&before_1970).is_err());
+        }
+        Err(utmp::Error::Unrepresentable { field, .. }) => {
+            assert_eq!(field, "ut_tv.tv_sec");
+            assert_eq!(utmp::RECORD_SIZE, 384, "only a 32-bit tv_sec refuses -5");
+        }
+        Err(e) => panic!("{e}"),
+    }
     let runlevel = EntryBuilder::new(EntryType::RunLevel).build().unwrap();
     assert!(Format::FREEBSD_UTX.encode(&runlevel).is_err());
     let long = EntryBuilder::new(EntryType::UserProcess)
