@@ -131,6 +131,8 @@ pub struct Reader<R> {
     format: Format,
     /// The last record of another format, decoded (what `next_ref` lends).
     scratch: Entry,
+    /// `format` is not the host's (kept as a flag for the per-record test).
+    foreign: bool,
 }
 
 impl Reader<File> {
@@ -162,6 +164,7 @@ impl<R: Read> Reader<R> {
             done: false,
             format: Format::HOST,
             scratch: Entry::zeroed(),
+            foreign: false,
         }
     }
 
@@ -171,6 +174,7 @@ impl<R: Read> Reader<R> {
     /// represented is an [`Error::Unrepresentable`] item, and reading goes on.
     pub fn with_format(mut self, format: Format) -> Self {
         self.format = format;
+        self.foreign = !format.is_host();
         if let Some(size) = format.record_size() {
             self.buf = vec![0; size.saturating_mul(BLOCK_RECORDS).max(RECORD_SIZE)];
         }
@@ -268,13 +272,16 @@ impl<R: Read> Reader<R> {
         if self.done {
             return None;
         }
-        if !self.format.is_host() {
+        if self.foreign {
             return self.next_foreign();
         }
-        match self.fill() {
-            Ok(true) => {}
-            Ok(false) => return None,
-            Err(e) => return Some(Err(e)),
+        // The usual case, a whole record buffered, without a call.
+        if self.end.saturating_sub(self.start) < RECORD_SIZE {
+            match self.fill() {
+                Ok(true) => {}
+                Ok(false) => return None,
+                Err(e) => return Some(Err(e)),
+            }
         }
         let at = self.start;
         // fill() made sure a whole record lies at `at`, inside the buffer.
@@ -288,7 +295,9 @@ impl<R: Read> Reader<R> {
 }
 
 impl<R: Read> Reader<R> {
-    /// `next_ref` for a format other than the host's.
+    /// `next_ref` for a format other than the host's (kept out of line, so
+    /// that the host's path stays as small as it was).
+    #[inline(never)]
     fn next_foreign(&mut self) -> Option<Result<EntryRef<'_>>> {
         let (skip, len) = match self.format.record_size() {
             Some(size) => match self.fill_n(size) {
