@@ -250,6 +250,7 @@ impl Format {
     }
 
     /// The system whose header defines the layout and type numbers.
+    #[inline]
     pub const fn system(self) -> System {
         match self.layout {
             Layout::Glibc384 | Layout::Glibc400 | Layout::GlibcM68k | Layout::GlibcArc => {
@@ -265,6 +266,7 @@ impl Format {
 
     /// The size of one record, or `None` for FreeBSD's `utx.log`, whose
     /// records have a length prefix and vary in size.
+    #[inline]
     pub const fn record_size(self) -> Option<usize> {
         match self.layout {
             Layout::FreeBsdUtxLog => None,
@@ -278,6 +280,7 @@ impl Format {
     }
 
     /// True for the host's own format.
+    #[inline]
     pub const fn is_host(self) -> bool {
         self.layout as u8 == Format::HOST.layout as u8
             && self.order as u8 == Format::HOST.order as u8
@@ -287,6 +290,7 @@ impl Format {
     /// `None` ([`Entry::exit_status`](crate::Entry::exit_status) and the like)
     /// or, for the pid, id and microseconds, as zero or empty: check here
     /// before taking those for data.
+    #[inline]
     pub const fn has(self, field: Field) -> bool {
         let t = self.table();
         match field {
@@ -305,6 +309,7 @@ impl Format {
     /// for (FreeBSD and macOS `SHUTDOWN_TIME`, NetBSD and illumos `DOWN_TIME`,
     /// `SIGNATURE`), are [`EntryType::Unknown`] with the raw number; see
     /// [`Format::type_name`].
+    #[inline]
     pub const fn entry_type(self, raw: RawEntryType) -> EntryType {
         match self.system() {
             System::Linux => EntryType::from_raw_linux(raw),
@@ -394,6 +399,7 @@ impl Format {
         )
     }
 
+    #[inline]
     pub(crate) const fn table(self) -> &'static Table {
         match self.layout {
             Layout::Glibc384 => &GLIBC_384,
