@@ -106,6 +106,18 @@ fn slice(path: &str) -> Result<(u64, u64), String> {
     Ok(sum.done())
 }
 
+/// The same records in glibc's big-endian 400-byte format (s390x), which
+/// `cargo xtask bench` writes next to the host file: every record decoded
+/// into an owned entry.
+fn foreign_slice(path: &str) -> Result<(u64, u64), String> {
+    let mut sum = Sum::default();
+    let data = std::fs::read(format!("{path}.glibc-400-be")).map_err(|e| e.to_string())?;
+    for e in utmp::entries_in(&data, utmp::Format::GLIBC_400_BE) {
+        sum.add_entry(&e.map_err(|e| e.to_string())?);
+    }
+    Ok(sum.done())
+}
+
 fn database(path: &str) -> Result<(u64, u64), String> {
     let mut sum = Sum::default();
     for e in utmp::Database::open_path(path).map_err(|e| e.to_string())? {
@@ -181,11 +193,15 @@ fn cat(path: &str) -> Result<(u64, u64), String> {
     Ok((0, 0))
 }
 
+/// The foreign-format row (the host file's records as glibc-400-be).
+const FOREIGN: &str = "utmp entries_in(glibc-400-be) over fs::read slice";
+
 const READERS: &[(&str, Run)] = &[
     ("utmp Reader::open (next_ref, streaming)", reader_ref),
     ("utmp MappedFile::entries (mmap)", mapped),
     ("utmp Reader::open (Iterator, owned entries)", reader_owned),
     ("utmp entries() over fs::read slice", slice),
+    (FOREIGN, foreign_slice),
     ("utmp Database::open_path (C API)", database),
     ("utmp-rs 0.4 UtmpParser::from_path", utmp_rs),
     ("cat FILE > /dev/null", cat),

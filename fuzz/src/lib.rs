@@ -4,7 +4,7 @@
 use std::borrow::Borrow;
 use std::time::UNIX_EPOCH;
 
-use utmp::{Entry, EntryType, RecordBytes};
+use utmp::{Entry, EntryType, Field, RecordBytes, System};
 
 /// A string field: cut at the first NUL, never longer than its array.
 fn check_string(bytes: &[u8], lossy: &str, cap: usize) {
@@ -22,17 +22,37 @@ pub fn check_entry<B: Borrow<RecordBytes>>(e: &Entry<B>) {
     check_string(e.user_bytes(), &e.user_lossy(), 32);
     check_string(e.line_bytes(), &e.line_lossy(), 32);
     check_string(e.host_bytes(), &e.host_lossy(), 256);
-    check_string(e.id_bytes(), &e.id_lossy(), 4);
+    let f = e.format();
+    // FreeBSD's ut_id is 8 bytes, the old BSD struct utmp has none.
+    let id_len = match (f.has(Field::Id), f.system()) {
+        (false, _) => 0,
+        (true, System::FreeBsd) => 8,
+        (true, _) => 4,
+    };
+    check_string(e.id_bytes(), &e.id_lossy(), id_len);
     assert_eq!(e.user().len(), e.user_bytes().len());
     assert_eq!(e.line().len(), e.line_bytes().len());
     assert_eq!(e.host().len(), e.host_bytes().len());
     assert_eq!(e.id().len(), e.id_bytes().len());
-    assert_eq!(e.id_raw().len(), 4);
+    assert_eq!(e.id_raw().len(), id_len);
     assert!(e.id_raw().starts_with(e.id_bytes()));
+    assert_eq!(e.exit_status().is_some(), f.has(Field::Exit));
+    assert_eq!(e.session().is_some(), f.has(Field::Session));
+    assert_eq!(e.address_bytes().is_some(), f.has(Field::Address));
+    if !f.has(Field::Microseconds) {
+        assert_eq!(e.microseconds(), 0);
+    }
 
     let t = e.entry_type();
-    assert_eq!(t.raw(), Some(e.raw_type()));
-    assert_eq!(EntryType::from_raw(e.raw_type()), t);
+    if f.is_host() {
+        assert_eq!(t.raw(), Some(e.raw_type()));
+        assert_eq!(EntryType::from_raw(e.raw_type()), t);
+    } else if f.has(Field::Type) {
+        // The raw number is the record's own system's; the kind is what it
+        // means there.
+        assert_eq!(f.entry_type(e.raw_type()), t);
+        assert_eq!(f.type_name(e.raw_type()), e.type_name());
+    }
     assert_eq!(e.is_user_process(), t == EntryType::UserProcess);
     assert!(!t.to_string().is_empty());
 
@@ -72,5 +92,6 @@ pub fn check_entry<B: Borrow<RecordBytes>>(e: &Entry<B>) {
     let _ = format!("{e:?}");
     let owned: Entry = e.to_entry();
     assert_eq!(owned.as_bytes(), e.as_bytes());
+    assert_eq!(owned.format(), f);
     assert_eq!(owned.as_entry_ref().as_bytes(), e.as_bytes());
 }

@@ -14,10 +14,13 @@
 use std::borrow::Borrow;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::path::Path;
 use std::path::PathBuf;
 
 use utmp::text::{push_json, push_utmpdump, JsonReader, UtmpdumpReader};
-use utmp::{Entry, MappedFile, Reader, RecordBytes};
+use utmp::{Entry, Format, MappedFile, Reader, RecordBytes};
+
+use crate::format_choice::{self, FormatArg, Source};
 
 use crate::output::{Failure, Outcome};
 
@@ -37,6 +40,11 @@ pub struct DumpArgs {
     /// safe against a file truncated while it is read).
     #[arg(long = "no-mmap")]
     no_mmap: bool,
+    /// The file's record format (`glibc-400-be`, `freebsd-utx-log`, ...; see
+    /// the README), or `auto` to detect it [default: this host's, or the
+    /// detected one when the file is clearly another's].
+    #[arg(long = "format", value_name = "FORMAT|auto")]
+    format: Option<FormatArg>,
 }
 
 /// Arguments of `utmp undump`.
@@ -50,6 +58,11 @@ pub struct UndumpArgs {
     /// Write the records to this file instead of standard output.
     #[arg(short, long, value_name = "OUTPUT")]
     output: Option<PathBuf>,
+    /// Write records in this format [default: this host's]; the type numbers
+    /// of the text are read in that format's system's numbering (as `utmp
+    /// dump` prints them for a file of that format).
+    #[arg(long = "format", value_name = "FORMAT")]
+    format: Option<Format>,
 }
 
 fn is_stdin(path: &Option<PathBuf>) -> bool {
@@ -61,16 +74,54 @@ pub fn run_dump(args: DumpArgs) -> Outcome {
     let mut out = stdout.lock();
     let path = match args.file {
         Some(ref p) if p.as_os_str() == "-" => {
-            let reader = Reader::new(io::stdin().lock()).with_path("-");
+            let format = match args.format {
+                None => Format::HOST,
+                Some(FormatArg::Named(f)) => f,
+                Some(FormatArg::Auto) => {
+                    let mut bytes = Vec::new();
+                    io::stdin().lock().read_to_end(&mut bytes).map_err(|e| {
+                        Failure::Utmp(utmp::Error::Io {
+                            path: Some("-".into()),
+                            source: e,
+                        })
+                    })?;
+                    let f = format_choice::choose(Path::new("-"), &bytes, args.format)?;
+                    return dump_foreign(utmp::entries_in(&bytes, f), args.json, &mut out);
+                }
+            };
+            let reader = Reader::new(io::stdin().lock())
+                .with_path("-")
+                .with_format(format);
             return dump(reader, args.json, &mut out);
         }
         Some(ref p) => p.as_path(),
         None => utmp::utmp_path(),
     };
-    match crate::input::mapped(path, args.no_mmap)? {
-        Some(file) => dump_mapped(&file, args.json, &mut out),
-        None => dump(Reader::open(path)?, args.json, &mut out),
+    match format_choice::open(path, args.no_mmap, args.format)? {
+        Source::Host(Some(file)) => dump_mapped(&file, args.json, &mut out),
+        Source::Host(None) => dump(Reader::open(path)?, args.json, &mut out),
+        Source::Foreign(f, data) => dump_foreign(data.entries(f), args.json, &mut out),
     }
+}
+
+/// Dumps the records of another format, decoded one by one; a record this
+/// host cannot represent is a warning, and the dump goes on.
+fn dump_foreign(
+    records: impl Iterator<Item = utmp::Result<Entry>>,
+    json: bool,
+    out: &mut impl Write,
+) -> Outcome {
+    let mut dumped = Dumped::new(json);
+    for item in records {
+        match item {
+            Ok(entry) => dumped.record(&entry, out)?,
+            Err(e @ utmp::Error::Unrepresentable { .. }) => {
+                eprintln!("utmp: warning: {e} (record left out)");
+            }
+            Err(e) => return dumped.finish(Err(e), out),
+        }
+    }
+    dumped.finish(Ok(()), out)
 }
 
 /// Dumps a streamed input (standard input, a FIFO, a file over 1 GiB, or
@@ -192,6 +243,7 @@ impl Dumped {
 }
 
 pub fn run_undump(args: UndumpArgs) -> Outcome {
+    let format = args.format.unwrap_or(Format::HOST);
     let input: Box<dyn BufRead> = if is_stdin(&args.file) {
         Box::new(io::stdin().lock())
     } else {
@@ -204,21 +256,27 @@ pub fn run_undump(args: UndumpArgs) -> Outcome {
         Some(path) => {
             let file = File::create(&path)
                 .map_err(|e| Failure::Message(format!("{}: {e}", path.display())))?;
-            undump(input, args.json, BufWriter::with_capacity(CHUNK, file))
+            undump(
+                input,
+                args.json,
+                format,
+                BufWriter::with_capacity(CHUNK, file),
+            )
         }
         None => undump(
             input,
             args.json,
+            format,
             BufWriter::with_capacity(CHUNK, io::stdout().lock()),
         ),
     }
 }
 
-fn undump(input: impl BufRead, json: bool, mut out: impl Write) -> Outcome {
+fn undump(input: impl BufRead, json: bool, format: Format, mut out: impl Write) -> Outcome {
     let result = if json {
-        undump_json(JsonReader::new(input), &mut out)
+        undump_json(JsonReader::new(input), format, &mut out)
     } else {
-        undump_text(UtmpdumpReader::new(input), &mut out)
+        undump_text(UtmpdumpReader::new(input), format, &mut out)
     };
     out.flush()?;
     result
@@ -226,10 +284,15 @@ fn undump(input: impl BufRead, json: bool, mut out: impl Write) -> Outcome {
 
 /// utmpdump text: a line `utmpdump -r` skips is a warning; one that stops it
 /// is the error that ends the run.
-fn undump_text(mut records: UtmpdumpReader<impl BufRead>, out: &mut impl Write) -> Outcome {
+fn undump_text(
+    mut records: UtmpdumpReader<impl BufRead>,
+    format: Format,
+    out: &mut impl Write,
+) -> Outcome {
+    let mut buf = Vec::new();
     while let Some(record) = records.next() {
         match record {
-            Ok(e) => out.write_all(e.as_bytes())?,
+            Ok(e) => write_as(&e, format, &mut buf, out)?,
             Err(e) if records.is_stopped() => return Err(Failure::Utmp(e)),
             Err(e @ utmp::Error::Parse { .. }) => eprintln!("utmp: warning: {e}"),
             Err(e) => return Err(Failure::Utmp(e)),
@@ -239,10 +302,24 @@ fn undump_text(mut records: UtmpdumpReader<impl BufRead>, out: &mut impl Write) 
 }
 
 /// JSON Lines: the first bad line ends the run.
-fn undump_json(records: JsonReader<impl BufRead>, out: &mut impl Write) -> Outcome {
+fn undump_json(records: JsonReader<impl BufRead>, format: Format, out: &mut impl Write) -> Outcome {
+    let mut buf = Vec::new();
     for record in records {
-        out.write_all(record?.as_bytes())?;
+        write_as(&record?, format, &mut buf, out)?;
     }
+    Ok(())
+}
+
+/// Writes one parsed record in `format`: the host's bytes exactly, or the
+/// record encoded with its type number read in that format's numbering.
+fn write_as(e: &Entry, format: Format, buf: &mut Vec<u8>, out: &mut impl Write) -> Outcome {
+    if format.is_host() {
+        out.write_all(e.as_bytes())?;
+        return Ok(());
+    }
+    buf.clear();
+    format.encode_into(&e.numbered_as(format)?, buf)?;
+    out.write_all(buf)?;
     Ok(())
 }
 

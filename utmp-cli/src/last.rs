@@ -15,12 +15,13 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use utmp::sessions::{
-    begins, parse_time, HostColumn, LastFormat, LiveSystem, Pairing, ReverseReader, SessionFilter,
-    SystemState, TimeFormat, TimeZone,
+    begins, parse_time, HostColumn, LastFormat, LiveSystem, LoginUid, Pairing, ReverseReader,
+    SessionFilter, SystemState, TimeFormat, TimeZone,
 };
 
 use utmp::{EntryRef, HistoryFile, Source};
 
+use crate::format_choice::{self, FormatArg, Source as Opened};
 use crate::output::{Failure, Outcome};
 
 /// Arguments of `utmp last`.
@@ -95,6 +96,11 @@ pub struct Args {
     /// safe against a file truncated while it is read).
     #[arg(long = "no-mmap")]
     no_mmap: bool,
+    /// The files' record format (`glibc-384-be`, `openbsd-utmp-le`, ...), or
+    /// `auto` to detect it [default: this host's, or the detected one when a
+    /// file is clearly another's].
+    #[arg(long = "format", value_name = "FORMAT|auto")]
+    format: Option<FormatArg>,
     /// Only these users or terminals (`pts/0`, or `1` for tty1); -NUM: a limit.
     #[arg(value_name = "USER|TTY")]
     names: Vec<String>,
@@ -274,6 +280,35 @@ fn is_count(name: &str) -> bool {
         .is_some_and(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
 }
 
+/// The machine a file of another format came from, as far as this one can
+/// tell: nothing. Its open logins show as `still logged in` (what its own
+/// `last` showed when the file was copied), never as gone because of this
+/// machine's boot time or processes.
+struct OtherMachine(SystemTime);
+
+impl SystemState for OtherMachine {
+    fn now(&self) -> SystemTime {
+        self.0
+    }
+
+    fn boot_time(&self) -> Option<SystemTime> {
+        None
+    }
+
+    fn user_uid(&self, _user: &[u8]) -> Option<u32> {
+        Some(0)
+    }
+
+    fn loginuid(&self, _pid: i32) -> LoginUid {
+        // Unset: util-linux's test then keeps the login open.
+        LoginUid::Uid(u32::MAX)
+    }
+
+    fn tty_owner(&self, _line: &[u8]) -> Option<u32> {
+        None
+    }
+}
+
 pub fn run(args: Args) -> Outcome {
     let tz = TimeZone::from_env();
     let state = LiveSystem;
@@ -354,15 +389,27 @@ pub fn run(args: Args) -> Outcome {
     for path in &files {
         // FreeBSD's logs go through its C library (see input::host_records).
         let host_records = crate::input::host_records(path)?;
-        let mapped = match host_records {
-            Some(_) => None,
-            None => crate::input::mapped(path, args.no_mmap)?,
+        let opened = match host_records {
+            Some(_) => Opened::Host(None),
+            None => format_choice::open(path, args.no_mmap, args.format)?,
         };
-        let first = match host_records.as_ref().and_then(|r| r.first()) {
-            Some(e) => unix(e.seconds()),
-            None => begins(path)?,
+        let first = match (host_records.as_ref().and_then(|r| r.first()), &opened) {
+            (Some(e), _) => unix(e.seconds()),
+            (None, Opened::Foreign(f, data)) => match data.entries(*f).flatten().next() {
+                Some(e) => unix(e.seconds()),
+                None => begins(path)?,
+            },
+            (None, Opened::Host(_)) => begins(path)?,
         };
-        let mut pairing = Pairing::new(&state).btmp(args.bad);
+        // A file of another format comes from another machine: this one's
+        // boot time and processes say nothing about its open logins.
+        let other = OtherMachine(state.now());
+        let live: &dyn SystemState = &state;
+        let which: &dyn SystemState = match &opened {
+            Opened::Foreign(..) => &other,
+            Opened::Host(_) => live,
+        };
+        let mut pairing = Pairing::new(which).btmp(args.bad);
         if let Some(t) = since {
             pairing = pairing.since(t);
         }
@@ -378,6 +425,10 @@ pub fn run(args: Args) -> Outcome {
                 Ok(e) => e,
                 Err(e @ utmp::Error::TrailingBytes { .. }) => {
                     eprintln!("utmp: warning: {e} (ignored)");
+                    return Ok(true);
+                }
+                Err(e @ utmp::Error::Unrepresentable { .. }) => {
+                    eprintln!("utmp: warning: {e} (record left out)");
                     return Ok(true);
                 }
                 Err(e) => return Err(e.into()),
@@ -401,7 +452,7 @@ pub fn run(args: Args) -> Outcome {
             }
             Ok(true)
         };
-        match (host_records, mapped) {
+        match (host_records, opened) {
             (Some(records), _) => {
                 for entry in records.iter().rev() {
                     if !one(Ok(entry.as_entry_ref()))? {
@@ -409,14 +460,25 @@ pub fn run(args: Args) -> Outcome {
                     }
                 }
             }
-            (None, Some(file)) => {
+            (None, Opened::Host(Some(file))) => {
                 for entry in file.entries().rev() {
                     if !one(entry)? {
                         break;
                     }
                 }
             }
-            (None, None) => {
+            (None, Opened::Foreign(f, data)) => {
+                for item in data.entries(f).rev() {
+                    let go = match item {
+                        Ok(e) => one(Ok(e.as_entry_ref()))?,
+                        Err(e) => one(Err(e))?,
+                    };
+                    if !go {
+                        break;
+                    }
+                }
+            }
+            (None, Opened::Host(None)) => {
                 let mut reader = ReverseReader::open(path)?;
                 while let Some(entry) = reader.next_ref() {
                     if !one(entry)? {

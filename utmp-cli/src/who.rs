@@ -9,6 +9,7 @@ use utmp::logind::Session;
 use utmp::who::{Environment, Kind, Row, SystemEnvironment, TimeFormat, Who};
 use utmp::{CurrentSessions, Entry, Source};
 
+use crate::format_choice::{self, FormatArg, Source as Opened};
 use crate::output::{Failure, Outcome};
 
 /// Arguments of `utmp who`.
@@ -67,6 +68,11 @@ pub struct Args {
     /// as a utmp/wtmp file.
     #[arg(long, value_enum, default_value_t = SourceArg::Auto, value_name = "SOURCE")]
     source: SourceArg,
+    /// FILE's record format (`freebsd-utx`, `netbsd-utmpx-516-le`, ...), or
+    /// `auto` to detect it [default: this host's, or the detected one when
+    /// FILE is clearly another's].
+    #[arg(long = "format", value_name = "FORMAT|auto")]
+    format: Option<FormatArg>,
     /// A utmp/wtmp file to read instead of the system database; two
     /// arguments (`who am i`) mean -m.
     #[arg(value_name = "FILE | ARG1 ARG2", num_args = 0..=2)]
@@ -136,9 +142,27 @@ struct Entries {
 }
 
 impl Entries {
-    fn open(file: Option<&OsString>) -> Result<Self, Failure> {
+    fn open(file: Option<&OsString>, format: Option<FormatArg>) -> Result<Self, Failure> {
         let inner: Box<dyn Iterator<Item = utmp::Result<Entry>>> = match file {
-            Some(file) => Box::new(utmp::Reader::open(PathBuf::from(file))?),
+            Some(file) => {
+                let path = PathBuf::from(file);
+                // A file of another format is small (a utmp): decoded whole.
+                match format_choice::open(&path, false, format)? {
+                    Opened::Foreign(f, data) => {
+                        let all: Vec<_> = utmp::entries_in(data.bytes(), f)
+                            .filter(|r| match r {
+                                Err(e @ utmp::Error::Unrepresentable { .. }) => {
+                                    eprintln!("utmp: warning: {e} (record left out)");
+                                    false
+                                }
+                                _ => true,
+                            })
+                            .collect();
+                        Box::new(all.into_iter())
+                    }
+                    Opened::Host(_) => Box::new(utmp::Reader::open(path)?),
+                }
+            }
             None => Box::new(utmp::Database::open()?),
         };
         Ok(Entries { inner, error: None })
@@ -245,7 +269,11 @@ enum Input {
 }
 
 impl Input {
-    fn open(source: SourceArg, file: Option<&OsString>) -> Result<Self, Failure> {
+    fn open(
+        source: SourceArg,
+        file: Option<&OsString>,
+        format: Option<FormatArg>,
+    ) -> Result<Self, Failure> {
         Ok(match (source, file) {
             (SourceArg::Logind, Some(dir)) => {
                 Input::Logind(CurrentSessions::from_logind(PathBuf::from(dir))?)
@@ -261,7 +289,7 @@ impl Input {
                 }
             }
             (SourceArg::Utmp | SourceArg::Auto, file) => {
-                Input::Records(Entries::open(file)?, Source::Utmp)
+                Input::Records(Entries::open(file, format)?, Source::Utmp)
             }
         })
     }
@@ -272,7 +300,7 @@ pub fn run(args: Args) -> Outcome {
         [file] => Some(file),
         _ => None,
     };
-    let input = Input::open(args.source, file)?;
+    let input = Input::open(args.source, file, args.format)?;
     let mut who = args.who(file.is_none() && matches!(input, Input::Records(..)));
     let mut no_tty = false;
     if args.my_line || args.operands.len() == 2 {

@@ -1,4 +1,6 @@
-//! Writes a synthetic wtmp file for benchmarks: `gen_wtmp OUT [RECORDS]`.
+//! Writes a synthetic wtmp file for benchmarks: `gen_wtmp OUT [RECORDS
+//! [FORMAT]]`, in this host's record format or in FORMAT (`glibc-400-be`...:
+//! the same records, encoded in that format).
 //!
 //! Deterministic (a fixed-seed SplitMix64), with a realistic mix: boots with
 //! their run-level records, `LOGIN` gettys, user sessions from IPv4 and IPv6
@@ -10,7 +12,7 @@ use std::io::{BufWriter, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::process::ExitCode;
 
-use utmp::{EntryBuilder, EntryType, ExitStatus};
+use utmp::{EntryBuilder, EntryType, ExitStatus, Format};
 
 /// SplitMix64: tiny, fast, and the same sequence everywhere.
 struct Rng(u64);
@@ -199,15 +201,25 @@ impl Gen {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let (path, records) = match args.as_slice() {
-        [path] => (path.clone(), 1_000_000),
-        [path, n] => match n.parse::<usize>() {
-            Ok(n) => (path.clone(), n),
-            Err(_) => return usage(),
-        },
+    let (path, records, format) = match args.as_slice() {
+        [path] => (path.clone(), 1_000_000, Format::HOST),
+        [path, n, rest @ ..] if rest.len() <= 1 => {
+            let format = match rest.first().map(|f| f.parse::<Format>()) {
+                None => Format::HOST,
+                Some(Ok(f)) => f,
+                Some(Err(e)) => {
+                    eprintln!("gen_wtmp: {e}");
+                    return usage();
+                }
+            };
+            match n.parse::<usize>() {
+                Ok(n) => (path.clone(), n, format),
+                Err(_) => return usage(),
+            }
+        }
         _ => return usage(),
     };
-    match generate(&path, records) {
+    match generate(&path, records, format) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("gen_wtmp: {path}: {e}");
@@ -217,11 +229,11 @@ fn main() -> ExitCode {
 }
 
 fn usage() -> ExitCode {
-    eprintln!("usage: gen_wtmp OUT [RECORDS]");
+    eprintln!("usage: gen_wtmp OUT [RECORDS [FORMAT]]");
     ExitCode::from(2)
 }
 
-fn generate(path: &str, records: usize) -> Result<(), Box<dyn std::error::Error>> {
+fn generate(path: &str, records: usize, format: Format) -> Result<(), Box<dyn std::error::Error>> {
     let mut g = Gen {
         rng: Rng(SEED),
         time: 1_600_000_000,
@@ -233,13 +245,16 @@ fn generate(path: &str, records: usize) -> Result<(), Box<dyn std::error::Error>
     let mut out = BufWriter::with_capacity(1 << 20, File::create(path)?);
     let mut written = 0;
     let mut batch = Vec::new();
+    let mut encoded = Vec::new();
     g.boot(&mut batch);
     while written < records {
         for b in batch.drain(..) {
             if written == records {
                 break;
             }
-            out.write_all(b.build()?.as_bytes())?;
+            encoded.clear();
+            format.encode_into(&b.build()?, &mut encoded)?;
+            out.write_all(&encoded)?;
             written += 1;
         }
         match g.rng.below(1000) {

@@ -10,6 +10,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use crate::entry::{Entry, ExitStatus};
 use crate::entry_type::EntryType;
 use crate::error::{Error, Result};
+use crate::format::Format;
 use crate::layout::{self, Span};
 
 /// Builds an [`Entry`] field by field. Every field starts zeroed.
@@ -278,6 +279,27 @@ where
     for e in entries {
         out.write_all(e.as_bytes())
             .map_err(|e| Error::io(None, e))?;
+    }
+    out.flush().map_err(|e| Error::io(None, e))
+}
+
+/// Writes records in `format` (see [`Format::encode`]), one after another.
+///
+/// # Errors
+///
+/// The writer's I/O error, or [`Error::InvalidField`] for the first entry
+/// that `format` cannot hold (nothing of that entry is written).
+pub fn write_entries_in<'a, W, I, B>(mut out: W, entries: I, format: Format) -> Result<()>
+where
+    W: Write,
+    I: IntoIterator<Item = &'a Entry<B>>,
+    B: std::borrow::Borrow<crate::layout::RecordBytes> + 'a,
+{
+    let mut buf = Vec::new();
+    for e in entries {
+        buf.clear();
+        format.encode_into(e, &mut buf)?;
+        out.write_all(&buf).map_err(|e| Error::io(None, e))?;
     }
     out.flush().map_err(|e| Error::io(None, e))
 }

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::entry_type::{EntryType, RawEntryType};
+use crate::format::Format;
 use crate::layout::{self, RecordBytes, RECORD_SIZE};
 
 /// A login record: one `struct utmpx` of this platform, kept as its bytes.
@@ -23,9 +24,25 @@ use crate::layout::{self, RecordBytes, RECORD_SIZE};
 /// that fills its array without a NUL is read whole. They are offered as raw
 /// bytes (`user_bytes`), as `&OsStr` (`user`), and as lossy UTF-8 for display
 /// (`user_lossy`).
+///
+/// A record read from a file of another [`Format`] is transcoded into the host
+/// layout and carries what that layout cannot hold (see [`crate::format`]):
+/// [`Entry::format`] says where it came from, and fields that format lacks are
+/// absent.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Entry<B = RecordBytes> {
     bytes: B,
+    foreign: Option<Foreign>,
+}
+
+/// What a record of a non-host format keeps beside the host bytes: only
+/// its format (two bytes, so that a borrowed entry stays two words). The
+/// rest is in the host record: `ut_type` holds the format's own number, and
+/// FreeBSD's 8-byte `ut_id` is also kept whole in the reserved bytes after
+/// `ut_addr_v6` (see `layout::WIDE_ID`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct Foreign {
+    pub(crate) format: Format,
 }
 
 /// A record borrowed from a buffer (the zero-copy reader's item).
@@ -45,14 +62,89 @@ pub struct ExitStatus {
 impl Entry {
     /// An entry made of these bytes (any bytes are a record).
     pub const fn from_bytes(bytes: RecordBytes) -> Self {
-        Entry { bytes }
+        Entry {
+            bytes,
+            foreign: None,
+        }
+    }
+
+    /// A transcoded record of another format.
+    pub(crate) const fn from_foreign(bytes: RecordBytes, foreign: Foreign) -> Self {
+        Entry {
+            bytes,
+            foreign: Some(foreign),
+        }
     }
 
     /// An all-zero record (`EMPTY`, every field empty).
     pub const fn zeroed() -> Self {
         Entry {
             bytes: [0; RECORD_SIZE],
+            foreign: None,
         }
+    }
+
+    /// This entry with its type number read in `format`'s numbering: a host
+    /// entry whose `ut_type` holds 4 becomes, for [`Format::FREEBSD_UTX`], a
+    /// FreeBSD `USER_PROCESS` (what `utmp undump --format` does with the
+    /// numbers of a dump of such a file, which keeps them as stored). Every
+    /// other field stays; [`Entry::format`] becomes `format`. An entry that
+    /// is already of another format is returned unchanged.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::InvalidField`] when a field that `format` lacks holds
+    /// a value (an address for illumos, a pid for the old BSD `struct
+    /// utmp`): it would be lost, so it is refused.
+    pub fn numbered_as(self, format: Format) -> crate::Result<Entry> {
+        use crate::format::Field;
+        if format.is_host() || self.foreign.is_some() {
+            return Ok(self);
+        }
+        let lost = [
+            (Field::Pid, self.pid() != 0, "ut_pid"),
+            (Field::Id, self.id_raw().iter().any(|&b| b != 0), "ut_id"),
+            (
+                Field::Exit,
+                self.exit_status()
+                    .is_some_and(|x| x != ExitStatus::default()),
+                "ut_exit",
+            ),
+            (
+                Field::Session,
+                self.session().is_some_and(|s| s != 0),
+                "ut_session",
+            ),
+            (
+                Field::Address,
+                self.address_bytes().is_some_and(|a| a != [0; 16]),
+                "ut_addr_v6",
+            ),
+            (
+                Field::Microseconds,
+                self.microseconds() != 0,
+                "ut_tv.tv_usec",
+            ),
+        ];
+        if let Some((_, _, field)) = lost.iter().find(|(f, set, _)| *set && !format.has(*f)) {
+            return Err(crate::Error::InvalidField {
+                field,
+                message: format!("the format has no such field (format {format})"),
+            });
+        }
+        let mut bytes = self.bytes;
+        if format.system() == crate::format::System::FreeBsd {
+            // FreeBSD's ut_id is 8 bytes: kept whole in the reserved bytes.
+            let id: [u8; 4] = layout::bytes(&bytes, layout::UT_ID)
+                .try_into()
+                .unwrap_or_default();
+            if let Some(wide) = layout::WIDE_ID {
+                if let Some(d) = layout::bytes_mut(&mut bytes, wide).get_mut(..4) {
+                    d.copy_from_slice(&id);
+                }
+            }
+        }
+        Ok(Entry::from_foreign(bytes, Foreign { format }))
     }
 
     /// The record's bytes, mutably (for the encoder).
@@ -70,12 +162,18 @@ impl Default for Entry {
 impl<'a> EntryRef<'a> {
     /// A borrowed entry over `bytes`, which must be exactly [`RECORD_SIZE`] long.
     pub fn from_slice(bytes: &'a [u8]) -> Option<Self> {
-        bytes.try_into().ok().map(|bytes| Entry { bytes })
+        bytes.try_into().ok().map(|bytes| Entry {
+            bytes,
+            foreign: None,
+        })
     }
 
     /// A borrowed entry over a record's bytes.
     pub const fn from_array(bytes: &'a RecordBytes) -> Self {
-        Entry { bytes }
+        Entry {
+            bytes,
+            foreign: None,
+        }
     }
 }
 
@@ -108,6 +206,12 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
     }
 
     /// The record's bytes, exactly as stored.
+    ///
+    /// For an entry read from another [`Format`], the host record it was
+    /// transcoded into: `ut_type` holds its own system's number (see
+    /// [`Entry::entry_type`]), and a FreeBSD 8-byte `ut_id` is also kept
+    /// whole in the reserved bytes after `ut_addr_v6`. Write it in a format
+    /// with [`Format::encode`].
     #[inline]
     pub fn as_bytes(&self) -> &RecordBytes {
         self.record()
@@ -118,6 +222,7 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
     pub fn to_entry(&self) -> Entry {
         Entry {
             bytes: *self.record(),
+            foreign: self.foreign,
         }
     }
 
@@ -126,16 +231,67 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
     pub fn as_entry_ref(&self) -> EntryRef<'_> {
         Entry {
             bytes: self.record(),
+            foreign: self.foreign,
+        }
+    }
+
+    /// The format the record was read from ([`Format::HOST`] unless it was
+    /// transcoded from another).
+    #[inline]
+    pub fn format(&self) -> Format {
+        match &self.foreign {
+            None => Format::HOST,
+            Some(f) => f.format,
+        }
+    }
+
+    /// True when the record's format has `field` (see [`Format::has`]).
+    #[inline]
+    fn has(&self, field: crate::format::Field) -> bool {
+        match &self.foreign {
+            None => true,
+            Some(f) => f.format.has(field),
+        }
+    }
+
+    /// The C constant's name of the record's type in its own system
+    /// (`"SHUTDOWN_TIME"` for FreeBSD's 8, which Linux has no name for), or
+    /// `"UNKNOWN"`.
+    pub fn type_name(&self) -> &'static str {
+        match &self.foreign {
+            Some(f) if f.format.has(crate::format::Field::Type) => {
+                f.format.type_name(self.raw_type())
+            }
+            _ => self.entry_type().as_str(),
+        }
+    }
+
+    /// True when the record marks a shutdown by its type (`SHUTDOWN_TIME`,
+    /// `DOWN_TIME` of the BSDs, macOS and illumos; Linux records a shutdown as
+    /// a `RUN_LVL` record of user `shutdown`).
+    pub fn is_shutdown_type(&self) -> bool {
+        match &self.foreign {
+            None => false,
+            Some(f) => f.format.is_shutdown_type(self.raw_type()),
         }
     }
 
     /// `ut_type`: what the record is about.
     #[inline]
     pub fn entry_type(&self) -> EntryType {
-        EntryType::from_raw(self.raw_type())
+        match &self.foreign {
+            // A format without a type field stores the inferred type's host
+            // number.
+            Some(f) if f.format.has(crate::format::Field::Type) => {
+                f.format.entry_type(self.raw_type())
+            }
+            _ => EntryType::from_raw(self.raw_type()),
+        }
     }
 
-    /// `ut_type` as stored.
+    /// `ut_type` as stored, in the numbering of the record's system (a
+    /// FreeBSD `USER_PROCESS` is 4). For a format without a type field (the
+    /// old BSD `struct utmp`), the host number of the inferred type.
     #[inline]
     pub fn raw_type(&self) -> RawEntryType {
         // The field is a C short; `int` sign-extends it, so this never truncates.
@@ -149,6 +305,9 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
     }
 
     /// `ut_pid`: the process id (of the login process, getty, or init child).
+    ///
+    /// 0 for a format without a pid (the old BSD `struct utmp`; see
+    /// [`Format::has`]).
     #[inline]
     pub fn pid(&self) -> i32 {
         i32::try_from(layout::int(self.record(), layout::UT_PID)).unwrap_or_default()
@@ -157,13 +316,41 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
     string_field!(layout::UT_USER, "ut_user", user_bytes, user, user_lossy);
     string_field!(layout::UT_LINE, "ut_line", line_bytes, line, line_lossy);
     string_field!(layout::UT_HOST, "ut_host", host_bytes, host, host_lossy);
-    string_field!(layout::UT_ID, "ut_id", id_bytes, id, id_lossy);
+
+    /// `ut_id` as raw bytes, cut at the first NUL (or the whole array).
+    #[inline]
+    pub fn id_bytes(&self) -> &[u8] {
+        let raw = self.id_raw();
+        raw.get(..layout::nul_len(raw)).unwrap_or(raw)
+    }
+
+    /// `ut_id` as an `OsStr` (exact bytes).
+    #[inline]
+    pub fn id(&self) -> &OsStr {
+        OsStr::from_bytes(self.id_bytes())
+    }
+
+    /// `ut_id` as UTF-8 for display; invalid bytes become U+FFFD.
+    #[inline]
+    pub fn id_lossy(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(self.id_bytes())
+    }
 
     /// `ut_id` as all of its bytes, NULs included (it is a 4-byte tag, not a
-    /// C string: `"ts/0"` or `"\0\0\0\0"`).
+    /// C string: `"ts/0"` or `"\0\0\0\0"`; FreeBSD's is 8 bytes, and the
+    /// old BSD `struct utmp` has none, an empty slice).
     #[inline]
     pub fn id_raw(&self) -> &[u8] {
-        layout::bytes(self.record(), layout::UT_ID)
+        match &self.foreign {
+            None => layout::bytes(self.record(), layout::UT_ID),
+            Some(f) if f.format.system() == crate::format::System::FreeBsd => {
+                // Where the host has no room for the wide id, decoding kept
+                // only ids that fit ut_id.
+                layout::bytes(self.record(), layout::WIDE_ID.unwrap_or(layout::UT_ID))
+            }
+            Some(f) if !f.format.has(crate::format::Field::Id) => &[],
+            Some(_) => layout::bytes(self.record(), layout::UT_ID),
+        }
     }
 
     /// The terminal's device path, as pyutmp gives it: `/dev/` + `ut_line`.
@@ -193,7 +380,8 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
         layout::uint(self.record(), layout::TV_SEC)
     }
 
-    /// `ut_tv.tv_usec` as stored (valid values are 0 to 999,999).
+    /// `ut_tv.tv_usec` as stored (valid values are 0 to 999,999); 0 for a
+    /// format that records whole seconds only (see [`Format::has`]).
     #[inline]
     pub fn microseconds(&self) -> i64 {
         layout::int(self.record(), layout::TV_USEC)
@@ -227,6 +415,9 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
     /// records always have it.
     #[inline]
     pub fn exit_status(&self) -> Option<ExitStatus> {
+        if !self.has(crate::format::Field::Exit) {
+            return None;
+        }
         let rec = self.record();
         let (termination, exit) = (layout::E_TERMINATION?, layout::E_EXIT?);
         Some(ExitStatus {
@@ -241,6 +432,9 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
     /// records). glibc, musl, illumos and NetBSD records always have it.
     #[inline]
     pub fn session(&self) -> Option<i64> {
+        if !self.has(crate::format::Field::Session) {
+            return None;
+        }
         Some(layout::int(self.record(), layout::UT_SESSION?))
     }
 
@@ -253,6 +447,9 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
     /// 16, and any other family (none recorded) gives all zero.
     #[inline]
     pub fn address_bytes(&self) -> Option<[u8; 16]> {
+        if !self.has(crate::format::Field::Address) {
+            return None;
+        }
         #[cfg(target_os = "netbsd")]
         {
             Some(crate::layout::sockaddr::address_bytes(layout::bytes(
@@ -308,6 +505,7 @@ impl<B: Borrow<RecordBytes>> fmt::Debug for Entry<B> {
             .field("seconds", &self.seconds())
             .field("microseconds", &self.microseconds())
             .field("address", &self.address())
+            .field("format", &self.format())
             .finish()
     }
 }

@@ -207,6 +207,45 @@ const fn raw_or_max(t: EntryType) -> RawEntryType {
     }
 }
 
+impl EntryType {
+    /// The entry type of a Linux (glibc, musl) type number, whatever the host:
+    /// the numbers of glibc's `bits/utmp.h`.
+    pub(crate) const fn from_raw_linux(raw: RawEntryType) -> Self {
+        match raw {
+            0 => EntryType::Empty,
+            1 => EntryType::RunLevel,
+            2 => EntryType::BootTime,
+            3 => EntryType::NewTime,
+            4 => EntryType::OldTime,
+            5 => EntryType::InitProcess,
+            6 => EntryType::LoginProcess,
+            7 => EntryType::UserProcess,
+            8 => EntryType::DeadProcess,
+            9 => EntryType::Accounting,
+            other => EntryType::Unknown(other),
+        }
+    }
+
+    /// The Linux type number of this kind (the inverse of `from_raw_linux`);
+    /// `None` for the kinds Linux has no number for.
+    pub(crate) const fn raw_linux(self) -> Option<RawEntryType> {
+        Some(match self {
+            EntryType::Empty => 0,
+            EntryType::RunLevel => 1,
+            EntryType::BootTime => 2,
+            EntryType::NewTime => 3,
+            EntryType::OldTime => 4,
+            EntryType::InitProcess => 5,
+            EntryType::LoginProcess => 6,
+            EntryType::UserProcess => 7,
+            EntryType::DeadProcess => 8,
+            EntryType::Accounting => 9,
+            EntryType::Unknown(raw) => raw,
+            EntryType::ShutdownTime | EntryType::Signature | EntryType::DownTime => return None,
+        })
+    }
+}
+
 impl fmt::Display for EntryType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -281,5 +320,14 @@ mod tests {
         let raws: Vec<_> = EntryType::ALL.iter().map(|t| t.raw()).collect();
         assert_eq!(raws, (0..=9).map(Some).collect::<Vec<_>>());
         assert_eq!(EntryType::ShutdownTime.raw(), None);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn linux_numbers_are_the_headers() {
+        for raw in -1..12 {
+            assert_eq!(EntryType::from_raw_linux(raw), EntryType::from_raw(raw));
+            assert_eq!(EntryType::from_raw_linux(raw).raw_linux(), Some(raw));
+        }
     }
 }

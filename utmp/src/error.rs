@@ -89,6 +89,34 @@ pub enum Error {
         /// What was wrong with it.
         message: String,
     },
+    /// A record of another format holds a value that this host's entries
+    /// cannot represent (a macOS user name longer than 32 bytes, a NetBSD
+    /// `ut_type` over 32767, an address family that is not IP...). The record
+    /// is not delivered, rather than cut; reading goes on with the next one.
+    #[error(
+        "{}record at byte offset {offset} ({format}): {field}: {message}",
+        path_prefix(.path)
+    )]
+    Unrepresentable {
+        /// The file, when reading one.
+        path: Option<PathBuf>,
+        /// Byte offset of the record.
+        offset: u64,
+        /// The record's format.
+        format: crate::Format,
+        /// The C field name.
+        field: &'static str,
+        /// What does not fit.
+        message: String,
+    },
+    /// No record format fits the data (see [`crate::detect`]).
+    #[error("{}no known login-record format fits this data: {reason}", path_prefix(.path))]
+    UnknownFormat {
+        /// The file, when known.
+        path: Option<PathBuf>,
+        /// What the best candidates got wrong.
+        reason: String,
+    },
     /// A value does not fit the field it is meant for (encoding a record).
     #[error("{field}: {message}")]
     InvalidField {
@@ -152,7 +180,10 @@ impl Error {
             Error::Unsupported { .. } => io::ErrorKind::Unsupported,
             Error::AlreadyOpen => io::ErrorKind::WouldBlock,
             Error::InvalidPath { .. } | Error::InvalidField { .. } => io::ErrorKind::InvalidInput,
-            Error::Parse { .. } | Error::Implausible { .. } => io::ErrorKind::InvalidData,
+            Error::Parse { .. }
+            | Error::Implausible { .. }
+            | Error::Unrepresentable { .. }
+            | Error::UnknownFormat { .. } => io::ErrorKind::InvalidData,
             Error::NotWtmpdb { .. } | Error::Sqlite { .. } | Error::WtmpdbRow { .. } => {
                 io::ErrorKind::InvalidData
             }
@@ -165,7 +196,9 @@ impl Error {
         match self {
             Error::Io { path, .. }
             | Error::TrailingBytes { path, .. }
-            | Error::Implausible { path, .. } => path.as_deref(),
+            | Error::Implausible { path, .. }
+            | Error::Unrepresentable { path, .. }
+            | Error::UnknownFormat { path, .. } => path.as_deref(),
             Error::NoDatabase { path } | Error::InvalidPath { path } => Some(path),
             Error::NotWtmpdb { path, .. }
             | Error::DatabaseLocked { path }
@@ -173,6 +206,24 @@ impl Error {
             | Error::WtmpdbRow { path, .. } => Some(path),
             _ => None,
         }
+    }
+
+    /// The same error, naming `new` when it names no file yet.
+    pub(crate) fn with_reader_path(mut self, new: &Option<PathBuf>) -> Self {
+        if let (
+            Error::Io { path, .. }
+            | Error::TrailingBytes { path, .. }
+            | Error::Implausible { path, .. }
+            | Error::Unrepresentable { path, .. }
+            | Error::UnknownFormat { path, .. },
+            Some(new),
+        ) = (&mut self, new)
+        {
+            if path.is_none() {
+                *path = Some(new.clone());
+            }
+        }
+        self
     }
 
     pub(crate) fn io(path: Option<PathBuf>, source: io::Error) -> Self {

@@ -230,6 +230,24 @@ pub(crate) fn fields() -> Vec<Span> {
     out
 }
 
+/// Eight of the reserved bytes after `ut_addr_v6` (glibc's
+/// `__glibc_reserved`, musl's `__unused`): where an entry read from FreeBSD
+/// keeps its 8-byte `ut_id` whole. Never used for host records.
+/// `None` where the host's record has no `ut_addr_v6` (FreeBSD, macOS,
+/// illumos): there a wide id that does not fit `ut_id` is unrepresentable.
+#[cfg(target_os = "linux")]
+pub(crate) const WIDE_ID: Option<Span> = match UT_ADDR_V6 {
+    Some(a) => Some(Span {
+        offset: a.offset + a.len,
+        len: 8,
+    }),
+    None => None,
+};
+#[cfg(not(target_os = "linux"))]
+pub(crate) const WIDE_ID: Option<Span> = None;
+#[cfg(target_os = "linux")]
+const _: () = assert!(matches!(WIDE_ID, Some(w) if w.offset + w.len <= RECORD_SIZE));
+
 /// The field's bytes. Spans come from the structure, so they always lie inside
 /// a record; the empty slice is never returned for a real span.
 #[inline]

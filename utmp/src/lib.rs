@@ -27,6 +27,15 @@
 //! conversion tools); the default paths are [`utmp_path`], [`wtmp_path`] and
 //! [`btmp_path`]. Every error is an [`Error`] with the path it concerns.
 //!
+//! Files of other systems and ABIs (an s390x wtmp, FreeBSD's `utx.log`,
+//! NetBSD's `wtmpx`, OpenBSD's `wtmp`, macOS, illumos) are read on any host
+//! through a [`Format`]: named ([`Format::FREEBSD_UTX_LOG`],
+//! `"glibc-400-be".parse()`) or found by [`detect`] (a ranked list with
+//! confidences), then [`entries_in`], [`Reader::with_format`],
+//! [`MappedFile::entries_in`], [`sessions::ReverseReader::with_format`],
+//! [`validate_in`], and [`Format::encode`] to write any of them. Their
+//! records come out as the same [`Entry`]; see [`mod@format`].
+//!
 //! [`sessions`] pairs logins with logouts, boots with shutdowns, the way
 //! util-linux `last` does, and prints them in its layout (`utmp last`).
 //!
@@ -186,15 +195,18 @@ compile_error!(
 );
 
 mod clock;
+mod detect;
 mod encoder;
 mod entry;
 mod entry_type;
 mod error;
+pub mod format;
 mod layout;
 pub mod logind;
 mod mapped;
 mod paths;
 mod reader;
+mod records;
 #[cfg(feature = "serde")]
 mod serde_impl;
 pub mod sessions;
@@ -203,22 +215,26 @@ mod system;
 pub mod text;
 #[cfg_attr(not(feature = "serde"), allow(dead_code))]
 mod time_fmt;
+mod transcode;
 mod validate;
 pub mod who;
 #[cfg(target_os = "linux")]
 pub mod wtmpdb;
 
-pub use encoder::{write_entries, EntryBuilder};
+pub use detect::detect;
+pub use encoder::{write_entries, write_entries_in, EntryBuilder};
 pub use entry::{Entry, EntryRef, ExitStatus};
 pub use entry_type::{EntryType, ParseEntryTypeError, RawEntryType};
 pub use error::{Error, Result};
+pub use format::{ByteOrder, Field, Format, ParseFormatError, System};
 pub use layout::{RecordBytes, RECORD_SIZE};
-pub use mapped::{MappedEntries, MappedFile};
+pub use mapped::{MappedEntries, MappedFile, MappedFormatEntries};
 pub use paths::{btmp_path, utmp_path, wtmp_path};
 pub use reader::{entries, Reader, SliceEntries};
+pub use records::{entries_in, FormatEntries};
 pub use source::{
     current_sessions, current_sessions_in, login_history, CurrentSessions, HistoryFile,
     ParseSourceError, Source,
 };
 pub use system::{current_entries, Database};
-pub use validate::validate;
+pub use validate::{validate, validate_in};

@@ -6,10 +6,12 @@ use std::io;
 use std::iter::FusedIterator;
 use std::path::{Path, PathBuf};
 
-use crate::entry::EntryRef;
+use crate::entry::{Entry, EntryRef};
 use crate::error::{Error, Result};
+use crate::format::Format;
 use crate::layout::RECORD_SIZE;
 use crate::reader::{entries, SliceEntries};
+use crate::records::{entries_in, FormatEntries};
 use crate::system::mapping::Mapping;
 
 /// How far ahead, in records, reading backwards prefetches.
@@ -125,6 +127,22 @@ impl MappedFile {
         }
     }
 
+    /// Every record of `format` (see [`crate::format`]), decoded into owned
+    /// entries: in file order, or from the last with `.rev()`. The host
+    /// format's records are copied ([`MappedFile::entries`] lends them).
+    ///
+    /// As for [`MappedFile::entries`], the file's size is checked every 512
+    /// records, and errors carry the path; a record that cannot be
+    /// represented is an [`Error::Unrepresentable`] item, and reading goes on.
+    pub fn entries_in(&self, format: Format) -> MappedFormatEntries<'_> {
+        MappedFormatEntries {
+            inner: entries_in(self.as_bytes(), format),
+            file: self,
+            countdown: 0,
+            done: false,
+        }
+    }
+
     /// `Some(error)` when the file is now shorter than what was mapped.
     fn shrank(&self) -> Option<Error> {
         let mapped = self.map.as_ref().map_or(0, Mapping::len) as u64;
@@ -146,6 +164,55 @@ impl MappedFile {
         })
     }
 }
+
+/// The iterator of [`MappedFile::entries_in`].
+#[derive(Debug)]
+pub struct MappedFormatEntries<'a> {
+    inner: FormatEntries<'a>,
+    file: &'a MappedFile,
+    /// Records left before the next size check.
+    countdown: usize,
+    done: bool,
+}
+
+impl MappedFormatEntries<'_> {
+    fn step(&mut self, forwards: bool) -> Option<Result<Entry>> {
+        if self.done {
+            return None;
+        }
+        if self.countdown == 0 {
+            self.countdown = CHECK_EVERY;
+            if let Some(e) = self.file.shrank() {
+                self.done = true;
+                return Some(Err(e));
+            }
+        }
+        self.countdown = self.countdown.saturating_sub(1);
+        let item = if forwards {
+            self.inner.next()?
+        } else {
+            self.inner.next_back()?
+        };
+        let path = Some(self.file.path.clone());
+        Some(item.map_err(|e| e.with_reader_path(&path)))
+    }
+}
+
+impl Iterator for MappedFormatEntries<'_> {
+    type Item = Result<Entry>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.step(true)
+    }
+}
+
+impl DoubleEndedIterator for MappedFormatEntries<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.step(false)
+    }
+}
+
+impl FusedIterator for MappedFormatEntries<'_> {}
 
 /// The iterator of [`MappedFile::entries`].
 #[derive(Debug)]

@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 
 use crate::entry::{Entry, EntryRef};
 use crate::error::{Error, Result};
+use crate::format::Format;
 use crate::layout::RECORD_SIZE;
 
 /// How many records one read asks for.
@@ -126,6 +127,12 @@ pub struct Reader<R> {
     /// Byte offset in the input of `buf[start]`.
     offset: u64,
     done: bool,
+    /// The records' format; the host's unless [`Reader::with_format`] said otherwise.
+    format: Format,
+    /// The last record of another format, decoded (what `next_ref` lends).
+    scratch: Entry,
+    /// `format` is not the host's (kept as a flag for the per-record test).
+    foreign: bool,
 }
 
 impl Reader<File> {
@@ -155,7 +162,28 @@ impl<R: Read> Reader<R> {
             end: 0,
             offset: 0,
             done: false,
+            format: Format::HOST,
+            scratch: Entry::zeroed(),
+            foreign: false,
         }
+    }
+
+    /// Reads records of `format` instead of the host's (see
+    /// [`crate::format`]): each is decoded into an entry; FreeBSD's
+    /// `utx.log` is read along its length chain. A record that cannot be
+    /// represented is an [`Error::Unrepresentable`] item, and reading goes on.
+    pub fn with_format(mut self, format: Format) -> Self {
+        self.format = format;
+        self.foreign = !format.is_host();
+        if let Some(size) = format.record_size() {
+            self.buf = vec![0; size.saturating_mul(BLOCK_RECORDS).max(RECORD_SIZE)];
+        }
+        self
+    }
+
+    /// The format being read.
+    pub fn format(&self) -> Format {
+        self.format
     }
 
     /// Names the input in errors (for a reader made with [`Reader::new`]).
@@ -171,8 +199,14 @@ impl<R: Read> Reader<R> {
 
     /// Makes sure a whole record is buffered. `Ok(false)` at a clean end.
     fn fill(&mut self) -> Result<bool> {
+        self.fill_n(RECORD_SIZE)
+    }
+
+    /// Makes sure `need` bytes are buffered (`need` <= the buffer's length).
+    /// `Ok(false)` at a clean end.
+    fn fill_n(&mut self, need: usize) -> Result<bool> {
         // Invariant: start <= end <= buf.len().
-        if self.end.saturating_sub(self.start) >= RECORD_SIZE {
+        if self.end.saturating_sub(self.start) >= need {
             return Ok(true);
         }
         self.buf.copy_within(self.start..self.end, 0);
@@ -201,19 +235,19 @@ impl<R: Read> Reader<R> {
                     return Err(Error::io(self.path.clone(), e));
                 }
             }
-            if self.end >= RECORD_SIZE && self.end % RECORD_SIZE == 0 {
+            if self.end >= need && self.end.checked_rem(need) == Some(0) {
                 break;
             }
         }
-        if self.end >= RECORD_SIZE {
+        if self.end >= need {
             return Ok(true);
         }
-        self.finish()
+        self.finish(need)
     }
 
     /// The input has ended with less than a record buffered: the end, or the
     /// partial record.
-    fn finish(&mut self) -> Result<bool> {
+    fn finish(&mut self, record_size: usize) -> Result<bool> {
         self.done = true;
         let len = self.end.saturating_sub(self.start);
         if len == 0 {
@@ -223,7 +257,7 @@ impl<R: Read> Reader<R> {
             path: self.path.clone(),
             offset: self.offset,
             len,
-            record_size: RECORD_SIZE,
+            record_size,
         })
     }
 
@@ -238,10 +272,16 @@ impl<R: Read> Reader<R> {
         if self.done {
             return None;
         }
-        match self.fill() {
-            Ok(true) => {}
-            Ok(false) => return None,
-            Err(e) => return Some(Err(e)),
+        if self.foreign {
+            return self.next_foreign();
+        }
+        // The usual case, a whole record buffered, without a call.
+        if self.end.saturating_sub(self.start) < RECORD_SIZE {
+            match self.fill() {
+                Ok(true) => {}
+                Ok(false) => return None,
+                Err(e) => return Some(Err(e)),
+            }
         }
         let at = self.start;
         // fill() made sure a whole record lies at `at`, inside the buffer.
@@ -251,6 +291,69 @@ impl<R: Read> Reader<R> {
             .get(at..self.start)
             .and_then(EntryRef::from_slice)
             .map(Ok)
+    }
+}
+
+impl<R: Read> Reader<R> {
+    /// `next_ref` for a format other than the host's (kept out of line, so
+    /// that the host's path stays as small as it was).
+    #[inline(never)]
+    fn next_foreign(&mut self) -> Option<Result<EntryRef<'_>>> {
+        let (skip, len) = match self.format.record_size() {
+            Some(size) => match self.fill_n(size) {
+                Ok(true) => (0, size),
+                Ok(false) => return None,
+                Err(e) => return Some(Err(e)),
+            },
+            // utx.log: a big-endian length, then that many bytes (0: skipped).
+            None => loop {
+                match self.fill_n(2) {
+                    Ok(true) => {}
+                    Ok(false) => return None,
+                    Err(e) => return Some(Err(e)),
+                }
+                let prefix = self
+                    .buf
+                    .get(self.start..self.start.saturating_add(2))
+                    .and_then(|b| <[u8; 2]>::try_from(b).ok())
+                    .map_or(0, u16::from_be_bytes);
+                let len = usize::from(prefix);
+                if len == 0 {
+                    self.start = self.start.saturating_add(2);
+                    self.offset = self.offset.saturating_add(2);
+                    continue;
+                }
+                match self.fill_n(len.saturating_add(2)) {
+                    Ok(true) => break (2, len),
+                    Ok(false) => return None,
+                    Err(e) => return Some(Err(e)),
+                }
+            },
+        };
+        let at = self.start.saturating_add(skip);
+        let end = at.saturating_add(len);
+        let offset = self.offset;
+        self.start = end;
+        self.offset = self
+            .offset
+            .saturating_add(u64::try_from(skip.saturating_add(len)).unwrap_or(u64::MAX));
+        let rec = self.buf.get(at..end).unwrap_or_default();
+        // utx.log: a length over 197 is read as 197 bytes, as FreeBSD does.
+        let rec = match self.format.record_size() {
+            None => rec
+                .get(..rec.len().min(crate::transcode::FUTX_SIZE))
+                .unwrap_or(rec),
+            Some(_) => rec,
+        };
+        match self.format.decode(rec) {
+            Ok(e) => {
+                self.scratch = e;
+                Some(Ok(self.scratch.as_entry_ref()))
+            }
+            Err(e) => Some(Err(
+                crate::records::at_offset(e, offset).with_reader_path(&self.path)
+            )),
+        }
     }
 }
 

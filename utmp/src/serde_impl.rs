@@ -105,7 +105,9 @@ impl<B: Borrow<RecordBytes>> Serialize for Entry<B> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let rec = self.as_bytes();
         let pad = padding(rec);
-        let has_pad = pad.iter().any(|&b| b != 0);
+        // A record of another format has no host padding (a FreeBSD entry
+        // keeps its wide ut_id there, which "id" shows).
+        let has_pad = self.format().is_host() && pad.iter().any(|&b| b != 0);
         let time = u32::try_from(self.microseconds())
             .ok()
             .and_then(|us| time_fmt::rfc3339_utc(self.seconds(), us));
@@ -114,7 +116,7 @@ impl<B: Borrow<RecordBytes>> Serialize for Entry<B> {
         st.serialize_field("type_name", self.entry_type().as_str())?;
         st.serialize_field("pid", &self.pid())?;
         st.serialize_field("line", &Text(layout::bytes(rec, layout::UT_LINE)))?;
-        st.serialize_field("id", &Text(layout::bytes(rec, layout::UT_ID)))?;
+        st.serialize_field("id", &Text(self.id_raw()))?;
         st.serialize_field("user", &Text(layout::bytes(rec, layout::UT_USER)))?;
         st.serialize_field("host", &Text(layout::bytes(rec, layout::UT_HOST)))?;
         st.serialize_field("address", &self.address().map(|a| a.to_string()))?;

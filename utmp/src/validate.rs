@@ -21,15 +21,27 @@ use std::borrow::Borrow;
 use crate::entry::Entry;
 use crate::entry_type::EntryType;
 use crate::error::{Error, Result};
+use crate::format::{Field, Format};
 use crate::layout::{RecordBytes, RECORD_SIZE};
 use crate::reader::entries;
+use crate::records::entries_in;
 
 impl<B: Borrow<RecordBytes>> Entry<B> {
     /// Why this record cannot have been written by this platform's C library,
     /// or `None` when it could have: a `ut_type` the header does not name, or a
     /// `tv_usec` outside 0..1,000,000 (see [`validate`]).
     pub fn implausibility(&self) -> Option<String> {
-        if let EntryType::Unknown(raw) = self.entry_type() {
+        let format = self.format();
+        if !format.is_host() {
+            // A record of another format: judged by its own system's types.
+            if format.has(Field::Type) && self.type_name() == "UNKNOWN" {
+                return Some(format!(
+                    "type {} is not a type {} defines",
+                    self.raw_type(),
+                    format.system().as_str()
+                ));
+            }
+        } else if let EntryType::Unknown(raw) = self.entry_type() {
             return Some(format!(
                 "ut_type {raw} is not a type this platform's header names"
             ));
@@ -81,6 +93,60 @@ pub fn validate(bytes: &[u8]) -> Result<()> {
         offset = offset.saturating_add(RECORD_SIZE as u64);
     }
     Ok(())
+}
+
+/// Checks that `bytes` look like records of `format` (see [`crate::format`]):
+/// every record decodes, has a type number that format's system defines
+/// (where it has a type field) and microseconds in 0..1,000,000, and the data
+/// ends on a record boundary. [`validate`] is the same for the host format.
+///
+/// ```
+/// # fn main() -> utmp::Result<()> {
+/// use utmp::{EntryBuilder, EntryType, Format};
+/// let e = EntryBuilder::new(EntryType::UserProcess).user("root").build()?;
+/// let bytes = Format::FREEBSD_UTX.encode(&e)?;
+/// utmp::validate_in(&bytes, Format::FREEBSD_UTX)?;
+/// assert!(utmp::validate_in(&bytes, Format::GLIBC_384_LE).is_err());
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+///
+/// [`Error::TrailingBytes`] when the data ends inside a record;
+/// [`Error::Unrepresentable`] for a record that cannot be decoded here;
+/// [`Error::Implausible`] for the first record that fails the checks.
+pub fn validate_in(bytes: &[u8], format: Format) -> Result<()> {
+    if format.is_host() {
+        return validate(bytes);
+    }
+    let mut records = entries_in(bytes, format);
+    loop {
+        let offset = records.offset();
+        let Some(entry) = records.next() else {
+            return Ok(());
+        };
+        let entry = entry?;
+        let usec = entry.microseconds();
+        let reason = if format.has(Field::Type) && entry.type_name() == "UNKNOWN" {
+            Some(format!(
+                "type {} is not a type {} defines",
+                entry.raw_type(),
+                format.system().as_str()
+            ))
+        } else if !(0..1_000_000).contains(&usec) {
+            Some(format!("microseconds {usec} are outside 0..1000000"))
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            return Err(Error::Implausible {
+                path: None,
+                offset,
+                record_size: format.record_size().unwrap_or_default(),
+                reason,
+            });
+        }
+    }
 }
 
 #[cfg(test)]

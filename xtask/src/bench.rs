@@ -4,6 +4,9 @@
 //! 1. `utmp/examples/gen_wtmp.rs` writes `target/bench/wtmp-1M` (deterministic);
 //!    `sync` writes it out (no writeback during the timings) and one `cat`
 //!    warms the page cache.
+//!    The same records are also written as `wtmp-1M.glibc-400-be` (glibc's
+//!    big-endian 400-byte format) for the foreign-format row, whose target is
+//!    at most 2x the host format's slice reader (the report gives the ratio).
 //! 2. `bench/` (a crate outside the workspace, so utmp-rs never enters the
 //!    workspace's lock file or checks) times each reader decoding user, line,
 //!    host, time and address of every record: median of `UTMP_BENCH_RUNS`
@@ -72,6 +75,24 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             &RECORDS.to_string(),
         ],
     )?;
+    // The same records in a foreign format: glibc's big-endian 400-byte
+    // records (s390x), for the foreign-format reader's row.
+    let foreign = format!("{file_arg}.glibc-400-be");
+    cargo(
+        root,
+        &[
+            "run",
+            "--release",
+            "-p",
+            "utmp",
+            "--example",
+            "gen_wtmp",
+            "--",
+            &foreign,
+            &RECORDS.to_string(),
+            "glibc-400-be",
+        ],
+    )?;
     cargo(
         root,
         &[
@@ -111,8 +132,8 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     // readers were 3x slower while it ran).
     println!("$ sync   # write the new file out before timing");
     let _ = Command::new("sync").status();
-    println!("$ cat {file_arg} > /dev/null   # warm the page cache");
-    time_command(Command::new("cat").arg(&file))?;
+    println!("$ cat {file_arg} {foreign} > /dev/null   # warm the page cache");
+    time_command(Command::new("cat").arg(&file).arg(&foreign))?;
     time_command(Command::new("cat").arg(&db))?;
 
     let lib = library(&bench_bin, &file_arg, lib_runs)?;
@@ -649,6 +670,16 @@ fn report(
         cat,
         &|v| v <= 3.0,
         cat.map_or("-".into(), |v| format!("{v:.2}x cat's time")),
+    );
+    // The foreign format against the host's, both over an fs::read slice.
+    let foreign = find("entries_in(glibc-400-be)")
+        .zip(find("entries() over fs::read slice"))
+        .map(|(f, h)| ratio(f, h));
+    target(
+        "a foreign format (glibc-400-be, decoded into owned entries) within 2x of the host format's slice reader",
+        foreign,
+        &|v| v <= 2.0,
+        foreign.map_or("-".into(), |v| format!("{v:.2}x the host's time")),
     );
     let mib = rss.kib as f64 / 1024.0;
     target(

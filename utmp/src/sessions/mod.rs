@@ -658,6 +658,49 @@ impl LineMap {
     }
 }
 
+/// The kind of a record of another system that has a type field: its type
+/// says it all (FreeBSD's boot records have no user or line, which
+/// [`classify`]'s heuristics for old Linux programs would take for ghosts).
+/// `None` for Linux records (of any ABI or byte order), the old BSD files
+/// without a type field, and
+/// records on line `~` (NetBSD writes reboot and shutdown as INIT_PROCESS
+/// there): those go through [`classify`].
+fn foreign_kind<B: Borrow<RecordBytes>>(e: &Entry<B>) -> Option<Kind> {
+    let f = e.format();
+    if f.system() == crate::format::System::Linux
+        || !f.has(crate::format::Field::Type)
+        || e.line_bytes().starts_with(b"~")
+    {
+        return None;
+    }
+    if e.is_shutdown_type() {
+        return Some(Kind::Shutdown);
+    }
+    Some(match e.entry_type() {
+        EntryType::RunLevel => Kind::RunLevel,
+        EntryType::BootTime => Kind::Boot,
+        EntryType::NewTime => Kind::NewTime,
+        EntryType::OldTime => Kind::OldTime,
+        EntryType::UserProcess => Kind::User,
+        EntryType::DeadProcess => Kind::Dead,
+        _ => Kind::Ignored,
+    })
+}
+
+/// The `ut_id` of a record as a key, `None` when it has none (all zero).
+fn id_key<B: Borrow<RecordBytes>>(e: &Entry<B>) -> Option<[u8; 8]> {
+    let id = e.id_raw();
+    if id.iter().all(|&b| b == 0) {
+        return None;
+    }
+    let mut key = [0u8; 8];
+    let n = id.len().min(8);
+    if let (Some(d), Some(s)) = (key.get_mut(..n), id.get(..n)) {
+        d.copy_from_slice(s);
+    }
+    Some(key)
+}
+
 /// util-linux `last`'s pairing, one record at a time, newest first: the
 /// state machine under [`Sessions`], for callers that read records
 /// themselves (for instance borrowed from [`ReverseReader::next_ref`]).
@@ -675,6 +718,9 @@ pub struct Pairing<S> {
     last_down: Stamp,
     last_runlevel: Stamp,
     why_down: WhyDown,
+    /// Logouts that name no line, only `ut_id` and `ut_pid` (FreeBSD's
+    /// DEAD_PROCESS records), newest first; cleared at each boot or shutdown.
+    dead_ids: Vec<([u8; 8], i32, Stamp)>,
 }
 
 /// Sessions from records read newest first; see the [module docs](self).
@@ -744,6 +790,7 @@ impl<S: SystemState> Pairing<S> {
             last_down: now,
             last_runlevel: now,
             why_down: WhyDown::Crash,
+            dead_ids: Vec::new(),
         }
     }
 
@@ -774,6 +821,20 @@ impl<S: SystemState> Pairing<S> {
         } else {
             (End::LoggedOut(t.time()), t.secs)
         }
+    }
+
+    /// The newest logout that names no line but this login's id and pid.
+    fn take_dead_id<B: Borrow<RecordBytes>>(&mut self, e: &Entry<B>) -> Option<Stamp> {
+        if self.dead_ids.is_empty() {
+            return None;
+        }
+        let key = id_key(e)?;
+        let pid = e.pid();
+        let i = self
+            .dead_ids
+            .iter()
+            .rposition(|(k, p, _)| *k == key && *p == pid)?;
+        Some(self.dead_ids.remove(i).2)
     }
 
     /// util-linux's test for a login without logout whose process is gone.
@@ -821,7 +882,10 @@ impl<S: SystemState> Pairing<S> {
         }
         let user = e.user_bytes();
         let line = e.line_bytes();
-        let mut kind = classify(e.entry_type(), user, line);
+        let mut kind = match foreign_kind(&e) {
+            Some(k) => k,
+            None => classify(e.entry_type(), user, line),
+        };
         let mut down = false;
         let mut out = None;
         match kind {
@@ -877,6 +941,7 @@ impl<S: SystemState> Pairing<S> {
                 } else {
                     self.lines.insert(e.as_bytes(), line.len(), at)
                 };
+                let logout = logout.or_else(|| self.take_dead_id(&e));
                 let end = if let Some(logout) = logout {
                     self.end_at(logout)
                 } else if self.last_boot.secs == 0 {
@@ -897,6 +962,8 @@ impl<S: SystemState> Pairing<S> {
             Kind::Dead => {
                 if !line.is_empty() {
                     self.lines.insert(e.as_bytes(), line.len(), at);
+                } else if let Some(key) = id_key(&e) {
+                    self.dead_ids.push((key, e.pid(), at));
                 }
             }
             Kind::Ignored => {}
@@ -909,6 +976,7 @@ impl<S: SystemState> Pairing<S> {
                 WhyDown::Crash
             };
             self.lines.clear();
+            self.dead_ids.clear();
         }
         out.map(|(kind, (end, until))| Session {
             entry: e,

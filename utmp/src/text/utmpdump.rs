@@ -75,7 +75,7 @@ pub fn push_utmpdump<B: Borrow<RecordBytes>>(entry: &Entry<B>, buf: &mut Vec<u8>
     {
         return false;
     }
-    let usec = layout::int(rec, layout::TV_USEC);
+    let usec = entry.microseconds();
     let usec = if usec < 1_000_000 { usec } else { 0 };
     // util-linux turns microseconds into a 32-bit nanosecond count and back;
     // for 0..1,000,000 that is the identity, for negative values it wraps.
