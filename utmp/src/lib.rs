@@ -30,6 +30,12 @@
 //! [`sessions`] pairs logins with logouts, boots with shutdowns, the way
 //! util-linux `last` does, and prints them in its layout (`utmp last`).
 //!
+//! Where wtmp is gone (Debian 13, openSUSE), the login history is a wtmpdb
+//! SQLite database: `wtmpdb` (Linux) reads it read-only, row by row with
+//! exact 64-bit microsecond times, and prints it as `wtmpdb last` does.
+//! [`login_history`] picks the history's source (wtmpdb when its database
+//! exists, else wtmp) and says which ([`Source`]).
+//!
 //! # Example
 //!
 //! Who is logged in, and the last logins:
