@@ -276,3 +276,102 @@ fn bad_databases_are_one_line_errors() {
     writer.execute_batch("ROLLBACK").unwrap();
     drop(path);
 }
+
+/// The `wtmpdb` to compare with: `$UTMP_TEST_WTMPDB`, else `wtmpdb` on
+/// `PATH` (Debian 13, openSUSE).
+fn installed_wtmpdb() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("UTMP_TEST_WTMPDB").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|d| d.join("wtmpdb"))
+        .find(|p| p.is_file())
+}
+
+#[test]
+fn differential_against_an_installed_wtmpdb() {
+    if !runnable("wtmpdb differential") {
+        return;
+    }
+    let Some(fixtures) = fixtures("wtmpdb differential") else {
+        return;
+    };
+    let Some(wtmpdb) = installed_wtmpdb() else {
+        println!(
+            "skipped: differential test against wtmpdb last (install wtmpdb, or set \
+             UTMP_TEST_WTMPDB to one)"
+        );
+        return;
+    };
+    let dir = fixtures.join("wtmpdb");
+    let options = [
+        "",
+        "-x",
+        "-x -s 2023-11-14 -t 2023-11-15",
+        "root",
+        "pts/0",
+        "-x reboot",
+        "alice bob",
+        "-n 2 -x",
+        "-5",
+        "-S -R",
+        "-a -S -w",
+        "-x -p 2023-11-15",
+        "-x -s 2023-05-10",
+        "-x -t 2023-05-10",
+        "-j -x -S",
+        "-j -R",
+        "--time-format iso -x -a",
+        "--time-format short -F",
+        "-F --time-format notime",
+        "tty2",
+        "?",
+        "-x -n 1",
+        "-p 2023-05-10 -x -F",
+        "-j -n 2",
+        "-j --time-format notime",
+        "-R -S -x -w",
+    ];
+    let mut dbs: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            name.ends_with(".db").then_some(name)
+        })
+        .collect();
+    dbs.sort();
+    let mut compared = 0;
+    for db in &dbs {
+        for opts in options {
+            let mut args = words(opts);
+            args.extend(["-f".to_owned(), db.clone()]);
+            let theirs = std::process::Command::new(&wtmpdb)
+                .arg("last")
+                .args(&args)
+                .current_dir(&dir)
+                .env("TZ", "UTC")
+                .env("LANG", "C")
+                .env_remove("LC_ALL")
+                .output()
+                .unwrap();
+            let ours = utmp_last_in(&dir, &args);
+            assert_eq!(ours.status.code(), theirs.status.code(), "{db} {opts}");
+            let mut ours_text = ours.stdout.clone();
+            if opts.contains("-j") {
+                serde_json::from_slice::<serde_json::Value>(&ours.stdout)
+                    .unwrap_or_else(|e| panic!("{db} {opts}: not JSON: {e}"));
+                ours_text = unescaped(&ours_text);
+            }
+            assert_eq!(
+                String::from_utf8_lossy(&ours_text),
+                String::from_utf8_lossy(&theirs.stdout),
+                "utmp last {opts} -f {db}"
+            );
+            compared += 1;
+        }
+    }
+    println!(
+        "wtmpdb differential: {compared} outputs identical to {}",
+        wtmpdb.display()
+    );
+}

@@ -43,6 +43,11 @@
 //! systemd-logind's (or elogind's) sessions, and [`current_sessions`] answers
 //! "who is logged in" from logind when it has sessions, else from the utmp
 //! database, saying which [`Source`] it used.
+//! Where wtmp is gone (Debian 13, openSUSE), the login history is a wtmpdb
+//! SQLite database: `wtmpdb` (Linux) reads it read-only, row by row with
+//! exact 64-bit microsecond times, and prints it as `wtmpdb last` does.
+//! [`login_history`] picks the history's source (wtmpdb when its database
+//! exists, else wtmp) and says which ([`Source`]).
 //!
 //! # Example
 //!
