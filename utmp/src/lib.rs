@@ -164,6 +164,7 @@ mod encoder;
 mod entry;
 mod entry_type;
 mod error;
+pub mod follow;
 mod layout;
 mod mapped;
 mod paths;

@@ -37,7 +37,10 @@ use crate::entry::Entry;
 use crate::error::{Error, Result};
 use crate::layout::RECORD_SIZE;
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub(crate) mod inotify;
 pub(crate) mod mapping;
+pub(crate) mod wait;
 
 /// Guards the C library's process-global utmpx state.
 static LOCK: Mutex<()> = Mutex::new(());

@@ -52,6 +52,7 @@
 //! ```
 
 mod format;
+mod live;
 mod reverse;
 mod system;
 mod when;
@@ -69,6 +70,7 @@ use crate::layout::{self, RecordBytes};
 use crate::clock;
 pub use crate::clock::TimeZone;
 pub use format::{begins, HostColumn, LastFormat, ParseTimeFormatError, TimeFormat};
+pub use live::{Activity, LiveSessions};
 pub use reverse::ReverseReader;
 pub use system::{FixedSystem, LiveSystem, LoginUid, SystemState};
 pub use when::{parse_time, ParseTimeError};
