@@ -37,6 +37,14 @@ pub struct DumpArgs {
     /// safe against a file truncated while it is read).
     #[arg(long = "no-mmap")]
     no_mmap: bool,
+    /// Output the last 10 records, then each new one as it is written,
+    /// through log rotation (like `utmpdump -f`); Ctrl-C ends.
+    #[arg(short = 'f', long)]
+    follow: bool,
+    /// With --follow: look at the file every SECONDS instead of being told
+    /// by the kernel (inotify), e.g. on NFS.
+    #[arg(long, value_name = "SECONDS", requires = "follow", value_parser = crate::follow::parse_interval)]
+    poll: Option<std::time::Duration>,
 }
 
 /// Arguments of `utmp undump`.
@@ -57,6 +65,10 @@ fn is_stdin(path: &Option<PathBuf>) -> bool {
 }
 
 pub fn run_dump(args: DumpArgs) -> Outcome {
+    if args.follow {
+        let path = args.file.as_deref().unwrap_or(utmp::utmp_path());
+        return crate::follow::dump(path, args.json, args.poll);
+    }
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let path = match args.file {

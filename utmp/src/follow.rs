@@ -183,6 +183,9 @@ impl FollowOptions {
 }
 
 /// What a [`Follower`] yields.
+// Records are nearly every event: boxing them would allocate for each one to
+// save space on the rare others.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Event {
@@ -257,6 +260,9 @@ pub struct Follower {
     waiter: Waiter,
     interval: Duration,
     buf: Vec<u8>,
+    /// The last look failed: sleep before the next one, so that a lasting
+    /// read error is not retried in a busy loop.
+    failed: bool,
 }
 
 fn identity(meta: &Metadata) -> (u64, u64) {
@@ -317,6 +323,7 @@ impl Follower {
             waiter,
             interval,
             buf: Vec::new(),
+            failed: false,
         };
         let mut current = Current {
             file,
@@ -430,8 +437,15 @@ impl Follower {
             if let Some(e) = self.error.take() {
                 return Err(e);
             }
-            if self.look()? {
-                continue;
+            if !std::mem::take(&mut self.failed) {
+                match self.look() {
+                    Ok(true) => continue,
+                    Ok(false) => {}
+                    Err(e) => {
+                        self.failed = true;
+                        return Err(e);
+                    }
+                }
             }
             let left = match deadline {
                 Some(d) => match d.checked_duration_since(Instant::now()) {
