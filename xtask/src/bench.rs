@@ -17,6 +17,9 @@
 //!    turns, output to /dev/null; then one run of each under
 //!    `/usr/bin/time` for its CPU time (user + system, all threads).
 //!
+//! 5. [`follow`]: the latency of `utmp dump -f`, from a record's write to its
+//!    line (`cargo xtask bench follow` runs only this, and only prints).
+//!
 //! The tables are printed and written to `BENCHMARKS.md`.
 
 use std::fmt::Write as _;
@@ -26,14 +29,34 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod follow;
+
 const RECORDS: usize = 1_000_000;
 
-pub fn run(root: &Path) -> Result<(), String> {
+/// Records written by the follow latency bench.
+const FOLLOW_RECORDS: usize = 200;
+
+/// `only`: `[]` for everything, `["follow"]` for the follow latency alone.
+pub fn run(root: &Path, only: &[String]) -> Result<(), String> {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"));
     let dir = target.join("bench");
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    match only {
+        [] => {}
+        [what] if what == "follow" => {
+            let rows = follow_latency(root, &target, &dir)?;
+            println!("\n{}", follow::report(&rows));
+            return Ok(());
+        }
+        _ => {
+            return Err(format!(
+                "bench takes nothing or `follow` (got {})",
+                only.join(" ")
+            ))
+        }
+    }
     let file = dir.join("wtmp-1M");
     let file_arg = file.to_string_lossy().into_owned();
     let lib_runs = runs("UTMP_BENCH_RUNS", 5)?;
@@ -84,13 +107,40 @@ pub fn run(root: &Path) -> Result<(), String> {
     let lib = library(&bench_bin, &file_arg, lib_runs)?;
     let rss = peak_rss(&bench_bin, &file_arg)?;
     let cli = commands(&utmp_bin, &file, &dir, cli_runs);
+    let follow = follow_latency(root, &target, &dir)?;
 
-    let report = report(&lib, &rss, &cli, size, lib_runs, cli_runs);
+    let mut report = report(&lib, &rss, &cli, size, lib_runs, cli_runs);
+    report.push('\n');
+    report.push_str(&follow::report(&follow));
     println!("\n{report}");
     let md = root.join("BENCHMARKS.md");
     std::fs::write(&md, &report).map_err(|e| format!("{}: {e}", md.display()))?;
     println!("wrote {}", md.display());
     Ok(())
+}
+
+/// Builds `utmp` and a small generated wtmp, and measures the follower.
+fn follow_latency(root: &Path, target: &Path, dir: &Path) -> Result<Vec<follow::Row>, String> {
+    let source = dir.join("wtmp-follow-source");
+    let source_arg = source.to_string_lossy().into_owned();
+    let count = (FOLLOW_RECORDS + 1).to_string();
+    cargo(
+        root,
+        &[
+            "run",
+            "--release",
+            "-p",
+            "utmp",
+            "--example",
+            "gen_wtmp",
+            "--",
+            &source_arg,
+            &count,
+        ],
+    )?;
+    cargo(root, &["build", "--release", "-p", "utmp-cli"])?;
+    let utmp_bin = target.join("release").join("utmp");
+    follow::measure(&utmp_bin, &source, dir, FOLLOW_RECORDS)
 }
 
 fn runs(var: &str, default: usize) -> Result<usize, String> {

@@ -18,7 +18,8 @@ commands:
   test-all [WORD..] run every check (fmt, clippy, doc, tests, package, bindings, cross matrix);
                     with WORDs, only the steps whose names contain one (say `cross`)
   bindgen [--check] regenerate utmp-sys/bindings/<target>.rs; --check only compares
-  bench             generate a 1M-record wtmp, time readers and commands side by side, write BENCHMARKS.md
+  bench [follow]    generate a 1M-record wtmp, time readers and commands side by side, and
+                    the follow latency, write BENCHMARKS.md (`follow`: that latency alone, printed)
   fuzz [--seconds N] run every fuzz target N seconds (default 60; nightly, cargo-fuzz)
   help              print this message";
 
@@ -55,27 +56,13 @@ fn run() -> Result<(), String> {
                 }
             }
         }
-        "bench" => {
-            no_args(command, rest)?;
-            bench::run(&root)
-        }
+        "bench" => bench::run(&root, rest),
         "fuzz" => fuzz::run(&root, rest),
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
             Ok(())
         }
         other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
-    }
-}
-
-fn no_args(command: &str, rest: &[String]) -> Result<(), String> {
-    if rest.is_empty() {
-        Ok(())
-    } else {
-        Err(format!(
-            "`{command}` takes no arguments (got {})\n\n{USAGE}",
-            rest.join(" ")
-        ))
     }
 }
 
