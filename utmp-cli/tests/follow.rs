@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
-use utmp::{Entry, EntryBuilder, EntryType, RECORD_SIZE};
+use utmp::{Entry, EntryBuilder, EntryType};
 
 /// How long any one expected line may take (qemu-user is slow to start).
 const LINE_WAIT: Duration = Duration::from_secs(8);
@@ -228,7 +228,7 @@ fn dump_follow_through_upsets(json: bool, poll: Option<&str>) {
     }
     let run = Running::start(&args);
     let mut seen = Vec::new();
-    let mut take = |n: usize, seen: &mut Vec<String>| {
+    let take = |n: usize, seen: &mut Vec<String>| {
         for _ in 0..n {
             seen.push(run.line(&format!("line {} of {}", seen.len() + 1, expected.len())));
         }

@@ -30,6 +30,9 @@
 //! [`sessions`] pairs logins with logouts, boots with shutdowns, the way
 //! util-linux `last` does, and prints them in its layout (`utmp last`).
 //!
+//! [`follow`] reads a file of records as it is written, through log
+//! rotation and truncation (`utmp dump -f`, `utmp last --follow`).
+//!
 //! # Example
 //!
 //! Who is logged in, and the last logins:
