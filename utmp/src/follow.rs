@@ -680,6 +680,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_follower_and_its_events_can_move_between_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Follower>();
+        assert_send_sync::<Event>();
+    }
+
+    #[test]
     fn the_host_format_decodes_exactly_one_record() {
         let f = RecordFormat::HOST;
         assert_eq!(f.size(), RECORD_SIZE as u64);
