@@ -539,3 +539,73 @@ fn an_idle_follower_sleeps() {
         }
     }
 }
+
+#[test]
+fn dump_follow_matches_utmpdump_f() {
+    if !runnable("dump -f against utmpdump -f") {
+        return;
+    }
+    if !cfg!(all(
+        target_arch = "x86_64",
+        target_os = "linux",
+        target_env = "gnu"
+    )) {
+        println!(
+            "skipped: utmpdump -f comparison (the installed utmpdump reads x86_64 glibc records)"
+        );
+        return;
+    }
+    let Ok(probe) = std::process::Command::new("utmpdump")
+        .arg("--version")
+        .output()
+    else {
+        println!("skipped: utmpdump -f comparison (utmpdump not found; install util-linux)");
+        return;
+    };
+    assert!(probe.status.success());
+    let s = Scratch::new();
+    let path = s.file();
+    fs::write(&path, bytes_of(0..25)).unwrap();
+    let p = path.to_str().unwrap();
+    let ours = Running::start(&["dump", "-f", p]);
+    let mut theirs = std::process::Command::new("utmpdump");
+    theirs
+        .args(["-f", p])
+        .env("TZ", "UTC")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut child = theirs.spawn().unwrap();
+    let theirs = Running {
+        lines: read_lines(child.stdout.take().unwrap()),
+        child,
+    };
+    let take = |run: &Running, n: usize| -> Vec<String> {
+        (0..n).map(|i| run.line(&format!("line {i}"))).collect()
+    };
+    // The last ten records first.
+    let (a, b) = (take(&ours, 10), take(&theirs, 10));
+    assert_eq!(a, b);
+    assert_eq!(a, dumped(&s, 15..25, false));
+    // utmpdump closes the file and sets an inotify watch after printing:
+    // wait for its inotify descriptor (a write before the watch would
+    // never reach it).
+    let fds = PathBuf::from(format!("/proc/{}/fd", theirs.child.id()));
+    let deadline = Instant::now() + LINE_WAIT;
+    while !fs::read_dir(&fds)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|fd| fs::read_link(fd.path()).is_ok_and(|l| l.to_string_lossy().contains("inotify")))
+    {
+        assert!(
+            Instant::now() < deadline,
+            "utmpdump -f set no inotify watch"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    ours.wait_following(&path);
+    append(&path, &bytes_of(25..28));
+    assert_eq!(take(&ours, 3), take(&theirs, 3));
+}
