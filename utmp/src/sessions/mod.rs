@@ -7,7 +7,9 @@
 //! ([`End`]), a boot, a shutdown, a runlevel change, a clock change, or (in
 //! btmp mode) a failed login. [`LastFormat`] writes them in `last`'s text
 //! layout; [`SessionFilter`] selects them like `last`'s user/tty arguments and
-//! `--present`.
+//! `--present`. [`LiveSessions`] tells logins, logouts and boots in file
+//! order as they are written (`last --follow`, over a
+//! [`Follower`](crate::follow::Follower)).
 //!
 //! The pairing follows util-linux 2.41+ `last` (login-utils/last.c) record by
 //! record, including its corrections for old programs (a record with a user
