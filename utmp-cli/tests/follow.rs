@@ -327,6 +327,42 @@ fn a_closed_pipe_and_sigterm_end_quietly() {
 }
 
 #[test]
+fn an_ignored_sigint_stays_ignored() {
+    if !runnable("dump --follow started with SIGINT ignored") {
+        return;
+    }
+    let s = Scratch::new();
+    let path = s.file();
+    fs::write(&path, bytes_of(0..1)).unwrap();
+    // As a shell starts a background job of a script, or `nohup`.
+    let command = common::argv()
+        .iter()
+        .map(|a| format!("'{}'", a.to_string_lossy()))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut child = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "trap '' INT; exec {command} dump -f '{}'",
+            path.display()
+        ))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lines = read_lines(child.stdout.take().unwrap());
+    let run = Running { child, lines };
+    run.line("the first record");
+    run.signal("INT");
+    append(&path, &bytes_of(1..2));
+    run.line("a record after SIGINT");
+    run.signal("TERM");
+    let (status, err) = run.finish();
+    assert_eq!((status.code(), err.as_str()), (Some(0), ""));
+}
+
+#[test]
 fn following_standard_input_is_refused() {
     if !runnable("dump -f -") {
         return;

@@ -666,7 +666,9 @@ impl FusedIterator for Follower {}
 /// instead of the process: a follower's wait returns at once, and its
 /// iterator ends, so the program can finish its output and exit normally.
 /// For programs (like `utmp dump -f`) that follow until told to stop; it
-/// replaces the process's handlers for those two signals for good.
+/// replaces the process's handlers for those two signals for good, except
+/// that a signal ignored when it is called (`nohup`, a background job of a
+/// script) stays ignored.
 ///
 /// # Errors
 ///

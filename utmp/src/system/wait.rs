@@ -86,7 +86,8 @@ extern "C" fn on_stop_signal(_signal: libc::c_int) {
 }
 
 /// Makes SIGINT and SIGTERM set the stop flag and wake every [`poll`]
-/// instead of ending the process. Calling it again does nothing more.
+/// instead of ending the process; a signal that is ignored (the process was
+/// started so) stays ignored. Calling it again does nothing more.
 ///
 /// # Errors
 ///
@@ -109,7 +110,19 @@ pub(crate) fn stop_on_signals() -> io::Result<()> {
     STOP_WRITE.store(write.as_raw_fd(), Ordering::SeqCst);
     for signal in [libc::SIGINT, libc::SIGTERM] {
         // SAFETY: an all-zero sigaction is a valid value (empty mask, no
-        // flags, SIG_DFL) that is filled in below.
+        // flags, SIG_DFL), written by the kernel below.
+        let mut old: libc::sigaction = unsafe { std::mem::zeroed() };
+        // SAFETY: a null new action only reads the current one into `old`,
+        // a valid, writable sigaction.
+        if unsafe { libc::sigaction(signal, std::ptr::null(), &mut old) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // A signal the process was started with ignored (`nohup`, a
+        // background job of a script) stays ignored, as shells expect.
+        if old.sa_sigaction == libc::SIG_IGN {
+            continue;
+        }
+        // SAFETY: as above; filled in below.
         let mut action: libc::sigaction = unsafe { std::mem::zeroed() };
         action.sa_sigaction = on_stop_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
         action.sa_flags = libc::SA_RESTART;
