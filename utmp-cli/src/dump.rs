@@ -45,6 +45,14 @@ pub struct DumpArgs {
     /// detected one when the file is clearly another's].
     #[arg(long = "format", value_name = "FORMAT|auto")]
     format: Option<FormatArg>,
+    /// Output the last 10 records, then each new one as it is written,
+    /// through log rotation (like `utmpdump -f`); Ctrl-C ends.
+    #[arg(short = 'f', long)]
+    follow: bool,
+    /// With --follow: look at the file every SECONDS instead of being told
+    /// by the kernel (inotify), e.g. on NFS.
+    #[arg(long, value_name = "SECONDS", requires = "follow", value_parser = crate::follow::parse_interval)]
+    poll: Option<std::time::Duration>,
 }
 
 /// Arguments of `utmp undump`.
@@ -70,6 +78,10 @@ fn is_stdin(path: &Option<PathBuf>) -> bool {
 }
 
 pub fn run_dump(args: DumpArgs) -> Outcome {
+    if args.follow {
+        let path = args.file.as_deref().unwrap_or(utmp::utmp_path());
+        return crate::follow::dump(path, args.json, args.poll);
+    }
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let path = match args.file {

@@ -101,6 +101,14 @@ pub struct Args {
     /// file is clearly another's].
     #[arg(long = "format", value_name = "FORMAT|auto")]
     format: Option<FormatArg>,
+    /// Show each login, logout, boot and failed login (--bad) from now on,
+    /// one line each, as it is written (through log rotation); Ctrl-C ends.
+    #[arg(long, conflicts_with_all = ["limit", "since", "until", "present"])]
+    follow: bool,
+    /// With --follow: look at the file every SECONDS instead of being told
+    /// by the kernel (inotify), e.g. on NFS.
+    #[arg(long, value_name = "SECONDS", requires = "follow", value_parser = crate::follow::parse_interval)]
+    poll: Option<std::time::Duration>,
     /// Only these users or terminals (`pts/0`, or `1` for tty1); -NUM: a limit.
     #[arg(value_name = "USER|TTY")]
     names: Vec<String>,
@@ -366,6 +374,13 @@ pub fn run(args: Args) -> Outcome {
 
     let files = history_files(&args)?;
     if files.iter().any(|f| f.source() == Source::Wtmpdb) {
+        if args.follow {
+            return Err(Failure::Usage(
+                "--follow reads files of records; following a wtmpdb database is not \
+                 supported yet (use --source wtmp -f FILE)"
+                    .into(),
+            ));
+        }
         #[cfg(target_os = "linux")]
         return crate::wtmpdb_last::run(&args_for_wtmpdb(
             &args, &files, since, until, present, limit,
@@ -382,6 +397,9 @@ pub fn run(args: Args) -> Outcome {
     }
     let files: Vec<PathBuf> = files.iter().map(|f| f.path().to_owned()).collect();
 
+    if args.follow {
+        return follow(&args, files, format, filter, limit);
+    }
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let mut buf = Vec::with_capacity(1 << 16);
@@ -494,6 +512,34 @@ pub fn run(args: Args) -> Outcome {
     out.write_all(&buf)?;
     out.flush()?;
     Ok(())
+}
+
+/// `--follow`: one file, from now on (`crate::follow::last`).
+fn follow(
+    args: &Args,
+    files: Vec<PathBuf>,
+    format: LastFormat,
+    filter: SessionFilter,
+    limit: Option<usize>,
+) -> Outcome {
+    let [path] = &files[..] else {
+        return Err(Failure::Message("--follow follows one file".into()));
+    };
+    if limit.is_some() {
+        return Err(Failure::Message(
+            "--follow shows no limited number of lines".into(),
+        ));
+    }
+    let how = crate::follow::LastFollow {
+        bad: args.bad,
+        json: args.json,
+        system: args.system,
+        format,
+        filter,
+        tabs: args.tabs,
+        poll: args.poll,
+    };
+    crate::follow::last(path, how)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! Exit codes: 0 success, 1 runtime error (one line on stderr), 2 usage error.
 
 mod dump;
+mod follow;
 mod format_choice;
 mod input;
 mod last;

@@ -48,6 +48,8 @@
 //! exact 64-bit microsecond times, and prints it as `wtmpdb last` does.
 //! [`login_history`] picks the history's source (wtmpdb when its database
 //! exists, else wtmp) and says which ([`Source`]).
+//! [`follow`] reads a file of records as it is written, through log
+//! rotation and truncation (`utmp dump -f`, `utmp last --follow`).
 //!
 //! # Example
 //!
@@ -205,6 +207,7 @@ mod encoder;
 mod entry;
 mod entry_type;
 mod error;
+pub mod follow;
 pub mod format;
 mod layout;
 pub mod logind;

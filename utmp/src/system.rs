@@ -45,7 +45,10 @@ use std::sync::{Mutex, MutexGuard};
 use crate::entry::Entry;
 use crate::error::{Error, Result};
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub(crate) mod inotify;
 pub(crate) mod mapping;
+pub(crate) mod wait;
 
 /// Guards the C library's process-global utmpx state.
 static LOCK: Mutex<()> = Mutex::new(());

@@ -28,9 +28,12 @@
 //!    packaged for Debian 12), and against the floor: SQLite's shell reading
 //!    and sorting every row as wtmpdb does (`sqlite3 DB 'SELECT * FROM wtmp
 //!    ORDER BY Login DESC, Logout ASC'`).
+//! 7. [`follow`]: the latency of `utmp dump -f`, from a record's write to its
+//!    line.
 //!
 //! The tables are printed and written to `BENCHMARKS.md`. `cargo xtask bench
-//! logind` runs step 5 alone and only prints it.
+//! logind` runs step 5 alone, `cargo xtask bench follow` step 7 alone; those
+//! only print.
 
 use std::fmt::Write as _;
 use std::fs::File;
@@ -39,21 +42,37 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod follow;
 mod logind;
 
 const RECORDS: usize = 1_000_000;
 
-pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
+/// Records written by the follow latency bench.
+const FOLLOW_RECORDS: usize = 200;
+
+/// `only`: `[]` for everything, `["logind"]` or `["follow"]` for that part
+/// alone.
+pub fn run(root: &Path, only: &[String]) -> Result<(), String> {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"));
-    match args {
-        [] => {}
-        [part] if part == "logind" => return logind::run_alone(root, &target),
-        _ => return Err("bench takes nothing, or `logind` for that part alone".to_owned()),
-    }
     let dir = target.join("bench");
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    match only {
+        [] => {}
+        [part] if part == "logind" => return logind::run_alone(root, &target),
+        [what] if what == "follow" => {
+            let rows = follow_latency(root, &target, &dir)?;
+            println!("\n{}", follow::report(&rows));
+            return Ok(());
+        }
+        _ => {
+            return Err(format!(
+                "bench takes nothing, `logind` or `follow` (got {})",
+                only.join(" ")
+            ))
+        }
+    }
     let file = dir.join("wtmp-1M");
     let file_arg = file.to_string_lossy().into_owned();
     let db = dir.join("wtmpdb-1M.db");
@@ -141,14 +160,41 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let cli = commands(&utmp_bin, &file, &db, &dir, cli_runs);
 
     let logind = logind::measure(&utmp_bin, &dir, cli_runs);
+    let follow = follow_latency(root, &target, &dir)?;
 
     let mut report = report(&lib, &rss, &cli, size, lib_runs, cli_runs);
     report.push_str(&logind::section(&logind, cli_runs));
+    report.push('\n');
+    report.push_str(&follow::report(&follow));
     println!("\n{report}");
     let md = root.join("BENCHMARKS.md");
     std::fs::write(&md, &report).map_err(|e| format!("{}: {e}", md.display()))?;
     println!("wrote {}", md.display());
     Ok(())
+}
+
+/// Builds `utmp` and a small generated wtmp, and measures the follower.
+fn follow_latency(root: &Path, target: &Path, dir: &Path) -> Result<Vec<follow::Row>, String> {
+    let source = dir.join("wtmp-follow-source");
+    let source_arg = source.to_string_lossy().into_owned();
+    let count = (FOLLOW_RECORDS + 1).to_string();
+    cargo(
+        root,
+        &[
+            "run",
+            "--release",
+            "-p",
+            "utmp",
+            "--example",
+            "gen_wtmp",
+            "--",
+            &source_arg,
+            &count,
+        ],
+    )?;
+    cargo(root, &["build", "--release", "-p", "utmp-cli"])?;
+    let utmp_bin = target.join("release").join("utmp");
+    follow::measure(&utmp_bin, &source, dir, FOLLOW_RECORDS)
 }
 
 fn runs(var: &str, default: usize) -> Result<usize, String> {

@@ -7,7 +7,9 @@
 //! ([`End`]), a boot, a shutdown, a runlevel change, a clock change, or (in
 //! btmp mode) a failed login. [`LastFormat`] writes them in `last`'s text
 //! layout; [`SessionFilter`] selects them like `last`'s user/tty arguments and
-//! `--present`.
+//! `--present`. [`LiveSessions`] tells logins, logouts and boots in file
+//! order as they are written (`last --follow`, over a
+//! [`Follower`](crate::follow::Follower)).
 //!
 //! The pairing follows util-linux 2.41+ `last` (login-utils/last.c) record by
 //! record, including its corrections for old programs (a record with a user
@@ -52,6 +54,7 @@
 //! ```
 
 mod format;
+mod live;
 mod reverse;
 mod system;
 mod when;
@@ -69,6 +72,7 @@ use crate::layout::{self, RecordBytes};
 use crate::clock;
 pub use crate::clock::TimeZone;
 pub use format::{begins, HostColumn, LastFormat, ParseTimeFormatError, TimeFormat};
+pub use live::{Activity, LiveSessions};
 pub use reverse::ReverseReader;
 pub use system::{FixedSystem, LiveSystem, LoginUid, SystemState};
 pub use when::{parse_time, ParseTimeError};
