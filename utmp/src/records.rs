@@ -120,7 +120,10 @@ pub fn entries_in(bytes: &[u8], format: Format) -> FormatEntries<'_> {
                         break;
                     }
                     Next::Record { start, end, next } => {
-                        list.push((at, start, end));
+                        // The record's offset is its own length prefix's
+                        // (after any zero lengths skipped), as the streaming
+                        // reader counts it.
+                        list.push((start.saturating_sub(2), start, end));
                         at = next;
                     }
                 }

@@ -231,7 +231,7 @@ pub fn current_sessions_in(logind_dir: impl AsRef<Path>) -> Result<CurrentSessio
 /// [`login_history`] picks it automatically; [`HistoryFile::detect`] tells
 /// the kind of a given file by its first bytes; [`HistoryFile::new`] takes
 /// the kind as given. Read a [`Source::Wtmpdb`] file with
-/// [`wtmpdb::Database`](crate::wtmpdb::Database) (Linux) and a
+/// `wtmpdb::Database` (Linux) and a
 /// [`Source::Wtmp`] file with [`sessions`](crate::sessions) over
 /// [`ReverseReader`](crate::sessions::ReverseReader) or
 /// [`MappedFile`](crate::MappedFile).
@@ -288,7 +288,7 @@ impl HistoryFile {
 }
 
 /// The system's login history: the wtmpdb database when one exists (Linux:
-/// [`wtmpdb::DEFAULT_PATHS`](crate::wtmpdb::DEFAULT_PATHS), in that order),
+/// `wtmpdb::DEFAULT_PATHS`, in that order),
 /// else the wtmp file ([`wtmp_path`](crate::wtmp_path)). Nothing is opened
 /// yet; whether the file can be read shows when it is.
 pub fn login_history() -> HistoryFile {
@@ -327,6 +327,10 @@ mod tests {
 
     #[cfg(target_os = "linux")]
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "files (and SQLite's C code), which Miri's isolation refuses"
+    )]
     fn a_file_is_told_by_its_header_and_a_named_kind_is_kept() {
         let dir = std::env::temp_dir().join(format!("utmp-source-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
@@ -356,6 +360,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "files (and SQLite's C code), which Miri's isolation refuses"
+    )]
     fn the_automatic_choice_is_the_first_wtmpdb_database_that_exists() {
         let dir = std::env::temp_dir().join(format!("utmp-choice-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();

@@ -719,3 +719,33 @@ fn mapped_files_of_other_formats_read_as_slices_do() {
     }
     let _ = std::fs::remove_file(&path);
 }
+
+/// Found by the `formats` fuzz target: after zero lengths in `utx.log`, the
+/// slice reader placed a record at the first zero length, the streaming
+/// reader at the record's own length prefix. Both say the latter now.
+#[test]
+fn utx_log_offsets_after_zero_lengths_agree_between_readers() {
+    let mut futx = [0u8; 197];
+    // ut_type 4 (USER_PROCESS); ut_tv: microseconds, big-endian, far beyond
+    // a 32-bit tv_sec (unrepresentable on 384-byte hosts).
+    futx[0] = 4;
+    futx[1..9].copy_from_slice(&(1u64 << 62).to_be_bytes());
+    let mut log = vec![0, 0, 0, 0, 0, 197];
+    log.extend_from_slice(&futx);
+    let f = utmp::Format::FREEBSD_UTX_LOG;
+    let describe = |r: &utmp::Result<utmp::Entry>| match r {
+        Ok(e) => format!("ok {}", e.seconds()),
+        Err(utmp::Error::Unrepresentable { offset, .. }) => format!("unrepresentable at {offset}"),
+        Err(e) => format!("{e}"),
+    };
+    let slice: Vec<String> = utmp::entries_in(&log, f).map(|r| describe(&r)).collect();
+    let streamed: Vec<String> = utmp::Reader::new(&log[..])
+        .with_format(f)
+        .map(|r| describe(&r))
+        .collect();
+    assert_eq!(slice, streamed);
+    assert_eq!(slice.len(), 1);
+    if utmp::RECORD_SIZE == 384 {
+        assert_eq!(slice[0], "unrepresentable at 4");
+    }
+}

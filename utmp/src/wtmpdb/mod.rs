@@ -502,6 +502,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "files (and SQLite's C code), which Miri's isolation refuses"
+    )]
     fn rows_in_time_order_are_read_backwards_others_sorted() {
         type Keys = &'static [(i64, Option<i64>)];
         let cases: [(&str, Keys, bool); 5] = [
