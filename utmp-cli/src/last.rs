@@ -538,6 +538,7 @@ fn follow(
         filter,
         tabs: args.tabs,
         poll: args.poll,
+        record_format: crate::follow::record_format(path, args.format)?,
     };
     crate::follow::last(path, how)
 }

@@ -645,3 +645,44 @@ fn dump_follow_matches_utmpdump_f() {
     append(&path, &bytes_of(25..28));
     assert_eq!(take(&ours, 3), take(&theirs, 3));
 }
+
+#[test]
+fn dump_follow_reads_a_file_of_another_format_as_dump_does() {
+    if !runnable("utmp dump -f of another format") {
+        return;
+    }
+    // s390x's big-endian 400-byte records.
+    let f: utmp::Format = "glibc-400-be".parse().unwrap();
+    let enc = |r: std::ops::Range<usize>| -> Vec<u8> {
+        r.flat_map(|i| f.encode(&record(i)).unwrap()).collect()
+    };
+    let s = Scratch::new();
+    let path = s.file();
+    fs::write(&path, enc(0..4)).unwrap();
+    // What `utmp dump --format` prints for all of them, not following.
+    let whole = s.0.join("whole");
+    fs::write(&whole, enc(0..8)).unwrap();
+    let out = utmp()
+        .args(["dump", "--format", "glibc-400-be"])
+        .arg(&whole)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let expected: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(expected.len(), 8);
+    let p = path.to_str().unwrap();
+    let run = Running::start(&["dump", "-f", "--format", "glibc-400-be", p]);
+    let mut seen: Vec<String> = (0..4).map(|i| run.line(&format!("line {i}"))).collect();
+    let more = enc(4..8);
+    append(&path, &more[..601]);
+    append(&path, &more[601..]);
+    seen.extend((4..8).map(|i| run.line(&format!("line {i}"))));
+    assert_eq!(seen, expected);
+    run.signal("INT");
+    let (status, err) = run.finish();
+    assert_eq!(status.code(), Some(0), "stderr: {err}");
+}
