@@ -80,7 +80,8 @@ fn is_stdin(path: &Option<PathBuf>) -> bool {
 pub fn run_dump(args: DumpArgs) -> Outcome {
     if args.follow {
         let path = args.file.as_deref().unwrap_or(utmp::utmp_path());
-        return crate::follow::dump(path, args.json, args.poll);
+        let format = crate::follow::record_format(path, args.format)?;
+        return crate::follow::dump(path, args.json, args.poll, format);
     }
     let stdout = io::stdout();
     let mut out = stdout.lock();

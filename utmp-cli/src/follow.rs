@@ -15,7 +15,9 @@ use std::time::Duration;
 use utmp::follow::{Event, FollowOptions, Follower, Start};
 use utmp::sessions::{Activity, LastFormat, LiveSessions, SessionFilter};
 use utmp::text::{push_json, push_utmpdump};
+use utmp::Format;
 
+use crate::format_choice::FormatArg;
 use crate::output::{Failure, Outcome};
 
 /// `--poll SECONDS`: a positive number of seconds (`0.5`).
@@ -29,12 +31,26 @@ pub fn parse_interval(s: &str) -> Result<Duration, String> {
     Duration::try_from_secs_f64(secs).map_err(|e| format!("{s}: {e}"))
 }
 
-fn options(start: Start, poll: Option<Duration>) -> FollowOptions {
-    let options = FollowOptions::new().start(start);
+fn options(start: Start, poll: Option<Duration>, format: Format) -> FollowOptions {
+    let options = FollowOptions::new().start(start).format(format);
     match poll {
         Some(interval) => options.poll(interval),
         None => options,
     }
+}
+
+/// The record format to follow `path` in: `--format`, else as the file's
+/// first MiB (what is there now) is detected, as `dump` and `last` do.
+pub fn record_format(path: &Path, arg: Option<FormatArg>) -> Result<Format, Failure> {
+    if let Some(FormatArg::Named(f)) = arg {
+        return Ok(f);
+    }
+    let mut head = Vec::new();
+    if let Ok(file) = File::open(path) {
+        // Unreadable now: the follower's open reports it.
+        let _ = file.take(1 << 20).read_to_end(&mut head);
+    }
+    crate::format_choice::choose(path, &head, arg)
 }
 
 /// Opens the follower, with Ctrl-C and SIGTERM set to end it.
@@ -94,14 +110,17 @@ fn notice(path: &Path, event: &Event) {
             "utmp: warning: {path}: the file was left with {len} byte(s) of a partial record \
              at byte offset {offset}, skipped"
         ),
+        Event::Unrepresentable { offset, reason } => eprintln!(
+            "utmp: warning: {path}: the record at byte offset {offset} was left out: {reason}"
+        ),
         _ => {}
     }
 }
 
 /// `utmp dump --follow FILE`: like `utmpdump -f`, the last 10 records, then
 /// each new one as it is written.
-pub fn dump(path: &Path, json: bool, poll: Option<Duration>) -> Outcome {
-    let mut follower = open(path, options(Start::Last(10), poll))?;
+pub fn dump(path: &Path, json: bool, poll: Option<Duration>, format: Format) -> Outcome {
+    let mut follower = open(path, options(Start::Last(10), poll, format))?;
     let stdout = io::stdout();
     let mut out = stdout.lock();
     run(&mut follower, &mut out, |event, buf| match event {
@@ -134,6 +153,8 @@ pub struct LastFollow {
     pub tabs: bool,
     /// Poll at this interval instead of inotify.
     pub poll: Option<Duration>,
+    /// The file's record format.
+    pub record_format: Format,
 }
 
 /// `utmp last --follow`: each login, logout, boot and failed login
@@ -142,13 +163,14 @@ pub struct LastFollow {
 /// shows it (a logout with its login's time and length), or a JSON object
 /// with `event` first and then the fields of `last --json`.
 pub fn last(path: &Path, mut how: LastFollow) -> Outcome {
-    let mut follower = open(path, options(Start::End, how.poll))?;
+    let mut follower = open(path, options(Start::End, how.poll, how.record_format))?;
     let mut live = LiveSessions::new().btmp(how.bad);
     // Who is logged in now, so that a logout finds its login: the records
     // before the follower's starting point.
     if let Some(upto) = follower.offset() {
         if let Ok(file) = File::open(path) {
-            for entry in utmp::Reader::new(file.take(upto)).flatten() {
+            let records = utmp::Reader::new(file.take(upto)).with_format(how.record_format);
+            for entry in records.flatten() {
                 live.remember(&entry);
             }
         }

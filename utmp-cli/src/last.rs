@@ -374,12 +374,12 @@ pub fn run(args: Args) -> Outcome {
 
     let files = history_files(&args)?;
     if files.iter().any(|f| f.source() == Source::Wtmpdb) {
+        #[cfg(target_os = "linux")]
         if args.follow {
-            return Err(Failure::Usage(
-                "--follow reads files of records; following a wtmpdb database is not \
-                 supported yet (use --source wtmp -f FILE)"
-                    .into(),
-            ));
+            return crate::wtmpdb_last::follow(
+                &args_for_wtmpdb(&args, &files, since, until, present, limit)?,
+                args.poll,
+            );
         }
         #[cfg(target_os = "linux")]
         return crate::wtmpdb_last::run(&args_for_wtmpdb(
@@ -538,6 +538,7 @@ fn follow(
         filter,
         tabs: args.tabs,
         poll: args.poll,
+        record_format: crate::follow::record_format(path, args.format)?,
     };
     crate::follow::last(path, how)
 }

@@ -7,7 +7,7 @@ use std::sync::mpsc;
 use std::thread;
 
 use utmp::sessions::{HostColumn, TimeFormat, TimeZone};
-use utmp::wtmpdb::{Database, LastLayout, Pairing, Row, Selection};
+use utmp::wtmpdb::{Database, LastLayout, Pairing, Row, RowEvent, RowFollower, RowType, Selection};
 
 use crate::output::Outcome;
 
@@ -26,7 +26,8 @@ pub struct Options {
     pub json: bool,
 }
 
-pub fn run(opts: &Options) -> Outcome {
+/// The text layout the options ask for.
+fn layout(opts: &Options) -> LastLayout {
     let mut layout = LastLayout::new(TimeZone::from_env())
         .host_column(opts.host)
         .full_names(opts.full_names)
@@ -37,6 +38,11 @@ pub fn run(opts: &Options) -> Outcome {
     if opts.full_times {
         layout = layout.full_times();
     }
+    layout
+}
+
+pub fn run(opts: &Options) -> Outcome {
+    let mut layout = layout(opts);
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let mut buf = Vec::with_capacity(1 << 16);
@@ -82,6 +88,96 @@ pub fn run(opts: &Options) -> Outcome {
     out.write_all(&buf)?;
     out.flush()?;
     Ok(())
+}
+
+/// `utmp last --follow` on a wtmpdb database: from now on, each login,
+/// logout and boot (with `-x` also shutdowns and runlevel rows) as it is
+/// written, one line each: the event in a 12-wide column, then the row as
+/// `wtmpdb last` lays it out (a logout with its login's time and length);
+/// with `--json`, one object per line (`event`, the row's `id` and `type`,
+/// its text columns, and `login_us`/`logout_us`, microseconds since the
+/// epoch). Rows deleted while open are said on stderr.
+pub fn follow(opts: &Options, poll: Option<std::time::Duration>) -> Outcome {
+    let [(path, _)] = &opts.files[..] else {
+        return Err(crate::output::Failure::Message(
+            "--follow follows one file".into(),
+        ));
+    };
+    utmp::follow::stop_on_signals()?;
+    let interval = poll.unwrap_or(utmp::follow::DEFAULT_POLL_INTERVAL);
+    let mut follower = RowFollower::open(path, false, interval)?;
+    let mut layout = layout(opts);
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let mut buf = Vec::new();
+    loop {
+        match follower.wait_event(None) {
+            Ok(Some(event)) => {
+                follow_event(opts, &mut layout, &event, &mut buf);
+                out.write_all(&buf)?;
+                out.flush()?;
+                buf.clear();
+            }
+            Ok(None) => {}
+            Err(e) => eprintln!("utmp: warning: {e}"),
+        }
+        if follower.is_stopped() {
+            return Ok(());
+        }
+    }
+}
+
+/// One event's line (see [`follow`]).
+fn follow_event(opts: &Options, layout: &mut LastLayout, event: &RowEvent, buf: &mut Vec<u8>) {
+    let (row, closed) = match event {
+        RowEvent::Added(row) => (row, false),
+        RowEvent::Closed(row) => (row, true),
+        RowEvent::Vanished { id } => {
+            eprintln!("utmp: row {id} was removed from the database while its session was open");
+            return;
+        }
+        _ => return,
+    };
+    let word = match (row.row_type(), closed) {
+        (RowType::Login, false) => "login",
+        (RowType::Login, true) => "logout",
+        (RowType::Boot, false) => "boot",
+        (RowType::Boot, true) if opts.selection.shows_system() => "shutdown",
+        (_, false) if opts.selection.shows_system() => "system",
+        _ => return,
+    };
+    // The row alone, as `wtmpdb last` would list it now.
+    let mut pairing = Pairing::new(opts.selection.clone());
+    let pushed = pairing.push(row);
+    let session = if word == "shutdown" {
+        pushed.shutdown.or(pushed.session)
+    } else {
+        pushed.session
+    };
+    let Some(session) = session else {
+        // Not selected (a user or tty not asked for).
+        return;
+    };
+    if opts.json {
+        let text = |b: Option<&[u8]>| b.map(|b| String::from_utf8_lossy(b).into_owned());
+        let obj = serde_json::json!({
+            "event": word,
+            "id": row.id(),
+            "type": row.row_type().raw(),
+            "user": String::from_utf8_lossy(row.user()),
+            "tty": text(row.tty()),
+            "host": text(row.host()),
+            "service": text(row.service()),
+            "login_us": row.login_micros(),
+            "logout_us": row.logout_micros(),
+        });
+        // Writing JSON to a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *buf, &obj);
+        buf.push(b'\n');
+    } else {
+        buf.extend_from_slice(format!("{word:<12}").as_bytes());
+        layout.write_session(&session, buf);
+    }
 }
 
 /// Rows handed over per batch.

@@ -645,3 +645,128 @@ fn dump_follow_matches_utmpdump_f() {
     append(&path, &bytes_of(25..28));
     assert_eq!(take(&ours, 3), take(&theirs, 3));
 }
+
+#[test]
+fn dump_follow_reads_a_file_of_another_format_as_dump_does() {
+    if !runnable("utmp dump -f of another format") {
+        return;
+    }
+    // s390x's big-endian 400-byte records.
+    let f: utmp::Format = "glibc-400-be".parse().unwrap();
+    let enc = |r: std::ops::Range<usize>| -> Vec<u8> {
+        r.flat_map(|i| f.encode(&record(i)).unwrap()).collect()
+    };
+    let s = Scratch::new();
+    let path = s.file();
+    fs::write(&path, enc(0..4)).unwrap();
+    // What `utmp dump --format` prints for all of them, not following.
+    let whole = s.0.join("whole");
+    fs::write(&whole, enc(0..8)).unwrap();
+    let out = utmp()
+        .args(["dump", "--format", "glibc-400-be"])
+        .arg(&whole)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let expected: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(expected.len(), 8);
+    let p = path.to_str().unwrap();
+    let run = Running::start(&["dump", "-f", "--format", "glibc-400-be", p]);
+    let mut seen: Vec<String> = (0..4).map(|i| run.line(&format!("line {i}"))).collect();
+    let more = enc(4..8);
+    append(&path, &more[..601]);
+    append(&path, &more[601..]);
+    seen.extend((4..8).map(|i| run.line(&format!("line {i}"))));
+    assert_eq!(seen, expected);
+    run.signal("INT");
+    let (status, err) = run.finish();
+    assert_eq!(status.code(), Some(0), "stderr: {err}");
+}
+
+/// `last --follow` on a wtmpdb database: each new login and each logout
+/// once, laid out as `utmp last -f DB` (wtmpdb's layout) shows that row.
+#[cfg(target_os = "linux")]
+#[test]
+fn last_follow_on_a_wtmpdb_database_tells_logins_and_logouts() {
+    if !runnable("last --follow on wtmpdb") {
+        return;
+    }
+    use rusqlite::Connection;
+    let s = Scratch::new();
+    let db = s.0.join("wtmp.db");
+    let conn = Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE wtmp(ID INTEGER PRIMARY KEY, Type INTEGER, User TEXT NOT NULL, \
+         Login INTEGER, Logout INTEGER, TTY TEXT, RemoteHost TEXT, Service TEXT);
+         INSERT INTO wtmp VALUES (1, 3, 'early', 1700000000000000, NULL, 'pts/1', 'a.example', 'sshd');",
+    )
+    .unwrap();
+    let login = |id: i64| {
+        conn.execute(
+            "INSERT INTO wtmp VALUES (?1, 3, ?2, ?3, NULL, 'pts/2', 'b.example', 'login')",
+            rusqlite::params![
+                id,
+                format!("user{id}"),
+                1_700_000_000_000_000i64 + id * 1_000_000
+            ],
+        )
+        .unwrap();
+    };
+    let p = db.to_str().unwrap();
+    let run = Running::start(&["last", "--follow", "--poll", "0.01", "-f", p]);
+    // The follower starts at the end: rows written before its first look
+    // are not shown. Write logins until one is.
+    let deadline = Instant::now() + LINE_WAIT;
+    let mut id = 2;
+    let first = loop {
+        login(id);
+        if let Ok(line) = run.lines.recv_timeout(Duration::from_millis(100)) {
+            break line;
+        }
+        assert!(Instant::now() < deadline, "no login line");
+        id += 1;
+    };
+    assert!(first.starts_with("login       user"), "{first:?}");
+    let shown_from: i64 = first[12..].split_whitespace().next().unwrap()[4..]
+        .parse()
+        .unwrap();
+    assert!((2..=id).contains(&shown_from), "{first:?}");
+    let mut seen = vec![first];
+    for later in shown_from + 1..=id {
+        seen.push(run.line(&format!("login of user{later}")));
+    }
+    // The logout of the row open before the start.
+    conn.execute("UPDATE wtmp SET Logout = Login + 90000000 WHERE ID = 1", [])
+        .unwrap();
+    seen.push(run.line("logout of early"));
+    run.signal("INT");
+    let (status, err) = run.finish();
+    assert_eq!(status.code(), Some(0), "stderr: {err}");
+    // Each line is `utmp last -f DB`'s line for that row.
+    let out = utmp().args(["last", "-f", p]).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let listed = String::from_utf8(out.stdout).unwrap();
+    let line_of = |user: &str| -> String {
+        listed
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(user))
+            .unwrap_or_else(|| panic!("{user} not in {listed}"))
+            .to_owned()
+    };
+    for (n, line) in seen.iter().enumerate() {
+        let (word, rest) = line.split_at(12);
+        let user = rest.split_whitespace().next().unwrap();
+        let want_word = if user == "early" { "logout" } else { "login" };
+        assert_eq!(word.trim_end(), want_word, "line {n}: {line:?}");
+        if user == "early" {
+            assert!(rest.contains("(00:01)"), "{rest:?}");
+        }
+        // A login line says "still logged in"; the listing now does too,
+        // for every row but the one logged out.
+        assert_eq!(rest, line_of(user), "line {n}");
+    }
+}

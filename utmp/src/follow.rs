@@ -60,6 +60,7 @@ use std::time::{Duration, Instant};
 
 use crate::entry::{Entry, EntryRef};
 use crate::error::{Error, Result};
+use crate::format::Format;
 use crate::layout::RECORD_SIZE;
 use crate::system::wait;
 
@@ -75,25 +76,55 @@ pub const MIN_POLL_INTERVAL: Duration = Duration::from_millis(1);
 const BLOCK_RECORDS: usize = 256;
 
 /// The record format followed: the one place that knows how long a record is
-/// and how its bytes become an [`Entry`]. This platform's format today; a
-/// foreign-format descriptor slots in here (its size and its decoder).
+/// and how its bytes become an [`Entry`] (any [`Format`] of fixed-size
+/// records; the host's by default).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct RecordFormat {
+    format: Format,
     size: usize,
 }
 
 impl RecordFormat {
     /// The host's records (`struct utmpx`).
-    const HOST: RecordFormat = RecordFormat { size: RECORD_SIZE };
+    const HOST: RecordFormat = RecordFormat {
+        format: Format::HOST,
+        size: RECORD_SIZE,
+    };
+
+    /// `format`'s records; an error for FreeBSD's `utx.log`, whose records
+    /// vary in size (a follower reads fixed-size records).
+    fn new(format: Format, path: &Path) -> Result<RecordFormat> {
+        if format.is_host() {
+            return Ok(RecordFormat::HOST);
+        }
+        match format.record_size() {
+            Some(size) if size > 0 => Ok(RecordFormat { format, size }),
+            _ => Err(Error::UnknownFormat {
+                path: Some(path.to_owned()),
+                reason: format!(
+                    "{format} has records of varying size, which cannot be followed \
+                     (follow utx.active, or read utx.log whole)"
+                ),
+            }),
+        }
+    }
 
     /// The record size in bytes (never 0).
     fn size(self) -> u64 {
         self.size as u64
     }
 
-    /// The entry whose bytes these are (`None` unless `bytes` is one record).
-    fn decode(self, bytes: &[u8]) -> Option<Entry> {
-        EntryRef::from_slice(bytes).map(|e| e.to_entry())
+    /// The entry whose bytes these are: `None` unless `bytes` is one record,
+    /// `Some(Err)` for a record of another format that this host's entry
+    /// cannot hold ([`Error::Unrepresentable`]).
+    fn decode(self, bytes: &[u8]) -> Option<Result<Entry>> {
+        if bytes.len() != self.size {
+            return None;
+        }
+        if self.format.is_host() {
+            return EntryRef::from_slice(bytes).map(|e| Ok(e.to_entry()));
+        }
+        Some(self.format.decode(bytes))
     }
 }
 
@@ -141,6 +172,7 @@ pub enum Wait {
 pub struct FollowOptions {
     start: Start,
     wait: Wait,
+    format: Option<Format>,
 }
 
 impl FollowOptions {
@@ -160,6 +192,14 @@ impl FollowOptions {
     #[must_use]
     pub fn wait(mut self, wait: Wait) -> Self {
         self.wait = wait;
+        self
+    }
+
+    /// The file's record format (the host's by default). Formats of
+    /// fixed-size records only: FreeBSD's `utx.log` cannot be followed.
+    #[must_use]
+    pub fn format(mut self, format: Format) -> Self {
+        self.format = Some(format);
         self
     }
 
@@ -210,6 +250,15 @@ pub enum Event {
         offset: u64,
         /// How many of its bytes there are.
         len: u64,
+    },
+    /// A whole record of another format that this host's entry cannot hold
+    /// (a time beyond this host's `tv_sec`, a field it lacks): skipped, and
+    /// said, never dropped silently ([`Error::Unrepresentable`]).
+    Unrepresentable {
+        /// Where the record starts.
+        offset: u64,
+        /// What does not fit.
+        reason: String,
     },
 }
 
@@ -291,7 +340,10 @@ impl Follower {
     }
 
     fn with_options(path: &Path, options: FollowOptions) -> Result<Follower> {
-        let format = RecordFormat::HOST;
+        let format = match options.format {
+            Some(f) => RecordFormat::new(f, path)?,
+            None => RecordFormat::HOST,
+        };
         let io_err = |e| Error::io(Some(path.to_owned()), e);
         let file = File::open(path).map_err(io_err)?;
         let meta = file.metadata().map_err(io_err)?;
@@ -556,9 +608,19 @@ impl Follower {
         }
         let records = self.buf.get(..got).unwrap_or_default();
         for chunk in records.chunks_exact(self.format.size) {
-            if let Some(entry) = self.format.decode(chunk) {
-                self.queue.push_back(Event::Record(entry));
-                queued = true;
+            match self.format.decode(chunk) {
+                Some(Ok(entry)) => {
+                    self.queue.push_back(Event::Record(entry));
+                    queued = true;
+                }
+                Some(Err(e)) => {
+                    self.queue.push_back(Event::Unrepresentable {
+                        offset: current.offset,
+                        reason: e.to_string(),
+                    });
+                    queued = true;
+                }
+                None => {}
             }
             current.last = Some(chunk.to_vec());
             current.offset = current.offset.saturating_add(rs);
@@ -694,9 +756,9 @@ mod tests {
         assert_eq!(f.size(), RECORD_SIZE as u64);
         let bytes = vec![7u8; RECORD_SIZE];
         assert_eq!(
-            f.decode(&bytes).map(|e| e.as_bytes().to_vec()),
+            f.decode(&bytes).map(|e| e.unwrap().as_bytes().to_vec()),
             Some(bytes.clone())
         );
-        assert_eq!(f.decode(&bytes[1..]), None);
+        assert!(f.decode(&bytes[1..]).is_none());
     }
 }

@@ -472,3 +472,66 @@ fn the_waiting_mode_is_told() {
         );
     }
 }
+
+#[test]
+fn a_file_of_another_format_is_followed_in_that_format() {
+    // Big-endian 400-byte glibc records (s390x): foreign on every host of
+    // the test matrix but s390x itself, where they are the host's.
+    let f: utmp::Format = "glibc-400-be".parse().unwrap();
+    for wait in waits() {
+        let s = Scratch::new(&format!("foreign-{}", matches!(wait, Wait::Auto)));
+        let path = s.file();
+        let enc = |i: usize| f.encode(&record(i)).unwrap();
+        let first: Vec<u8> = (0..3).flat_map(enc).collect();
+        fs::write(&path, &first).unwrap();
+        let mut follower = FollowOptions::new()
+            .start(Start::Beginning)
+            .wait(wait)
+            .format(f)
+            .open(&path)
+            .unwrap();
+        let (records, _) = collect(&mut follower, 3, Duration::from_secs(10));
+        // Each record comes back as the bytes that were written.
+        let again: Vec<u8> = records.iter().flat_map(|e| f.encode(e).unwrap()).collect();
+        assert_eq!(again, first);
+        // Appended in two writes that split a record.
+        let more: Vec<u8> = (3..5).flat_map(enc).collect();
+        append(&path, &more[..450]);
+        append(&path, &more[450..]);
+        let (records, _) = collect(&mut follower, 2, Duration::from_secs(10));
+        let again: Vec<u8> = records.iter().flat_map(|e| f.encode(e).unwrap()).collect();
+        assert_eq!(again, more);
+        assert_eq!(records[0].user(), "u3");
+        // A time beyond a 32-bit unsigned tv_sec (the year 2242): a 384-byte
+        // host's entry cannot hold it, and says so as an event; a host with a
+        // 64-bit tv_sec reads it.
+        let mut far = enc(5);
+        far[344..352].copy_from_slice(&(1i64 << 33).to_be_bytes());
+        append(&path, &far);
+        append(&path, &enc(6));
+        let (records, other) = collect(&mut follower, 1, Duration::from_secs(10));
+        if RECORD_SIZE == 384 && !f.is_host() {
+            assert!(
+                matches!(
+                    other.as_slice(),
+                    [Event::Unrepresentable { offset: 2000, .. }]
+                ),
+                "{other:?}"
+            );
+            assert_eq!(records[0].user(), "u6");
+        } else {
+            assert_eq!(records[0].seconds(), 1i64 << 33);
+        }
+    }
+}
+
+#[test]
+fn a_format_of_records_of_varying_size_cannot_be_followed() {
+    let s = Scratch::new("utx-log");
+    let path = s.file();
+    fs::write(&path, b"").unwrap();
+    let f: utmp::Format = "freebsd-utx-log".parse().unwrap();
+    let err = FollowOptions::new().format(f).open(&path).unwrap_err();
+    assert!(err.to_string().contains("varying size"), "{err}");
+    assert_eq!(err.path(), Some(path.as_path()));
+}

@@ -49,6 +49,11 @@ impl Selection {
         self
     }
 
+    /// Whether `-x` was asked for.
+    pub fn shows_system(&self) -> bool {
+        self.system
+    }
+
     /// `-s`: rows that started at or after this time.
     #[must_use]
     pub fn since(mut self, t: SystemTime) -> Self {

@@ -64,6 +64,7 @@
 //! # Ok(()) }
 //! ```
 
+mod follow;
 mod last;
 mod row;
 
@@ -78,6 +79,7 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::error::{Error, Result};
 
+pub use follow::{RowEvent, RowFollower};
 pub use last::{LastLayout, Pairing, Pushed, Selection, Session};
 pub use row::{Row, RowError, RowType, Value, COLUMNS};
 
@@ -367,6 +369,43 @@ impl Database {
             f(row);
         }
         Ok(())
+    }
+
+    /// The rows whose `ID` is above `id`, by `ID` (what a follower has not
+    /// seen yet).
+    pub(crate) fn for_each_row_after(&self, id: i64, mut f: impl FnMut(Row)) -> Result<()> {
+        let Some(conn) = &self.conn else {
+            return Ok(());
+        };
+        let err = |e| sqlite_error(&self.path, e);
+        let sql = format!("{SELECT} WHERE ID > ?1 ORDER BY ID");
+        let mut stmt = conn.prepare(&sql).map_err(err)?;
+        let mut query = stmt.query([id]).map_err(err)?;
+        while let Some(r) = query.next().map_err(err)? {
+            let mut row = Row::default();
+            self.decode(r, &mut row)?;
+            f(row);
+        }
+        Ok(())
+    }
+
+    /// The row with this `ID`, when there is one.
+    pub(crate) fn row_by_id(&self, id: i64) -> Result<Option<Row>> {
+        let Some(conn) = &self.conn else {
+            return Ok(None);
+        };
+        let err = |e| sqlite_error(&self.path, e);
+        let sql = format!("{SELECT} WHERE ID = ?1");
+        let mut stmt = conn.prepare_cached(&sql).map_err(err)?;
+        let mut query = stmt.query([id]).map_err(err)?;
+        match query.next().map_err(err)? {
+            Some(r) => {
+                let mut row = Row::default();
+                self.decode(r, &mut row)?;
+                Ok(Some(row))
+            }
+            None => Ok(None),
+        }
     }
 
     /// Decodes one result row of [`SELECT`] into `row`.
