@@ -356,13 +356,24 @@ impl Database {
     /// # Errors
     ///
     /// As [`Database::rows`].
-    pub fn for_each_row(&self, mut f: impl FnMut(Row)) -> Result<()> {
+    pub fn for_each_row(&self, f: impl FnMut(Row)) -> Result<()> {
+        self.query_rows(SELECT, [], f)
+    }
+
+    /// The rows that `sql` (a [`SELECT`] with a tail) selects with `params`,
+    /// decoded, in its order.
+    fn query_rows<P: rusqlite::Params>(
+        &self,
+        sql: &str,
+        params: P,
+        mut f: impl FnMut(Row),
+    ) -> Result<()> {
         let Some(conn) = &self.conn else {
             return Ok(());
         };
         let err = |e| sqlite_error(&self.path, e);
-        let mut stmt = conn.prepare(SELECT).map_err(err)?;
-        let mut query = stmt.query([]).map_err(err)?;
+        let mut stmt = conn.prepare_cached(sql).map_err(err)?;
+        let mut query = stmt.query(params).map_err(err)?;
         while let Some(r) = query.next().map_err(err)? {
             let mut row = Row::default();
             self.decode(r, &mut row)?;
@@ -373,39 +384,17 @@ impl Database {
 
     /// The rows whose `ID` is above `id`, by `ID` (what a follower has not
     /// seen yet).
-    pub(crate) fn for_each_row_after(&self, id: i64, mut f: impl FnMut(Row)) -> Result<()> {
-        let Some(conn) = &self.conn else {
-            return Ok(());
-        };
-        let err = |e| sqlite_error(&self.path, e);
-        let sql = format!("{SELECT} WHERE ID > ?1 ORDER BY ID");
-        let mut stmt = conn.prepare(&sql).map_err(err)?;
-        let mut query = stmt.query([id]).map_err(err)?;
-        while let Some(r) = query.next().map_err(err)? {
-            let mut row = Row::default();
-            self.decode(r, &mut row)?;
-            f(row);
-        }
-        Ok(())
+    pub(crate) fn for_each_row_after(&self, id: i64, f: impl FnMut(Row)) -> Result<()> {
+        self.query_rows(&format!("{SELECT} WHERE ID > ?1 ORDER BY ID"), [id], f)
     }
 
     /// The row with this `ID`, when there is one.
     pub(crate) fn row_by_id(&self, id: i64) -> Result<Option<Row>> {
-        let Some(conn) = &self.conn else {
-            return Ok(None);
-        };
-        let err = |e| sqlite_error(&self.path, e);
-        let sql = format!("{SELECT} WHERE ID = ?1");
-        let mut stmt = conn.prepare_cached(&sql).map_err(err)?;
-        let mut query = stmt.query([id]).map_err(err)?;
-        match query.next().map_err(err)? {
-            Some(r) => {
-                let mut row = Row::default();
-                self.decode(r, &mut row)?;
-                Ok(Some(row))
-            }
-            None => Ok(None),
-        }
+        let mut found = None;
+        self.query_rows(&format!("{SELECT} WHERE ID = ?1"), [id], |row| {
+            found = Some(row);
+        })?;
+        Ok(found)
     }
 
     /// Decodes one result row of [`SELECT`] into `row`.
