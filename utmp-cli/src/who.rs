@@ -6,7 +6,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 
 use utmp::logind::Session;
-use utmp::who::{Environment, Kind, Row, SystemEnvironment, TimeFormat, Who};
+use utmp::who::{Environment, Row, SystemEnvironment, TimeFormat, Who};
 use utmp::{CurrentSessions, Entry, Source};
 
 use crate::format_choice::{self, FormatArg, Source as Opened};
@@ -203,38 +203,43 @@ impl Iterator for Entries {
     }
 }
 
-fn json_row(row: &Row, source: Source) -> serde_json::Value {
-    let e = row.entry();
-    let mut v = serde_json::json!({
-        "source": source.as_str(),
-        "kind": row.kind().as_str(),
-        "type": e.entry_type().as_str(),
-        "user": e.user_lossy(),
-        "line": e.line_lossy(),
-        "host": e.host_lossy(),
-        "id": e.id_lossy(),
-        "pid": e.pid(),
-        "time": e.seconds(),
-        "time_text": String::from_utf8_lossy(row.time_text()),
-        "address": e.address().map(|a| a.to_string()),
-    });
-    if let Some(obj) = v.as_object_mut() {
-        if let Some(m) = row.mesg() {
-            obj.insert("mesg".into(), m.as_char().to_string().into());
-        }
-        if let Some(i) = row.idle() {
-            obj.insert("idle".into(), i.text().trim().into());
-        }
-        if row.kind() == Kind::Dead {
-            if let Some(s) = e.exit_status() {
-                obj.insert(
-                    "exit".into(),
-                    serde_json::json!({"termination": s.termination, "exit": s.exit}),
-                );
-            }
-        }
-    }
-    v
+/// One row of `who --json`: what `who` adds (the source, the row's kind,
+/// its time as the table shows it, `mesg` and `idle` where the options show
+/// them, a logind session's own values), and the entry in the one JSON
+/// representation of a record (`docs/json.md`).
+#[derive(serde::Serialize)]
+struct JsonRow<'a> {
+    source: &'static str,
+    kind: &'static str,
+    #[serde(flatten)]
+    entry: &'a Entry,
+    time_text: std::borrow::Cow<'a, str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mesg: Option<char>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    idle: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    logind: Option<serde_json::Value>,
+}
+
+/// Writes `row` as one line of `who --json`.
+fn write_json_row(
+    out: &mut impl Write,
+    row: &Row,
+    source: Source,
+    logind: Option<&Session>,
+) -> io::Result<()> {
+    let json = JsonRow {
+        source: source.as_str(),
+        kind: row.kind().as_str(),
+        entry: row.entry(),
+        time_text: String::from_utf8_lossy(row.time_text()),
+        mesg: row.mesg().map(|m| m.as_char()),
+        idle: row.idle().map(|i| i.text().trim().to_owned()),
+        logind: logind.map(json_session),
+    };
+    serde_json::to_writer(&mut *out, &json).map_err(io::Error::from)?;
+    out.write_all(b"\n")
 }
 
 /// A logind session's own values, whole (the row's entry may hold them cut).
@@ -323,12 +328,7 @@ pub fn run(args: Args) -> Outcome {
                 if !no_tty {
                     for (session, entry) in now.logind_sessions().iter().zip(now.entries()) {
                         who.for_each_row(std::iter::once(entry), env, |row| {
-                            let mut v = json_row(&row, Source::Logind);
-                            if let Some(obj) = v.as_object_mut() {
-                                obj.insert("logind".into(), json_session(session));
-                            }
-                            serde_json::to_writer(&mut out, &v).map_err(io::Error::from)?;
-                            out.write_all(b"\n")
+                            write_json_row(&mut out, &row, Source::Logind, Some(session))
                         })?;
                     }
                 }
@@ -377,11 +377,7 @@ where
 {
     if args.json {
         if !no_tty {
-            who.for_each_row(entries, env, |row| {
-                serde_json::to_writer(&mut *out, &json_row(&row, source))
-                    .map_err(io::Error::from)?;
-                out.write_all(b"\n")
-            })?;
+            who.for_each_row(entries, env, |row| write_json_row(out, &row, source, None))?;
         }
     } else if no_tty && !args.count {
         // `who -m` off a terminal: the heading (if asked) and nothing else.

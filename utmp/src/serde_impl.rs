@@ -1,61 +1,209 @@
-//! `Serialize` for every entry and `Deserialize` for [`Entry`] (feature `serde`).
+//! The one serde representation of a record (feature `serde`):
+//! `Serialize` for every entry, `Deserialize` for [`Entry`]. JSON Lines
+//! ([`crate::text`], `utmp dump --json`, `utmp undump --json`) and
+//! `utmp who --json` are this representation; the format is documented once,
+//! in `docs/json.md`.
 //!
-//! The shape is documented in the crate docs (section "Serialization").
+//! The record's bytes, as the host layout holds them (a record of another
+//! [`Format`](crate::Format) is transcoded into it), always come back whole:
+//! a string field is its text, plus `<name>_hex` when the text alone would
+//! not give the bytes back; the bytes outside every field are `padding_hex`
+//! when any of them is not zero.
 
 use std::borrow::Borrow;
 use std::fmt;
 use std::net::IpAddr;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
-use serde::ser::{Serialize, SerializeMap, SerializeStruct, Serializer};
+use serde::de::{self, Deserialize, Deserializer};
+use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 use crate::entry::{Entry, ExitStatus};
 use crate::entry_type::{EntryType, RawEntryType};
-use crate::layout::{self, RecordBytes, Span};
+use crate::layout::{self, RecordBytes, Span, RECORD_SIZE};
 use crate::time_fmt;
 
-/// The stretches of the record that no field covers, in order.
-fn gaps() -> Vec<Span> {
-    let mut fields = layout::fields();
-    fields.sort_by_key(|s| s.offset);
-    let mut out = Vec::new();
+/// Every field of the host's record (`None` where the host lacks one).
+const FIELDS: [Option<Span>; 13] = [
+    Some(layout::UT_TYPE),
+    Some(layout::UT_PID),
+    Some(layout::UT_LINE),
+    Some(layout::UT_ID),
+    Some(layout::UT_USER),
+    Some(layout::UT_HOST),
+    Some(layout::TV_SEC),
+    Some(layout::TV_USEC),
+    layout::E_TERMINATION,
+    layout::E_EXIT,
+    layout::UT_SESSION,
+    layout::UT_ADDR_V6,
+    #[cfg(target_os = "netbsd")]
+    Some(layout::UT_SS),
+    #[cfg(not(target_os = "netbsd"))]
+    None,
+];
+
+/// At most one stretch before, between and after the fields.
+const MAX_GAPS: usize = FIELDS.len() + 1;
+
+/// The stretches of the record that no field covers, in order: `count`
+/// of them at the start of `spans`.
+struct Gaps {
+    spans: [Span; MAX_GAPS],
+    count: usize,
+}
+
+/// [`Gaps`] of the host's record, worked out by the compiler.
+const GAPS: Gaps = gaps_of(&FIELDS);
+
+/// The stretches no field of `fields` covers. Evaluated at compile time:
+/// a field beyond the record (an index out of bounds) or two overlapping
+/// fields stop the build.
+// Indexing in a constant evaluation cannot fail at run time: out of bounds
+// is a compile error, which is the check wanted here.
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+const fn gaps_of(fields: &[Option<Span>]) -> Gaps {
+    let mut covered = [false; RECORD_SIZE];
+    let mut f = 0;
+    while f < fields.len() {
+        if let Some(span) = fields[f] {
+            let mut at = span.offset;
+            while at < span.offset + span.len {
+                assert!(!covered[at], "two fields of the record overlap");
+                covered[at] = true;
+                at += 1;
+            }
+        }
+        f += 1;
+    }
+    let empty = Span { offset: 0, len: 0 };
+    let mut gaps = Gaps {
+        spans: [empty; MAX_GAPS],
+        count: 0,
+    };
     let mut at = 0;
-    for f in fields {
-        if f.offset > at {
-            out.push(Span {
-                offset: at,
-                len: f.offset.saturating_sub(at),
-            });
+    while at < RECORD_SIZE {
+        if !covered[at] {
+            let start = at;
+            while at < RECORD_SIZE && !covered[at] {
+                at += 1;
+            }
+            gaps.spans[gaps.count] = Span {
+                offset: start,
+                len: at - start,
+            };
+            gaps.count += 1;
         }
-        at = at.max(f.offset.saturating_add(f.len));
+        at += 1;
     }
-    if layout::RECORD_SIZE > at {
-        out.push(Span {
-            offset: at,
-            len: layout::RECORD_SIZE.saturating_sub(at),
-        });
-    }
-    out
+    gaps
 }
 
-fn padding(rec: &RecordBytes) -> Vec<u8> {
-    gaps()
-        .into_iter()
-        .flat_map(|g| layout::bytes(rec, g).iter().copied())
-        .collect()
+const _: () = assert!(GAPS.count <= MAX_GAPS);
+
+/// The gaps of the host's record (see [`Gaps`]).
+fn gaps() -> &'static [Span] {
+    // In bounds: the constant assertion above.
+    #[allow(clippy::indexing_slicing)]
+    &GAPS.spans[..GAPS.count]
 }
 
-fn to_hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len().saturating_mul(2));
-    for &b in bytes {
-        for nibble in [b >> 4, b & 0xf] {
-            s.push(char::from(
-                DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'0'),
-            ));
+/// The string fields: the name of their text, of their exact bytes, and
+/// their span.
+const STRINGS: [(&str, &str, Span); 4] = [
+    ("line", "line_hex", layout::UT_LINE),
+    ("id", "id_hex", layout::UT_ID),
+    ("user", "user_hex", layout::UT_USER),
+    ("host", "host_hex", layout::UT_HOST),
+];
+
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
+/// Bytes serialized as lowercase hexadecimal text.
+struct Hex<'a>(&'a [u8]);
+
+impl fmt::Display for Hex<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write;
+        for &b in self.0 {
+            // Both indexes are below 16, the table's length.
+            #[allow(clippy::indexing_slicing)]
+            for digit in [HEX_DIGITS[usize::from(b >> 4)], HEX_DIGITS[usize::from(b & 0xf)]] {
+                f.write_char(char::from(digit))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for Hex<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A value serialized as its `Display` text, without a `String` between.
+struct AsText<T>(T);
+
+impl<T: fmt::Display> Serialize for AsText<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+/// Serializes a string field: its text up to the first NUL (invalid UTF-8
+/// replaced by U+FFFD), and also its whole array in hex when that text does
+/// not give the bytes back (not UTF-8, or bytes after the NUL).
+fn string_field<S: SerializeStruct>(
+    st: &mut S,
+    (name, hex_name, span): (&'static str, &'static str, Span),
+    rec: &RecordBytes,
+) -> Result<(), S::Error> {
+    let field = layout::bytes(rec, span);
+    let (text, rest) = field.split_at(layout::nul_len(field));
+    let exact = rest.iter().all(|&b| b == 0);
+    match std::str::from_utf8(text) {
+        Ok(text) => st.serialize_field(name, text)?,
+        Err(_) => {
+            st.serialize_field(name, &String::from_utf8_lossy(text))?;
+            return st.serialize_field(hex_name, &Hex(field));
         }
     }
-    s
+    if exact {
+        st.skip_field(hex_name)
+    } else {
+        st.serialize_field(hex_name, &Hex(field))
+    }
+}
+
+impl<B: Borrow<RecordBytes>> Serialize for Entry<B> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let rec = self.as_bytes();
+        let mut st = s.serialize_struct("Entry", 16)?;
+        st.serialize_field("type", self.type_name())?;
+        st.serialize_field("type_raw", &self.raw_type())?;
+        st.serialize_field("pid", &self.pid())?;
+        for string in STRINGS {
+            string_field(&mut st, string, rec)?;
+        }
+        st.serialize_field("address", &self.address().map(AsText))?;
+        let (seconds, micros) = (self.seconds(), self.microseconds());
+        let time = u32::try_from(micros)
+            .ok()
+            .and_then(|us| time_fmt::rfc3339_utc(seconds, us));
+        st.serialize_field("time", &time)?;
+        st.serialize_field("seconds", &seconds)?;
+        st.serialize_field("microseconds", &micros)?;
+        st.serialize_field("exit", &self.exit_status())?;
+        st.serialize_field("session", &self.session())?;
+        let gap_bytes = || gaps().iter().flat_map(|&g| layout::bytes(rec, g));
+        if gap_bytes().any(|&b| b != 0) {
+            let padding: Vec<u8> = gap_bytes().copied().collect();
+            st.serialize_field("padding_hex", &Hex(&padding))?;
+        } else {
+            st.skip_field("padding_hex")?;
+        }
+        st.end()
+    }
 }
 
 fn from_hex(s: &str) -> Option<Vec<u8>> {
@@ -76,140 +224,40 @@ fn from_hex(s: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
-/// A field's raw bytes, serialized as a string when that loses nothing.
-struct Text<'a>(&'a [u8]);
+/// Exact bytes, read from hexadecimal text.
+struct HexBytes(Vec<u8>);
 
-impl Serialize for Text<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let cut = self.0.iter().position(|&b| b == 0).unwrap_or(self.0.len());
-        let (text, rest) = self.0.split_at(cut);
-        match std::str::from_utf8(text) {
-            Ok(text) if rest.iter().all(|&b| b == 0) => s.serialize_str(text),
-            _ => Hex(self.0).serialize(s),
-        }
-    }
-}
-
-/// Bytes as `{"hex": ".."}`.
-struct Hex<'a>(&'a [u8]);
-
-impl Serialize for Hex<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(1))?;
-        map.serialize_entry("hex", &to_hex(self.0))?;
-        map.end()
-    }
-}
-
-impl<B: Borrow<RecordBytes>> Serialize for Entry<B> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let rec = self.as_bytes();
-        let pad = padding(rec);
-        // A record of another format has no host padding (a FreeBSD entry
-        // keeps its wide ut_id there, which "id" shows).
-        let has_pad = self.format().is_host() && pad.iter().any(|&b| b != 0);
-        let time = u32::try_from(self.microseconds())
-            .ok()
-            .and_then(|us| time_fmt::rfc3339_utc(self.seconds(), us));
-        let mut st = s.serialize_struct("Entry", if has_pad { 14 } else { 13 })?;
-        st.serialize_field("type", &self.raw_type())?;
-        st.serialize_field("type_name", self.entry_type().as_str())?;
-        st.serialize_field("pid", &self.pid())?;
-        st.serialize_field("line", &Text(layout::bytes(rec, layout::UT_LINE)))?;
-        st.serialize_field("id", &Text(self.id_raw()))?;
-        st.serialize_field("user", &Text(layout::bytes(rec, layout::UT_USER)))?;
-        st.serialize_field("host", &Text(layout::bytes(rec, layout::UT_HOST)))?;
-        st.serialize_field("address", &self.address().map(|a| a.to_string()))?;
-        st.serialize_field("seconds", &self.seconds())?;
-        st.serialize_field("microseconds", &self.microseconds())?;
-        st.serialize_field("time", &time)?;
-        st.serialize_field("exit", &self.exit_status())?;
-        st.serialize_field("session", &self.session())?;
-        if has_pad {
-            st.serialize_field("padding", &Hex(&pad))?;
-        } else {
-            st.skip_field("padding")?;
-        }
-        st.end()
-    }
-}
-
-/// A string field as read: text, or exact bytes.
-enum Field {
-    Text(String),
-    Hex(Vec<u8>),
-}
-
-impl Field {
-    fn into_bytes(self) -> Vec<u8> {
-        match self {
-            Field::Text(s) => s.into_bytes(),
-            Field::Hex(b) => b,
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Field {
+impl<'de> Deserialize<'de> for HexBytes {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct FieldVisitor;
-
-        impl<'de> Visitor<'de> for FieldVisitor {
-            type Value = Field;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(r#"a string or {"hex": "<hex digits>"}"#)
-            }
-
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Field, E> {
-                Ok(Field::Text(v.to_owned()))
-            }
-
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Field, E> {
-                Ok(Field::Text(v))
-            }
-
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Field, A::Error> {
-                let mut hex = None;
-                while let Some(key) = map.next_key::<String>()? {
-                    if key == "hex" && hex.is_none() {
-                        let s: String = map.next_value()?;
-                        hex = Some(from_hex(&s).ok_or_else(|| {
-                            de::Error::invalid_value(
-                                de::Unexpected::Str(&s),
-                                &"an even number of hex digits",
-                            )
-                        })?);
-                    } else {
-                        return Err(de::Error::unknown_field(&key, &["hex"]));
-                    }
-                }
-                hex.map(Field::Hex)
-                    .ok_or_else(|| de::Error::missing_field("hex"))
-            }
-        }
-
-        d.deserialize_any(FieldVisitor)
+        let text = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        from_hex(&text).map(HexBytes).ok_or_else(|| {
+            de::Error::invalid_value(de::Unexpected::Str(&text), &"an even number of hex digits")
+        })
     }
 }
 
-/// The serialized shape, every key optional.
+/// The serialized shape, every key optional; other keys are ignored.
 #[derive(serde::Deserialize)]
 struct Repr {
     #[serde(rename = "type")]
-    raw_type: Option<RawEntryType>,
     type_name: Option<String>,
+    type_raw: Option<RawEntryType>,
     pid: Option<i32>,
-    line: Option<Field>,
-    id: Option<Field>,
-    user: Option<Field>,
-    host: Option<Field>,
+    line: Option<String>,
+    line_hex: Option<HexBytes>,
+    id: Option<String>,
+    id_hex: Option<HexBytes>,
+    user: Option<String>,
+    user_hex: Option<HexBytes>,
+    host: Option<String>,
+    host_hex: Option<HexBytes>,
     address: Option<String>,
+    time: Option<String>,
     seconds: Option<i64>,
     microseconds: Option<i64>,
-    time: Option<String>,
     exit: Option<ExitStatus>,
     session: Option<i64>,
-    padding: Option<Field>,
+    padding_hex: Option<HexBytes>,
 }
 
 impl<'de> Deserialize<'de> for Entry {
@@ -224,83 +272,26 @@ impl Repr {
     fn into_entry(self) -> Result<Entry, String> {
         let mut entry = Entry::zeroed();
         let rec = entry.bytes_mut();
-
-        if let Some(pad) = self.padding {
-            let pad = pad.into_bytes();
-            let mut rest = pad.as_slice();
-            for g in gaps() {
-                let take = g.len.min(rest.len());
-                let (now, later) = rest.split_at(take);
-                if let Some(dst) = layout::bytes_mut(rec, g).get_mut(..take) {
-                    dst.copy_from_slice(now);
-                }
-                rest = later;
-            }
-            if !rest.is_empty() {
-                return Err(format!(
-                    "padding: {} bytes do not fit in {}",
-                    pad.len(),
-                    gaps().iter().map(|g| g.len).sum::<usize>()
-                ));
-            }
+        if let Some(padding) = self.padding_hex {
+            put_padding(rec, &padding.0)?;
         }
-
-        let named = match self.type_name.as_deref() {
-            Some(name) => Some(name.parse::<EntryType>().or_else(|e| match name {
-                "UNKNOWN" => Ok(EntryType::Unknown(0)),
-                _ => Err(e.to_string()),
-            })?),
-            None => None,
-        };
-        let raw = match (self.raw_type, named) {
-            (Some(raw), Some(named)) => {
-                if EntryType::from_raw(raw).as_str() != named.as_str() {
-                    return Err(format!(
-                        "type {raw} is {}, not {}",
-                        EntryType::from_raw(raw),
-                        named.as_str()
-                    ));
-                }
-                raw
-            }
-            (Some(raw), None) => raw,
-            (None, Some(EntryType::Unknown(_))) => {
-                return Err("type_name UNKNOWN needs a type number".to_owned())
-            }
-            (None, Some(named)) => named
-                .raw()
-                .ok_or_else(|| format!("type_name {named} has no value on this system"))?,
-            (None, None) => 0,
-        };
-        set_int(rec, "type", layout::UT_TYPE, i64::from(raw), false)?;
-        set_int(
-            rec,
-            "pid",
-            layout::UT_PID,
-            i64::from(self.pid.unwrap_or(0)),
-            false,
-        )?;
-
-        for (name, span, value) in [
-            ("line", layout::UT_LINE, self.line),
-            ("id", layout::UT_ID, self.id),
-            ("user", layout::UT_USER, self.user),
-            ("host", layout::UT_HOST, self.host),
-        ] {
-            let value = value.map(Field::into_bytes).unwrap_or_default();
-            let out = layout::bytes_mut(rec, span);
-            match out.get_mut(..value.len()) {
-                Some(dst) => dst.copy_from_slice(&value),
-                None => {
-                    return Err(format!(
-                        "{name}: {} bytes do not fit in {}",
-                        value.len(),
-                        out.len()
-                    ))
-                }
-            }
+        put_type(rec, self.type_raw, self.type_name.as_deref())?;
+        set_int(rec, "pid", layout::UT_PID, i64::from(self.pid.unwrap_or(0)), false)?;
+        let strings = [
+            (self.line, self.line_hex),
+            (self.id, self.id_hex),
+            (self.user, self.user_hex),
+            (self.host, self.host_hex),
+        ];
+        for ((name, _, span), (text, hex)) in STRINGS.into_iter().zip(strings) {
+            // The exact bytes win over the text (which shows them lossily).
+            let value = match (hex, text) {
+                (Some(hex), _) => hex.0,
+                (None, Some(text)) => text.into_bytes(),
+                (None, None) => continue,
+            };
+            put_bytes(rec, name, span, &value)?;
         }
-
         if let Some(addr) = self.address {
             let addr: IpAddr = addr.parse().map_err(|e| format!("address {addr:?}: {e}"))?;
             if !layout::set_address(rec, Some(addr)) {
@@ -309,49 +300,110 @@ impl Repr {
                 ));
             }
         }
-
-        let from_time = match self.time.as_deref() {
-            Some(t) => Some(
-                time_fmt::parse_rfc3339(t)
-                    .ok_or_else(|| format!("time {t:?} is not an RFC 3339 time"))?,
-            ),
-            None => None,
-        };
-        let (seconds, micros) = match (self.seconds, self.microseconds, from_time) {
-            (None, None, Some((s, us))) => (s, i64::from(us)),
-            (s, us, t) => {
-                let (s, us) = (s.unwrap_or(0), us.unwrap_or(0));
-                if let Some((ts, tus)) = t {
-                    if (ts, i64::from(tus)) != (s, us) {
-                        return Err(format!(
-                            "time {:?} disagrees with seconds {s} and microseconds {us}",
-                            self.time.unwrap_or_default()
-                        ));
-                    }
-                }
-                (s, us)
-            }
-        };
-        let unsigned_secs = layout::TV_SEC.len < 8;
-        set_int(rec, "seconds", layout::TV_SEC, seconds, unsigned_secs)?;
-        set_int(rec, "microseconds", layout::TV_USEC, micros, false)?;
-
-        let exit = self.exit.unwrap_or_default();
-        set_opt_int(
-            rec,
-            "exit.termination",
-            layout::E_TERMINATION,
-            i64::from(exit.termination),
-        )?;
+        put_time(rec, self.seconds, self.microseconds, self.time.as_deref())?;
+        let exit = self.exit.unwrap_or(ExitStatus {
+            termination: 0,
+            exit: 0,
+        });
+        let termination = i64::from(exit.termination);
+        set_opt_int(rec, "exit.termination", layout::E_TERMINATION, termination)?;
         set_opt_int(rec, "exit.exit", layout::E_EXIT, i64::from(exit.exit))?;
-        set_opt_int(
-            rec,
-            "session",
-            layout::UT_SESSION,
-            self.session.unwrap_or(0),
-        )?;
+        let session = self.session.unwrap_or(0);
+        set_opt_int(rec, "session", layout::UT_SESSION, session)?;
         Ok(entry)
     }
+}
+
+/// The bytes outside every field, in order; fewer than the gaps hold leave
+/// the rest zero.
+fn put_padding(rec: &mut RecordBytes, padding: &[u8]) -> Result<(), String> {
+    let mut rest = padding;
+    for &gap in gaps() {
+        let take = gap.len.min(rest.len());
+        let (now, later) = rest.split_at(take);
+        if let Some(dst) = layout::bytes_mut(rec, gap).get_mut(..take) {
+            dst.copy_from_slice(now);
+        }
+        rest = later;
+    }
+    if rest.is_empty() {
+        Ok(())
+    } else {
+        let room: usize = gaps().iter().map(|g| g.len).sum();
+        Err(format!(
+            "padding_hex: {} bytes do not fit in {room}",
+            padding.len()
+        ))
+    }
+}
+
+/// `ut_type`: `type_raw` when given (then `type` is only its name, as the
+/// record's own system numbers it), else the number of the name `type`.
+fn put_type(
+    rec: &mut RecordBytes,
+    raw: Option<RawEntryType>,
+    name: Option<&str>,
+) -> Result<(), String> {
+    let raw = match (raw, name) {
+        (Some(raw), _) => raw,
+        (None, None) => 0,
+        (None, Some(name)) => {
+            let named = name
+                .parse::<EntryType>()
+                .map_err(|e| format!("type: {e} (give type_raw)"))?;
+            named
+                .raw()
+                .ok_or_else(|| format!("type {named} has no value on this system"))?
+        }
+    };
+    set_int(rec, "type_raw", layout::UT_TYPE, i64::from(raw), false)
+}
+
+/// A string field's bytes; fewer than the field holds leave the rest zero.
+fn put_bytes(rec: &mut RecordBytes, name: &str, span: Span, value: &[u8]) -> Result<(), String> {
+    let out = layout::bytes_mut(rec, span);
+    let room = out.len();
+    match out.get_mut(..value.len()) {
+        Some(dst) => {
+            dst.copy_from_slice(value);
+            Ok(())
+        }
+        None => Err(format!("{name}: {} bytes do not fit in {room}", value.len())),
+    }
+}
+
+/// `ut_tv`: `seconds` and `microseconds` when either is given (a missing one
+/// is 0; `time`, when also given, must say the same), else `time`.
+fn put_time(
+    rec: &mut RecordBytes,
+    seconds: Option<i64>,
+    micros: Option<i64>,
+    time: Option<&str>,
+) -> Result<(), String> {
+    let parsed = match time {
+        Some(t) => Some(
+            time_fmt::parse_rfc3339(t)
+                .ok_or_else(|| format!("time {t:?} is not an RFC 3339 time"))?,
+        ),
+        None => None,
+    };
+    let (seconds, micros) = match (seconds, micros, parsed) {
+        (None, None, Some((s, us))) => (s, i64::from(us)),
+        (s, us, parsed) => {
+            let (s, us) = (s.unwrap_or(0), us.unwrap_or(0));
+            if let (Some((ts, tus)), Some(t)) = (parsed, time) {
+                if (ts, i64::from(tus)) != (s, us) {
+                    return Err(format!(
+                        "time {t:?} disagrees with seconds {s} and microseconds {us}"
+                    ));
+                }
+            }
+            (s, us)
+        }
+    };
+    let unsigned_secs = layout::TV_SEC.len < 8;
+    set_int(rec, "seconds", layout::TV_SEC, seconds, unsigned_secs)?;
+    set_int(rec, "microseconds", layout::TV_USEC, micros, false)
 }
 
 /// A signed field the host's record may lack (FreeBSD, macOS): there, only 0
@@ -387,152 +439,4 @@ fn set_int(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::layout::RECORD_SIZE;
-
-    #[test]
-    fn gaps_and_fields_cover_the_record_once() {
-        let mut seen = [0u8; RECORD_SIZE];
-        for s in layout::fields().iter().chain(gaps().iter()) {
-            for b in &mut seen[s.offset..s.offset + s.len] {
-                *b += 1;
-            }
-        }
-        assert!(seen.iter().all(|&n| n == 1));
-    }
-
-    use crate::encoder::EntryBuilder;
-    use serde_json::json;
-
-    fn user_entry() -> Entry {
-        EntryBuilder::new(EntryType::UserProcess)
-            .pid(4242)
-            .line("pts/0")
-            .id("ts/0")
-            .user("alice")
-            .host("example.org")
-            .address(Some("192.0.2.7".parse().unwrap()))
-            .seconds(1_700_000_000)
-            .microseconds(250_000)
-            .session(7)
-            .build()
-            .unwrap()
-    }
-
-    #[test]
-    fn the_shape_is_as_documented() {
-        // Expected value written from the table in the module docs; the time
-        // was checked with `date -u -d @1700000000.25`.
-        let want = json!({
-            "type": 7,
-            "type_name": "USER_PROCESS",
-            "pid": 4242,
-            "line": "pts/0",
-            "id": "ts/0",
-            "user": "alice",
-            "host": "example.org",
-            "address": "192.0.2.7",
-            "seconds": 1_700_000_000,
-            "microseconds": 250_000,
-            "time": "2023-11-14T22:13:20.250000Z",
-            "exit": {"termination": 0, "exit": 0},
-            "session": 7
-        });
-        let e = user_entry();
-        assert_eq!(serde_json::to_value(e).unwrap(), want);
-        let back: Entry = serde_json::from_value(want).unwrap();
-        assert_eq!(back.as_bytes(), e.as_bytes());
-        // The borrowed entry serializes the same.
-        assert_eq!(
-            serde_json::to_string(&e.as_entry_ref()).unwrap(),
-            serde_json::to_string(&e).unwrap()
-        );
-    }
-
-    #[test]
-    fn bytes_that_a_string_would_lose_are_hex() {
-        let mut e = EntryBuilder::new(EntryType::DeadProcess)
-            .host(b"\xffx")
-            .id([b'a', 0, b'b', 0])
-            .microseconds(1_000_000)
-            .build()
-            .unwrap();
-        // A byte after the NUL of `line`, and one in the padding.
-        layout::bytes_mut(e.bytes_mut(), layout::UT_LINE)[5] = b'z';
-        let gap = gaps()[0];
-        layout::bytes_mut(e.bytes_mut(), gap)[0] = 0x5a;
-        let v = serde_json::to_value(e).unwrap();
-        let mut host = "ff78".to_owned();
-        host.push_str(&"00".repeat(254));
-        assert_eq!(v["host"], json!({ "hex": host }));
-        assert_eq!(v["id"], json!({"hex": "61006200"}));
-        let mut line = "00".repeat(5);
-        line.push_str("7a");
-        line.push_str(&"00".repeat(26));
-        assert_eq!(v["line"], json!({ "hex": line }));
-        let mut pad = "5a".to_owned();
-        pad.push_str(&"00".repeat(gaps().iter().map(|g| g.len).sum::<usize>() - 1));
-        assert_eq!(v["padding"], json!({ "hex": pad }));
-        assert_eq!(v["user"], json!(""));
-        assert_eq!(v["time"], json!(null));
-        assert_eq!(v["address"], json!(null));
-        let back: Entry = serde_json::from_value(v).unwrap();
-        assert_eq!(back.as_bytes(), e.as_bytes());
-    }
-
-    #[test]
-    fn missing_keys_are_zero_and_time_alone_sets_the_time() {
-        let e: Entry = serde_json::from_str("{}").unwrap();
-        assert_eq!(e.as_bytes(), Entry::zeroed().as_bytes());
-        let e: Entry = serde_json::from_str(
-            r#"{"type_name": "USER_PROCESS", "time": "2023-11-14T23:13:20.25+01:00"}"#,
-        )
-        .unwrap();
-        assert_eq!(e.entry_type(), EntryType::UserProcess);
-        assert_eq!((e.seconds(), e.microseconds()), (1_700_000_000, 250_000));
-    }
-
-    #[test]
-    fn inconsistent_or_oversized_values_are_errors() {
-        for bad in [
-            r#"{"type": 7, "type_name": "DEAD_PROCESS"}"#,
-            r#"{"type_name": "NOPE"}"#,
-            r#"{"type_name": "UNKNOWN"}"#,
-            r#"{"seconds": 1, "time": "1970-01-01T00:00:02.000000Z"}"#,
-            r#"{"time": "yesterday"}"#,
-            r#"{"id": "toolong"}"#,
-            r#"{"user": {"hex": "0"}}"#,
-            r#"{"user": {"hex": "00", "extra": 1}}"#,
-            r#"{"address": "300.1.1.1"}"#,
-            r#"{"pid": 99999999999}"#,
-            r#"{"exit": {"termination": 40000, "exit": 0}}"#,
-            r#"{"pid": "1"}"#,
-        ] {
-            assert!(serde_json::from_str::<Entry>(bad).is_err(), "{bad}");
-        }
-        // A type this system's header does not name (Linux: SHUTDOWN_TIME)
-        // has no number to store: an error, not a zero.
-        #[cfg(target_os = "linux")]
-        {
-            let bad = r#"{"type_name": "SHUTDOWN_TIME"}"#;
-            let err = serde_json::from_str::<Entry>(bad).unwrap_err().to_string();
-            assert!(err.contains("no value on this system"), "{err}");
-        }
-        let long = format!(r#"{{"host": "{}"}}"#, "h".repeat(257));
-        assert!(serde_json::from_str::<Entry>(&long).is_err());
-        let full = format!(r#"{{"host": "{}"}}"#, "h".repeat(256));
-        let e: Entry = serde_json::from_str(&full).unwrap();
-        assert_eq!(e.host_bytes(), &[b'h'; 256][..]);
-    }
-
-    #[test]
-    fn hex_round_trips() {
-        let all: Vec<u8> = (0..=255).collect();
-        assert_eq!(from_hex(&to_hex(&all)), Some(all));
-        assert_eq!(to_hex(&[0x0f, 0xa0]), "0fa0");
-        assert_eq!(from_hex("0FA0"), Some(vec![0x0f, 0xa0]));
-        assert_eq!(from_hex("0"), None);
-        assert_eq!(from_hex("zz"), None);
-    }
-}
+mod tests;
