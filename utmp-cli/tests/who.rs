@@ -187,7 +187,11 @@ fn json_lines_one_object_per_shown_entry() {
     assert_eq!(kinds, ["boot", "login", "user", "user", "dead"]);
     assert_eq!(rows[2]["user"], "alice");
     assert_eq!(rows[2]["host"], "192.0.2.1");
-    assert_eq!(rows[2]["time"], T + 3600);
+    // One representation of the entry (docs/json.md): T + 3600 is
+    // 2013-08-28T11:00:00Z (`date -u -d @1377687600`).
+    assert_eq!(rows[2]["seconds"], T + 3600);
+    assert_eq!(rows[2]["time"], "2013-08-28T11:00:00.000000Z");
+    assert_eq!(rows[2]["type"], "USER_PROCESS");
     assert_eq!(rows[2]["mesg"], "?");
     assert_eq!(rows[4]["exit"]["exit"], 1);
 }

@@ -185,14 +185,14 @@ mod tests {
         let j = json_of(&e);
         assert!(j.contains("\"padding_hex\":\"") && j.ends_with("01\"}\n"), "{j}");
         assert_eq!(parse_json_line(&j).unwrap(), e);
-        // Bytes after a NUL in a string field.
+        // Bytes after a NUL in a string field (byte 5: the sixth).
         let mut e = EntryBuilder::new(EntryType::UserProcess)
             .user("ab")
             .build()
             .unwrap();
         layout::bytes_mut(e.bytes_mut(), layout::UT_USER)[5] = b'z';
         let j = json_of(&e);
-        assert!(j.contains("\"user\":\"ab\",\"user_hex\":\"6162000000007a"), "{j}");
+        assert!(j.contains("\"user\":\"ab\",\"user_hex\":\"61620000007a00"), "{j}");
         assert_eq!(parse_json_line(j).unwrap(), e);
     }
 
