@@ -191,6 +191,44 @@ fn json_round_trip_is_byte_exact_on_garbage() {
     }
 }
 
+/// `dump --json --format F | undump --json --format F` gives files of other
+/// systems back byte for byte: the real captures, bytes after a string's
+/// NUL included (Debian 11's aarch64 utmp has `tty1\0tty1` in ut_line).
+#[test]
+fn json_round_trip_is_byte_exact_on_other_systems_files() {
+    if !runnable("utmp CLI tests") {
+        return;
+    }
+    let Some(dir) = fixtures("JSON round trip of other systems' files") else {
+        return;
+    };
+    let scratch = scratch();
+    for (f, format) in [
+        ("s4/Debian11/aarch64_ARM64/utmp", "glibc-400-le"),
+        ("s4/Debian11/aarch64_ARM64/wtmp", "glibc-400-le"),
+        ("util-linux/wtmp-a.BE", "glibc-384-be"),
+        ("util-linux/wtmp-ipv6.BE", "glibc-384-be"),
+        ("s4/FreeBSD14.0/x86_64/utx.log", "freebsd-utx-log"),
+        ("s4/FreeBSD14.0/x86_64/utx.active", "freebsd-utx"),
+        ("s4/OpenBSD7.2/x86_32/wtmp.1", "openbsd-utmp-le"),
+        ("s4/NetBSD9.3/x86_32/wtmp", "netbsd-utmp-le"),
+    ] {
+        let path = dir.join(f);
+        let bytes = std::fs::read(&path).unwrap();
+        let p = path.to_str().unwrap();
+        let json = run(&["dump", "--json", "--format", format, p], b"");
+        assert_eq!(json.status.code(), Some(0), "{f}: {json:?}");
+        let out = scratch.join("back");
+        let out = out.to_str().unwrap();
+        let back = run(
+            &["undump", "--json", "--format", format, "-o", out],
+            &json.stdout,
+        );
+        assert_eq!(back.status.code(), Some(0), "{f}: {back:?}");
+        assert!(std::fs::read(out).unwrap() == bytes, "{f} as {format}");
+    }
+}
+
 #[test]
 fn missing_file_is_one_line_exit_1() {
     if !runnable("utmp CLI tests") {

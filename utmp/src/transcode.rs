@@ -525,11 +525,20 @@ fn encode_table<B: Borrow<RecordBytes>>(
             Ok(())
         }
     };
-    for (s, v, name) in [
-        (t.user, e.user_bytes(), "ut_user"),
-        (t.line, e.line_bytes(), "ut_line"),
-        (t.host, e.host_bytes(), "ut_host"),
+    for (s, span, name) in [
+        (t.user, layout::UT_USER, "ut_user"),
+        (t.line, layout::UT_LINE, "ut_line"),
+        (t.host, layout::UT_HOST, "ut_host"),
     ] {
+        // The whole field when it fits (bytes after a NUL come back as
+        // decoding kept them, so a dump reads back byte for byte), else the
+        // string up to its NUL.
+        let whole = layout::bytes(e.as_bytes(), span);
+        let used = whole.iter().rposition(|&b| b != 0).map_or(0, |i| i.saturating_add(1));
+        let v = match whole.get(..used) {
+            Some(v) if used <= s.len => v,
+            _ => c_str(whole),
+        };
         let Some(dst) =
             s.at.checked_add(s.len)
                 .and_then(|end| rec.get_mut(s.at..end))
