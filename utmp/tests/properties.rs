@@ -239,7 +239,10 @@ proptest! {
         let v = serde_json::to_value(e).unwrap();
         match std::str::from_utf8(&f.user) {
             Ok(s) => prop_assert_eq!(&v["user"], &serde_json::json!(s)),
-            Err(_) => prop_assert!(v["user"]["hex"].is_string()),
+            Err(_) => {
+                prop_assert_eq!(&v["user"], &serde_json::json!(String::from_utf8_lossy(&f.user)));
+                prop_assert!(v["user_hex"].is_string());
+            }
         }
         prop_assert_eq!(v["time"].is_null(), e.time().is_none());
         let back: Entry = serde_json::from_value(v).unwrap();
