@@ -94,9 +94,8 @@ pub fn run(opts: &Options) -> Outcome {
 /// logout and boot (with `-x` also shutdowns and runlevel rows) as it is
 /// written, one line each: the event in a 12-wide column, then the row as
 /// `wtmpdb last` lays it out (a logout with its login's time and length);
-/// with `--json`, one object per line (`event`, the row's `id` and `type`,
-/// its text columns, and `login_us`/`logout_us`, microseconds since the
-/// epoch). Rows deleted while open are said on stderr.
+/// with `--json`, one object per line (`event`, then the row as
+/// docs/json.md describes it). Rows deleted while open are said on stderr.
 pub fn follow(opts: &Options, poll: Option<std::time::Duration>) -> Outcome {
     let [(path, _)] = &opts.files[..] else {
         return Err(crate::output::Failure::Message(
@@ -159,20 +158,16 @@ fn follow_event(opts: &Options, layout: &mut LastLayout, event: &RowEvent, buf: 
         return;
     };
     if opts.json {
-        let text = |b: Option<&[u8]>| b.map(|b| String::from_utf8_lossy(b).into_owned());
-        let obj = serde_json::json!({
-            "event": word,
-            "id": row.id(),
-            "type": row.row_type().raw(),
-            "user": String::from_utf8_lossy(row.user()),
-            "tty": text(row.tty()),
-            "host": text(row.host()),
-            "service": text(row.service()),
-            "login_us": row.login_micros(),
-            "logout_us": row.logout_micros(),
-        });
-        // Writing JSON to a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut *buf, &obj);
+        // `event`, then the row in the one JSON form (docs/json.md).
+        #[derive(serde::Serialize)]
+        struct Event<'a> {
+            event: &'a str,
+            #[serde(flatten)]
+            row: &'a utmp::wtmpdb::Row,
+        }
+        let written = serde_json::to_writer(&mut *buf, &Event { event: word, row });
+        // Writing to a Vec cannot fail, and a row's `Serialize` makes no error.
+        debug_assert!(written.is_ok(), "{written:?}");
         buf.push(b'\n');
     } else {
         buf.extend_from_slice(format!("{word:<12}").as_bytes());

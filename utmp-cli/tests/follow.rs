@@ -770,3 +770,74 @@ fn last_follow_on_a_wtmpdb_database_tells_logins_and_logouts() {
         assert_eq!(rest, line_of(user), "line {n}");
     }
 }
+
+/// `last --follow --json` on a wtmpdb database: one object per event, the
+/// row in the entries' JSON form (docs/json.md); values worked out by hand.
+#[cfg(target_os = "linux")]
+#[test]
+fn last_follow_json_on_a_wtmpdb_database_uses_the_entries_names_and_times() {
+    if !runnable("last --follow --json on wtmpdb") {
+        return;
+    }
+    use rusqlite::Connection;
+    let s = Scratch::new();
+    let db = s.0.join("wtmp.db");
+    let conn = Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE wtmp(ID INTEGER PRIMARY KEY, Type INTEGER, User TEXT NOT NULL, \
+         Login INTEGER, Logout INTEGER, TTY TEXT, RemoteHost TEXT, Service TEXT);
+         INSERT INTO wtmp VALUES (1, 3, 'early', 1700000000000000, NULL, 'pts/1', 'a.example', 'sshd');",
+    )
+    .unwrap();
+    let p = db.to_str().unwrap();
+    let run = Running::start(&["last", "--follow", "--json", "--poll", "0.01", "-f", p]);
+    // The follower starts at the end: write logins until one is shown.
+    let deadline = Instant::now() + LINE_WAIT;
+    let mut id = 2i64;
+    let first = loop {
+        conn.execute(
+            "INSERT INTO wtmp VALUES (?1, 3, 'later', 1700000060000000, NULL, 'pts/2', NULL, 'login')",
+            rusqlite::params![id],
+        )
+        .unwrap();
+        if let Ok(line) = run.lines.recv_timeout(Duration::from_millis(100)) {
+            break line;
+        }
+        assert!(Instant::now() < deadline, "no login line");
+        id += 1;
+    };
+    let first: serde_json::Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(first["event"], "login", "{first}");
+    assert_eq!(first["login"], "2023-11-14T22:14:20.000000Z", "{first}");
+    assert_eq!(first["logout"], serde_json::Value::Null, "{first}");
+    assert_eq!(first["host"], serde_json::Value::Null, "{first}");
+    for _ in first["id"].as_i64().unwrap() + 1..=id {
+        run.line("a later login");
+    }
+    // The logout of the row open before the start.
+    conn.execute(
+        "UPDATE wtmp SET Logout = 1700000090500000 WHERE ID = 1",
+        [],
+    )
+    .unwrap();
+    let line = run.line("logout of early");
+    run.signal("INT");
+    let (status, err) = run.finish();
+    assert_eq!(status.code(), Some(0), "stderr: {err}");
+    let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+    // 1700000000 s is 2023-11-14T22:13:20Z (`date -u -d @1700000000`).
+    let want = serde_json::json!({
+        "event": "logout",
+        "id": 1,
+        "type_raw": 3,
+        "user": "early",
+        "line": "pts/1",
+        "host": "a.example",
+        "service": "sshd",
+        "login": "2023-11-14T22:13:20.000000Z",
+        "logout": "2023-11-14T22:14:50.500000Z",
+        "login_us": 1_700_000_000_000_000i64,
+        "logout_us": 1_700_000_090_500_000i64,
+    });
+    assert_eq!(v, want, "{line}");
+}

@@ -438,5 +438,42 @@ fn set_int(
     }
 }
 
+/// A wtmpdb row (`utmp last --follow --json` on a database): the names of
+/// the entry's members for the same things (`type_raw`, `user`, `line`,
+/// `host`, RFC 3339 `login`/`logout` as the entry's `time`), the row's own
+/// `id` and `service`, and the exact `login_us`/`logout_us` (microseconds
+/// since the epoch, as wtmpdb stores them). Text is lossy UTF-8; a missing
+/// column is `null`.
+#[cfg(target_os = "linux")]
+impl Serialize for crate::wtmpdb::Row {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        fn text(b: Option<&[u8]>) -> Option<std::borrow::Cow<'_, str>> {
+            b.map(String::from_utf8_lossy)
+        }
+        let mut st = s.serialize_struct("Row", 10)?;
+        st.serialize_field("id", &self.id())?;
+        st.serialize_field("type_raw", &self.row_type().raw())?;
+        st.serialize_field("user", &String::from_utf8_lossy(self.user()))?;
+        st.serialize_field("line", &text(self.tty()))?;
+        st.serialize_field("host", &text(self.host()))?;
+        st.serialize_field("service", &text(self.service()))?;
+        let login = self.login_micros();
+        st.serialize_field("login", &rfc3339_of_micros(login))?;
+        st.serialize_field("logout", &self.logout_micros().and_then(rfc3339_of_micros))?;
+        st.serialize_field("login_us", &login)?;
+        st.serialize_field("logout_us", &self.logout_micros())?;
+        st.end()
+    }
+}
+
+/// [`time_fmt::rfc3339_utc`] of microseconds since the epoch.
+#[cfg(target_os = "linux")]
+fn rfc3339_of_micros(micros: i64) -> Option<String> {
+    // Euclidean division by a positive constant cannot overflow.
+    #[allow(clippy::arithmetic_side_effects)]
+    let (seconds, us) = (micros.div_euclid(1_000_000), micros.rem_euclid(1_000_000));
+    time_fmt::rfc3339_utc(seconds, u32::try_from(us).ok()?)
+}
+
 #[cfg(test)]
 mod tests;
