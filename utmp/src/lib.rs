@@ -135,39 +135,20 @@
 //! natively. With musl, whose utmpx functions are stubs, [`Database`] returns
 //! [`Error::Unsupported`]; the direct reader works everywhere.
 //!
-//! # Serialization (feature `serde`)
+//! # Serialization (features `serde` and `json`)
 //!
-//! `Serialize` is implemented for every entry and `Deserialize` for
-//! [`Entry`], losslessly.
-//!
-//! An entry is a map with these keys, in this order:
-//!
-//! | key | value |
-//! |---|---|
-//! | `type` | `ut_type` as its number |
-//! | `type_name` | its C constant's name (`"USER_PROCESS"`), `"UNKNOWN"` for others |
-//! | `pid` | `ut_pid` |
-//! | `line`, `id`, `user`, `host` | the string fields, see below |
-//! | `address` | `ut_addr_v6` as an IP address string, or `null` when all zero |
-//! | `seconds`, `microseconds` | `ut_tv` as stored |
-//! | `time` | `ut_tv` as RFC 3339 UTC with microseconds (`"2023-11-14T22:13:20.000000Z"`), or `null` when the microseconds are not 0-999,999 or the year is not 0000-9999 |
-//! | `exit` | `ut_exit` as `{"termination": .., "exit": ..}` |
-//! | `session` | `ut_session` |
-//! | `padding` | only when not all zero: the bytes of the record outside every field (alignment padding, glibc's reserved bytes), as `{"hex": ".."}` |
-//!
-//! A string field is a JSON string when its bytes are valid UTF-8 up to the
-//! first NUL and only NULs follow (the usual case); otherwise it is
-//! `{"hex": ".."}`, the whole C array in lowercase hex, NULs and all.
-//!
-//! Deserializing inverts this exactly: the record's bytes, padding included,
-//! come back identical. Every key is optional (a missing field is zero or
-//! empty) and unknown keys are ignored. `type` wins over `type_name` (which
-//! must agree when both are given); `seconds`/`microseconds` win over `time`
-//! (which must agree when given and not `null`), and `time` alone sets both.
-//! A string or hex value longer than its field is an error, never cut.
-//!
-//! The string fields take either a string or a map, so the format needs a
-//! self-describing serializer (JSON, YAML, TOML, CBOR...), not bincode.
+//! With `serde`, `Serialize` is implemented for every entry and
+//! `Deserialize` for [`Entry`], losslessly: readable members for scripts
+//! (`"type": "USER_PROCESS"`, `"user": "alice"`, `"time":
+//! "2023-11-14T22:13:20.250000Z"`) beside the exact values (`type_raw`,
+//! `seconds`, `microseconds`), and `<field>_hex`/`padding_hex` only where
+//! the text would lose bytes, so a record read back is the same bytes.
+//! `json` adds JSON Lines over it (`text::push_json`,
+//! `text::parse_json_line`, `text::JsonReader`). `utmp dump --json`,
+//! `undump --json` and `who --json` use the same form; sessions use its names
+//! and times. The format is documented once, in
+//! [`docs/json.md`](https://github.com/utmp-rs/utmp/blob/main/docs/json.md)
+//! (in the repository).
 #![warn(missing_docs)]
 #![cfg_attr(
     not(test),

@@ -18,37 +18,16 @@
 //! `ut_exit` nor `ut_session` is kept). Use it to read and edit records by
 //! hand, and JSON Lines to keep them.
 //!
-//! # The JSON Lines format
+//! # The JSON Lines format (feature `json`)
 //!
-//! One JSON object per record and line (see [`write_json`] and
-//! [`parse_json_line`]). Every field is there, decoded for people and scripts,
-//! and when those fields do not rebuild the record's exact bytes (bytes after a
-//! string's NUL, padding, reserved space, a string that is not UTF-8), a `raw`
-//! member holds all of the record's bytes. So dumping a file to JSON Lines and
-//! reading it back gives the same file, byte for byte, whatever it holds. The
-//! members, in the order written:
-//!
-//! | member | JSON type | meaning |
-//! |---|---|---|
-//! | `type` | string | `ut_type` as its C constant's name (`"USER_PROCESS"`), `"UNKNOWN"` when the header names no such value |
-//! | `type_raw` | integer | `ut_type` as stored |
-//! | `pid` | integer | `ut_pid` |
-//! | `line`, `id`, `user`, `host` | string | the string fields, cut at the first NUL; bytes that are not UTF-8 are shown as U+FFFD (and `raw` is written) |
-//! | `address` | string or null | `ut_addr_v6` as an IPv4 address (only the first word set) or IPv6, null when all zero |
-//! | `seconds`, `microseconds` | integer | `ut_tv.tv_sec` (a 32-bit field read unsigned) and `ut_tv.tv_usec`, as stored |
-//! | `time` | string or null | `ut_tv` in RFC 3339, UTC, to the microsecond (`"2013-08-28T11:13:38.000000Z"`); null when it is not a valid time (microseconds outside 0..1,000,000, or a year outside 0..=9999) |
-//! | `time_us` | integer or null | `ut_tv` in microseconds since the Unix epoch; null when not a valid time |
-//! | `exit_termination`, `exit_status` | integer | `ut_exit.e_termination`, `ut_exit.e_exit` |
-//! | `session` | integer | `ut_session` |
-//! | `raw` | string | only when needed: the record's bytes in lowercase hexadecimal ([`RECORD_SIZE`](crate::RECORD_SIZE) × 2 digits) |
-//!
-//! Reading a line back: when `raw` is present it is the record, and the other
-//! members are ignored. Otherwise the record is built from the members, every
-//! one optional: the type from `type_raw` (or from `type`), the time from
-//! `seconds` and `microseconds` (or `time_us`, or `time`, which may carry any
-//! RFC 3339 offset); a missing member leaves its field zero. A value that does
-//! not fit its field is an error, never cut. Members with other names are
-//! ignored, so lines written by other tools can carry more.
+//! One JSON object per record and line (see `write_json` and
+//! `parse_json_line`), in the crate's one serde representation of a record:
+//! every field readable for people and scripts, and the exact bytes beside
+//! a field only when its text would lose some, so dumping a file to JSON
+//! Lines and reading it back gives the same file, byte for byte, whatever it
+//! holds. The members and how they are read back are in `docs/json.md` (in
+//! the repository; the crate docs' "Serialization" section says the same in
+//! short).
 //!
 //! # A partial record at the end of the input
 //!
