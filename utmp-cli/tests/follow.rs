@@ -815,11 +815,8 @@ fn last_follow_json_on_a_wtmpdb_database_uses_the_entries_names_and_times() {
         run.line("a later login");
     }
     // The logout of the row open before the start.
-    conn.execute(
-        "UPDATE wtmp SET Logout = 1700000090500000 WHERE ID = 1",
-        [],
-    )
-    .unwrap();
+    conn.execute("UPDATE wtmp SET Logout = 1700000090500000 WHERE ID = 1", [])
+        .unwrap();
     let line = run.line("logout of early");
     run.signal("INT");
     let (status, err) = run.finish();

@@ -127,7 +127,10 @@ impl fmt::Display for Hex<'_> {
         for &b in self.0 {
             // Both indexes are below 16, the table's length.
             #[allow(clippy::indexing_slicing)]
-            for digit in [HEX_DIGITS[usize::from(b >> 4)], HEX_DIGITS[usize::from(b & 0xf)]] {
+            for digit in [
+                HEX_DIGITS[usize::from(b >> 4)],
+                HEX_DIGITS[usize::from(b & 0xf)],
+            ] {
                 f.write_char(char::from(digit))?;
             }
         }
@@ -276,7 +279,13 @@ impl Repr {
             put_padding(rec, &padding.0)?;
         }
         put_type(rec, self.type_raw, self.type_name.as_deref())?;
-        set_int(rec, "pid", layout::UT_PID, i64::from(self.pid.unwrap_or(0)), false)?;
+        set_int(
+            rec,
+            "pid",
+            layout::UT_PID,
+            i64::from(self.pid.unwrap_or(0)),
+            false,
+        )?;
         let strings = [
             (self.line, self.line_hex),
             (self.id, self.id_hex),
@@ -368,7 +377,10 @@ fn put_bytes(rec: &mut RecordBytes, name: &str, span: Span, value: &[u8]) -> Res
             dst.copy_from_slice(value);
             Ok(())
         }
-        None => Err(format!("{name}: {} bytes do not fit in {room}", value.len())),
+        None => Err(format!(
+            "{name}: {} bytes do not fit in {room}",
+            value.len()
+        )),
     }
 }
 

@@ -534,7 +534,10 @@ fn encode_table<B: Borrow<RecordBytes>>(
         // decoding kept them, so a dump reads back byte for byte), else the
         // string up to its NUL.
         let whole = layout::bytes(e.as_bytes(), span);
-        let used = whole.iter().rposition(|&b| b != 0).map_or(0, |i| i.saturating_add(1));
+        let used = whole
+            .iter()
+            .rposition(|&b| b != 0)
+            .map_or(0, |i| i.saturating_add(1));
         let v = match whole.get(..used) {
             Some(v) if used <= s.len => v,
             _ => c_str(whole),

@@ -104,10 +104,9 @@ fn bytes_that_the_text_would_lose_are_also_hex() {
 fn missing_keys_are_zero_and_time_alone_sets_the_time() {
     let e: Entry = serde_json::from_str("{}").unwrap();
     assert_eq!(e.as_bytes(), Entry::zeroed().as_bytes());
-    let e: Entry = serde_json::from_str(
-        r#"{"type": "USER_PROCESS", "time": "2023-11-14T23:13:20.25+01:00"}"#,
-    )
-    .unwrap();
+    let e: Entry =
+        serde_json::from_str(r#"{"type": "USER_PROCESS", "time": "2023-11-14T23:13:20.25+01:00"}"#)
+            .unwrap();
     assert_eq!(e.entry_type(), EntryType::UserProcess);
     assert_eq!((e.seconds(), e.microseconds()), (1_700_000_000, 250_000));
     // Shorter exact bytes leave the rest of the field zero.

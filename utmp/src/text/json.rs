@@ -172,7 +172,9 @@ mod tests {
         let mut user_hex = "ff".to_owned();
         user_hex.push_str(&"00".repeat(layout::UT_USER.len - 1));
         assert!(
-            j.contains(&format!("\"user\":\"\u{fffd}\",\"user_hex\":\"{user_hex}\",")),
+            j.contains(&format!(
+                "\"user\":\"\u{fffd}\",\"user_hex\":\"{user_hex}\","
+            )),
             "{j}"
         );
         assert_eq!(j.matches("_hex").count(), 1, "{j}");
@@ -183,7 +185,10 @@ mod tests {
             *last = 1;
         }
         let j = json_of(&e);
-        assert!(j.contains("\"padding_hex\":\"") && j.ends_with("01\"}\n"), "{j}");
+        assert!(
+            j.contains("\"padding_hex\":\"") && j.ends_with("01\"}\n"),
+            "{j}"
+        );
         assert_eq!(parse_json_line(&j).unwrap(), e);
         // Bytes after a NUL in a string field (byte 5: the sixth).
         let mut e = EntryBuilder::new(EntryType::UserProcess)
@@ -192,7 +197,10 @@ mod tests {
             .unwrap();
         layout::bytes_mut(e.bytes_mut(), layout::UT_USER)[5] = b'z';
         let j = json_of(&e);
-        assert!(j.contains("\"user\":\"ab\",\"user_hex\":\"61620000007a00"), "{j}");
+        assert!(
+            j.contains("\"user\":\"ab\",\"user_hex\":\"61620000007a00"),
+            "{j}"
+        );
         assert_eq!(parse_json_line(j).unwrap(), e);
     }
 
