@@ -163,7 +163,9 @@ fn string_field<S: SerializeStruct>(
 ) -> Result<(), S::Error> {
     let field = layout::bytes(rec, span);
     let (text, rest) = field.split_at(layout::nul_len(field));
-    let exact = rest.iter().all(|&b| b == 0);
+    // No early exit: the compiler checks all the bytes at once (SIMD), which
+    // is faster over the 256 bytes of ut_host than stopping at the first.
+    let exact = rest.iter().fold(0, |any, &b| any | b) == 0;
     match std::str::from_utf8(text) {
         Ok(text) => st.serialize_field(name, text)?,
         Err(_) => {
@@ -198,9 +200,13 @@ impl<B: Borrow<RecordBytes>> Serialize for Entry<B> {
         st.serialize_field("microseconds", &micros)?;
         st.serialize_field("exit", &self.exit_status())?;
         st.serialize_field("session", &self.session())?;
-        let gap_bytes = || gaps().iter().flat_map(|&g| layout::bytes(rec, g));
-        if gap_bytes().any(|&b| b != 0) {
-            let padding: Vec<u8> = gap_bytes().copied().collect();
+        let nonzero = |&g: &Span| layout::bytes(rec, g).iter().fold(0, |any, &b| any | b) != 0;
+        if gaps().iter().any(nonzero) {
+            let padding: Vec<u8> = gaps()
+                .iter()
+                .flat_map(|&g| layout::bytes(rec, g))
+                .copied()
+                .collect();
             st.serialize_field("padding_hex", &Hex(&padding))?;
         } else {
             st.skip_field("padding_hex")?;
