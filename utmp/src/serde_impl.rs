@@ -336,9 +336,9 @@ fn put_padding(rec: &mut RecordBytes, padding: &[u8]) -> Result<(), String> {
     for &gap in gaps() {
         let take = gap.len.min(rest.len());
         let (now, later) = rest.split_at(take);
-        if let Some(dst) = layout::bytes_mut(rec, gap).get_mut(..take) {
-            dst.copy_from_slice(now);
-        }
+        // In bounds: `take` is at most the gap's length.
+        #[allow(clippy::indexing_slicing)]
+        layout::bytes_mut(rec, gap)[..take].copy_from_slice(now);
         rest = later;
     }
     if rest.is_empty() {
@@ -490,7 +490,10 @@ fn rfc3339_of_micros(micros: i64) -> Option<String> {
     // Euclidean division by a positive constant cannot overflow.
     #[allow(clippy::arithmetic_side_effects)]
     let (seconds, us) = (micros.div_euclid(1_000_000), micros.rem_euclid(1_000_000));
-    time_fmt::rfc3339_utc(seconds, u32::try_from(us).ok()?)
+    // 0 <= us < 1,000,000: always a u32.
+    let us = u32::try_from(us);
+    debug_assert!(us.is_ok(), "{us:?}");
+    time_fmt::rfc3339_utc(seconds, us.ok()?)
 }
 
 #[cfg(test)]
