@@ -220,6 +220,8 @@ mod serde_impl;
 pub mod sessions;
 mod source;
 mod system;
+#[cfg(test)]
+mod test_skip;
 pub mod text;
 #[cfg_attr(not(feature = "serde"), allow(dead_code))]
 mod time_fmt;
