@@ -234,7 +234,7 @@ pub mod wtmpdb;
 pub use detect::detect;
 pub use encoder::{write_entries, write_entries_in, EntryBuilder};
 pub use entry::{Entry, EntryRef, ExitStatus};
-pub use entry_type::{EntryType, ParseEntryTypeError, RawEntryType};
+pub use entry_type::{EntryType, ParseEntryTypeError, RawEntryType, UnknownType};
 pub use error::{Error, Result};
 pub use format::{ByteOrder, Field, Format, ParseFormatError, System};
 pub use layout::{RecordBytes, RECORD_SIZE};

@@ -245,29 +245,26 @@ impl Repr {
             }
         }
 
+        // `Some(None)`: the name "UNKNOWN", which names no type.
         let named = match self.type_name.as_deref() {
-            Some(name) => Some(name.parse::<EntryType>().or_else(|e| match name {
-                "UNKNOWN" => Ok(EntryType::Unknown(0)),
-                _ => Err(e.to_string()),
-            })?),
+            Some("UNKNOWN") => Some(None),
+            Some(name) => Some(Some(name.parse::<EntryType>().map_err(|e| e.to_string())?)),
             None => None,
         };
         let raw = match (self.raw_type, named) {
             (Some(raw), Some(named)) => {
-                if EntryType::from_raw(raw).as_str() != named.as_str() {
+                let name = named.map_or("UNKNOWN", EntryType::as_str);
+                if EntryType::from_raw(raw).as_str() != name {
                     return Err(format!(
-                        "type {raw} is {}, not {}",
+                        "type {raw} is {}, not {name}",
                         EntryType::from_raw(raw),
-                        named.as_str()
                     ));
                 }
                 raw
             }
             (Some(raw), None) => raw,
-            (None, Some(EntryType::Unknown(_))) => {
-                return Err("type_name UNKNOWN needs a type number".to_owned())
-            }
-            (None, Some(named)) => named
+            (None, Some(None)) => return Err("type_name UNKNOWN needs a type number".to_owned()),
+            (None, Some(Some(named))) => named
                 .raw()
                 .ok_or_else(|| format!("type_name {named} has no value on this system"))?,
             (None, None) => 0,

@@ -79,7 +79,7 @@ fn sample(salt: u8) -> Vec<Entry> {
         out.push(e);
     }
     out.push(
-        EntryBuilder::new(EntryType::Unknown(77))
+        EntryBuilder::new(EntryType::from_raw(77))
             .user([b'u'; 32])
             .line([b'l'; 32])
             .host(b"\xff\xfe not utf-8")

@@ -248,7 +248,7 @@ fn generated() -> Vec<Entry> {
             })
             .seconds(t + 7300),
         b(EntryType::Accounting).user("acct").seconds(t),
-        b(EntryType::Unknown(42)).user("odd").seconds(t),
+        b(EntryType::from_raw(42)).user("odd").seconds(t),
         b(EntryType::Empty).seconds(0),
         // Times at the edges of a signed 32-bit `time_t`.
         b(EntryType::BootTime).seconds(0),
