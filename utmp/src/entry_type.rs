@@ -16,6 +16,18 @@ pub type RawEntryType = c_short;
 /// [`Format`](crate::Format)'s decoding), and only for a number that is no
 /// named type there: an `Unknown` can never stand for `USER_PROCESS`.
 /// [`raw`](UnknownType::raw) gives the number back.
+///
+/// ```compile_fail
+/// // The field is private: no Unknown(7) that compares unequal to UserProcess.
+/// let t = utmp::EntryType::Unknown(utmp::UnknownType(7));
+/// ```
+///
+/// ```
+/// use utmp::EntryType;
+/// let t = EntryType::from_raw(300);
+/// assert!(matches!(t, EntryType::Unknown(u) if u.raw() == 300));
+/// assert_eq!(t.to_string(), "UNKNOWN(300)");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct UnknownType(RawEntryType);
 
@@ -335,6 +347,45 @@ mod tests {
             let named = EntryType::ALL.contains(&t);
             assert_eq!(t.raw().is_some(), named, "{t}");
         }
+    }
+
+    #[test]
+    fn an_unknown_type_never_holds_a_named_number() {
+        let systems = [
+            System::Linux,
+            System::FreeBsd,
+            System::NetBsd,
+            System::OpenBsd,
+            System::MacOs,
+            System::Illumos,
+        ];
+        for raw in -2..=300 {
+            if let EntryType::Unknown(u) = EntryType::from_raw(raw) {
+                assert_eq!(u.raw(), raw);
+                assert!(EntryType::ALL.iter().all(|t| t.raw() != Some(raw)), "{raw}");
+            }
+            for system in systems {
+                let t = EntryType::from_raw_in(system, raw);
+                assert_eq!(t.raw_in(system), Some(raw), "{system:?} {raw}");
+                if let EntryType::Unknown(u) = t {
+                    assert_eq!(u.raw(), raw);
+                    let named = EntryType::EVERY
+                        .iter()
+                        .any(|k| k.raw_in(system) == Some(raw));
+                    assert!(!named, "{system:?} names {raw}");
+                }
+            }
+        }
+        assert_eq!(
+            EntryType::from_raw_in(System::FreeBsd, 4),
+            EntryType::UserProcess
+        );
+        assert_eq!(EntryType::UserProcess.raw_in(System::FreeBsd), Some(4));
+        assert_eq!(EntryType::RunLevel.raw_in(System::FreeBsd), None);
+        assert_eq!(
+            EntryType::from_raw_in(System::MacOs, 11),
+            EntryType::ShutdownTime
+        );
     }
 
     #[test]
