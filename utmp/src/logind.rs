@@ -521,164 +521,213 @@ pub fn parse(contents: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
 /// `plain` takes lines that need no unquoting whole (the fast path); without
 /// it every byte goes through the state machine (the tests compare the two).
 fn parse_with(contents: &[u8], plain: bool, mut push_pair: impl FnMut(&[u8], &[u8])) {
-    let contents = contents.split(|&c| c == 0).next().unwrap_or_default();
-    let mut key: Vec<u8> = Vec::new();
-    let mut value: Vec<u8> = Vec::new();
-    // Where trailing blanks start in the key and in an unquoted value.
-    let mut key_ws: Option<usize> = None;
-    let mut value_ws: Option<usize> = None;
-    let mut state = State::PreKey;
+    // A NUL ends the C string systemd parses.
+    let contents = match contents.iter().position(|&c| c == 0) {
+        Some(nul) => contents.split_at(nul).0,
+        None => contents,
+    };
+    let mut parser = EnvParser::default();
+    let mut rest = contents;
+    while let Some((&c, tail)) = rest.split_first() {
+        if plain && parser.state == State::PreKey {
+            // Most lines are `KEY=value` with nothing to unquote: take the
+            // whole line at once (what the machine would do).
+            if let Some((k, v, next)) = plain_line(rest) {
+                push_pair(k, v);
+                rest = next;
+                continue;
+            }
+        }
+        rest = tail;
+        parser.step(c, &mut push_pair);
+    }
+    parser.finish(&mut push_pair);
+}
 
-    let mut push =
-        |key: &mut Vec<u8>, value: &mut Vec<u8>, key_ws: Option<usize>, value_ws: Option<usize>| {
-            let k = key.get(..key_ws.unwrap_or(key.len())).unwrap_or(key);
-            let v = value
-                .get(..value_ws.unwrap_or(value.len()))
-                .unwrap_or(value);
-            push_pair(k, v);
-            key.clear();
-            value.clear();
-        };
+/// systemd 252's `parse_env_file` state machine, fed one byte at a time.
+struct EnvParser {
+    state: State,
+    key: Vec<u8>,
+    value: Vec<u8>,
+    /// Where trailing blanks start in the key and in an unquoted value.
+    key_ws: Option<usize>,
+    value_ws: Option<usize>,
+}
 
-    let mut at = 0;
-    while let Some(&c) = contents.get(at) {
-        at = at.saturating_add(1);
-        match state {
+impl Default for EnvParser {
+    fn default() -> Self {
+        EnvParser {
+            state: State::PreKey,
+            key: Vec::new(),
+            value: Vec::new(),
+            key_ws: None,
+            value_ws: None,
+        }
+    }
+}
+
+impl EnvParser {
+    /// Hands the assignment read so far to `push_pair`, the key's trailing
+    /// blanks cut, and the value's when `cut_value` (an unquoted value).
+    fn push(&mut self, cut_value: bool, push_pair: &mut impl FnMut(&[u8], &[u8])) {
+        // Each mark is a length the buffer had when the mark was set, and
+        // the buffers only grow until they are cleared here.
+        if let Some(ws) = self.key_ws {
+            debug_assert!(ws <= self.key.len());
+            self.key.truncate(ws);
+        }
+        if let (true, Some(ws)) = (cut_value, self.value_ws) {
+            debug_assert!(ws <= self.value.len());
+            self.value.truncate(ws);
+        }
+        push_pair(&self.key, &self.value);
+        self.key.clear();
+        self.value.clear();
+    }
+
+    /// Marks where a run of blanks starts in `buf`, or clears the mark.
+    fn blank_mark(mark: &mut Option<usize>, buf: &[u8], c: u8) {
+        if !WHITESPACE.contains(&c) {
+            *mark = None;
+        } else if mark.is_none() {
+            *mark = Some(buf.len());
+        }
+    }
+
+    fn step(&mut self, c: u8, push_pair: &mut impl FnMut(&[u8], &[u8])) {
+        match self.state {
             State::PreKey => {
-                // Most lines are `KEY=value` with nothing to unquote: take
-                // the whole line at once (what the machine below would do).
-                let line = plain
-                    .then(|| plain_line(contents, at.saturating_sub(1)))
-                    .flatten();
-                if let Some((k, v, next)) = line {
-                    key.extend_from_slice(k);
-                    value.extend_from_slice(v);
-                    push(&mut key, &mut value, None, None);
-                    at = next;
-                } else if COMMENTS.contains(&c) {
-                    state = State::Comment;
+                if COMMENTS.contains(&c) {
+                    self.state = State::Comment;
                 } else if !WHITESPACE.contains(&c) {
-                    state = State::Key;
-                    key_ws = None;
-                    key.push(c);
+                    self.state = State::Key;
+                    self.key_ws = None;
+                    self.key.push(c);
                 }
             }
             State::Key => {
                 if NEWLINE.contains(&c) {
-                    state = State::PreKey;
-                    key.clear();
+                    self.state = State::PreKey;
+                    self.key.clear();
                 } else if c == b'=' {
-                    state = State::PreValue;
-                    value_ws = None;
+                    self.state = State::PreValue;
+                    self.value_ws = None;
                 } else {
-                    if !WHITESPACE.contains(&c) {
-                        key_ws = None;
-                    } else if key_ws.is_none() {
-                        key_ws = Some(key.len());
-                    }
-                    key.push(c);
+                    Self::blank_mark(&mut self.key_ws, &self.key, c);
+                    self.key.push(c);
                 }
             }
             State::PreValue => {
                 if NEWLINE.contains(&c) {
-                    state = State::PreKey;
-                    push(&mut key, &mut value, key_ws, None);
-                } else if c == b'\'' {
-                    state = State::SingleQuote;
-                } else if c == b'"' {
-                    state = State::DoubleQuote;
-                } else if c == b'\\' {
-                    state = State::ValueEscape;
+                    self.state = State::PreKey;
+                    self.push(false, push_pair);
+                } else if let Some(next) = match c {
+                    b'\'' => Some(State::SingleQuote),
+                    b'"' => Some(State::DoubleQuote),
+                    b'\\' => Some(State::ValueEscape),
+                    _ => None,
+                } {
+                    self.state = next;
                 } else if !WHITESPACE.contains(&c) {
-                    state = State::Value;
-                    value.push(c);
+                    self.state = State::Value;
+                    self.value.push(c);
                 }
             }
             State::Value => {
                 if NEWLINE.contains(&c) {
-                    state = State::PreKey;
-                    push(&mut key, &mut value, key_ws, value_ws);
+                    self.state = State::PreKey;
+                    self.push(true, push_pair);
                 } else if c == b'\\' {
-                    state = State::ValueEscape;
-                    value_ws = None;
+                    self.state = State::ValueEscape;
+                    self.value_ws = None;
                 } else {
-                    if !WHITESPACE.contains(&c) {
-                        value_ws = None;
-                    } else if value_ws.is_none() {
-                        value_ws = Some(value.len());
-                    }
-                    value.push(c);
+                    Self::blank_mark(&mut self.value_ws, &self.value, c);
+                    self.value.push(c);
                 }
             }
+            _ => self.step_quoted(c),
+        }
+    }
+
+    /// The states inside quotes, escapes and comments.
+    fn step_quoted(&mut self, c: u8) {
+        match self.state {
             State::ValueEscape => {
-                state = State::Value;
+                self.state = State::Value;
                 if !NEWLINE.contains(&c) {
-                    value.push(c);
+                    self.value.push(c);
                 }
             }
             State::SingleQuote => {
                 if c == b'\'' {
-                    state = State::PreValue;
+                    self.state = State::PreValue;
                 } else {
-                    value.push(c);
+                    self.value.push(c);
                 }
             }
             State::DoubleQuote => {
                 if c == b'"' {
-                    state = State::PreValue;
+                    self.state = State::PreValue;
                 } else if c == b'\\' {
-                    state = State::DoubleQuoteEscape;
+                    self.state = State::DoubleQuoteEscape;
                 } else {
-                    value.push(c);
+                    self.value.push(c);
                 }
             }
             State::DoubleQuoteEscape => {
-                state = State::DoubleQuote;
+                self.state = State::DoubleQuote;
                 if SHELL_NEED_ESCAPE.contains(&c) {
-                    value.push(c);
+                    self.value.push(c);
                 } else if c != b'\n' {
-                    value.push(b'\\');
-                    value.push(c);
+                    self.value.extend_from_slice(&[b'\\', c]);
                 }
             }
             State::Comment => {
                 if c == b'\\' {
-                    state = State::CommentEscape;
+                    self.state = State::CommentEscape;
                 } else if NEWLINE.contains(&c) {
-                    state = State::PreKey;
+                    self.state = State::PreKey;
                 }
             }
             // systemd 252: the character after a `\` in a comment stays in
             // the comment, even a newline (254 changed this).
-            State::CommentEscape => state = State::Comment,
+            State::CommentEscape => self.state = State::Comment,
+            State::PreKey | State::Key | State::PreValue | State::Value => {
+                debug_assert!(false, "step handles the unquoted states");
+            }
         }
     }
-    match state {
-        State::PreValue
-        | State::ValueEscape
-        | State::SingleQuote
-        | State::DoubleQuote
-        | State::DoubleQuoteEscape => push(&mut key, &mut value, key_ws, None),
-        State::Value => push(&mut key, &mut value, key_ws, value_ws),
-        State::PreKey | State::Key | State::Comment | State::CommentEscape => {}
+
+    /// The end of the input: an assignment still open is complete.
+    fn finish(&mut self, push_pair: &mut impl FnMut(&[u8], &[u8])) {
+        match self.state {
+            State::PreValue
+            | State::ValueEscape
+            | State::SingleQuote
+            | State::DoubleQuote
+            | State::DoubleQuoteEscape => self.push(false, push_pair),
+            State::Value => self.push(true, push_pair),
+            State::PreKey | State::Key | State::Comment | State::CommentEscape => {}
+        }
     }
 }
 
-/// A plain line starting at `start`: a key of ASCII letters, digits and
+/// A plain line at the start of `rest`: a key of ASCII letters, digits and
 /// `_`, `=`, and a value with no blank, CR, quote or backslash, up to a
-/// newline or the end. Returns the key, the value and where the next line
-/// starts.
-fn plain_line(contents: &[u8], start: usize) -> Option<(&[u8], &[u8], usize)> {
-    let rest = contents.get(start..)?;
-    let end = rest.iter().position(|&c| c == b'\n').unwrap_or(rest.len());
-    let line = rest.get(..end)?;
-    let eq = line.iter().position(|&c| c == b'=')?;
-    let (key, value) = (line.get(..eq)?, line.get(eq.saturating_add(1)..)?);
+/// newline or the end. Returns the key, the value and what follows the
+/// line (after its newline).
+fn plain_line(rest: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
+    let mut lines = rest.splitn(2, |&c| c == b'\n');
+    let line = lines.next()?;
+    // No newline: the line ends the input.
+    let next = lines.next().unwrap_or(&[]);
+    let mut sides = line.splitn(2, |&c| c == b'=');
+    let (key, value) = (sides.next()?, sides.next()?);
     let key_ok = !key.is_empty() && key.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'_');
     let value_ok = value
         .iter()
         .all(|&c| !matches!(c, b' ' | b'\t' | b'\r' | b'\'' | b'"' | b'\\'));
-    (key_ok && value_ok).then(|| (key, value, start.saturating_add(end).saturating_add(1)))
+    (key_ok && value_ok).then_some((key, value, next))
 }
 
 /// Whether sd-login's `session_id_valid` accepts this id: letters and digits
