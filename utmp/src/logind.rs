@@ -167,7 +167,7 @@ const KNOWN: [&str; 15] = [
 ];
 
 /// The index of `key` in [`KNOWN`] (a `match`, so a length test first).
-fn known_slot(key: &[u8]) -> Option<usize> {
+const fn known_slot(key: &[u8]) -> Option<usize> {
     Some(match key {
         b"UID" => 0,
         b"USER" => 1,
@@ -187,6 +187,16 @@ fn known_slot(key: &[u8]) -> Option<usize> {
         _ => return None,
     })
 }
+
+// `known_slot` is the inverse of `KNOWN`: checked by the compiler.
+#[allow(clippy::indexing_slicing)] // i < KNOWN.len(), in a constant
+const _: () = {
+    let mut i = 0;
+    while i < KNOWN.len() {
+        assert!(matches!(known_slot(KNOWN[i].as_bytes()), Some(slot) if slot == i));
+        i += 1;
+    }
+};
 
 impl Session {
     /// A session with this id made of the contents of its file (parsed with
@@ -222,12 +232,9 @@ impl Session {
     /// Every assignment of the file, in file order, after unquoting; a key
     /// given twice appears twice (the last one counts, see [`value`](Session::value)).
     pub fn pairs(&self) -> impl DoubleEndedIterator<Item = (&[u8], &[u8])> {
-        self.spans.iter().map(|&(k, v, end)| {
-            (
-                self.data.get(k..v).unwrap_or_default(),
-                self.data.get(v..end).unwrap_or_default(),
-            )
-        })
+        self.spans
+            .iter()
+            .map(|&(k, v, end)| (recorded(&self.data, k, v), recorded(&self.data, v, end)))
     }
 
     /// The value of `key` (the last assignment wins), possibly empty; `None`
@@ -235,8 +242,15 @@ impl Session {
     pub fn value(&self, key: &str) -> Option<&[u8]> {
         match known_slot(key.as_bytes()) {
             Some(slot) => {
-                let &(_, v, end) = self.spans.get((*self.known.get(slot)?)?)?;
-                self.data.get(v..end)
+                let index = (*self.known.get(slot)?)?;
+                let span = self.spans.get(index);
+                debug_assert!(
+                    span.is_some(),
+                    "known index {index} of {}",
+                    self.spans.len()
+                );
+                let &(_, v, end) = span?;
+                Some(recorded(&self.data, v, end))
             }
             None => self
                 .pairs()
@@ -375,7 +389,9 @@ impl Session {
             Err(_) => base,
         };
         // Every value fits now (cut, a pid_t, an i32), so this cannot fail.
-        let plain = base.build().unwrap_or_default();
+        let plain = base.build();
+        debug_assert!(plain.is_ok(), "{plain:?}");
+        let plain = plain.unwrap_or_else(|_| Entry::zeroed());
         with_time(plain, self.start_time_micros().unwrap_or(0)).unwrap_or(plain)
     }
 
@@ -417,6 +433,14 @@ impl Session {
     }
 }
 
+/// `data[start..end]`, a span recorded while `data` was filled (so always
+/// inside it).
+fn recorded(data: &[u8], start: usize, end: usize) -> &[u8] {
+    let span = data.get(start..end);
+    debug_assert!(span.is_some(), "{start}..{end} of {}", data.len());
+    span.unwrap_or(&[])
+}
+
 /// `entry` with `ut_tv` set to `micros` since the epoch, when it fits.
 fn with_time(entry: Entry, micros: u64) -> Option<Entry> {
     let seconds = i64::try_from(micros / 1_000_000).ok()?;
@@ -431,14 +455,16 @@ fn with_time(entry: Entry, micros: u64) -> Option<Entry> {
 /// The longest prefix of `value` of at most `cap` bytes, ending on a character
 /// boundary when `value` is UTF-8.
 fn cut(value: &[u8], cap: usize) -> &[u8] {
-    let mut end = cap.min(value.len());
-    if std::str::from_utf8(value).is_ok() {
-        // A UTF-8 continuation byte is 0b10xx_xxxx.
-        while end > 0 && value.get(end).is_some_and(|&b| b & 0xC0 == 0x80) {
-            end = end.saturating_sub(1);
-        }
-    }
-    value.get(..end).unwrap_or(value)
+    let end = match std::str::from_utf8(value) {
+        // The last character boundary at or below `cap` (0 always is one).
+        Ok(s) => (0..=cap.min(s.len()))
+            .rev()
+            .find(|&i| s.is_char_boundary(i))
+            .unwrap_or(0),
+        Err(_) => cap.min(value.len()),
+    };
+    // `end` is at most `value.len()`: split_at cannot panic.
+    value.split_at(end).0
 }
 
 /// systemd's `parse_uid`: a decimal with no sign, blank or leading zero,
@@ -761,13 +787,10 @@ fn hidden_or_backup(name: &[u8]) -> bool {
     if name.starts_with(b".") || name.ends_with(b"~") || NAMES.contains(&name) {
         return true;
     }
-    // What follows the last dot.
-    match name.iter().rposition(|&c| c == b'.') {
-        Some(dot) => name
-            .get(dot.saturating_add(1)..)
-            .is_some_and(|ext| SUFFIXES.contains(&ext)),
-        None => false,
-    }
+    // What follows the last dot, when there is one.
+    let mut parts = name.rsplitn(2, |&c| c == b'.');
+    let ext = parts.next();
+    parts.next().is_some() && ext.is_some_and(|ext| SUFFIXES.contains(&ext))
 }
 
 /// Reads one session file (`<dir>/<id>`) with sd-login's rules: a regular
@@ -820,6 +843,18 @@ pub fn read_session(dir: &Path, id: &OsStr) -> Result<Session> {
     Ok(Session::from_bytes(id, &contents))
 }
 
+/// One byte more than a session file may hold: what is read at most.
+const READ_LIMIT: u64 = MAX_FILE_SIZE + 1;
+// So every size up to it is a `usize` (the casts below lose nothing).
+const _: () = assert!(READ_LIMIT <= usize::MAX as u64);
+
+/// `size` plus one byte, for `size` at most [`MAX_FILE_SIZE`].
+#[allow(clippy::arithmetic_side_effects)] // size <= MAX_FILE_SIZE < u64::MAX
+fn read_size(size: u64) -> usize {
+    debug_assert!(size <= MAX_FILE_SIZE);
+    size.min(MAX_FILE_SIZE) as usize + 1
+}
+
 fn read_limited(file: File, size_hint: u64) -> io::Result<Vec<u8>> {
     let too_large = || {
         io::Error::new(
@@ -833,9 +868,9 @@ fn read_limited(file: File, size_hint: u64) -> io::Result<Vec<u8>> {
     // One read of the size fstat gave, plus one byte: a regular file that
     // returns less has ended (logind replaces its files by renaming, so they
     // do not grow); one that returns it all has grown, and is read on.
-    let want = usize::try_from(size_hint).unwrap_or(0).saturating_add(1);
+    let want = read_size(size_hint);
     let mut contents = vec![0; want];
-    let mut file = file.take(MAX_FILE_SIZE.saturating_add(1));
+    let mut file = file.take(READ_LIMIT);
     let n = loop {
         match file.read(&mut contents) {
             Ok(n) => break n,
@@ -847,7 +882,7 @@ fn read_limited(file: File, size_hint: u64) -> io::Result<Vec<u8>> {
     if n == want {
         file.read_to_end(&mut contents)?;
     }
-    if u64::try_from(contents.len()).unwrap_or(u64::MAX) > MAX_FILE_SIZE {
+    if contents.len() > MAX_FILE_SIZE as usize {
         return Err(too_large());
     }
     Ok(contents)
