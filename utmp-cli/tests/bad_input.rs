@@ -5,7 +5,7 @@
 //! `?`), never taken from a run of the command under test.
 
 mod common;
-use common::{argv, fixtures, runnable, utmp, BIN};
+use common::{argv, runnable, utmp, BIN};
 
 use std::fs::{self, File};
 use std::io::Write;
@@ -243,8 +243,11 @@ fn all_zero_and_all_ff_records() {
     assert!(lines[0].contains("ut_type -1"), "{lines:?}");
 
     if RECORD_SIZE != 384 {
-        println!("skipped: the s4 all-0x00/0xFF fixtures (384-byte records; {RECORD_SIZE} here)");
-    } else if let Some(dir) = fixtures("fixture rows") {
+        common::skip(format_args!(
+            "the s4 all-0x00/0xFF fixtures (384-byte records; {RECORD_SIZE} here)"
+        ));
+    } else {
+        let dir = common::repo_fixtures();
         for (name, want) in [
             ("host-entry1_(all_0x00).wtmp", &zero),
             ("host-entry1_(all_0xFF).wtmp", &ff),
@@ -450,14 +453,18 @@ fn permission_denied_as_nobody() {
     let out = match cmd.arg("dump").arg(&f).output() {
         Ok(out) => out,
         Err(e) => {
-            println!("skipped: permission denied as nobody (setpriv: {e}; install util-linux)");
+            common::skip(format_args!(
+                "permission denied as nobody (setpriv: {e}; install util-linux)"
+            ));
             return;
         }
     };
     let err = String::from_utf8_lossy(&out.stderr);
     if euid == 0 && err.starts_with("setpriv:") {
         // setpriv itself failed (no such user id, no capability).
-        println!("skipped: permission denied as nobody (setpriv failed: {err})");
+        common::skip(format_args!(
+            "permission denied as nobody (setpriv failed: {err})"
+        ));
         return;
     }
     assert_eq!(out.status.code(), Some(1), "{out:?}");
@@ -493,7 +500,7 @@ fn a_fifo_and_stdin() {
         .arg(&fifo)
         .status();
     if !matches!(made, Ok(s) if s.success()) {
-        println!("skipped: FIFO (mkfifo: {made:?}) (install coreutils)");
+        common::skip(format_args!("FIFO (mkfifo: {made:?}) (install coreutils)"));
         return;
     }
     let path = fifo.clone();
@@ -556,9 +563,7 @@ fn another_abis_records() {
     if !runnable("utmp CLI bad-input tests") {
         return;
     }
-    let Some(dir) = fixtures("fixture rows") else {
-        return;
-    };
+    let dir = common::repo_fixtures();
     let (path, size) = if RECORD_SIZE == 384 {
         (dir.join("utmp-rs/basic64.utmp"), 400)
     } else {

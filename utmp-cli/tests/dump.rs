@@ -2,7 +2,7 @@
 //! line on stderr for an error, standard input, closed pipes, round trips.
 
 mod common;
-use common::{fixtures, runnable, utmp};
+use common::{optional_fixtures, runnable, utmp};
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -94,11 +94,13 @@ fn dump_prints_util_linux_expected_text() {
     if !runnable("utmp CLI tests") {
         return;
     }
-    let Some(dir) = fixtures("utmp dump on fixtures") else {
+    let Some(dir) = optional_fixtures("utmp dump on util-linux's fixtures") else {
         return;
     };
     if RECORD_SIZE != 384 || cfg!(target_endian = "big") {
-        println!("skipped: utmpdump-totxt through the CLI (fixture is 384-byte little-endian)");
+        common::skip(format_args!(
+            "utmpdump-totxt through the CLI (fixture is 384-byte little-endian)"
+        ));
         return;
     }
     let f = dir.join("util-linux/wtmp-b.LE");
@@ -121,7 +123,7 @@ fn text_round_trip_through_the_cli() {
     if !runnable("utmp CLI tests") {
         return;
     }
-    let Some(dir) = fixtures("utmp dump on fixtures") else {
+    let Some(dir) = optional_fixtures("utmp dump on util-linux's fixtures") else {
         return;
     };
     // Any record size: old-format text to records, to text, to records.
@@ -165,18 +167,19 @@ fn json_round_trip_is_byte_exact_on_garbage() {
     // text; utmp-rs's with_host_32 has bytes after the NUL of ut_line in
     // records 5 and 6 (`tty1\0tty1`, `ttyS0\0tyS0`, seen in a hex dump),
     // which only `line_hex` keeps.
-    let Some(dir) = fixtures("utmp dump on fixtures") else {
-        return;
-    };
     if RECORD_SIZE != 384 || cfg!(target_endian = "big") {
-        println!("skipped: JSON round trip of 384-byte fixtures (this target's records are {RECORD_SIZE} bytes)");
+        common::skip(format_args!(
+            "JSON round trip of 384-byte fixtures (this target's records are {RECORD_SIZE} bytes)"
+        ));
         return;
     }
     for (f, hex_lines) in [
         ("util-linux/wtmp-a.LE", 0),
         ("utmp-rs/with_host_32.utmp", 2),
     ] {
-        let f = dir.join(f);
+        let Some(f) = common::fixture(f) else {
+            continue;
+        };
         let bytes = std::fs::read(&f).unwrap();
         let json = run(&["dump", "--json", f.to_str().unwrap()], b"");
         let text = String::from_utf8_lossy(&json.stdout);
@@ -199,9 +202,6 @@ fn json_round_trip_is_byte_exact_on_other_systems_files() {
     if !runnable("utmp CLI tests") {
         return;
     }
-    let Some(dir) = fixtures("JSON round trip of other systems' files") else {
-        return;
-    };
     let scratch = scratch();
     for (f, format) in [
         ("s4/Debian11/aarch64_ARM64/utmp", "glibc-400-le"),
@@ -213,7 +213,9 @@ fn json_round_trip_is_byte_exact_on_other_systems_files() {
         ("s4/OpenBSD7.2/x86_32/wtmp.1", "openbsd-utmp-le"),
         ("s4/NetBSD9.3/x86_32/wtmp", "netbsd-utmp-le"),
     ] {
-        let path = dir.join(f);
+        let Some(path) = common::fixture(f) else {
+            continue;
+        };
         let bytes = std::fs::read(&path).unwrap();
         let p = path.to_str().unwrap();
         let json = run(&["dump", "--json", "--format", format, p], b"");

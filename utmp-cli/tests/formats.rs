@@ -3,7 +3,7 @@
 //! machines' own output (the fixtures' `.txt` files).
 
 mod common;
-use common::{fixtures, runnable, utmp};
+use common::{optional_fixtures, repo_fixtures, runnable, utmp};
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -19,11 +19,17 @@ fn run(args: &[&str], tz: &str) -> Output {
         .unwrap()
 }
 
+/// The repository's fixtures (s4), when the binary can run here.
 fn setup(what: &str) -> Option<PathBuf> {
+    runnable(what).then(repo_fixtures)
+}
+
+/// The optional fixtures (util-linux, wtmpdb), when the binary can run here.
+fn setup_optional(what: &str) -> Option<PathBuf> {
     if !runnable(what) {
         return None;
     }
-    fixtures(what)
+    optional_fixtures(what)
 }
 
 fn words(s: &str) -> Vec<&str> {
@@ -145,7 +151,7 @@ fn who_reads_a_freebsd_utx_active() {
 
 #[test]
 fn dump_of_big_endian_files_is_the_little_endian_dump() {
-    let Some(dir) = setup("utmp dump of util-linux BE files") else {
+    let Some(dir) = setup_optional("utmp dump of util-linux BE files") else {
         return;
     };
     for stem in ["wtmp-a", "wtmp-b", "wtmp-ipv6"] {
@@ -177,7 +183,7 @@ fn dump_of_big_endian_files_is_the_little_endian_dump() {
 
 #[test]
 fn auto_exits_1_when_nothing_fits_and_names_the_best_candidate() {
-    let Some(dir) = setup("utmp dump --format auto on an SQLite file") else {
+    let Some(dir) = setup_optional("utmp dump --format auto on an SQLite file") else {
         return;
     };
     let db = path(&dir, "wtmpdb/ubuntu22.db");
@@ -198,7 +204,7 @@ fn auto_exits_1_when_nothing_fits_and_names_the_best_candidate() {
 
 #[test]
 fn undump_writes_any_format_and_dump_reads_it_back() {
-    let Some(dir) = setup("utmp undump --format") else {
+    let Some(dir) = setup_optional("utmp undump --format") else {
         return;
     };
     let scratch = std::env::temp_dir().join(format!("utmp-cli-formats-{}", std::process::id()));
@@ -236,7 +242,7 @@ fn undump_writes_any_format_and_dump_reads_it_back() {
 
 #[test]
 fn last_of_a_big_endian_file_is_the_little_endian_last() {
-    let Some(dir) = setup("utmp last of util-linux BE files") else {
+    let Some(dir) = setup_optional("utmp last of util-linux BE files") else {
         return;
     };
     for stem in ["wtmp-a", "wtmp-b", "wtmp-ipv6"] {

@@ -2,17 +2,18 @@
 //! codes and errors, `--bad`, `--json`, limits.
 
 mod common;
-use common::{fixtures, runnable, utmp};
+use common::{optional_fixtures, repo_fixtures, runnable, utmp};
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-/// The fixtures, when the binary can also run here (skip line otherwise).
+/// The optional fixtures (util-linux's), when the binary can also run here
+/// (skip line otherwise).
 fn runnable_with_fixtures() -> Option<PathBuf> {
     if !runnable("utmp last CLI tests") {
         return None;
     }
-    fixtures("utmp last CLI tests")
+    optional_fixtures("utmp last CLI tests on util-linux's files")
 }
 
 fn utmp_last(args: &[&str]) -> Output {
@@ -41,7 +42,9 @@ fn stderr(o: &Output) -> String {
 fn linked(stem: &str, name: &str, test: &str) -> Option<(PathBuf, PathBuf)> {
     let dir = runnable_with_fixtures()?;
     if utmp::RECORD_SIZE != 384 || cfg!(target_endian = "big") {
-        println!("skipped: {stem} through the CLI (needs 384-byte little-endian records)");
+        common::skip(format_args!(
+            "{stem} through the CLI (needs 384-byte little-endian records)"
+        ));
         return None;
     }
     let tmp = std::env::temp_dir().join(format!("utmp-cli-last-{}-{test}", std::process::id()));
@@ -181,9 +184,10 @@ fn bad_arguments() {
 
 #[test]
 fn partial_record_is_a_warning() {
-    let Some(dir) = runnable_with_fixtures() else {
+    if !runnable("utmp last CLI tests") {
         return;
-    };
+    }
+    let dir = repo_fixtures();
     let one = dir.join("s4/programs/utmp/1-byte.wtmp");
     let out = utmp_last(&["-f", one.to_str().unwrap()]);
     assert!(out.status.success());
@@ -198,14 +202,15 @@ fn partial_record_is_a_warning() {
 
 #[test]
 fn bad_logins_like_lastb() {
-    let Some(dir) = runnable_with_fixtures() else {
+    if !runnable("utmp last CLI tests") {
         return;
-    };
+    }
+    let dir = repo_fixtures();
     if utmp::RECORD_SIZE != 384 || cfg!(target_endian = "big") {
-        println!(
-            "skipped: --bad on x86_64 btmp fixtures ({} bytes)",
+        common::skip(format_args!(
+            "--bad on x86_64 btmp fixtures ({} bytes)",
             utmp::RECORD_SIZE
-        );
+        ));
         return;
     }
     let btmp = dir.join("s4/Ubuntu22/x86_64/btmp.1");
@@ -230,7 +235,7 @@ fn bad_logins_like_lastb() {
         .output()
     {
         Ok(o) if o.status.success() => assert_eq!(text, String::from_utf8(o.stdout).unwrap()),
-        _ => println!("skipped: comparison with lastb (install util-linux)"),
+        _ => common::skip(format_args!("comparison with lastb (install util-linux)")),
     }
 }
 

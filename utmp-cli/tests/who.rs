@@ -2,7 +2,7 @@
 //! and a differential run against the installed `who`.
 
 mod common;
-use common::{fixtures, runnable, utmp};
+use common::{runnable, utmp};
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -242,25 +242,25 @@ fn same_bytes_as_coreutils_who() {
         .output()
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("GNU coreutils"));
     if !installed {
-        eprintln!("skipped: utmp who differential (install coreutils)");
+        common::skip(format_args!("utmp who differential (install coreutils)"));
         return;
     }
     if utmp::RECORD_SIZE != 384 {
-        eprintln!("skipped: utmp who differential (fixtures have 384-byte records)");
+        common::skip(format_args!(
+            "utmp who differential (fixtures have 384-byte records)"
+        ));
         return;
     }
     let generated = TempFile::of(&sample());
     let mut files = vec![generated.0.clone()];
-    if let Some(dir) = fixtures("utmp who differential") {
-        for f in [
-            "utmp-rs/basic32.utmp",
-            "utmp-rs/with_host_32.utmp",
-            "util-linux/wtmp-a.LE",
-            "s4/CentOS9/x86_64/wtmp",
-            "s4/Ubuntu22/x86_64/wtmp",
-        ] {
-            files.push(dir.join(f));
-        }
+    for f in [
+        "utmp-rs/basic32.utmp",
+        "utmp-rs/with_host_32.utmp",
+        "util-linux/wtmp-a.LE",
+        "s4/CentOS9/x86_64/wtmp",
+        "s4/Ubuntu22/x86_64/wtmp",
+    ] {
+        files.extend(common::fixture(f));
     }
     for file in &files {
         for opts in [&[][..], &["-H"], &["-q"], &["-b"], &["-a"]] {

@@ -352,28 +352,8 @@ fn join_argv() -> String {
 
 /// Why the namespace differential cannot run, if it cannot.
 fn namespace_unavailable() -> Option<String> {
-    let uid = Command::new("id").arg("-u").output().ok()?;
-    if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
-        return Some("not root (run as root to mount over /run)".into());
-    }
-    // The same mount the test makes, so a container that allows unshare but
-    // not mount is a skip, not a failure.
-    let probe = Command::new("unshare")
-        .args([
-            "-m",
-            "--propagation",
-            "private",
-            "mount",
-            "-t",
-            "tmpfs",
-            "tmpfs",
-            "/run",
-        ])
-        .output();
-    match probe {
-        Ok(o) if o.status.success() => {}
-        Ok(o) => return Some(format!("unshare -m: {}", text(&o.stderr).trim())),
-        Err(e) => return Some(format!("unshare: {e} (install util-linux)")),
+    if let Some(why) = common::namespace::unavailable() {
+        return Some(why);
     }
     match Command::new("who").arg("--version").output() {
         Ok(o) if text(&o.stdout).contains("GNU coreutils") => None,
@@ -387,7 +367,9 @@ fn matches_coreutils_who_on_the_equivalent_utmp() {
         return;
     }
     if let Some(why) = namespace_unavailable() {
-        println!("skipped: utmp who on logind against coreutils who: {why}");
+        common::skip(format_args!(
+            "utmp who on logind against coreutils who: {why}"
+        ));
         return;
     }
     let d = Dir::new();
@@ -426,20 +408,15 @@ fn matches_coreutils_who_on_the_equivalent_utmp() {
             // utmp file where the tools look for them, nothing else changed.
             let run = |tool: &str| -> Vec<u8> {
                 let script = format!(
-                    "mount -t tmpfs tmpfs /run && mkdir -p /run/systemd/sessions && \
-                     mount --bind \"$0\" /run/systemd/sessions && cp \"$1\" /run/utmp && \
-                     exec {tool} {opts}"
+                    "{} && cp \"$1\" /run/utmp && exec {tool} {opts}",
+                    common::namespace::MOUNT_SESSIONS
                 );
-                let out = Command::new("unshare")
-                    .args(["-m", "--propagation", "private", "sh", "-c", &script])
-                    .arg(&sessions)
+                let mut cmd = common::namespace::sh(&script);
+                cmd.arg(&sessions)
                     .arg(&utmp_file)
                     .env("TZ", "UTC")
-                    .env("LC_ALL", locale)
-                    .output()
-                    .unwrap();
-                assert!(out.status.success(), "{tool} {opts}: {}", text(&out.stderr));
-                out.stdout
+                    .env("LC_ALL", locale);
+                common::namespace::output(&mut cmd, &format!("{tool} {opts}")).stdout
             };
             let want = run("who");
             // The binary through the cross runner, if there is one.

@@ -1082,7 +1082,7 @@ mod tests {
     #[test]
     fn tzif_from_system_zoneinfo() {
         let Ok(data) = std::fs::read("/usr/share/zoneinfo/Europe/Berlin") else {
-            println!("skipped: TZif test (install tzdata)");
+            crate::test_skip::skip("TZif test (install tzdata)");
             return;
         };
         let z = TimeZone::from_tzif(&data).unwrap();
@@ -1272,7 +1272,7 @@ mod tests {
     #[test]
     fn system_zoneinfo_by_name() {
         if !std::path::Path::new("/usr/share/zoneinfo/Europe/Paris").exists() {
-            println!("skipped: zoneinfo test (install tzdata)");
+            crate::test_skip::skip("zoneinfo test (install tzdata)");
             return;
         }
         let z = TimeZone::from_tz(Some("Europe/Paris"));

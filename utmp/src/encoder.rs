@@ -441,11 +441,14 @@ mod tests {
 
     #[test]
     fn times_before_the_epoch_keep_microseconds_positive() {
-        if layout::TV_SEC.len < 8 {
-            return; // 32-bit tv_sec is read unsigned: no time before 1970 fits.
-        }
         let t = UNIX_EPOCH - std::time::Duration::from_micros(1_500_000);
-        let e = EntryBuilder::new(EntryType::Empty).time(t).build().unwrap();
+        let built = EntryBuilder::new(EntryType::Empty).time(t).build();
+        if layout::TV_SEC.len < 8 {
+            // 32-bit tv_sec is read unsigned: no time before 1970 fits.
+            assert!(built.is_err(), "{built:?}");
+            return;
+        }
+        let e = built.unwrap();
         assert_eq!((e.seconds(), e.microseconds()), (-2, 500_000));
         assert_eq!(e.time(), Some(t));
     }

@@ -315,84 +315,14 @@ impl Format {
     /// [`EntryType::Unknown`] with the raw number.
     #[inline]
     pub const fn entry_type(self, raw: RawEntryType) -> EntryType {
-        match (self.system(), raw) {
-            (System::FreeBsd, 8) | (System::MacOs, 11) => return EntryType::ShutdownTime,
-            (System::NetBsd, 11) | (System::Illumos, 10) => return EntryType::DownTime,
-            (System::NetBsd | System::MacOs, 10) => return EntryType::Signature,
-            _ => {}
-        }
-        match self.system() {
-            System::Linux => EntryType::from_raw_linux(raw),
-            System::FreeBsd => match raw {
-                0 => EntryType::Empty,
-                1 => EntryType::BootTime,
-                2 => EntryType::OldTime,
-                3 => EntryType::NewTime,
-                4 => EntryType::UserProcess,
-                5 => EntryType::InitProcess,
-                6 => EntryType::LoginProcess,
-                7 => EntryType::DeadProcess,
-                other => EntryType::Unknown(other),
-            },
-            System::NetBsd | System::OpenBsd | System::MacOs | System::Illumos => match raw {
-                0 => EntryType::Empty,
-                1 => EntryType::RunLevel,
-                2 => EntryType::BootTime,
-                3 => EntryType::OldTime,
-                4 => EntryType::NewTime,
-                5 => EntryType::InitProcess,
-                6 => EntryType::LoginProcess,
-                7 => EntryType::UserProcess,
-                8 => EntryType::DeadProcess,
-                9 => EntryType::Accounting,
-                other => EntryType::Unknown(other),
-            },
-        }
+        EntryType::from_raw_in(self.system(), raw)
     }
 
     /// The type number of `kind` in this format's system, or `None` when the
     /// system has no such kind (FreeBSD has no `RUN_LVL` or `ACCOUNTING`).
     /// [`EntryType::Unknown`] keeps its number.
     pub const fn raw_type(self, kind: EntryType) -> Option<RawEntryType> {
-        if let EntryType::Unknown(raw) = kind {
-            return Some(raw);
-        }
-        match (self.system(), kind) {
-            (System::FreeBsd, EntryType::ShutdownTime) => return Some(8),
-            (System::MacOs, EntryType::ShutdownTime) | (System::NetBsd, EntryType::DownTime) => {
-                return Some(11)
-            }
-            (System::Illumos, EntryType::DownTime)
-            | (System::NetBsd | System::MacOs, EntryType::Signature) => return Some(10),
-            _ => {}
-        }
-        match self.system() {
-            System::Linux => kind.raw_linux(),
-            System::FreeBsd => match kind {
-                EntryType::Empty => Some(0),
-                EntryType::BootTime => Some(1),
-                EntryType::OldTime => Some(2),
-                EntryType::NewTime => Some(3),
-                EntryType::UserProcess => Some(4),
-                EntryType::InitProcess => Some(5),
-                EntryType::LoginProcess => Some(6),
-                EntryType::DeadProcess => Some(7),
-                _ => None,
-            },
-            _ => match kind {
-                EntryType::Empty => Some(0),
-                EntryType::RunLevel => Some(1),
-                EntryType::BootTime => Some(2),
-                EntryType::OldTime => Some(3),
-                EntryType::NewTime => Some(4),
-                EntryType::InitProcess => Some(5),
-                EntryType::LoginProcess => Some(6),
-                EntryType::UserProcess => Some(7),
-                EntryType::DeadProcess => Some(8),
-                EntryType::Accounting => Some(9),
-                _ => None,
-            },
-        }
+        kind.raw_in(self.system())
     }
 
     /// The C constant's name of type number `raw` in this format's system

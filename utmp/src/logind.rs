@@ -167,7 +167,7 @@ const KNOWN: [&str; 15] = [
 ];
 
 /// The index of `key` in [`KNOWN`] (a `match`, so a length test first).
-fn known_slot(key: &[u8]) -> Option<usize> {
+const fn known_slot(key: &[u8]) -> Option<usize> {
     Some(match key {
         b"UID" => 0,
         b"USER" => 1,
@@ -187,6 +187,16 @@ fn known_slot(key: &[u8]) -> Option<usize> {
         _ => return None,
     })
 }
+
+// `known_slot` is the inverse of `KNOWN`: checked by the compiler.
+#[allow(clippy::indexing_slicing)] // i < KNOWN.len(), in a constant
+const _: () = {
+    let mut i = 0;
+    while i < KNOWN.len() {
+        assert!(matches!(known_slot(KNOWN[i].as_bytes()), Some(slot) if slot == i));
+        i += 1;
+    }
+};
 
 impl Session {
     /// A session with this id made of the contents of its file (parsed with
@@ -222,12 +232,9 @@ impl Session {
     /// Every assignment of the file, in file order, after unquoting; a key
     /// given twice appears twice (the last one counts, see [`value`](Session::value)).
     pub fn pairs(&self) -> impl DoubleEndedIterator<Item = (&[u8], &[u8])> {
-        self.spans.iter().map(|&(k, v, end)| {
-            (
-                self.data.get(k..v).unwrap_or_default(),
-                self.data.get(v..end).unwrap_or_default(),
-            )
-        })
+        self.spans
+            .iter()
+            .map(|&(k, v, end)| (recorded(&self.data, k, v), recorded(&self.data, v, end)))
     }
 
     /// The value of `key` (the last assignment wins), possibly empty; `None`
@@ -235,8 +242,15 @@ impl Session {
     pub fn value(&self, key: &str) -> Option<&[u8]> {
         match known_slot(key.as_bytes()) {
             Some(slot) => {
-                let &(_, v, end) = self.spans.get((*self.known.get(slot)?)?)?;
-                self.data.get(v..end)
+                let index = (*self.known.get(slot)?)?;
+                let span = self.spans.get(index);
+                debug_assert!(
+                    span.is_some(),
+                    "known index {index} of {}",
+                    self.spans.len()
+                );
+                let &(_, v, end) = span?;
+                Some(recorded(&self.data, v, end))
             }
             None => self
                 .pairs()
@@ -375,7 +389,9 @@ impl Session {
             Err(_) => base,
         };
         // Every value fits now (cut, a pid_t, an i32), so this cannot fail.
-        let plain = base.build().unwrap_or_default();
+        let plain = base.build();
+        debug_assert!(plain.is_ok(), "{plain:?}");
+        let plain = plain.unwrap_or_else(|_| Entry::zeroed());
         with_time(plain, self.start_time_micros().unwrap_or(0)).unwrap_or(plain)
     }
 
@@ -417,6 +433,14 @@ impl Session {
     }
 }
 
+/// `data[start..end]`, a span recorded while `data` was filled (so always
+/// inside it).
+fn recorded(data: &[u8], start: usize, end: usize) -> &[u8] {
+    let span = data.get(start..end);
+    debug_assert!(span.is_some(), "{start}..{end} of {}", data.len());
+    span.unwrap_or(&[])
+}
+
 /// `entry` with `ut_tv` set to `micros` since the epoch, when it fits.
 fn with_time(entry: Entry, micros: u64) -> Option<Entry> {
     let seconds = i64::try_from(micros / 1_000_000).ok()?;
@@ -431,14 +455,16 @@ fn with_time(entry: Entry, micros: u64) -> Option<Entry> {
 /// The longest prefix of `value` of at most `cap` bytes, ending on a character
 /// boundary when `value` is UTF-8.
 fn cut(value: &[u8], cap: usize) -> &[u8] {
-    let mut end = cap.min(value.len());
-    if std::str::from_utf8(value).is_ok() {
-        // A UTF-8 continuation byte is 0b10xx_xxxx.
-        while end > 0 && value.get(end).is_some_and(|&b| b & 0xC0 == 0x80) {
-            end = end.saturating_sub(1);
-        }
-    }
-    value.get(..end).unwrap_or(value)
+    let end = match std::str::from_utf8(value) {
+        // The last character boundary at or below `cap` (0 always is one).
+        Ok(s) => (0..=cap.min(s.len()))
+            .rev()
+            .find(|&i| s.is_char_boundary(i))
+            .unwrap_or(0),
+        Err(_) => cap.min(value.len()),
+    };
+    // `end` is at most `value.len()`: split_at cannot panic.
+    value.split_at(end).0
 }
 
 /// systemd's `parse_uid`: a decimal with no sign, blank or leading zero,
@@ -521,164 +547,213 @@ pub fn parse(contents: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
 /// `plain` takes lines that need no unquoting whole (the fast path); without
 /// it every byte goes through the state machine (the tests compare the two).
 fn parse_with(contents: &[u8], plain: bool, mut push_pair: impl FnMut(&[u8], &[u8])) {
-    let contents = contents.split(|&c| c == 0).next().unwrap_or_default();
-    let mut key: Vec<u8> = Vec::new();
-    let mut value: Vec<u8> = Vec::new();
-    // Where trailing blanks start in the key and in an unquoted value.
-    let mut key_ws: Option<usize> = None;
-    let mut value_ws: Option<usize> = None;
-    let mut state = State::PreKey;
+    // A NUL ends the C string systemd parses.
+    let contents = match contents.iter().position(|&c| c == 0) {
+        Some(nul) => contents.split_at(nul).0,
+        None => contents,
+    };
+    let mut parser = EnvParser::default();
+    let mut rest = contents;
+    while let Some((&c, tail)) = rest.split_first() {
+        if plain && parser.state == State::PreKey {
+            // Most lines are `KEY=value` with nothing to unquote: take the
+            // whole line at once (what the machine would do).
+            if let Some((k, v, next)) = plain_line(rest) {
+                push_pair(k, v);
+                rest = next;
+                continue;
+            }
+        }
+        rest = tail;
+        parser.step(c, &mut push_pair);
+    }
+    parser.finish(&mut push_pair);
+}
 
-    let mut push =
-        |key: &mut Vec<u8>, value: &mut Vec<u8>, key_ws: Option<usize>, value_ws: Option<usize>| {
-            let k = key.get(..key_ws.unwrap_or(key.len())).unwrap_or(key);
-            let v = value
-                .get(..value_ws.unwrap_or(value.len()))
-                .unwrap_or(value);
-            push_pair(k, v);
-            key.clear();
-            value.clear();
-        };
+/// systemd 252's `parse_env_file` state machine, fed one byte at a time.
+struct EnvParser {
+    state: State,
+    key: Vec<u8>,
+    value: Vec<u8>,
+    /// Where trailing blanks start in the key and in an unquoted value.
+    key_ws: Option<usize>,
+    value_ws: Option<usize>,
+}
 
-    let mut at = 0;
-    while let Some(&c) = contents.get(at) {
-        at = at.saturating_add(1);
-        match state {
+impl Default for EnvParser {
+    fn default() -> Self {
+        EnvParser {
+            state: State::PreKey,
+            key: Vec::new(),
+            value: Vec::new(),
+            key_ws: None,
+            value_ws: None,
+        }
+    }
+}
+
+impl EnvParser {
+    /// Hands the assignment read so far to `push_pair`, the key's trailing
+    /// blanks cut, and the value's when `cut_value` (an unquoted value).
+    fn push(&mut self, cut_value: bool, push_pair: &mut impl FnMut(&[u8], &[u8])) {
+        // Each mark is a length the buffer had when the mark was set, and
+        // the buffers only grow until they are cleared here.
+        if let Some(ws) = self.key_ws {
+            debug_assert!(ws <= self.key.len());
+            self.key.truncate(ws);
+        }
+        if let (true, Some(ws)) = (cut_value, self.value_ws) {
+            debug_assert!(ws <= self.value.len());
+            self.value.truncate(ws);
+        }
+        push_pair(&self.key, &self.value);
+        self.key.clear();
+        self.value.clear();
+    }
+
+    /// Marks where a run of blanks starts in `buf`, or clears the mark.
+    fn blank_mark(mark: &mut Option<usize>, buf: &[u8], c: u8) {
+        if !WHITESPACE.contains(&c) {
+            *mark = None;
+        } else if mark.is_none() {
+            *mark = Some(buf.len());
+        }
+    }
+
+    fn step(&mut self, c: u8, push_pair: &mut impl FnMut(&[u8], &[u8])) {
+        match self.state {
             State::PreKey => {
-                // Most lines are `KEY=value` with nothing to unquote: take
-                // the whole line at once (what the machine below would do).
-                let line = plain
-                    .then(|| plain_line(contents, at.saturating_sub(1)))
-                    .flatten();
-                if let Some((k, v, next)) = line {
-                    key.extend_from_slice(k);
-                    value.extend_from_slice(v);
-                    push(&mut key, &mut value, None, None);
-                    at = next;
-                } else if COMMENTS.contains(&c) {
-                    state = State::Comment;
+                if COMMENTS.contains(&c) {
+                    self.state = State::Comment;
                 } else if !WHITESPACE.contains(&c) {
-                    state = State::Key;
-                    key_ws = None;
-                    key.push(c);
+                    self.state = State::Key;
+                    self.key_ws = None;
+                    self.key.push(c);
                 }
             }
             State::Key => {
                 if NEWLINE.contains(&c) {
-                    state = State::PreKey;
-                    key.clear();
+                    self.state = State::PreKey;
+                    self.key.clear();
                 } else if c == b'=' {
-                    state = State::PreValue;
-                    value_ws = None;
+                    self.state = State::PreValue;
+                    self.value_ws = None;
                 } else {
-                    if !WHITESPACE.contains(&c) {
-                        key_ws = None;
-                    } else if key_ws.is_none() {
-                        key_ws = Some(key.len());
-                    }
-                    key.push(c);
+                    Self::blank_mark(&mut self.key_ws, &self.key, c);
+                    self.key.push(c);
                 }
             }
             State::PreValue => {
                 if NEWLINE.contains(&c) {
-                    state = State::PreKey;
-                    push(&mut key, &mut value, key_ws, None);
-                } else if c == b'\'' {
-                    state = State::SingleQuote;
-                } else if c == b'"' {
-                    state = State::DoubleQuote;
-                } else if c == b'\\' {
-                    state = State::ValueEscape;
+                    self.state = State::PreKey;
+                    self.push(false, push_pair);
+                } else if let Some(next) = match c {
+                    b'\'' => Some(State::SingleQuote),
+                    b'"' => Some(State::DoubleQuote),
+                    b'\\' => Some(State::ValueEscape),
+                    _ => None,
+                } {
+                    self.state = next;
                 } else if !WHITESPACE.contains(&c) {
-                    state = State::Value;
-                    value.push(c);
+                    self.state = State::Value;
+                    self.value.push(c);
                 }
             }
             State::Value => {
                 if NEWLINE.contains(&c) {
-                    state = State::PreKey;
-                    push(&mut key, &mut value, key_ws, value_ws);
+                    self.state = State::PreKey;
+                    self.push(true, push_pair);
                 } else if c == b'\\' {
-                    state = State::ValueEscape;
-                    value_ws = None;
+                    self.state = State::ValueEscape;
+                    self.value_ws = None;
                 } else {
-                    if !WHITESPACE.contains(&c) {
-                        value_ws = None;
-                    } else if value_ws.is_none() {
-                        value_ws = Some(value.len());
-                    }
-                    value.push(c);
+                    Self::blank_mark(&mut self.value_ws, &self.value, c);
+                    self.value.push(c);
                 }
             }
+            _ => self.step_quoted(c),
+        }
+    }
+
+    /// The states inside quotes, escapes and comments.
+    fn step_quoted(&mut self, c: u8) {
+        match self.state {
             State::ValueEscape => {
-                state = State::Value;
+                self.state = State::Value;
                 if !NEWLINE.contains(&c) {
-                    value.push(c);
+                    self.value.push(c);
                 }
             }
             State::SingleQuote => {
                 if c == b'\'' {
-                    state = State::PreValue;
+                    self.state = State::PreValue;
                 } else {
-                    value.push(c);
+                    self.value.push(c);
                 }
             }
             State::DoubleQuote => {
                 if c == b'"' {
-                    state = State::PreValue;
+                    self.state = State::PreValue;
                 } else if c == b'\\' {
-                    state = State::DoubleQuoteEscape;
+                    self.state = State::DoubleQuoteEscape;
                 } else {
-                    value.push(c);
+                    self.value.push(c);
                 }
             }
             State::DoubleQuoteEscape => {
-                state = State::DoubleQuote;
+                self.state = State::DoubleQuote;
                 if SHELL_NEED_ESCAPE.contains(&c) {
-                    value.push(c);
+                    self.value.push(c);
                 } else if c != b'\n' {
-                    value.push(b'\\');
-                    value.push(c);
+                    self.value.extend_from_slice(&[b'\\', c]);
                 }
             }
             State::Comment => {
                 if c == b'\\' {
-                    state = State::CommentEscape;
+                    self.state = State::CommentEscape;
                 } else if NEWLINE.contains(&c) {
-                    state = State::PreKey;
+                    self.state = State::PreKey;
                 }
             }
             // systemd 252: the character after a `\` in a comment stays in
             // the comment, even a newline (254 changed this).
-            State::CommentEscape => state = State::Comment,
+            State::CommentEscape => self.state = State::Comment,
+            State::PreKey | State::Key | State::PreValue | State::Value => {
+                debug_assert!(false, "step handles the unquoted states");
+            }
         }
     }
-    match state {
-        State::PreValue
-        | State::ValueEscape
-        | State::SingleQuote
-        | State::DoubleQuote
-        | State::DoubleQuoteEscape => push(&mut key, &mut value, key_ws, None),
-        State::Value => push(&mut key, &mut value, key_ws, value_ws),
-        State::PreKey | State::Key | State::Comment | State::CommentEscape => {}
+
+    /// The end of the input: an assignment still open is complete.
+    fn finish(&mut self, push_pair: &mut impl FnMut(&[u8], &[u8])) {
+        match self.state {
+            State::PreValue
+            | State::ValueEscape
+            | State::SingleQuote
+            | State::DoubleQuote
+            | State::DoubleQuoteEscape => self.push(false, push_pair),
+            State::Value => self.push(true, push_pair),
+            State::PreKey | State::Key | State::Comment | State::CommentEscape => {}
+        }
     }
 }
 
-/// A plain line starting at `start`: a key of ASCII letters, digits and
+/// A plain line at the start of `rest`: a key of ASCII letters, digits and
 /// `_`, `=`, and a value with no blank, CR, quote or backslash, up to a
-/// newline or the end. Returns the key, the value and where the next line
-/// starts.
-fn plain_line(contents: &[u8], start: usize) -> Option<(&[u8], &[u8], usize)> {
-    let rest = contents.get(start..)?;
-    let end = rest.iter().position(|&c| c == b'\n').unwrap_or(rest.len());
-    let line = rest.get(..end)?;
-    let eq = line.iter().position(|&c| c == b'=')?;
-    let (key, value) = (line.get(..eq)?, line.get(eq.saturating_add(1)..)?);
+/// newline or the end. Returns the key, the value and what follows the
+/// line (after its newline).
+fn plain_line(rest: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
+    let mut lines = rest.splitn(2, |&c| c == b'\n');
+    let line = lines.next()?;
+    // No newline: the line ends the input.
+    let next = lines.next().unwrap_or(&[]);
+    let mut sides = line.splitn(2, |&c| c == b'=');
+    let (key, value) = (sides.next()?, sides.next()?);
     let key_ok = !key.is_empty() && key.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'_');
     let value_ok = value
         .iter()
         .all(|&c| !matches!(c, b' ' | b'\t' | b'\r' | b'\'' | b'"' | b'\\'));
-    (key_ok && value_ok).then(|| (key, value, start.saturating_add(end).saturating_add(1)))
+    (key_ok && value_ok).then_some((key, value, next))
 }
 
 /// Whether sd-login's `session_id_valid` accepts this id: letters and digits
@@ -712,13 +787,10 @@ fn hidden_or_backup(name: &[u8]) -> bool {
     if name.starts_with(b".") || name.ends_with(b"~") || NAMES.contains(&name) {
         return true;
     }
-    // What follows the last dot.
-    match name.iter().rposition(|&c| c == b'.') {
-        Some(dot) => name
-            .get(dot.saturating_add(1)..)
-            .is_some_and(|ext| SUFFIXES.contains(&ext)),
-        None => false,
-    }
+    // What follows the last dot, when there is one.
+    let mut parts = name.rsplitn(2, |&c| c == b'.');
+    let ext = parts.next();
+    parts.next().is_some() && ext.is_some_and(|ext| SUFFIXES.contains(&ext))
 }
 
 /// Reads one session file (`<dir>/<id>`) with sd-login's rules: a regular
@@ -771,6 +843,18 @@ pub fn read_session(dir: &Path, id: &OsStr) -> Result<Session> {
     Ok(Session::from_bytes(id, &contents))
 }
 
+/// One byte more than a session file may hold: what is read at most.
+const READ_LIMIT: u64 = MAX_FILE_SIZE + 1;
+// So every size up to it is a `usize` (the casts below lose nothing).
+const _: () = assert!(READ_LIMIT <= usize::MAX as u64);
+
+/// `size` plus one byte, for `size` at most [`MAX_FILE_SIZE`].
+#[allow(clippy::arithmetic_side_effects)] // size <= MAX_FILE_SIZE < u64::MAX
+fn read_size(size: u64) -> usize {
+    debug_assert!(size <= MAX_FILE_SIZE);
+    size.min(MAX_FILE_SIZE) as usize + 1
+}
+
 fn read_limited(file: File, size_hint: u64) -> io::Result<Vec<u8>> {
     let too_large = || {
         io::Error::new(
@@ -784,9 +868,9 @@ fn read_limited(file: File, size_hint: u64) -> io::Result<Vec<u8>> {
     // One read of the size fstat gave, plus one byte: a regular file that
     // returns less has ended (logind replaces its files by renaming, so they
     // do not grow); one that returns it all has grown, and is read on.
-    let want = usize::try_from(size_hint).unwrap_or(0).saturating_add(1);
+    let want = read_size(size_hint);
     let mut contents = vec![0; want];
-    let mut file = file.take(MAX_FILE_SIZE.saturating_add(1));
+    let mut file = file.take(READ_LIMIT);
     let n = loop {
         match file.read(&mut contents) {
             Ok(n) => break n,
@@ -798,7 +882,7 @@ fn read_limited(file: File, size_hint: u64) -> io::Result<Vec<u8>> {
     if n == want {
         file.read_to_end(&mut contents)?;
     }
-    if u64::try_from(contents.len()).unwrap_or(u64::MAX) > MAX_FILE_SIZE {
+    if contents.len() > MAX_FILE_SIZE as usize {
         return Err(too_large());
     }
     Ok(contents)

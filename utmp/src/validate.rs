@@ -34,12 +34,8 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
         let format = self.format();
         if !format.is_host() {
             // A record of another format: judged by its own system's types.
-            if format.has(Field::Type) && self.type_name() == "UNKNOWN" {
-                return Some(format!(
-                    "type {} is not a type {} defines",
-                    self.raw_type(),
-                    format.system().as_str()
-                ));
+            if let Some(reason) = foreign_type_reason(self, format) {
+                return Some(reason);
             }
         } else if let EntryType::Unknown(raw) = self.entry_type() {
             return Some(format!(
@@ -79,8 +75,8 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
 /// [`Error::TrailingBytes`] when the length is not a multiple of the record
 /// size; [`Error::Implausible`] for the first record that fails the checks.
 pub fn validate(bytes: &[u8]) -> Result<()> {
-    let mut offset = 0u64;
-    for entry in entries(bytes) {
+    let offsets = (0u64..).step_by(RECORD_SIZE);
+    for (entry, offset) in entries(bytes).zip(offsets) {
         let entry = entry?;
         if let Some(reason) = entry.implausibility() {
             return Err(Error::Implausible {
@@ -90,9 +86,20 @@ pub fn validate(bytes: &[u8]) -> Result<()> {
                 reason,
             });
         }
-        offset = offset.saturating_add(RECORD_SIZE as u64);
     }
     Ok(())
+}
+
+/// Why `entry`, a record of `format` (another system's), is no record that
+/// system writes: a type number it does not define.
+fn foreign_type_reason<B: Borrow<RecordBytes>>(entry: &Entry<B>, format: Format) -> Option<String> {
+    (format.has(Field::Type) && entry.type_name() == "UNKNOWN").then(|| {
+        format!(
+            "type {} is not a type {} defines",
+            entry.raw_type(),
+            format.system().as_str()
+        )
+    })
 }
 
 /// Checks that `bytes` look like records of `format` (see [`crate::format`]):
@@ -127,22 +134,16 @@ pub fn validate_in(bytes: &[u8], format: Format) -> Result<()> {
         };
         let entry = entry?;
         let usec = entry.microseconds();
-        let reason = if format.has(Field::Type) && entry.type_name() == "UNKNOWN" {
-            Some(format!(
-                "type {} is not a type {} defines",
-                entry.raw_type(),
-                format.system().as_str()
-            ))
-        } else if !(0..1_000_000).contains(&usec) {
-            Some(format!("microseconds {usec} are outside 0..1000000"))
-        } else {
-            None
-        };
+        let reason = foreign_type_reason(&entry, format).or_else(|| {
+            (!(0..1_000_000).contains(&usec))
+                .then(|| format!("microseconds {usec} are outside 0..1000000"))
+        });
         if let Some(reason) = reason {
             return Err(Error::Implausible {
                 path: None,
                 offset,
-                record_size: format.record_size().unwrap_or_default(),
+                // utx.log's records vary in size: 0 says there is no one size.
+                record_size: format.record_size().unwrap_or(0),
                 reason,
             });
         }

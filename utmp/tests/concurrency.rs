@@ -5,6 +5,8 @@
 //! the file leaves the next open clean. `cargo xtask test-all` also runs this
 //! file under ThreadSanitizer.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -73,7 +75,7 @@ fn database_works(path: &Path) -> bool {
     match Database::open_path(path) {
         Ok(_) => true,
         Err(e @ Error::Unsupported { .. }) => {
-            println!("skipped: the C API half of the concurrency test ({e})");
+            common::skip(format_args!("the C API half of the concurrency test ({e})"));
             false
         }
         Err(e) => panic!("{e}"),

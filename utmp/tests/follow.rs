@@ -5,6 +5,8 @@
 //! runs with inotify (where there is one) and with polling. Every wait is
 //! bounded: a follower that hangs fails the test.
 
+mod common;
+
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -463,7 +465,9 @@ fn the_waiting_mode_is_told() {
         // inotify can fail to start (the per-user instance limit): then
         // the follower polls, which is what it must say.
         if auto.poll_interval().is_some() {
-            println!("skipped: inotify did not start here; the follower polls");
+            common::skip(format_args!(
+                "inotify did not start here; the follower polls"
+            ));
         }
     } else {
         assert_eq!(

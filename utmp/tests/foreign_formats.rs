@@ -13,14 +13,6 @@ use std::path::PathBuf;
 use utmp::text::push_utmpdump;
 use utmp::{entries_in, Entry, EntryType, Format};
 
-fn fixtures() -> Option<PathBuf> {
-    let dir = common::fixtures_dir();
-    if dir.is_none() {
-        println!("skipped: foreign formats ({})", common::NOT_FOUND);
-    }
-    dir
-}
-
 fn decode(path: &PathBuf, format: Format) -> Vec<Entry> {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     entries_in(&bytes, format)
@@ -75,7 +67,7 @@ const EST: i64 = -5;
 
 #[test]
 fn freebsd_captures_match_freebsd_tools() {
-    let Some(dir) = fixtures() else { return };
+    let dir = common::repo_fixtures();
     let dir = dir.join("s4/FreeBSD14.0/x86_64");
     let user = &[EntryType::UserProcess];
     // utx.active.txt (`w`/`who` output, EST).
@@ -169,7 +161,7 @@ fn freebsd_captures_match_freebsd_tools() {
 
 #[test]
 fn netbsd_captures_match_netbsd_last() {
-    let Some(dir) = fixtures() else { return };
+    let dir = common::repo_fixtures();
     let dir = dir.join("s4/NetBSD9.3/x86_32");
     let user = &[EntryType::UserProcess];
     let wtmpx = decode(&dir.join("wtmpx"), Format::NETBSD_UTMPX_516_LE);
@@ -328,7 +320,7 @@ fn netbsd_captures_match_netbsd_last() {
 
 #[test]
 fn openbsd_captures_match_openbsd_last() {
-    let Some(dir) = fixtures() else { return };
+    let dir = common::repo_fixtures();
     let dir = dir.join("s4/OpenBSD7.2/x86_32");
     // US Pacific: PDT (-7) from 2023-03-12 to 2023-11-05, PST (-8) after.
     const PDT: i64 = -7;
@@ -436,7 +428,7 @@ fn openbsd_captures_match_openbsd_last() {
 /// fixtures_fields.rs).
 #[test]
 fn aarch64_captures_match_their_utmpdump_text() {
-    let Some(dir) = fixtures() else { return };
+    let dir = common::repo_fixtures();
     let dir = dir.join("s4/Debian11/aarch64_ARM64");
     for file in ["utmp", "wtmp"] {
         let entries = decode(&dir.join(file), Format::GLIBC_400_LE);
@@ -500,7 +492,9 @@ fn fields(e: &Entry) -> Fields {
 
 #[test]
 fn util_linux_big_endian_files_equal_their_little_endian_twins() {
-    let Some(dir) = fixtures() else { return };
+    let Some(dir) = common::optional_fixtures("util-linux's big-endian files") else {
+        return;
+    };
     let dir = dir.join("util-linux");
     for name in ["wtmp-a", "wtmp-b", "wtmp-ipv6"] {
         let le = decode(&dir.join(format!("{name}.LE")), Format::GLIBC_384_LE);
@@ -528,7 +522,6 @@ fn util_linux_big_endian_files_equal_their_little_endian_twins() {
 /// README says the machine wrote.
 #[test]
 fn detection_ranks_the_right_format_first() {
-    let Some(dir) = fixtures() else { return };
     let cases: &[(&str, Format)] = &[
         ("util-linux/wtmp-a.LE", Format::GLIBC_384_LE),
         ("util-linux/wtmp-b.LE", Format::GLIBC_384_LE),
@@ -559,7 +552,10 @@ fn detection_ranks_the_right_format_first() {
         ("s4/OpenBSD7.2/x86_32/wtmp.1", Format::OPENBSD_UTMP_LE),
     ];
     for (file, want) in cases {
-        let bytes = std::fs::read(dir.join(file)).unwrap();
+        let Some(path) = common::fixture(file) else {
+            continue;
+        };
+        let bytes = std::fs::read(path).unwrap();
         let ranked = utmp::detect(&bytes);
         println!("{file}: {:?}", &ranked[..ranked.len().min(3)]);
         assert_eq!(ranked[0].0, *want, "{file}: {ranked:?}");
@@ -571,7 +567,10 @@ fn detection_ranks_the_right_format_first() {
         "s4/programs/utmp/1-byte.wtmp",
         "s4/programs/utmp/host-entry1_(all_0xFF).wtmp",
     ] {
-        let Ok(bytes) = std::fs::read(dir.join(file)) else {
+        let Some(path) = common::fixture(file) else {
+            continue;
+        };
+        let Ok(bytes) = std::fs::read(path) else {
             panic!("{file} missing");
         };
         let ranked = utmp::detect(&bytes);

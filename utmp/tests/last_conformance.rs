@@ -19,11 +19,7 @@ use utmp::sessions::{
 use utmp::{EntryBuilder, EntryType, RECORD_SIZE};
 
 fn fixtures() -> Option<PathBuf> {
-    let dir = common::fixtures_dir();
-    if dir.is_none() {
-        println!("skipped: last conformance ({})", common::NOT_FOUND);
-    }
-    dir
+    common::optional_fixtures("last conformance")
 }
 
 /// A `last` command line, as options of the library.
@@ -364,13 +360,33 @@ fn util_linux_last_ipv6_nodns() {
     );
 }
 
+/// Whether this target's records are the fixtures' (384-byte little-endian,
+/// the layout the installed x86_64 `last` reads); a skip line if not.
+fn host_layout(what: &str) -> bool {
+    if RECORD_SIZE == 384 && cfg!(target_endian = "little") {
+        return true;
+    }
+    let endian = if cfg!(target_endian = "big") {
+        "big"
+    } else {
+        "little"
+    };
+    common::skip(format_args!(
+        "{what} (the fixtures and the installed last are 384-byte little-endian; \
+         this target's records are {RECORD_SIZE}-byte {endian}-endian)"
+    ));
+    false
+}
+
 /// The installed `last` (or `lastb`) when it is util-linux's and reads this
 /// target's records: under qemu (cross tests) the host's tool reads the
 /// host's layout, so a probe record must come back as written.
 fn installed(tool: &str) -> Option<()> {
     let out = Command::new(tool).arg("--version").output();
     if !matches!(&out, Ok(o) if String::from_utf8_lossy(&o.stdout).contains("util-linux")) {
-        println!("skipped: differential test against {tool} (install util-linux)");
+        common::skip(format_args!(
+            "differential test against {tool} (install util-linux)"
+        ));
         return None;
     }
     let probe = EntryBuilder::new(EntryType::UserProcess)
@@ -398,7 +414,9 @@ fn installed(tool: &str) -> Option<()> {
     if text.starts_with("probe    pts/9") && text.contains("2013-08-28T11:13:38+00:00") {
         Some(())
     } else {
-        println!("skipped: differential test against {tool} (it reads another record layout)");
+        common::skip(format_args!(
+            "differential test against {tool} (it reads another record layout)"
+        ));
         None
     }
 }
@@ -472,12 +490,7 @@ const OPTION_SETS: [&[&str]; 8] = [
 
 #[test]
 fn differential_against_installed_last_on_fixtures() {
-    let Some(dir) = fixtures() else { return };
-    if installed("last").is_none() {
-        return;
-    }
-    if RECORD_SIZE != 384 {
-        println!("skipped: differential last on 384-byte fixtures ({RECORD_SIZE}-byte records)");
+    if !host_layout("differential last on the fixtures") || installed("last").is_none() {
         return;
     }
     let files = [
@@ -494,14 +507,13 @@ fn differential_against_installed_last_on_fixtures() {
         "utmp-rs/long_user_32.utmp",
         "utmp-rs/empty.utmp",
     ];
-    if cfg!(target_endian = "big") {
-        println!("skipped: differential last on little-endian fixtures (big-endian target)");
-        return;
-    }
     let mut known = 0;
     for f in files {
+        let Some(path) = common::fixture(f) else {
+            continue;
+        };
         for args in OPTION_SETS {
-            known += compare("last", args, &dir.join(f));
+            known += compare("last", args, &path);
         }
     }
     println!(
@@ -513,8 +525,7 @@ fn differential_against_installed_last_on_fixtures() {
 
 #[test]
 fn differential_time_zones_against_installed_last() {
-    let Some(dir) = fixtures() else { return };
-    if installed("last").is_none() || RECORD_SIZE != 384 || cfg!(target_endian = "big") {
+    if !host_layout("differential last in time zones") || installed("last").is_none() {
         return;
     }
     // TZif zones (with DST both sides of the equator, a half-hour offset),
@@ -533,7 +544,7 @@ fn differential_time_zones_against_installed_last() {
     for tz in zones {
         let name = tz.trim_start_matches(':');
         if name.contains('/') && !Path::new("/usr/share/zoneinfo").join(name).exists() {
-            println!("skipped: TZ={tz} (install tzdata)");
+            common::skip(format_args!("TZ={tz} (install tzdata)"));
             continue;
         }
         for f in [
@@ -541,12 +552,15 @@ fn differential_time_zones_against_installed_last() {
             "s4/CentOS9/x86_64/wtmp",
             "util-linux/wtmp-a.LE",
         ] {
+            let Some(path) = common::fixture(f) else {
+                continue;
+            };
             for args in [
                 &["-w", "-x"][..],
                 &["-w", "-F"],
                 &["-w", "--time-format=iso"],
             ] {
-                compare_tz("last", args, &dir.join(f), tz);
+                compare_tz("last", args, &path, tz);
             }
         }
         tested += 1;
@@ -556,10 +570,10 @@ fn differential_time_zones_against_installed_last() {
 
 #[test]
 fn differential_against_installed_lastb() {
-    let Some(dir) = fixtures() else { return };
-    if installed("lastb").is_none() || RECORD_SIZE != 384 || cfg!(target_endian = "big") {
+    if !host_layout("differential lastb") || installed("lastb").is_none() {
         return;
     }
+    let dir = common::repo_fixtures();
     for f in [
         "s4/Ubuntu22/x86_64/btmp.1",
         "s4/CentOS9/x86_64/btmp",

@@ -257,7 +257,7 @@ fn permission_denied_names_the_path() {
         "logind permission errors checked",
     ) {
         Ok(()) => {}
-        Err(why) => println!("skipped: logind permission test as nobody: {why}"),
+        Err(why) => common::skip(format_args!("logind permission test as nobody: {why}")),
     }
 }
 

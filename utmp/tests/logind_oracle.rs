@@ -11,6 +11,8 @@
 //! Where the oracle cannot run (not root, no `unshare`, no C compiler or
 //! libsystemd-dev) the test prints a `skipped:` line.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::os::unix::fs::symlink;
@@ -138,36 +140,8 @@ impl Drop for Scratch {
 
 /// Compiles the oracle, or says why it cannot run.
 fn build_oracle(dir: &Path) -> Result<PathBuf, String> {
-    let uid = Command::new("id")
-        .arg("-u")
-        .output()
-        .map_err(|e| format!("id: {e}"))?;
-    if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
-        return Err("not root, cannot bind-mount over /run/systemd (run as root)".into());
-    }
-    // The same mount the test makes, so a container that allows unshare but
-    // not mount is a skip, not a failure.
-    let probe = Command::new("unshare")
-        .args([
-            "-m",
-            "--propagation",
-            "private",
-            "mount",
-            "-t",
-            "tmpfs",
-            "tmpfs",
-            "/run",
-        ])
-        .output();
-    match probe {
-        Ok(o) if o.status.success() => {}
-        Ok(o) => {
-            return Err(format!(
-                "unshare -m failed: {} (run as root outside a restricted container)",
-                String::from_utf8_lossy(&o.stderr).trim()
-            ))
-        }
-        Err(e) => return Err(format!("unshare: {e} (install util-linux)")),
+    if let Some(why) = common::namespace::unavailable() {
+        return Err(why);
     }
     let src = dir.join("oracle.c");
     let exe = dir.join("oracle");
@@ -194,21 +168,9 @@ fn build_oracle(dir: &Path) -> Result<PathBuf, String> {
 /// Runs the oracle with `sessions` mounted over `/run/systemd/sessions` (on a
 /// private tmpfs `/run`) in a private mount namespace.
 fn run_oracle(oracle: &Path, sessions: &Path) -> String {
-    let out = Command::new("unshare")
-        .args(["-m", "--propagation", "private", "sh", "-c"])
-        .arg(
-            "mount -t tmpfs tmpfs /run && mkdir -p /run/systemd/sessions && \
-             mount --bind \"$0\" /run/systemd/sessions && exec \"$1\"",
-        )
-        .arg(sessions)
-        .arg(oracle)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "oracle: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let script = format!("{} && exec \"$1\"", common::namespace::MOUNT_SESSIONS);
+    let mut cmd = common::namespace::sh(&script);
+    let out = common::namespace::output(cmd.arg(sessions).arg(oracle), "oracle");
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -485,7 +447,7 @@ fn sd_login_reads_what_we_read() {
     let oracle = match build_oracle(&scratch.0) {
         Ok(exe) => exe,
         Err(why) => {
-            println!("skipped: logind oracle test against sd-login: {why}");
+            common::skip(format_args!("logind oracle test against sd-login: {why}"));
             return;
         }
     };
@@ -506,7 +468,7 @@ fn sd_login_agrees_that_an_empty_or_missing_folder_has_no_sessions() {
     let oracle = match build_oracle(&scratch.0) {
         Ok(exe) => exe,
         Err(why) => {
-            println!("skipped: logind oracle test against sd-login: {why}");
+            common::skip(format_args!("logind oracle test against sd-login: {why}"));
             return;
         }
     };
@@ -517,9 +479,7 @@ fn sd_login_agrees_that_an_empty_or_missing_folder_has_no_sessions() {
     assert_eq!(Sessions::open_in(&dir).unwrap().count(), 0);
     // No sessions folder at all: sd-login says 0 sessions; the library says
     // NotFound, which the automatic source reads as "no logind".
-    let out = Command::new("unshare")
-        .args(["-m", "--propagation", "private", "sh", "-c"])
-        .arg("mount -t tmpfs tmpfs /run && exec \"$0\"")
+    let out = common::namespace::sh("mount -t tmpfs tmpfs /run && exec \"$0\"")
         .arg(&oracle)
         .output()
         .unwrap();

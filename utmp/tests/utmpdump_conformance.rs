@@ -27,11 +27,7 @@ use utmp::text::{push_utmpdump, UtmpdumpReader};
 use utmp::{entries, Entry, EntryBuilder, EntryType, ExitStatus, RECORD_SIZE};
 
 fn fixtures() -> Option<PathBuf> {
-    let dir = common::fixtures_dir();
-    if dir.is_none() {
-        println!("skipped: utmpdump conformance ({})", common::NOT_FOUND);
-    }
-    dir
+    common::optional_fixtures("utmpdump conformance")
 }
 
 fn util_linux() -> Option<PathBuf> {
@@ -53,7 +49,7 @@ fn records_are_384(what: &str) -> bool {
     if RECORD_SIZE == 384 {
         true
     } else {
-        println!("skipped: {what} (util-linux's binary fixtures are 384-byte records, this target's are {RECORD_SIZE})");
+        common::skip(format_args!("{what} (util-linux's binary fixtures are 384-byte records, this target's are {RECORD_SIZE})"));
         false
     }
 }
@@ -178,7 +174,9 @@ fn utmpdump_available() -> bool {
         .status()
         .is_ok_and(|s| s.success());
     if !ok {
-        println!("skipped: differential test against utmpdump (install util-linux)");
+        common::skip(format_args!(
+            "differential test against utmpdump (install util-linux)"
+        ));
         return false;
     }
     // Under qemu (cross tests) the host's utmpdump writes the host's records,
@@ -190,10 +188,10 @@ fn utmpdump_available() -> bool {
     );
     let type_bytes = 7i16.to_ne_bytes();
     if record.len() != RECORD_SIZE || record.get(..2) != Some(&type_bytes[..]) {
-        println!(
-            "skipped: differential test against utmpdump (its records are {} bytes or of another byte order; this target's are {RECORD_SIZE})",
+        common::skip(format_args!(
+            "differential test against utmpdump (its records are {} bytes or of another byte order; this target's are {RECORD_SIZE})",
             record.len()
-        );
+        ));
         return false;
     }
     true
@@ -367,11 +365,10 @@ fn odd_records(rng: &mut Rng, n: usize) -> Vec<u8> {
 
 #[test]
 fn dump_matches_installed_utmpdump_on_fixtures() {
-    let Some(dir) = fixtures() else { return };
     if !utmpdump_available() {
         return;
     }
-    let mut files = vec![
+    let files = [
         "util-linux/wtmp-a.LE",
         "util-linux/wtmp-b.LE",
         "util-linux/wtmp-ipv6.LE",
@@ -393,12 +390,14 @@ fn dump_matches_installed_utmpdump_on_fixtures() {
         "s4/programs/utmp/host-entry6.wtmp",
         "s4/programs/utmp/1-byte.wtmp",
     ];
-    files.retain(|f| dir.join(f).is_file());
     for f in files {
+        let Some(path) = common::fixture(f) else {
+            continue;
+        };
         // Any file is records of this machine's layout to both tools; a
         // partial record at the end is ignored by utmpdump and reported by
         // the reader (not compared here).
-        compare_dump(&read(&dir.join(f)), f);
+        compare_dump(&read(&path), f);
     }
 }
 
@@ -543,22 +542,24 @@ fn odd_text(rng: &mut Rng, n: usize) -> Vec<u8> {
 
 #[test]
 fn undump_matches_installed_utmpdump() {
-    let Some(dir) = fixtures() else { return };
     if !utmpdump_available() {
         return;
     }
     let mut inputs: Vec<(String, Vec<u8>)> = Vec::new();
-    for f in [
-        "txt-a",
-        "txt-b",
-        "txt-ipv6",
-        "txt-a-old",
-        "txt-b-old",
-        "txt-ipv6-old",
-        "subsec",
-    ] {
-        inputs.push((f.to_owned(), read(&dir.join("util-linux").join(f))));
+    if let Some(dir) = fixtures() {
+        for f in [
+            "txt-a",
+            "txt-b",
+            "txt-ipv6",
+            "txt-a-old",
+            "txt-b-old",
+            "txt-ipv6-old",
+            "subsec",
+        ] {
+            inputs.push((f.to_owned(), read(&dir.join("util-linux").join(f))));
+        }
     }
+    let dir = common::repo_fixtures();
     for f in [
         "s4/CentOS9/x86_64/wtmp.utmpdump.txt",
         "s4/CentOS9/x86_64/btmp.utmpdump.txt",

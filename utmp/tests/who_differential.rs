@@ -62,7 +62,9 @@ fn coreutils_who() -> bool {
     match Command::new("who").arg("--version").output() {
         Ok(out) if String::from_utf8_lossy(&out.stdout).contains("GNU coreutils") => true,
         _ => {
-            eprintln!("skipped: differential tests against `who` (install coreutils)");
+            common::skip(format_args!(
+                "differential tests against `who` (install coreutils)"
+            ));
             false
         }
     }
@@ -119,23 +121,11 @@ fn compare(file: &Path) -> usize {
     n
 }
 
-fn fixtures() -> Option<PathBuf> {
-    let dir = common::fixtures_dir();
-    if dir.is_none() {
-        println!(
-            "skipped: who differential on fixtures ({})",
-            common::NOT_FOUND
-        );
-    }
-    dir
-}
-
 #[test]
 fn fixtures_match_coreutils_who() {
     if !coreutils_who() {
         return;
     }
-    let Some(dir) = fixtures() else { return };
     // Files of this platform's record size (the 400-byte aarch64 ones are
     // read as 384-byte records by both, garbage in the same way, but their
     // odd times are outside what this test pins down).
@@ -158,19 +148,16 @@ fn fixtures_match_coreutils_who() {
         "s4/programs/utmp/1-byte.wtmp",
     ];
     if utmp::RECORD_SIZE != 384 {
-        eprintln!(
-            "skipped: who differential on fixtures ({}-byte records here; fixtures are 384)",
+        common::skip(format_args!(
+            "who differential on fixtures ({}-byte records here; fixtures are 384)",
             utmp::RECORD_SIZE
-        );
+        ));
         return;
     }
     let mut runs = 0;
     for f in files {
-        let path = dir.join(f);
-        if path.exists() {
+        if let Some(path) = common::fixture(f) {
             runs += compare(&path);
-        } else {
-            eprintln!("skipped: {f} (not in the fixtures folder)");
         }
     }
     assert!(runs > 0);
@@ -261,7 +248,7 @@ fn generated() -> Vec<Entry> {
             })
             .seconds(t + 7300),
         b(EntryType::Accounting).user("acct").seconds(t),
-        b(EntryType::Unknown(42)).user("odd").seconds(t),
+        b(EntryType::from_raw(42)).user("odd").seconds(t),
         b(EntryType::Empty).seconds(0),
         // Times at the edges of a signed 32-bit `time_t`.
         b(EntryType::BootTime).seconds(0),
@@ -291,11 +278,11 @@ fn generated_records_match_coreutils_who() {
     // The installed `who` reads the host's records (x86_64 glibc: 384 bytes,
     // little-endian); under qemu this target may write another layout.
     if utmp::RECORD_SIZE != 384 || cfg!(target_endian = "big") {
-        eprintln!(
-            "skipped: who differential on generated records ({}-byte {} records here; the host's who reads 384-byte little-endian)",
+        common::skip(format_args!(
+            "who differential on generated records ({}-byte {} records here; the host's who reads 384-byte little-endian)",
             utmp::RECORD_SIZE,
             if cfg!(target_endian = "big") { "big-endian" } else { "little-endian" }
-        );
+        ));
         return;
     }
     let path = temp_file(&generated());

@@ -78,8 +78,7 @@ fn open_err(path: &Path) -> Error {
 
 #[test]
 fn edge_fixture_rows_are_exact() {
-    let Some(dir) = common::fixtures_dir() else {
-        println!("skipped: wtmpdb edge.db ({})", common::NOT_FOUND);
+    let Some(dir) = common::optional_fixtures("wtmpdb edge.db") else {
         return;
     };
     let rows = Database::open(dir.join("wtmpdb/edge.db"))
@@ -504,6 +503,6 @@ fn a_root_only_database_is_permission_denied() {
         ("UTMP_WTMPDB_DENIED", &path),
         marker,
     ) {
-        println!("skipped: wtmpdb permission denied as nobody ({why})");
+        common::skip(format_args!("wtmpdb permission denied as nobody ({why})"));
     }
 }

@@ -3,8 +3,9 @@
 //! corpora made first. Needs the nightly toolchain; installs cargo-fuzz
 //! (`cargo install cargo-fuzz --locked`) when it is missing.
 //!
-//! Seeds go to `fuzz/corpus/<target>/` (git-ignored): the fixture files of
-//! `../shared/fixtures` that suit the target, and records and text made with the
+//! Seeds go to `fuzz/corpus/<target>/` (git-ignored): the files of
+//! `fixtures/` and of the optional fixtures (`../shared/fixtures`, or
+//! `$UTMP_FIXTURES`) that suit the target, and records and text made with the
 //! library's own encoder and dumpers (`cargo run --example seeds` in `fuzz/`).
 //! A crash leaves its input in `fuzz/artifacts/<target>/` and fails the run;
 //! turn it into a regression test in the normal suite.
@@ -155,6 +156,10 @@ fn fixture_seeds(fixtures: &Path, target: &str) -> Vec<PathBuf> {
                 stack.push(path);
                 continue;
             }
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+            if name.is_some_and(|n| n.starts_with("LICENSE") || n.starts_with("README")) {
+                continue;
+            }
             let is_text = text(&path);
             // Anything else but documentation and scripts: records of every
             // ABI, byte order and size make good seeds for the binary targets.
@@ -186,20 +191,25 @@ fn seed(
     encoder_seeds: bool,
 ) -> Result<(), String> {
     let corpus = fuzz_dir.join("corpus");
-    let fixtures = crate::fixtures_dir(root);
+    let optional = crate::optional_fixtures_dir(root);
+    if !optional.is_dir() {
+        println!(
+            "skipped: seeds from the optional fixtures (util-linux, wtmpdb; not found at {}: \
+             set UTMP_FIXTURES)",
+            optional.display()
+        );
+    }
+    let folders = [root.join("fixtures"), optional];
     for target in targets {
         let dir = corpus.join(target);
         fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        if fixtures.is_dir() {
-            for (i, file) in fixture_seeds(&fixtures, target).iter().enumerate() {
-                let to = dir.join(format!("fixture-{i:03}"));
-                fs::copy(file, &to).map_err(|e| format!("{}: {e}", file.display()))?;
-            }
-        } else {
-            println!(
-                "skipped: fixture seeds (fixtures folder not found: ../shared/fixtures \
-                 next to the repository, or set UTMP_FIXTURES)"
-            );
+        let files = folders
+            .iter()
+            .filter(|f| f.is_dir())
+            .flat_map(|f| fixture_seeds(f, target));
+        for (i, file) in files.enumerate() {
+            let to = dir.join(format!("fixture-{i:03}"));
+            fs::copy(&file, &to).map_err(|e| format!("{}: {e}", file.display()))?;
         }
     }
     if !encoder_seeds {

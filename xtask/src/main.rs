@@ -83,9 +83,11 @@ pub fn cargo() -> OsString {
     std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
 }
 
-/// The shared fixtures folder: `$UTMP_FIXTURES` when set, else
-/// `../shared/fixtures` next to the repository (as the tests look for it).
-pub fn fixtures_dir(root: &Path) -> PathBuf {
+/// The optional fixtures folder (util-linux's test suite, the wtmpdb
+/// outputs), as the tests look for it: `$UTMP_FIXTURES` when set, else
+/// `../shared/fixtures` next to the repository. The redistributable ones
+/// are in the repository, in `fixtures/`.
+pub fn optional_fixtures_dir(root: &Path) -> PathBuf {
     match std::env::var_os("UTMP_FIXTURES") {
         Some(d) if !d.is_empty() => PathBuf::from(d),
         _ => root.join("../shared/fixtures"),

@@ -13,6 +13,12 @@
 //! foreign record size under qemu) are collected and listed again under the
 //! summary, per step, and so are the conformance tests' own counts
 //! (`10 sections of last-nodns match`).
+//!
+//! With `UTMP_STRICT=1` (`.ci/run` sets it) a skip is a failure in every
+//! step this machine can run whole: the step's own skip (a tool missing)
+//! fails it, and its tests get `UTMP_STRICT=1`, which makes each of their
+//! skip lines a failure. Steps whose skips are legitimate here are
+//! [`Step::lenient`], each with its reason; they run without `UTMP_STRICT`.
 
 use std::collections::HashSet;
 use std::env;
@@ -42,18 +48,25 @@ const CROSS: &[Cross] = &[
         // `.cargo/config.toml` for why not under qemu-i386).
         runner: None,
         packages: "gcc-i686-linux-gnu libc6-dev-i386-cross",
+        // 384-byte little-endian records like the host's: every check runs.
+        strict: true,
     },
     Cross {
         target: "aarch64-unknown-linux-gnu",
         linker: "aarch64-linux-gnu-gcc",
         runner: Some("qemu-aarch64-static -L /usr/aarch64-linux-gnu"),
         packages: "gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static",
+        // 400-byte records: the 384-byte fixtures and the host's x86_64
+        // who/last/utmpdump do not apply here, and say so in skip lines.
+        strict: false,
     },
     Cross {
         target: "s390x-unknown-linux-gnu",
         linker: "s390x-linux-gnu-gcc",
         runner: Some("qemu-s390x-static -L /usr/s390x-linux-gnu"),
         packages: "gcc-s390x-linux-gnu libc6-dev-s390x-cross qemu-user-static",
+        // 400-byte big-endian records: as aarch64.
+        strict: false,
     },
     Cross {
         // Runs natively on an x86_64 host. Links with the host's cc and the C
@@ -63,6 +76,9 @@ const CROSS: &[Cross] = &[
         linker: "cc",
         runner: None,
         packages: "gcc",
+        // 400-byte records, as aarch64; and musl's utmpx functions are
+        // stubs, so the C API tests skip.
+        strict: false,
     },
 ];
 
@@ -73,10 +89,14 @@ struct Cross {
     /// tool looked for), `None` when they run natively.
     runner: Option<&'static str>,
     packages: &'static str,
+    /// Whether `UTMP_STRICT=1` applies to its step (else why not).
+    strict: bool,
 }
 
 struct Step {
     name: String,
+    /// Whether `UTMP_STRICT=1` applies (see the module docs).
+    strict: bool,
     /// Runs first; an error fails the step.
     before: Option<Prepare>,
     action: Action,
@@ -109,6 +129,7 @@ impl Step {
     fn cargo(name: &str, args: &[&str]) -> Step {
         Step {
             name: name.to_owned(),
+            strict: true,
             before: None,
             action: Action::Cargo {
                 args: args.iter().map(|&a| a.to_owned()).collect(),
@@ -124,9 +145,17 @@ impl Step {
         self
     }
 
+    /// A step whose skips are legitimate on a machine that runs everything
+    /// else: `UTMP_STRICT=1` does not apply to it.
+    fn lenient(mut self) -> Step {
+        self.strict = false;
+        self
+    }
+
     fn in_process(name: &str, shown: &'static str, run: fn(&Path) -> Outcome) -> Step {
         Step {
             name: name.to_owned(),
+            strict: true,
             before: None,
             action: Action::InProcess { shown, run },
         }
@@ -135,6 +164,7 @@ impl Step {
     fn skip(name: &str, why: String) -> Step {
         Step {
             name: name.to_owned(),
+            strict: true,
             before: None,
             action: Action::Skip(why),
         }
@@ -147,6 +177,13 @@ impl Step {
 /// its words (`cross`, `miri`, `test -p utmp`); none matching is an error.
 pub fn run(root: &Path, only: &[String]) -> Result<(), String> {
     let start = Instant::now();
+    // Read once, then given to each strict step's commands explicitly and
+    // to no other (the in-process steps start cargo with our environment).
+    let strict = env::var_os("UTMP_STRICT").is_some_and(|v| v == "1");
+    env::remove_var("UTMP_STRICT");
+    if strict {
+        println!("UTMP_STRICT=1: a skip fails every step not marked lenient");
+    }
     let mut results = Vec::new();
     let mut notes: Vec<(String, Vec<String>)> = Vec::new();
     let steps: Vec<Step> = plan()
@@ -164,7 +201,14 @@ pub fn run(root: &Path, only: &[String]) -> Result<(), String> {
         let step_start = Instant::now();
         let outcome = match step.before.map_or(Ok(()), |before| before(root)) {
             Ok(()) => {
-                let (outcome, lines) = execute(root, &step.action);
+                let strict = strict && step.strict;
+                let (outcome, lines) = execute(root, &step.action, strict);
+                let outcome = match outcome {
+                    Outcome::Skipped(why) if strict => {
+                        Outcome::Failed(format!("skipped under UTMP_STRICT=1: {why}"))
+                    }
+                    other => other,
+                };
                 if !lines.is_empty() {
                     notes.push((step.name.clone(), lines));
                 }
@@ -376,7 +420,7 @@ fn remove_stale_package_sources() -> Result<(), String> {
 /// its steps, collected here so they run last and appear in the summary.
 ///
 /// - differential/conformance: `utmp who`/`utmp last` against who(1)/last(1)
-///   and the fixtures in `../shared/fixtures`.
+///   and the fixtures (`fixtures/`, and the optional ones in `../shared/fixtures`).
 ///
 /// A check whose tool is missing returns a `Step::skip` with the install hint.
 fn later_steps() -> Vec<Step> {
@@ -386,8 +430,10 @@ fn later_steps() -> Vec<Step> {
 /// docs/robustness.md: the 5 GiB file in release, Miri, ThreadSanitizer and a
 /// fuzz smoke run (the last three on nightly; `nightly.rs`, `fuzz.rs`).
 fn hardening_steps() -> Vec<Step> {
+    // Lenient: `.ci/run` goes on when nightly, Miri or cargo-fuzz cannot
+    // be installed, and Miri's isolation hides files some tests read.
     fn nightly(name: &str, shown: &'static str, run: fn(&Path) -> Outcome) -> Step {
-        Step::in_process(name, shown, run)
+        Step::in_process(name, shown, run).lenient()
     }
     fn outcome(result: Result<Option<String>, String>) -> Outcome {
         match result {
@@ -492,7 +538,8 @@ fn cross_matrix() -> Vec<Step> {
                     // holds one of its locks then.
                     args.extend(["--", "--test-threads=1"]);
                 }
-                let step = Step::cargo(&name, &args).env("UTMP_SYS_BINDINGS", "pregenerated");
+                let mut step = Step::cargo(&name, &args).env("UTMP_SYS_BINDINGS", "pregenerated");
+                step.strict = cross.strict;
                 match cross.runner {
                     // The CLI tests start the target's `utmp` through it.
                     Some(runner) => step.env("UTMP_TEST_RUNNER", runner),
@@ -515,10 +562,14 @@ fn platform_steps() -> Vec<Step> {
     for &target in crate::platform_layout::TARGETS {
         let name = |what: &str| format!("platform {target} {what}");
         if !crate::platform_layout::installed(target) {
-            steps.push(Step::skip(
-                &name("check, clippy, doc"),
-                format!("{target} check, clippy and doc (rustup target add {target})"),
-            ));
+            // Lenient: `.ci/run` goes on when rustup cannot add the target.
+            steps.push(
+                Step::skip(
+                    &name("check, clippy, doc"),
+                    format!("{target} check, clippy and doc (rustup target add {target})"),
+                )
+                .lenient(),
+            );
             continue;
         }
         let all = [
@@ -556,7 +607,8 @@ fn platform_steps() -> Vec<Step> {
 
 /// Runs a step: its outcome, and the lines worth repeating under the summary
 /// (see [`noted`]).
-fn execute(root: &Path, action: &Action) -> (Outcome, Vec<String>) {
+/// With `strict`, its tests run with `UTMP_STRICT=1`.
+fn execute(root: &Path, action: &Action, strict: bool) -> (Outcome, Vec<String>) {
     match action {
         Action::Skip(why) => (Outcome::Skipped(why.clone()), Vec::new()),
         Action::InProcess { shown, run } => {
@@ -572,7 +624,11 @@ fn execute(root: &Path, action: &Action) -> (Outcome, Vec<String>) {
                 }
                 args.push("--show-output".to_owned());
             }
-            println!("$ {}", shell_line(env, &args));
+            let mut env = env.clone();
+            if strict {
+                env.push(("UTMP_STRICT", "1"));
+            }
+            println!("$ {}", shell_line(&env, &args));
             let child = Command::new(crate::cargo())
                 .args(&args)
                 .envs(env.iter().copied())

@@ -1,33 +1,21 @@
-//! What the CLI test files share: the binary, the fixtures folder, and whether
-//! the binary can run here.
+//! What the CLI test files share: the binary, whether it can run here,
+//! saying that a check did not run and where the fixtures are (the library's
+//! `tests/common/skip.rs`), and the library tests' private mount namespace.
 
 #![allow(dead_code)] // each test file uses its own subset
 
+#[path = "../../../utmp/tests/common/namespace.rs"]
+pub mod namespace;
+#[path = "../../../utmp/tests/common/skip.rs"]
+mod skip;
+
+pub use skip::*;
+
 use std::ffi::OsString;
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The `utmp` binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_utmp");
-
-/// The fixtures folder (`$UTMP_FIXTURES` when set, else `../shared/fixtures`
-/// next to the repository), or `None` with a skip line naming what was
-/// skipped.
-pub fn fixtures(what: &str) -> Option<PathBuf> {
-    let dir = match std::env::var_os("UTMP_FIXTURES") {
-        Some(d) if !d.is_empty() => PathBuf::from(d),
-        _ => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures"),
-    };
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!(
-            "skipped: {what} (fixtures folder not found: ../shared/fixtures next to \
-             the repository, or set UTMP_FIXTURES)"
-        );
-        None
-    }
-}
 
 /// What starts the binary: `BIN` itself, or, for a cross target tested
 /// under qemu-user, the runner in `$UTMP_TEST_RUNNER` (words split at
@@ -61,15 +49,15 @@ pub fn runnable(what: &str) -> bool {
     match utmp().arg("--version").output() {
         Ok(o) if o.status.success() => true,
         Ok(o) => {
-            println!(
-                "skipped: {what} (cannot run {BIN} here: {}; for a cross target set \
+            skip(format_args!(
+                "{what} (cannot run {BIN} here: {}; for a cross target set \
                  UTMP_TEST_RUNNER to its runner, as `cargo xtask test-all` does)",
                 o.status
-            );
+            ));
             false
         }
         Err(e) => {
-            println!("skipped: {what} (cannot start {:?}: {e})", argv());
+            skip(format_args!("{what} (cannot start {:?}: {e})", argv()));
             false
         }
     }

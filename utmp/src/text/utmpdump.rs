@@ -1104,7 +1104,7 @@ mod tests {
 
     #[test]
     fn full_width_fields_are_not_cut() {
-        let e = EntryBuilder::new(EntryType::Unknown(300))
+        let e = EntryBuilder::new(EntryType::from_raw(300))
             .user([b'u'; 32])
             .host([b'h'; 256])
             .id(b"abcd")

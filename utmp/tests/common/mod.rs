@@ -1,23 +1,15 @@
-//! What the test files share: where the shared fixtures are, and running a
-//! test of the same binary again as `nobody`.
+//! What the test files share: saying that a check did not run, where the
+//! fixtures are ([`skip`]), a private mount namespace ([`namespace`]), and
+//! running a test of the same binary again as `nobody`.
 
 #![allow(dead_code)] // each test file uses its own subset
 
+pub mod namespace;
+mod skip;
+
+pub use skip::*;
+
 use std::path::{Path, PathBuf};
-
-/// The fixtures folder: `$UTMP_FIXTURES` when set, else `../shared/fixtures`
-/// next to the repository; `None` when it is not a folder.
-pub fn fixtures_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("UTMP_FIXTURES") {
-        Some(d) if !d.is_empty() => PathBuf::from(d),
-        _ => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures"),
-    };
-    dir.is_dir().then_some(dir)
-}
-
-/// How a skip line says that the fixtures are missing.
-pub const NOT_FOUND: &str =
-    "fixtures folder not found: ../shared/fixtures next to the repository, or set UTMP_FIXTURES";
 
 /// A copy of the program `exe` in a fresh directory under the temporary
 /// directory that everybody may enter, so that `nobody` can run it even when
