@@ -97,6 +97,30 @@ fn reader_owned(path: &str) -> Result<(u64, u64), String> {
     Ok(sum.done())
 }
 
+/// The README's own pattern: owned entries from `Reader`'s `Iterator`, every
+/// field through the public accessors a user calls (`user_lossy()`,
+/// `line_lossy()`, `host_lossy()`, `time()`, `address()`), not the raw ones.
+fn readme_pattern(path: &str) -> Result<(u64, u64), String> {
+    let mut sum = Sum::default();
+    for e in utmp::Reader::open(path).map_err(|e| e.to_string())? {
+        let e = e.map_err(|e| e.to_string())?;
+        let secs = e.time().map_or(-1, |t| {
+            let d = t
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default();
+            d.as_secs() as i64 ^ i64::from(d.subsec_micros()) << 40
+        });
+        sum.add(
+            e.user_lossy().as_bytes(),
+            e.line_lossy().as_bytes(),
+            e.host_lossy().as_bytes(),
+            secs,
+            e.address(),
+        );
+    }
+    Ok(sum.done())
+}
+
 fn slice(path: &str) -> Result<(u64, u64), String> {
     let mut sum = Sum::default();
     let data = std::fs::read(path).map_err(|e| e.to_string())?;
@@ -196,10 +220,14 @@ fn cat(path: &str) -> Result<(u64, u64), String> {
 /// The foreign-format row (the host file's records as glibc-400-be).
 const FOREIGN: &str = "utmp entries_in(glibc-400-be) over fs::read slice";
 
+/// The every-field row of issue #14: the README's pattern.
+const README: &str = "utmp Reader::open, the README's pattern (owned entries; user_lossy, line_lossy, host_lossy, time, address)";
+
 const READERS: &[(&str, Run)] = &[
     ("utmp Reader::open (next_ref, streaming)", reader_ref),
     ("utmp MappedFile::entries (mmap)", mapped),
     ("utmp Reader::open (Iterator, owned entries)", reader_owned),
+    (README, readme_pattern),
     ("utmp entries() over fs::read slice", slice),
     (FOREIGN, foreign_slice),
     ("utmp Database::open_path (C API)", database),
