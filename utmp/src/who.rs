@@ -649,19 +649,20 @@ impl Who {
     }
 
     fn time_text(&self, seconds: i64, env: &dyn Environment) -> Vec<u8> {
-        self.time_text_at(seconds, env.utc_offset(seconds))
+        TimeText::default().text(self, seconds, env).to_vec()
     }
 
-    /// The time text of `seconds` at `offset` seconds east of UTC.
-    fn time_text_at(&self, seconds: i64, offset: i64) -> Vec<u8> {
-        let Some(c) = clock::civil_at(seconds, offset) else {
-            return seconds.to_string().into_bytes();
-        };
-        let text = match self.time_format {
-            TimeFormat::Iso => format!(
-                "{}-{:02}-{:02} {:02}:{:02}",
-                c.year, c.month, c.day, c.hour, c.minute
-            ),
+    /// The date part of the time text, with the blank after it:
+    /// `2013-08-28 ` (`%Y-%m-%d `) or `Aug 28 ` (`%b %e `).
+    fn push_date(&self, out: &mut Vec<u8>, c: &clock::Civil) {
+        match self.time_format {
+            TimeFormat::Iso => {
+                clock::push_int(out, c.year, 0, false, false);
+                out.push(b'-');
+                clock::push_int(out, c.month, 2, true, false);
+                out.push(b'-');
+                clock::push_int(out, c.day, 2, true, false);
+            }
             TimeFormat::Classic => {
                 const MONTHS: [&str; 12] = [
                     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
@@ -672,10 +673,12 @@ impl Who {
                     .and_then(|m| MONTHS.get(m.wrapping_sub(1)))
                     .copied()
                     .unwrap_or("???");
-                format!("{month} {:2} {:02}:{:02}", c.day, c.hour, c.minute)
+                out.extend_from_slice(month.as_bytes());
+                out.push(b' ');
+                clock::push_int(out, c.day, 2, false, false);
             }
-        };
-        text.into_bytes()
+        }
+        out.push(b' ');
     }
 
     /// The heading line (`-H`), with its newline.
@@ -874,7 +877,7 @@ impl Who {
         }
         // Like `who`, stat each user's terminal, but only when a column shows it.
         let terminals = self.mesg || (self.idle && !self.resolved().short);
-        let mut times = MinuteText::default();
+        let mut times = TimeText::default();
         self.scan_views(entries, env, terminals, |v| {
             let time = times.text(self, v.entry.seconds(), env);
             self.push_row(&mut buf, &v, time);
@@ -902,22 +905,59 @@ struct RowView<'e, B> {
     idle: Option<Idle>,
 }
 
-/// The time text of the last row and the local minute it stands for (the
-/// text shows nothing finer): records come in time order, so most rows
-/// repeat their predecessor's minute and skip the calendar arithmetic.
+/// The time text of the last row, and the local day its date part stands
+/// for: records come in time order, so most rows repeat their predecessor's
+/// day, and only the hour and minute are made again.
 #[derive(Default)]
-struct MinuteText {
-    minute: Option<i64>,
+struct TimeText {
+    /// The local day (days since the epoch) of the date in `text`.
+    day: Option<i64>,
+    /// The date part's length in `text`.
+    date_len: usize,
     text: Vec<u8>,
 }
 
-impl MinuteText {
+impl TimeText {
+    /// `seconds` as `who` writes it in local time (the seconds themselves
+    /// when the date cannot be written).
     fn text(&mut self, who: &Who, seconds: i64, env: &dyn Environment) -> &[u8] {
         let offset = env.utc_offset(seconds);
-        let minute = seconds.checked_add(offset).map(|t| t.div_euclid(60));
-        if minute.is_none() || minute != self.minute {
-            self.text = who.time_text_at(seconds, offset);
-            self.minute = minute;
+        let civil = |text: &mut Vec<u8>| match clock::civil_at(seconds, offset) {
+            Some(c) => {
+                who.push_date(text, &c);
+                true
+            }
+            None => {
+                text.extend_from_slice(seconds.to_string().as_bytes());
+                false
+            }
+        };
+        let Some(local) = seconds.checked_add(offset) else {
+            // civil_at fails too: the seconds themselves.
+            self.text.clear();
+            self.day = None;
+            civil(&mut self.text);
+            return &self.text;
+        };
+        let day = local.div_euclid(86_400);
+        if self.day != Some(day) {
+            self.text.clear();
+            self.day = None;
+            if !civil(&mut self.text) {
+                return &self.text;
+            }
+            self.day = Some(day);
+            self.date_len = self.text.len();
+        }
+        self.text.truncate(self.date_len);
+        // The second of the local day, 0 to 86,399: hours 0-23, minutes 0-59.
+        let sod = local.rem_euclid(86_400);
+        let (hour, minute) = (sod / 3600, sod / 60 % 60);
+        for (i, n) in [hour, minute].into_iter().enumerate() {
+            if i == 1 {
+                self.text.push(b':');
+            }
+            self.text.extend_from_slice(&clock::two(n as u32));
         }
         &self.text
     }
@@ -1425,7 +1465,13 @@ mod tests {
             stats: std::cell::Cell::new(0),
             jump: T + 30,
         };
-        for who in [Who::new(), Who::new().all(), Who::new().users().mesg()] {
+        let classic = Who::new().all().time_format(TimeFormat::Classic);
+        for who in [
+            Who::new(),
+            Who::new().all(),
+            Who::new().users().mesg(),
+            classic,
+        ] {
             let one_by_one: Vec<u8> = who
                 .rows(&e, &env)
                 .iter()
