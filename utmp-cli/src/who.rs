@@ -63,6 +63,10 @@ pub struct Args {
     /// One JSON object per shown entry (JSON Lines) instead of the table.
     #[arg(long)]
     json: bool,
+    /// Read FILE with read(2) instead of mapping it into memory (slower;
+    /// safe against a file truncated while it is read).
+    #[arg(long = "no-mmap")]
+    no_mmap: bool,
     /// Where the sessions come from: `auto` (logind when it has sessions,
     /// else the utmp database), `utmp`, or `logind`. With FILE, `logind`
     /// reads FILE as a sessions folder like /run/systemd/sessions, the others
@@ -143,13 +147,17 @@ enum Records {
 }
 
 impl Records {
-    fn open(file: Option<&OsString>, format: Option<FormatArg>) -> Result<Self, Failure> {
+    fn open(
+        file: Option<&OsString>,
+        no_mmap: bool,
+        format: Option<FormatArg>,
+    ) -> Result<Self, Failure> {
         let Some(file) = file else {
             return Ok(Records::Owned(Box::new(utmp::Database::open()?)));
         };
         let path = PathBuf::from(file);
         // A file of another format is small (a utmp): decoded whole.
-        Ok(match format_choice::open(&path, false, format)? {
+        Ok(match format_choice::open(&path, no_mmap, format)? {
             Opened::Foreign(f, data) => {
                 let all: Vec<_> = utmp::entries_in(data.bytes(), f)
                     .filter(|r| match r {
@@ -281,6 +289,7 @@ impl Input {
     fn open(
         source: SourceArg,
         file: Option<&OsString>,
+        no_mmap: bool,
         format: Option<FormatArg>,
     ) -> Result<Self, Failure> {
         Ok(match (source, file) {
@@ -298,7 +307,7 @@ impl Input {
                 }
             }
             (SourceArg::Utmp | SourceArg::Auto, file) => {
-                Input::Records(Records::open(file, format)?, Source::Utmp)
+                Input::Records(Records::open(file, no_mmap, format)?, Source::Utmp)
             }
         })
     }
@@ -309,7 +318,7 @@ pub fn run(args: Args) -> Outcome {
         [file] => Some(file),
         _ => None,
     };
-    let input = Input::open(args.source, file, args.format)?;
+    let input = Input::open(args.source, file, args.no_mmap, args.format)?;
     let mut who = args.who(file.is_none() && matches!(input, Input::Records(..)));
     let mut no_tty = false;
     if args.my_line || args.operands.len() == 2 {
