@@ -129,8 +129,9 @@ pub struct Row {
     /// Medians of the per-turn ratios: utmp / cat, peer / utmp.
     to_cat: Option<f64>,
     to_peer: Option<f64>,
-    /// CPU seconds (user + system, every thread) of one run of utmp and the peer.
-    cpu: (Option<f64>, Option<f64>),
+    /// CPU seconds (user + system, every thread) of one run of cat, utmp
+    /// and the peer.
+    cpu: (Option<f64>, Option<f64>, Option<f64>),
     status: String,
 }
 
@@ -157,7 +158,7 @@ fn measure_one(utmp_bin: &Path, spec: Spec, dir: &Path, runs: usize) -> Row {
         theirs: None,
         to_cat: None,
         to_peer: None,
-        cpu: (None, None),
+        cpu: (None, None, None),
         status: String::new(),
     };
     let peer = match check_outputs(utmp_bin, &row.spec, dir) {
@@ -206,10 +207,11 @@ fn measure_one(utmp_bin: &Path, spec: Spec, dir: &Path, runs: usize) -> Row {
     (row.cat, row.ours, row.theirs) = (median(cat), median(ours), median(theirs));
     (row.to_cat, row.to_peer) = (median(to_cat), median(to_peer));
     let args: Vec<&str> = row.spec.utmp.iter().map(String::as_str).collect();
-    row.cpu.0 = cpu_seconds_of(&utmp_bin.to_string_lossy(), &args);
+    row.cpu.0 = cpu_seconds_of("cat", &[&row.spec.input]);
+    row.cpu.1 = cpu_seconds_of(&utmp_bin.to_string_lossy(), &args);
     if let (Some((tool, targs)), true) = (&row.spec.peer, peer) {
         let targs: Vec<&str> = targs.iter().map(String::as_str).collect();
-        row.cpu.1 = cpu_seconds_of(tool, &targs);
+        row.cpu.2 = cpu_seconds_of(tool, &targs);
     }
     row
 }
@@ -311,11 +313,12 @@ pub fn section(rows: &[Row], runs: usize) -> String {
          `cat INPUT > /dev/null`, `utmp` and the peer one after the other, output \
          to /dev/null; times are medians, ratios the medians of the per-turn ratios \
          (side by side, so a busy moment slows all three). CPU: user + system \
-         seconds of one more run (all threads).\n"
+         seconds of one more run of each (all threads; on a busy machine, the \
+         steadier comparison).\n"
     );
     let _ = writeln!(
         s,
-        "| command | cat | utmp | utmp / cat | target | peer | peer / utmp | target | CPU s, utmp / peer | output |"
+        "| command | cat | utmp | utmp / cat | target | peer | peer / utmp | target | CPU s, cat / utmp / peer | output |"
     );
     let _ = writeln!(s, "|---|---:|---:|---:|---|---:|---:|---|---:|---|");
     let t = |v: Option<f64>| v.map_or("-".to_owned(), |v| format!("{v:.3} s"));
@@ -324,7 +327,7 @@ pub fn section(rows: &[Row], runs: usize) -> String {
         let cpu = |v: Option<f64>| v.map_or("-".to_owned(), |v| format!("{v:.2}"));
         let _ = writeln!(
             s,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} / {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} / {} / {} | {} |",
             r.spec.label,
             t(r.cat),
             t(r.ours),
@@ -335,6 +338,7 @@ pub fn section(rows: &[Row], runs: usize) -> String {
             verdict(r.to_peer, r.spec.peer_target, false),
             cpu(r.cpu.0),
             cpu(r.cpu.1),
+            cpu(r.cpu.2),
             r.status
         );
     }
