@@ -308,7 +308,7 @@ pub fn section(rows: &[Row], runs: usize) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "## Commands: against `cat` and the peer tools (TZ=UTC LANG=C)\n\n\
+        "\n## Commands: against `cat` and the peer tools (TZ=UTC LANG=C)\n\n\
          Outputs are compared byte for byte first. Then {runs} turns, each timing \
          `cat INPUT > /dev/null`, `utmp` and the peer one after the other, output \
          to /dev/null; times are medians, ratios the medians of the per-turn ratios \
