@@ -1,8 +1,8 @@
 //! The library half of `cargo xtask bench`.
 //!
 //! `utmp-bench lib FILE RUNS`: decodes user, line, host, time and address of
-//! every record of FILE with each reader, RUNS times after one warm-up run,
-//! and prints one tab-separated line per reader: name, median seconds,
+//! every record of FILE with each reader, RUNS turns of every reader in turn
+//! after one warm-up run each, and prints one tab-separated line per reader: name, median seconds,
 //! minimum seconds, records, checksum.
 //!
 //! `utmp-bench stream FILE`: one streaming pass with `Reader::open` (for the
@@ -93,6 +93,30 @@ fn reader_owned(path: &str) -> Result<(u64, u64), String> {
     let mut sum = Sum::default();
     for e in utmp::Reader::open(path).map_err(|e| e.to_string())? {
         sum.add_entry(&e.map_err(|e| e.to_string())?);
+    }
+    Ok(sum.done())
+}
+
+/// The README's own pattern: owned entries from `Reader`'s `Iterator`, every
+/// field through the public accessors a user calls (`user_lossy()`,
+/// `line_lossy()`, `host_lossy()`, `time()`, `address()`), not the raw ones.
+fn readme_pattern(path: &str) -> Result<(u64, u64), String> {
+    let mut sum = Sum::default();
+    for e in utmp::Reader::open(path).map_err(|e| e.to_string())? {
+        let e = e.map_err(|e| e.to_string())?;
+        let secs = e.time().map_or(-1, |t| {
+            let d = t
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default();
+            d.as_secs() as i64 ^ i64::from(d.subsec_micros()) << 40
+        });
+        sum.add(
+            e.user_lossy().as_bytes(),
+            e.line_lossy().as_bytes(),
+            e.host_lossy().as_bytes(),
+            secs,
+            e.address(),
+        );
     }
     Ok(sum.done())
 }
@@ -196,10 +220,14 @@ fn cat(path: &str) -> Result<(u64, u64), String> {
 /// The foreign-format row (the host file's records as glibc-400-be).
 const FOREIGN: &str = "utmp entries_in(glibc-400-be) over fs::read slice";
 
+/// The every-field row of issue #14: the README's pattern.
+const README: &str = "utmp Reader::open, the README's pattern (owned entries; user_lossy, line_lossy, host_lossy, time, address)";
+
 const READERS: &[(&str, Run)] = &[
     ("utmp Reader::open (next_ref, streaming)", reader_ref),
     ("utmp MappedFile::entries (mmap)", mapped),
     ("utmp Reader::open (Iterator, owned entries)", reader_owned),
+    (README, readme_pattern),
     ("utmp entries() over fs::read slice", slice),
     (FOREIGN, foreign_slice),
     ("utmp Database::open_path (C API)", database),
@@ -212,19 +240,27 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v.get(v.len() / 2).copied().unwrap_or_default()
 }
 
+/// Every reader (or those whose name contains `only`) once to warm up, then
+/// `runs` turns, each timing every reader one after the other: the ratios
+/// between readers (to `cat` above all) compare runs made moments apart.
 fn lib(path: &str, runs: usize, only: Option<&str>) -> Result<(), String> {
-    for (name, run) in READERS {
-        if only.is_some_and(|o| !name.contains(o)) {
-            continue;
-        }
-        run(path)?; // warm-up (and the page cache)
-        let mut times = Vec::with_capacity(runs);
-        let mut result = (0, 0);
-        for _ in 0..runs {
+    let chosen: Vec<&(&str, Run)> = READERS
+        .iter()
+        .filter(|(name, _)| only.is_none_or(|o| name.contains(o)))
+        .collect();
+    let mut results = Vec::with_capacity(chosen.len());
+    for (_, run) in &chosen {
+        results.push(run(path)?); // warm-up (and the page cache)
+    }
+    let mut times = vec![Vec::with_capacity(runs); chosen.len()];
+    for _ in 0..runs {
+        for (i, (_, run)) in chosen.iter().enumerate() {
             let t = Instant::now();
-            result = std::hint::black_box(run(path)?);
-            times.push(t.elapsed());
+            results[i] = std::hint::black_box(run(path)?);
+            times[i].push(t.elapsed());
         }
+    }
+    for (((name, _), result), times) in chosen.iter().zip(results).zip(times) {
         let min = times.iter().min().copied().unwrap_or_default();
         println!(
             "{name}\t{:.6}\t{:.6}\t{}\t{:016x}",

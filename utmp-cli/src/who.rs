@@ -1,5 +1,6 @@
 //! `utmp who`: who is logged in, in coreutils `who`'s layout.
 
+use std::borrow::Borrow;
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Write};
 use std::os::unix::ffi::OsStrExt;
@@ -7,7 +8,7 @@ use std::path::PathBuf;
 
 use utmp::logind::Session;
 use utmp::who::{Environment, Row, SystemEnvironment, TimeFormat, Who};
-use utmp::{CurrentSessions, Entry, Source};
+use utmp::{CurrentSessions, Entry, MappedFile, RecordBytes, Source};
 
 use crate::format_choice::{self, FormatArg, Source as Opened};
 use crate::output::{Failure, Outcome};
@@ -62,6 +63,10 @@ pub struct Args {
     /// One JSON object per shown entry (JSON Lines) instead of the table.
     #[arg(long)]
     json: bool,
+    /// Read FILE with read(2) instead of mapping it into memory (slower;
+    /// safe against a file truncated while it is read).
+    #[arg(long = "no-mmap")]
+    no_mmap: bool,
     /// Where the sessions come from: `auto` (logind when it has sessions,
     /// else the utmp database), `utmp`, or `logind`. With FILE, `logind`
     /// reads FILE as a sessions folder like /run/systemd/sessions, the others
@@ -134,45 +139,57 @@ fn my_line() -> Option<Vec<u8>> {
     Some(bytes.strip_prefix(b"/dev/").unwrap_or(bytes).to_vec())
 }
 
-/// The entries of FILE (the direct reader) or of the system database (the C
-/// API), streamed; the first error ends the stream and is kept for the end.
-struct Entries {
-    inner: Box<dyn Iterator<Item = utmp::Result<Entry>>>,
-    error: Option<utmp::Error>,
+/// The records a command reads: FILE mapped (borrowed in place), or streamed
+/// owned entries (FILE read, a foreign format decoded, the system database).
+enum Records {
+    Mapped(MappedFile),
+    Owned(Box<dyn Iterator<Item = utmp::Result<Entry>>>),
 }
 
-impl Entries {
-    fn open(file: Option<&OsString>, format: Option<FormatArg>) -> Result<Self, Failure> {
-        let inner: Box<dyn Iterator<Item = utmp::Result<Entry>>> = match file {
-            Some(file) => {
-                let path = PathBuf::from(file);
-                // A file of another format is small (a utmp): decoded whole.
-                match format_choice::open(&path, false, format)? {
-                    Opened::Foreign(f, data) => {
-                        let all: Vec<_> = utmp::entries_in(data.bytes(), f)
-                            .filter(|r| match r {
-                                Err(e @ utmp::Error::Unrepresentable { .. }) => {
-                                    eprintln!("utmp: warning: {e} (record left out)");
-                                    false
-                                }
-                                _ => true,
-                            })
-                            .collect();
-                        Box::new(all.into_iter())
-                    }
-                    Opened::Host(_) => Box::new(utmp::Reader::open(path)?),
-                }
-            }
-            None => Box::new(utmp::Database::open()?),
+impl Records {
+    fn open(
+        file: Option<&OsString>,
+        no_mmap: bool,
+        format: Option<FormatArg>,
+    ) -> Result<Self, Failure> {
+        let Some(file) = file else {
+            return Ok(Records::Owned(Box::new(utmp::Database::open()?)));
         };
-        Ok(Entries { inner, error: None })
+        let path = PathBuf::from(file);
+        // A file of another format is small (a utmp): decoded whole.
+        Ok(match format_choice::open(&path, no_mmap, format)? {
+            Opened::Foreign(f, data) => {
+                let all: Vec<_> = utmp::entries_in(data.bytes(), f)
+                    .filter(|r| match r {
+                        Err(e @ utmp::Error::Unrepresentable { .. }) => {
+                            eprintln!("utmp: warning: {e} (record left out)");
+                            false
+                        }
+                        _ => true,
+                    })
+                    .collect();
+                Records::Owned(Box::new(all.into_iter()))
+            }
+            Opened::Host(Some(mapped)) => Records::Mapped(mapped),
+            Opened::Host(None) => Records::Owned(Box::new(utmp::Reader::open(path)?)),
+        })
     }
 
     fn of(entries: Vec<Entry>) -> Self {
-        Entries {
-            inner: Box::new(entries.into_iter().map(Ok)),
-            error: None,
-        }
+        Records::Owned(Box::new(entries.into_iter().map(Ok)))
+    }
+}
+
+/// Records streamed from a reader; the first error ends the stream and is
+/// kept for the end.
+struct Entries<I> {
+    inner: I,
+    error: Option<utmp::Error>,
+}
+
+impl<I> Entries<I> {
+    fn new(inner: I) -> Self {
+        Entries { inner, error: None }
     }
 
     fn finish(self) -> Outcome {
@@ -183,10 +200,10 @@ impl Entries {
     }
 }
 
-impl Iterator for Entries {
-    type Item = Entry;
+impl<I: Iterator<Item = utmp::Result<T>>, T> Iterator for Entries<I> {
+    type Item = T;
 
-    fn next(&mut self) -> Option<Entry> {
+    fn next(&mut self) -> Option<T> {
         loop {
             match self.inner.next()? {
                 Ok(e) => return Some(e),
@@ -268,7 +285,7 @@ fn json_session(s: &Session) -> serde_json::Value {
 /// Where the rows come from, once `--source` and FILE are resolved.
 enum Input {
     /// utmp records: a file, the database, or what `current_sessions` read.
-    Records(Entries, Source),
+    Records(Records, Source),
     /// logind sessions.
     Logind(CurrentSessions),
 }
@@ -277,6 +294,7 @@ impl Input {
     fn open(
         source: SourceArg,
         file: Option<&OsString>,
+        no_mmap: bool,
         format: Option<FormatArg>,
     ) -> Result<Self, Failure> {
         Ok(match (source, file) {
@@ -290,11 +308,11 @@ impl Input {
                 let now = utmp::current_sessions()?;
                 match now.source() {
                     Source::Logind => Input::Logind(now),
-                    other => Input::Records(Entries::of(now.into_entries()), other),
+                    other => Input::Records(Records::of(now.into_entries()), other),
                 }
             }
             (SourceArg::Utmp | SourceArg::Auto, file) => {
-                Input::Records(Entries::open(file, format)?, Source::Utmp)
+                Input::Records(Records::open(file, no_mmap, format)?, Source::Utmp)
             }
         })
     }
@@ -305,7 +323,7 @@ pub fn run(args: Args) -> Outcome {
         [file] => Some(file),
         _ => None,
     };
-    let input = Input::open(args.source, file, args.format)?;
+    let input = Input::open(args.source, file, args.no_mmap, args.format)?;
     let mut who = args.who(file.is_none() && matches!(input, Input::Records(..)));
     let mut no_tty = false;
     if args.my_line || args.operands.len() == 2 {
@@ -318,7 +336,14 @@ pub fn run(args: Args) -> Outcome {
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     match input {
-        Input::Records(mut entries, source) => {
+        Input::Records(Records::Mapped(file), source) => {
+            let mut entries = Entries::new(file.entries());
+            write_rows(&args, &who, no_tty, &mut out, &mut entries, env, source)?;
+            out.flush()?;
+            entries.finish()
+        }
+        Input::Records(Records::Owned(records), source) => {
+            let mut entries = Entries::new(records);
             write_rows(&args, &who, no_tty, &mut out, &mut entries, env, source)?;
             out.flush()?;
             entries.finish()
@@ -361,7 +386,7 @@ pub fn run(args: Args) -> Outcome {
 }
 
 /// The table (or JSON rows) of `who` over these entries.
-fn write_rows<I, W>(
+fn write_rows<I, B, W>(
     args: &Args,
     who: &Who,
     no_tty: bool,
@@ -372,7 +397,8 @@ fn write_rows<I, W>(
 ) -> Outcome
 where
     I: IntoIterator,
-    I::Item: std::borrow::Borrow<Entry>,
+    I::Item: Borrow<Entry<B>>,
+    B: Borrow<RecordBytes>,
     W: Write,
 {
     if args.json {

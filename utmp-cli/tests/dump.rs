@@ -396,6 +396,8 @@ fn mapped_and_streamed_reading_agree() {
         vec!["dump", path],
         vec!["dump", "--json", path],
         vec!["last", "-w", "-x", "-f", path],
+        vec!["who", path],
+        vec!["who", "-a", path],
     ] {
         let mapped = run(&args, b"");
         let mut streamed_args = args.clone();

@@ -194,9 +194,20 @@ macro_rules! string_field {
         #[doc = concat!("`", $c, "` as UTF-8 for display; invalid bytes become U+FFFD.")]
         #[inline]
         pub fn $lossy(&self) -> Cow<'_, str> {
-            String::from_utf8_lossy(self.$bytes())
+            lossy(self.$bytes())
         }
     };
+}
+
+/// `String::from_utf8_lossy`, with the common case first: a field of valid
+/// UTF-8 (ASCII, nearly always) is checked by `str::from_utf8`'s word-wide
+/// scan and borrowed, without the chunk-by-chunk walk.
+#[inline]
+fn lossy(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
 }
 
 impl<B: Borrow<RecordBytes>> Entry<B> {
@@ -625,5 +636,15 @@ mod tests {
             e.address_bytes().is_some(),
             cfg!(any(target_os = "linux", target_os = "netbsd"))
         );
+    }
+
+    #[test]
+    fn lossy_borrows_valid_text_and_replaces_invalid_bytes() {
+        assert!(matches!(lossy(b"alice"), Cow::Borrowed("alice")));
+        assert!(matches!(lossy("żółw".as_bytes()), Cow::Borrowed("żółw")));
+        for bad in [&b"a\xffb"[..], b"\xc3", b"x\xe2\x82", b"\x80\x80"] {
+            assert_eq!(lossy(bad), String::from_utf8_lossy(bad), "{bad:?}");
+            assert!(matches!(lossy(bad), Cow::Owned(_)));
+        }
     }
 }

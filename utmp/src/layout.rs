@@ -248,18 +248,60 @@ pub(crate) const WIDE_ID: Option<Span> = None;
 #[cfg(target_os = "linux")]
 const _: () = assert!(matches!(WIDE_ID, Some(w) if w.offset + w.len <= RECORD_SIZE));
 
-/// The field's bytes. Spans come from the structure, so they always lie inside
-/// a record; the empty slice is never returned for a real span.
-#[inline]
-pub(crate) fn bytes(rec: &RecordBytes, span: Span) -> &[u8] {
-    rec.get(span.offset..span.offset.saturating_add(span.len))
-        .unwrap_or_default()
+/// Whether `span` lies inside a record (`const`, for the assertions below).
+const fn inside(span: Span) -> bool {
+    match span.offset.checked_add(span.len) {
+        Some(end) => end <= RECORD_SIZE,
+        None => false,
+    }
 }
 
+/// Whether an optional span lies inside a record (`None`: nothing to check).
+const fn inside_if_any(span: Option<Span>) -> bool {
+    match span {
+        Some(s) => inside(s),
+        None => true,
+    }
+}
+
+// Every field of the host's record lies inside it: `bytes` and `bytes_mut`
+// index with them directly.
+const _: () = assert!(
+    inside(UT_TYPE)
+        && inside(UT_PID)
+        && inside(UT_LINE)
+        && inside(UT_ID)
+        && inside(UT_USER)
+        && inside(UT_HOST)
+        && inside(TV_SEC)
+        && inside(TV_USEC)
+        && inside_if_any(E_TERMINATION)
+        && inside_if_any(E_EXIT)
+        && inside_if_any(UT_SESSION)
+        && inside_if_any(UT_ADDR_V6)
+        && inside_if_any(WIDE_ID)
+);
+#[cfg(target_os = "netbsd")]
+const _: () = assert!(inside(UT_SS));
+
+/// The field's bytes.
+///
+/// Spans are the record's own fields (asserted inside it above at compile
+/// time) or the gaps between them (`serde_impl`), so the range is always in
+/// bounds: the indexing cannot fail.
 #[inline]
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+pub(crate) fn bytes(rec: &RecordBytes, span: Span) -> &[u8] {
+    debug_assert!(inside(span), "{span:?} outside a {RECORD_SIZE}-byte record");
+    &rec[span.offset..span.offset + span.len]
+}
+
+/// The field's bytes, to write (see [`bytes`] for why the range is in bounds).
+#[inline]
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 pub(crate) fn bytes_mut(rec: &mut RecordBytes, span: Span) -> &mut [u8] {
-    rec.get_mut(span.offset..span.offset.saturating_add(span.len))
-        .unwrap_or_default()
+    debug_assert!(inside(span), "{span:?} outside a {RECORD_SIZE}-byte record");
+    &mut rec[span.offset..span.offset + span.len]
 }
 
 /// Reads a signed native-endian integer field of width 1, 2, 4 or 8.

@@ -284,13 +284,16 @@ impl<R: Read> Reader<R> {
             }
         }
         let at = self.start;
-        // fill() made sure a whole record lies at `at`, inside the buffer.
-        self.start = at.saturating_add(RECORD_SIZE);
+        // fill() made sure a whole record lies at `at`, inside the buffer
+        // (start <= end <= buf.len(), a buffer far below usize::MAX).
+        debug_assert!(self.end <= self.buf.len() && self.end.wrapping_sub(at) >= RECORD_SIZE);
+        self.start = at.wrapping_add(RECORD_SIZE);
+        // The offset counts the input's bytes: checked, as it depends on
+        // the input (it cannot reach u64::MAX in practice).
         self.offset = self.offset.saturating_add(RECORD_SIZE as u64);
-        self.buf
-            .get(at..self.start)
-            .and_then(EntryRef::from_slice)
-            .map(Ok)
+        let record = self.buf.get(at..self.start).and_then(EntryRef::from_slice);
+        debug_assert!(record.is_some(), "fill() buffers a whole record");
+        record.map(Ok)
     }
 }
 

@@ -36,7 +36,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::entry::Entry;
+use crate::entry::{Entry, ExitStatus};
 use crate::entry_type::EntryType;
 use crate::layout::RecordBytes;
 
@@ -162,12 +162,9 @@ pub enum Idle {
 impl Idle {
     /// The text `who` prints in the `IDLE` column.
     pub fn text(self) -> String {
-        match self {
-            Idle::Active => "  .  ".to_owned(),
-            Idle::For(s) => format!("{:02}:{:02}", s / 3600, s % 3600 / 60),
-            Idle::Old => " old ".to_owned(),
-            Idle::Unknown => "  ?".to_owned(),
-        }
+        let mut out = Vec::with_capacity(8);
+        push_idle(&mut out, self);
+        String::from_utf8_lossy(&out).into_owned()
     }
 }
 
@@ -593,7 +590,34 @@ impl Who {
         B: Borrow<RecordBytes>,
         F: FnMut(Row) -> Result<(), E>,
     {
+        self.scan_views(entries, env, terminals, |v| {
+            f(Row {
+                kind: v.kind,
+                entry: v.entry.to_entry(),
+                mesg: v.mesg,
+                idle: v.idle,
+                time: self.time_text(v.entry.seconds(), env),
+            })
+        })
+    }
+
+    /// The rows as borrowed views of the entries (nothing copied), with the
+    /// users' terminals examined only when `terminals`.
+    fn scan_views<I, B, E, F>(
+        &self,
+        entries: I,
+        env: &dyn Environment,
+        terminals: bool,
+        mut f: F,
+    ) -> Result<(), E>
+    where
+        I: IntoIterator,
+        I::Item: Borrow<Entry<B>>,
+        B: Borrow<RecordBytes>,
+        F: FnMut(RowView<'_, B>) -> Result<(), E>,
+    {
         let mut boot_time = i64::MIN;
+        let mut devices = TerminalCache::default();
         for entry in entries {
             let entry = entry.borrow();
             if !self.kept(entry, env) {
@@ -605,17 +629,16 @@ impl Who {
             };
             if let Some(kind) = self.kind_of(entry).filter(|_| on_line) {
                 let (mesg, idle) = if kind == Kind::User && terminals {
-                    let (m, i) = terminal_status(entry, boot_time, env);
+                    let (m, i) = terminal_status(entry, boot_time, env, &mut devices);
                     (Some(m), Some(i))
                 } else {
                     (None, None)
                 };
-                f(Row {
+                f(RowView {
                     kind,
-                    entry: entry.to_entry(),
+                    entry,
                     mesg,
                     idle,
-                    time: self.time_text(entry.seconds(), env),
                 })?;
             }
             if entry.entry_type() == EntryType::BootTime {
@@ -626,14 +649,20 @@ impl Who {
     }
 
     fn time_text(&self, seconds: i64, env: &dyn Environment) -> Vec<u8> {
-        let Some(c) = clock::civil_at(seconds, env.utc_offset(seconds)) else {
-            return seconds.to_string().into_bytes();
-        };
-        let text = match self.time_format {
-            TimeFormat::Iso => format!(
-                "{}-{:02}-{:02} {:02}:{:02}",
-                c.year, c.month, c.day, c.hour, c.minute
-            ),
+        TimeText::default().text(self, seconds, env).to_vec()
+    }
+
+    /// The date part of the time text, with the blank after it:
+    /// `2013-08-28 ` (`%Y-%m-%d `) or `Aug 28 ` (`%b %e `).
+    fn push_date(&self, out: &mut Vec<u8>, c: &clock::Civil) {
+        match self.time_format {
+            TimeFormat::Iso => {
+                clock::push_int(out, c.year, 0, false, false);
+                out.push(b'-');
+                clock::push_int(out, c.month, 2, true, false);
+                out.push(b'-');
+                clock::push_int(out, c.day, 2, true, false);
+            }
             TimeFormat::Classic => {
                 const MONTHS: [&str; 12] = [
                     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
@@ -644,153 +673,157 @@ impl Who {
                     .and_then(|m| MONTHS.get(m.wrapping_sub(1)))
                     .copied()
                     .unwrap_or("???");
-                format!("{month} {:2} {:02}:{:02}", c.day, c.hour, c.minute)
+                out.extend_from_slice(month.as_bytes());
+                out.push(b' ');
+                clock::push_int(out, c.day, 2, false, false);
             }
-        };
-        text.into_bytes()
+        }
+        out.push(b' ');
     }
 
     /// The heading line (`-H`), with its newline.
     pub fn heading_line(&self) -> Vec<u8> {
-        self.line(Fields {
-            name: b"NAME",
-            state: b' ',
-            line: b"LINE",
-            time: b"TIME",
-            idle: b"IDLE",
-            pid: b"PID",
-            comment: b"COMMENT",
-            exit: b"EXIT",
-        })
+        let mut out = Vec::with_capacity(96);
+        self.push_line(
+            &mut out,
+            Fields {
+                name: b"NAME",
+                state: b' ',
+                line: b"LINE",
+                time: b"TIME",
+                idle: Cell::Text(b"IDLE"),
+                pid: b"PID",
+                comment: [b"COMMENT", b"", b""],
+                exit: Cell::Text(b"EXIT"),
+            },
+        );
+        out
     }
 
     /// A row as `who` prints it, with its newline.
     pub fn format_row(&self, row: &Row) -> Vec<u8> {
-        let e = &row.entry;
-        let pid = e.pid().to_string();
-        let idle = row.idle.map(Idle::text).unwrap_or_default();
-        let id_comment = || {
-            let mut c = b"id=".to_vec();
-            c.extend_from_slice(e.id_bytes());
-            c
+        let mut out = Vec::with_capacity(96);
+        let view = RowView {
+            kind: row.kind,
+            entry: &row.entry,
+            mesg: row.mesg,
+            idle: row.idle,
         };
+        self.push_row(&mut out, &view, &row.time);
+        out
+    }
+
+    /// Appends a row as `who` prints it, with its newline; `time` is its
+    /// time text.
+    fn push_row<B: Borrow<RecordBytes>>(&self, out: &mut Vec<u8>, v: &RowView<'_, B>, time: &[u8]) {
+        let e = v.entry;
+        let mut pid_digits = Decimal::new();
         let mut fields = Fields {
             name: b"",
             state: b' ',
             line: e.line_bytes(),
-            time: &row.time,
-            idle: b"",
-            pid: pid.as_bytes(),
-            comment: b"",
-            exit: b"",
+            time,
+            idle: Cell::Text(b""),
+            pid: pid_digits.of(i64::from(e.pid())),
+            comment: [b"", b"", b""],
+            exit: Cell::Text(b""),
         };
-        match row.kind {
+        match v.kind {
             Kind::User => {
                 let host = e.host_bytes();
-                let comment = if host.is_empty() {
-                    Vec::new()
-                } else {
-                    [&b"("[..], host, b")"].concat()
-                };
+                if !host.is_empty() {
+                    fields.comment = [b"(", host, b")"];
+                }
                 fields.name = e.user_bytes();
-                fields.state = row.mesg.map_or(b'?', |m| m.as_char() as u8);
-                fields.idle = idle.as_bytes();
-                fields.comment = &comment;
-                self.line(fields)
+                fields.state = v.mesg.map_or(b'?', |m| m.as_char() as u8);
+                fields.idle = v.idle.map_or(Cell::Text(b""), Cell::Idle);
+                self.push_line(out, fields);
             }
             Kind::BootTime | Kind::ClockChange => {
-                fields.line = if row.kind == Kind::BootTime {
+                fields.line = if v.kind == Kind::BootTime {
                     b"system boot"
                 } else {
                     b"clock change"
                 };
                 fields.pid = b"";
-                self.line(fields)
+                self.push_line(out, fields);
             }
-            Kind::RunLevel => {
-                let pid = e.pid();
-                // The C code's `unsigned char` conversions of pid / 256 and pid % 256.
-                let last = (pid / 256) as u8;
-                let current = (pid % 256) as u8;
-                let mut line = b"run-level ".to_vec();
-                if current != 0 {
-                    line.push(current);
-                }
-                let comment = if last.is_ascii_graphic() || last == b' ' {
-                    vec![
-                        b'l',
-                        b'a',
-                        b's',
-                        b't',
-                        b'=',
-                        if last == b'N' { b'S' } else { last },
-                    ]
-                } else {
-                    Vec::new()
-                };
-                fields.line = &line;
-                fields.pid = b"";
-                fields.comment = &comment;
-                self.line(fields)
-            }
-            Kind::InitSpawn | Kind::Login => {
-                let comment = id_comment();
-                if row.kind == Kind::Login {
+            Kind::RunLevel => self.push_run_level(out, fields, e.pid()),
+            Kind::InitSpawn | Kind::Login | Kind::Dead => {
+                fields.comment = [b"id=", e.id_bytes(), b""];
+                if v.kind == Kind::Login {
                     fields.name = b"LOGIN";
                 }
-                fields.comment = &comment;
-                self.line(fields)
-            }
-            Kind::Dead => {
-                let comment = id_comment();
-                // coreutils prints the exit status only where utmpx has one.
-                let exit = e.exit_status().map_or_else(String::new, |status| {
-                    format!("term={} exit={}", status.termination, status.exit)
-                });
-                fields.comment = &comment;
-                fields.exit = exit.as_bytes();
-                self.line(fields)
+                if v.kind == Kind::Dead {
+                    // coreutils prints the exit status only where utmpx has one.
+                    if let Some(status) = e.exit_status() {
+                        fields.exit = Cell::Exit(status);
+                    }
+                }
+                self.push_line(out, fields);
             }
         }
     }
 
-    /// `who`'s `print_line`: fixed columns, trailing blanks removed.
-    fn line(&self, f: Fields<'_>) -> Vec<u8> {
+    /// A `RUN_LVL` row: the levels are in the pid.
+    fn push_run_level(&self, out: &mut Vec<u8>, fields: Fields<'_>, pid: i32) {
+        // The C code's `unsigned char` conversions of pid / 256 and pid % 256.
+        let last = (pid / 256) as u8;
+        let current = (pid % 256) as u8;
+        let line = [
+            b'r', b'u', b'n', b'-', b'l', b'e', b'v', b'e', b'l', b' ', current,
+        ];
+        let last = [if last == b'N' { b'S' } else { last }];
+        let shown = last[0].is_ascii_graphic() || last[0] == b' ';
+        self.push_line(
+            out,
+            Fields {
+                // `run-level ` and the current level when it is not NUL.
+                line: if current == 0 { &line[..10] } else { &line },
+                comment: if shown {
+                    [b"last=", &last, b""]
+                } else {
+                    fields.comment
+                },
+                pid: b"",
+                ..fields
+            },
+        );
+    }
+
+    /// `who`'s `print_line`: fixed columns, trailing blanks removed, appended
+    /// to `out`.
+    fn push_line(&self, out: &mut Vec<u8>, f: Fields<'_>) {
         let r = self.resolved();
-        let mut out = Vec::with_capacity(96);
-        pad(&mut out, f.name, 8);
+        let start = out.len();
+        pad(out, &[f.name], 8);
         if self.mesg {
             out.push(b' ');
             out.push(f.state);
         }
         out.push(b' ');
-        pad(&mut out, f.line, 12);
+        pad(out, &[f.line], 12);
         out.push(b' ');
-        pad(&mut out, f.time, self.time_format.width());
+        pad(out, &[f.time], self.time_format.width());
         if self.idle && !r.short {
             out.push(b' ');
-            pad(&mut out, f.idle, 6);
+            push_cell(out, &f.idle, 6);
         }
         if !r.short {
             out.push(b' ');
-            out.resize(
-                out.len()
-                    .saturating_add(10usize.saturating_sub(f.pid.len())),
-                b' ',
-            );
+            blanks(out, 10usize.saturating_sub(f.pid.len()));
             out.extend_from_slice(f.pid);
         }
         out.push(b' ');
-        pad(&mut out, f.comment, 8);
+        pad(out, &f.comment, 8);
         if self.exit {
             out.push(b' ');
-            pad(&mut out, f.exit, 12);
+            push_cell(out, &f.exit, 12);
         }
-        while out.last() == Some(&b' ') {
+        while out.len() > start && out.last() == Some(&b' ') {
             out.pop();
         }
         out.push(b'\n');
-        out
     }
 
     /// `-q`: the names of the logged-in users, and their count.
@@ -837,15 +870,131 @@ impl Who {
         if self.count {
             return out.write_all(&self.count_lines(entries, env));
         }
+        // Rows are made in one buffer and written a block at a time.
+        let mut buf = Vec::with_capacity(WRITE_BLOCK.saturating_add(512));
         if self.heading {
-            out.write_all(&self.heading_line())?;
+            buf.extend_from_slice(&self.heading_line());
         }
         // Like `who`, stat each user's terminal, but only when a column shows it.
         let terminals = self.mesg || (self.idle && !self.resolved().short);
-        self.scan(entries, env, terminals, |row| {
-            out.write_all(&self.format_row(&row))
+        let mut times = TimeText::default();
+        self.scan_views(entries, env, terminals, |v| {
+            let time = times.text(self, v.entry.seconds(), env);
+            self.push_row(&mut buf, &v, time);
+            if buf.len() >= WRITE_BLOCK {
+                out.write_all(&buf)?;
+                buf.clear();
+            }
+            Ok::<(), io::Error>(())
         })?;
+        out.write_all(&buf)?;
         out.flush()
+    }
+}
+
+/// [`Who::write`] hands its output to the writer in blocks of about this
+/// many bytes.
+const WRITE_BLOCK: usize = 64 * 1024;
+
+/// A row before it is kept or written: why the entry is shown, the entry
+/// (borrowed), and for users the terminal's status.
+struct RowView<'e, B> {
+    kind: Kind,
+    entry: &'e Entry<B>,
+    mesg: Option<Mesg>,
+    idle: Option<Idle>,
+}
+
+/// The time text of the last row, and the local day its date part stands
+/// for: records come in time order, so most rows repeat their predecessor's
+/// day, and only the hour and minute are made again.
+#[derive(Default)]
+struct TimeText {
+    /// The local day (days since the epoch) of the date in `text`.
+    day: Option<i64>,
+    /// The date part's length in `text`.
+    date_len: usize,
+    text: Vec<u8>,
+}
+
+impl TimeText {
+    /// `seconds` as `who` writes it in local time (the seconds themselves
+    /// when the date cannot be written).
+    fn text(&mut self, who: &Who, seconds: i64, env: &dyn Environment) -> &[u8] {
+        let offset = env.utc_offset(seconds);
+        let civil = |text: &mut Vec<u8>| match clock::civil_at(seconds, offset) {
+            Some(c) => {
+                who.push_date(text, &c);
+                true
+            }
+            None => {
+                text.extend_from_slice(seconds.to_string().as_bytes());
+                false
+            }
+        };
+        let Some(local) = seconds.checked_add(offset) else {
+            // civil_at fails too: the seconds themselves.
+            self.text.clear();
+            self.day = None;
+            civil(&mut self.text);
+            return &self.text;
+        };
+        let day = local.div_euclid(86_400);
+        if self.day != Some(day) {
+            self.text.clear();
+            self.day = None;
+            if !civil(&mut self.text) {
+                return &self.text;
+            }
+            self.day = Some(day);
+            self.date_len = self.text.len();
+        }
+        self.text.truncate(self.date_len);
+        // The second of the local day, 0 to 86,399: hours 0-23, minutes 0-59.
+        let sod = local.rem_euclid(86_400);
+        let (hour, minute) = (sod / 3600, sod / 60 % 60);
+        for (i, n) in [hour, minute].into_iter().enumerate() {
+            if i == 1 {
+                self.text.push(b':');
+            }
+            self.text.extend_from_slice(&clock::two(n as u32));
+        }
+        &self.text
+    }
+}
+
+/// At most this many terminals' status are remembered in one pass.
+const TERMINALS_CACHED: usize = 4096;
+
+/// The status of each terminal already examined in one pass: a wtmp names
+/// the same few lines again and again, and each `stat` is a system call
+/// (coreutils `who` makes one per user row). Emptied when it holds
+/// [`TERMINALS_CACHED`] devices, so memory stays bounded.
+#[derive(Default)]
+struct TerminalCache {
+    seen: HashMap<Vec<u8>, Option<Terminal>>,
+}
+
+impl TerminalCache {
+    /// The status of the terminal on `line`: `/dev/` + the line (or the line
+    /// itself when absolute), as `who` builds it.
+    fn status(&mut self, line: &[u8], env: &dyn Environment) -> Option<Terminal> {
+        if let Some(known) = self.seen.get(line) {
+            return *known;
+        }
+        let device = if line.first() == Some(&b'/') {
+            PathBuf::from(OsStr::from_bytes(line))
+        } else {
+            let mut p = b"/dev/".to_vec();
+            p.extend_from_slice(line);
+            PathBuf::from(OsStr::from_bytes(&p))
+        };
+        let status = env.terminal(&device);
+        if self.seen.len() >= TERMINALS_CACHED {
+            self.seen.clear();
+        }
+        self.seen.insert(line.to_vec(), status);
+        status
     }
 }
 
@@ -854,22 +1003,14 @@ fn is_user<B: Borrow<RecordBytes>>(entry: &Entry<B>) -> bool {
     entry.entry_type() == EntryType::UserProcess && !entry.user_bytes().is_empty()
 }
 
-/// The `mesg` mark and idle time of a user's terminal: `/dev/` + the line
-/// (or the line itself when absolute), as `who` builds it.
+/// The `mesg` mark and idle time of a user's terminal.
 fn terminal_status<B: Borrow<RecordBytes>>(
     entry: &Entry<B>,
     boot_time: i64,
     env: &dyn Environment,
+    devices: &mut TerminalCache,
 ) -> (Mesg, Idle) {
-    let line = entry.line_bytes();
-    let device = if line.first() == Some(&b'/') {
-        PathBuf::from(OsStr::from_bytes(line))
-    } else {
-        let mut p = b"/dev/".to_vec();
-        p.extend_from_slice(line);
-        PathBuf::from(OsStr::from_bytes(&p))
-    };
-    let Some(term) = env.terminal(&device) else {
+    let Some(term) = devices.status(entry.line_bytes(), env) else {
         return (Mesg::Unknown, Idle::Unknown);
     };
     let mesg = if term.writable {
@@ -898,19 +1039,112 @@ struct Fields<'a> {
     state: u8,
     line: &'a [u8],
     time: &'a [u8],
-    idle: &'a [u8],
+    idle: Cell<'a>,
     pid: &'a [u8],
-    comment: &'a [u8],
-    exit: &'a [u8],
+    /// In parts, written one after the other (`(` host `)`, `id=` id).
+    comment: [&'a [u8]; 3],
+    exit: Cell<'a>,
 }
 
-/// `%-Ns`: the bytes, then blanks up to `width`.
-fn pad(out: &mut Vec<u8>, s: &[u8], width: usize) {
-    out.extend_from_slice(s);
-    out.resize(
-        out.len().saturating_add(width.saturating_sub(s.len())),
-        b' ',
-    );
+/// A column whose text is made as it is written.
+enum Cell<'a> {
+    Text(&'a [u8]),
+    Idle(Idle),
+    /// `term=T exit=E`.
+    Exit(ExitStatus),
+}
+
+/// `%-Ns` of a cell.
+fn push_cell(out: &mut Vec<u8>, cell: &Cell<'_>, width: usize) {
+    let start = out.len();
+    match *cell {
+        Cell::Text(text) => out.extend_from_slice(text),
+        Cell::Idle(idle) => push_idle(out, idle),
+        Cell::Exit(status) => {
+            out.extend_from_slice(b"term=");
+            out.extend_from_slice(Decimal::new().of(status.termination.into()));
+            out.extend_from_slice(b" exit=");
+            out.extend_from_slice(Decimal::new().of(status.exit.into()));
+        }
+    }
+    debug_assert!(out.len() >= start, "only appended to");
+    blanks(out, width.saturating_sub(out.len().wrapping_sub(start)));
+}
+
+/// The `IDLE` column's text.
+fn push_idle(out: &mut Vec<u8>, idle: Idle) {
+    match idle {
+        Idle::Active => out.extend_from_slice(b"  .  "),
+        Idle::Old => out.extend_from_slice(b" old "),
+        Idle::Unknown => out.extend_from_slice(b"  ?"),
+        Idle::For(s) => {
+            // `%02d:%02d` of the hours and the minutes.
+            let (hours, minutes) = (s / 3600, s % 3600 / 60);
+            for (i, n) in [hours, minutes].into_iter().enumerate() {
+                if i == 1 {
+                    out.push(b':');
+                }
+                if n < 10 {
+                    out.push(b'0');
+                }
+                out.extend_from_slice(Decimal::new().of(n.into()));
+            }
+        }
+    }
+}
+
+/// `%-Ns`: the parts, then blanks up to `width`.
+fn pad(out: &mut Vec<u8>, parts: &[&[u8]], width: usize) {
+    let mut len = 0usize;
+    for part in parts {
+        out.extend_from_slice(part);
+        len = len.saturating_add(part.len());
+    }
+    blanks(out, width.saturating_sub(len));
+}
+
+/// `n` blanks.
+fn blanks(out: &mut Vec<u8>, n: usize) {
+    out.resize(out.len().saturating_add(n), b' ');
+}
+
+/// Room for the digits of any `u64` and a minus sign.
+const DECIMAL_MAX: usize = 21;
+const _: () = assert!(u64::MAX.ilog10() + 2 == DECIMAL_MAX as u32);
+
+/// A number's decimal digits, written without the formatting machinery.
+struct Decimal {
+    buf: [u8; DECIMAL_MAX],
+}
+
+impl Decimal {
+    fn new() -> Self {
+        Decimal {
+            buf: [0; DECIMAL_MAX],
+        }
+    }
+
+    // `at` starts at DECIMAL_MAX and drops once per digit (a u64 has at most
+    // DECIMAL_MAX - 1, asserted above) and once for the sign: it never goes
+    // below 0, so the subtractions and the indexing stay in bounds.
+    #[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+    fn of(&mut self, v: i64) -> &[u8] {
+        let mut at = DECIMAL_MAX;
+        let mut n = v.unsigned_abs();
+        loop {
+            at -= 1;
+            self.buf[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        if v < 0 {
+            at -= 1;
+            self.buf[at] = b'-';
+        }
+        &self.buf[at..]
+    }
 }
 
 #[cfg(test)]
@@ -1132,5 +1366,132 @@ mod tests {
         assert_eq!(TimeFormat::for_locale(""), TimeFormat::Classic);
         assert_eq!(TimeFormat::for_locale("C.UTF-8"), TimeFormat::Iso);
         assert_eq!(TimeFormat::for_locale("en_US.UTF-8"), TimeFormat::Iso);
+    }
+
+    #[test]
+    fn decimal_digits_are_those_of_display() {
+        for v in [
+            0,
+            7,
+            -1,
+            9,
+            10,
+            -10,
+            99,
+            100,
+            65_535,
+            i64::from(i32::MIN),
+            i64::MIN,
+            i64::MAX,
+        ] {
+            assert_eq!(Decimal::new().of(v), v.to_string().as_bytes(), "{v}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn decimal_digits_match_display_for_any_i64(v in proptest::num::i64::ANY) {
+            let (mut digits, want) = (Decimal::new(), v.to_string());
+            proptest::prop_assert_eq!(digits.of(v), want.as_bytes());
+        }
+    }
+
+    #[test]
+    fn idle_text_is_printf_02d_02d() {
+        for s in [
+            60,
+            61,
+            3_599,
+            3_600,
+            9 * 3_600 + 5 * 60,
+            86_399,
+            100 * 3_600,
+            u32::MAX,
+        ] {
+            let want = format!("{:02}:{:02}", s / 3600, s % 3600 / 60);
+            assert_eq!(Idle::For(s).text(), want, "{s}");
+        }
+        assert_eq!(Idle::Active.text(), "  .  ");
+        assert_eq!(Idle::Old.text(), " old ");
+        assert_eq!(Idle::Unknown.text(), "  ?");
+    }
+
+    /// An environment that counts `stat`s and whose UTC offset jumps by an
+    /// hour at `jump` (mid-minute).
+    struct Counting {
+        inner: FixedEnvironment,
+        stats: std::cell::Cell<usize>,
+        jump: i64,
+    }
+
+    impl Environment for Counting {
+        fn now(&self) -> i64 {
+            Environment::now(&self.inner)
+        }
+        fn terminal(&self, device: &Path) -> Option<Terminal> {
+            self.stats.set(self.stats.get() + 1);
+            Environment::terminal(&self.inner, device)
+        }
+        fn process_exists(&self, pid: i32) -> bool {
+            Environment::process_exists(&self.inner, pid)
+        }
+        fn utc_offset(&self, at: i64) -> i64 {
+            if at < self.jump {
+                0
+            } else {
+                3_600
+            }
+        }
+    }
+
+    #[test]
+    fn written_rows_equal_the_rows_formatted_one_by_one() {
+        // Same minute twice, the offset jumping between two entries of one
+        // UTC minute, a minute boundary, each terminal seen several times.
+        let times = [T, T + 10, T + 40, T + 59, T + 60, T + 3_600 * 30];
+        let e: Vec<Entry> = times
+            .iter()
+            .enumerate()
+            .map(|(i, &t)| user("u", ["pts/0", "pts/1"][i % 2], "", 9, t))
+            .collect();
+        let seen = Terminal {
+            accessed: T - 600,
+            writable: true,
+        };
+        let env = Counting {
+            inner: FixedEnvironment::new(T + 1_000)
+                .terminal("/dev/pts/0", seen)
+                .terminal("/dev/pts/1", seen),
+            stats: std::cell::Cell::new(0),
+            jump: T + 30,
+        };
+        let classic = Who::new().all().time_format(TimeFormat::Classic);
+        for who in [
+            Who::new(),
+            Who::new().all(),
+            Who::new().users().mesg(),
+            classic,
+        ] {
+            let one_by_one: Vec<u8> = who
+                .rows(&e, &env)
+                .iter()
+                .flat_map(|r| who.format_row(r))
+                .collect();
+            env.stats.set(0);
+            let mut written = Vec::new();
+            who.write(&mut written, &e, &env).unwrap();
+            assert_eq!(
+                String::from_utf8(written).unwrap(),
+                String::from_utf8(one_by_one).unwrap()
+            );
+            // Two terminals, each examined once by the writer (when shown).
+            let shown = who.mesg || who.idle;
+            assert_eq!(env.stats.get(), if shown { 2 } else { 0 });
+        }
+        let text = text(&Who::new(), &e, &env);
+        assert!(
+            text.contains("2013-08-28 10:00\n") && text.contains("2013-08-28 11:00\n"),
+            "{text}"
+        );
     }
 }

@@ -14,11 +14,13 @@
 //!    the record count and checksum.
 //! 3. Peak RSS of one streaming pass, from `/usr/bin/time -v` (else the
 //!    child's own `VmHWM`).
-//! 4. `utmp dump|last -w -f|who` against `utmpdump`, `last -w -f`, `who`:
-//!    outputs compared byte for byte first, then the median of
-//!    `UTMP_BENCH_CLI_RUNS` (default 5) runs each, the two commands taking
-//!    turns, output to /dev/null; then one run of each under
-//!    `/usr/bin/time` for its CPU time (user + system, all threads).
+//! 4. [`commands`]: each command (`utmp dump`, `last`, `who`...) against
+//!    `cat` of its input and its peer (`utmpdump`, `last`, `who`...), with
+//!    the verdicts against issue #14's targets: outputs compared byte for
+//!    byte first, then `UTMP_BENCH_CLI_RUNS` (default 5) turns of the three
+//!    commands one after the other, output to /dev/null; then one run of
+//!    each under `/usr/bin/time` for its CPU time (user + system, all
+//!    threads). The rows are [`commands::specs`]: add one there.
 //!
 //! 5. `utmp who` over 10,000 generated logind session files ([`logind`]).
 //! 6. `utmp last -f DB` on a generated 1,000,000-row wtmpdb database
@@ -32,8 +34,8 @@
 //!    line.
 //!
 //! The tables are printed and written to `BENCHMARKS.md`. `cargo xtask bench
-//! logind` runs step 5 alone, `cargo xtask bench follow` step 7 alone; those
-//! only print.
+//! commands` runs step 4 alone (after step 1), `cargo xtask bench logind`
+//! step 5 alone, `cargo xtask bench follow` step 7 alone; those only print.
 
 use std::fmt::Write as _;
 use std::fs::File;
@@ -42,6 +44,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod commands;
 mod follow;
 mod logind;
 
@@ -50,7 +53,7 @@ const RECORDS: usize = 1_000_000;
 /// Records written by the follow latency bench.
 const FOLLOW_RECORDS: usize = 200;
 
-/// `only`: `[]` for everything, `["logind"]` or `["follow"]` for that part
+/// `only`: `[]` for everything, `["commands"]`, `["logind"]` or `["follow"]` for that part
 /// alone.
 pub fn run(root: &Path, only: &[String]) -> Result<(), String> {
     let target = std::env::var_os("CARGO_TARGET_DIR")
@@ -58,8 +61,10 @@ pub fn run(root: &Path, only: &[String]) -> Result<(), String> {
         .unwrap_or_else(|| root.join("target"));
     let dir = target.join("bench");
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let commands_only = matches!(only, [what] if what == "commands");
     match only {
         [] => {}
+        [what] if what == "commands" => {}
         [part] if part == "logind" => return logind::run_alone(root, &target),
         [what] if what == "follow" => {
             let rows = follow_latency(root, &target, &dir)?;
@@ -68,7 +73,7 @@ pub fn run(root: &Path, only: &[String]) -> Result<(), String> {
         }
         _ => {
             return Err(format!(
-                "bench takes nothing, `logind` or `follow` (got {})",
+                "bench takes nothing, `commands`, `logind` or `follow` (got {})",
                 only.join(" ")
             ))
         }
@@ -155,14 +160,21 @@ pub fn run(root: &Path, only: &[String]) -> Result<(), String> {
     time_command(Command::new("cat").arg(&file).arg(&foreign))?;
     time_command(Command::new("cat").arg(&db))?;
 
+    let specs = commands::specs(&file_arg, &db_arg);
+    if commands_only {
+        let cli = commands::measure(&utmp_bin, specs, &dir, cli_runs);
+        println!("\n{}", commands::section(&cli, cli_runs));
+        return Ok(());
+    }
     let lib = library(&bench_bin, &file_arg, lib_runs)?;
     let rss = peak_rss(&bench_bin, &file_arg)?;
-    let cli = commands(&utmp_bin, &file, &db, &dir, cli_runs);
+    let cli = commands::measure(&utmp_bin, specs, &dir, cli_runs);
 
     let logind = logind::measure(&utmp_bin, &dir, cli_runs);
     let follow = follow_latency(root, &target, &dir)?;
 
-    let mut report = report(&lib, &rss, &cli, size, lib_runs, cli_runs);
+    let mut report = report(&lib, &rss, size, lib_runs);
+    report.push_str(&commands::section(&cli, cli_runs));
     report.push_str(&logind::section(&logind, cli_runs));
     report.push('\n');
     report.push_str(&follow::report(&follow));
@@ -352,19 +364,6 @@ fn peak_rss(bench_bin: &Path, file: &str) -> Result<Rss, String> {
     })
 }
 
-/// One command pair's outcome.
-struct CliRow {
-    label: String,
-    ours: Option<f64>,
-    theirs: Option<f64>,
-    /// CPU seconds (user + system, every thread) of one run of each.
-    cpu: Option<(f64, f64)>,
-    /// How many times faster `utmp` must be (wall clock); `None` for a
-    /// floor, which only shows where the bottom is.
-    target: Option<f64>,
-    status: String,
-}
-
 /// CPU seconds (user + system) of one run of `program args`, from GNU time;
 /// `None` without `/usr/bin/time`.
 fn cpu_seconds_of(program: &str, args: &[&str]) -> Option<f64> {
@@ -389,11 +388,6 @@ fn on_path(tool: &str) -> bool {
         .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(tool).is_file()))
 }
 
-/// A label, our arguments, the reference tool and its arguments, and how
-/// many times faster ours must be (`None`: a floor, whose output differs by
-/// design).
-type Pair<'a> = (&'a str, Vec<&'a str>, &'a str, Vec<&'a str>, Option<f64>);
-
 /// The wtmpdb program to measure against: `$UTMP_BENCH_WTMPDB`, else
 /// `wtmpdb` on `PATH`.
 fn wtmpdb_program() -> Option<String> {
@@ -401,136 +395,6 @@ fn wtmpdb_program() -> Option<String> {
         Ok(p) if !p.is_empty() => Some(p),
         _ => on_path("wtmpdb").then(|| "wtmpdb".to_owned()),
     }
-}
-
-fn commands(utmp_bin: &Path, file: &Path, db: &Path, dir: &Path, runs: usize) -> Vec<CliRow> {
-    let f = file.to_string_lossy().into_owned();
-    let d = db.to_string_lossy().into_owned();
-    let wtmpdb = wtmpdb_program();
-    let mut pairs: Vec<Pair> = vec![
-        (
-            "utmp dump F vs utmpdump F",
-            vec!["dump", &f],
-            "utmpdump",
-            vec![&f],
-            Some(5.0),
-        ),
-        (
-            "utmp last -w -f F vs last -w -f F",
-            vec!["last", "-w", "-f", &f],
-            "last",
-            vec!["-w", "-f", &f],
-            Some(8.0),
-        ),
-        (
-            "utmp who F vs who F",
-            vec!["who", &f],
-            "who",
-            vec![&f],
-            Some(10.0),
-        ),
-    ];
-    pairs.push((
-        "utmp last -f DB vs wtmpdb last -f DB",
-        vec!["last", "-f", &d],
-        wtmpdb.as_deref().unwrap_or("wtmpdb"),
-        vec!["last", "-f", &d],
-        Some(3.0),
-    ));
-    pairs.push((
-        "utmp last -f DB vs the floor: sqlite3 DB 'SELECT * ... ORDER BY'",
-        vec!["last", "-f", &d],
-        "sqlite3",
-        vec![&d, "SELECT * FROM wtmp ORDER BY Login DESC, Logout ASC"],
-        None,
-    ));
-    pairs
-        .into_iter()
-        .map(|(label, ours, tool, theirs, target)| {
-            let mut row = CliRow {
-                label: label.to_owned(),
-                ours: None,
-                theirs: None,
-                cpu: None,
-                target,
-                status: String::new(),
-            };
-            let ours_cmd = || command(utmp_bin.as_os_str(), &ours);
-            let theirs_cmd = || command(tool.as_ref(), &theirs);
-            let name = Path::new(tool)
-                .file_name()
-                .map_or(tool.into(), |n| n.to_string_lossy());
-            let ours_out = dir.join(format!("{name}.utmp.out"));
-            let theirs_out = dir.join(format!("{name}.ref.out"));
-            println!(
-                "$ {} {} > {}",
-                utmp_bin.display(),
-                ours.join(" "),
-                ours_out.display()
-            );
-            match run_to_file(ours_cmd(), &ours_out) {
-                Ok(()) => {}
-                // A stub subcommand: "not implemented yet", or a usage error
-                // (exit 2) because it takes no arguments yet.
-                Err((code, e)) if e.contains("not implemented") || code == Some(2) => {
-                    row.status = format!("not available yet (`utmp` says: {e})");
-                    return row;
-                }
-                Err((_, e)) => {
-                    row.status = format!("utmp failed: {e}");
-                    return row;
-                }
-            }
-            if !on_path(tool) && !Path::new(tool).is_file() {
-                row.status = match tool {
-                    "wtmpdb" => "skipped: wtmpdb (build wtmpdb 0.75.0 and put it on PATH, \
-                                 or set UTMP_BENCH_WTMPDB; see the floor row)"
-                        .to_owned(),
-                    "sqlite3" => "skipped: sqlite3 (install sqlite3)".to_owned(),
-                    _ => format!("skipped: {tool} (install util-linux/coreutils)"),
-                };
-                return row;
-            }
-            println!("$ {tool} {} > {}", theirs.join(" "), theirs_out.display());
-            if let Err((_, e)) = run_to_file(theirs_cmd(), &theirs_out) {
-                row.status = format!("{tool} failed: {e}");
-                return row;
-            }
-            row.status = match same_contents(&ours_out, &theirs_out) {
-                _ if target.is_none() => {
-                    "floor (its output is SQLite's rows, not last's)".to_owned()
-                }
-                Ok(None) => "identical output".to_owned(),
-                Ok(Some(at)) => format!("OUTPUT DIFFERS (from byte {at})"),
-                Err(e) => format!("compare failed: {e}"),
-            };
-            let _ = std::fs::remove_file(&ours_out);
-            let _ = std::fs::remove_file(&theirs_out);
-            println!("  timing {runs} runs of each, taking turns");
-            let (mut ours_t, mut theirs_t) = (Vec::new(), Vec::new());
-            for _ in 0..runs {
-                match (
-                    time_command(&mut ours_cmd()),
-                    time_command(&mut theirs_cmd()),
-                ) {
-                    (Ok(o), Ok(t)) => {
-                        ours_t.push(o.as_secs_f64());
-                        theirs_t.push(t.as_secs_f64());
-                    }
-                    (Err(e), _) | (_, Err(e)) => {
-                        eprintln!("  {e}");
-                        row.status.push_str("; a timed run failed");
-                        return row;
-                    }
-                }
-            }
-            row.ours = median(ours_t);
-            row.theirs = median(theirs_t);
-            row.cpu = cpu_seconds_of(&utmp_bin.to_string_lossy(), &ours)
-                .zip(cpu_seconds_of(tool, &theirs));
-            row
-        })
-        .collect()
 }
 
 /// `program args` in the environment both sides are compared in.
@@ -641,14 +505,7 @@ fn ratio(slow: f64, fast: f64) -> f64 {
     }
 }
 
-fn report(
-    lib: &[LibRow],
-    rss: &Rss,
-    cli: &[CliRow],
-    size: u64,
-    lib_runs: usize,
-    cli_runs: usize,
-) -> String {
+fn report(lib: &[LibRow], rss: &Rss, size: u64, lib_runs: usize) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "# Benchmarks\n");
     let _ = writeln!(
@@ -666,8 +523,10 @@ fn report(
     let _ = writeln!(
         s,
         "## Library: decode user, line, host, time and address of every record\n\n\
-         Median (and minimum) of {lib_runs} runs after a warm-up. utmp-rs has no \
-         address field; it decodes into owned `String`s and `OffsetDateTime`.\n"
+         Median (and minimum) of {lib_runs} runs after a warm-up; each run times \
+         every reader in turn, `cat` included, so the ratios compare moments \
+         apart. utmp-rs has no address field; it decodes into owned `String`s and \
+         `OffsetDateTime`.\n"
     );
     let direct = lib
         .iter()
@@ -703,6 +562,22 @@ fn report(
         &|v| v >= 3.0,
         rs.map_or("-".into(), |v| format!("{v:.2}x")),
     );
+    // Issue #14: every field through the README's own pattern.
+    let readme = find("README's pattern");
+    let readme_cat = readme.zip(find("cat ")).map(|(r, c)| ratio(r, c));
+    target(
+        "every field through the README's pattern (owned entries, *_lossy(), time(), address()) <= 2x cat",
+        readme_cat,
+        &|v| v <= 2.0,
+        readme_cat.map_or("-".into(), |v| format!("{v:.2}x cat's time")),
+    );
+    let readme_rs = find("utmp-rs").zip(readme).map(|(o, r)| ratio(o, r));
+    target(
+        "every field through the README's pattern >= 3x faster than utmp-rs",
+        readme_rs,
+        &|v| v >= 3.0,
+        readme_rs.map_or("-".into(), |v| format!("{v:.2}x")),
+    );
     let c = find("C API").zip(direct).map(|(o, d)| ratio(o, d));
     target(
         "streaming reader >= 50x faster than the C API",
@@ -733,50 +608,6 @@ fn report(
         Some(mib),
         &|v| v < 32.0,
         format!("{mib:.1} MiB, {}", rss.how),
-    );
-    let _ = writeln!(
-        s,
-        "\n## Commands: against the reference tools (TZ=UTC LANG=C)\n\n\
-         Outputs are compared byte for byte first; then the median of {cli_runs} runs \
-         each, output to /dev/null.\n"
-    );
-    let _ = writeln!(
-        s,
-        "| commands | utmp | reference | reference / utmp | target | CPU s, utmp / reference | output |"
-    );
-    let _ = writeln!(s, "|---|---:|---:|---:|---|---:|---|");
-    for r in cli {
-        let t = |v: Option<f64>| v.map_or("-".to_owned(), |v| format!("{v:.3} s"));
-        let times = r.ours.zip(r.theirs).map(|(o, t)| ratio(t, o));
-        let rel = times.map_or("-".to_owned(), |v| format!("{v:.2}x"));
-        let verdict = match (times, r.target) {
-            (_, None) => "floor".to_owned(),
-            (Some(v), Some(t)) if v >= t => format!(">= {t}x: met"),
-            (Some(_), Some(t)) => format!(">= {t}x: MISSED"),
-            (None, Some(t)) => format!(">= {t}x: not measured"),
-        };
-        let cpu = r
-            .cpu
-            .map_or("-".to_owned(), |(o, t)| format!("{o:.2} / {t:.2}"));
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {rel} | {verdict} | {cpu} | {} |",
-            r.label,
-            t(r.ours),
-            t(r.theirs),
-            r.status
-        );
-    }
-    let _ = writeln!(
-        s,
-        "\n`utmp dump` and `utmp last` map regular files (`utmp::MappedFile`): the \
-         records are read in place in the page cache, prefetched ahead, while a \
-         second thread maps the pages in (it reads none of them); CPU time is the \
-         sum of both threads. `utmp last` on a wtmpdb database reads the rows \
-         with SQLite on a second thread while the first pairs and prints them \
-         (a table in time order, as wtmpdb writes it, is read backwards in \
-         constant memory: no sort); the floor is SQLite's shell reading and \
-         sorting the same rows, what `wtmpdb last` does before it prints."
     );
     s
 }

@@ -21,8 +21,9 @@ commands:
   bindgen [--check] regenerate utmp-sys/bindings/<target>.rs; --check only compares
                     (FreeBSD, macOS, illumos, NetBSD: --check builds them against libc's layout)
   bench [PART]      generate a 1M-record wtmp, time readers and commands side by side, and
-                    the follow latency, write BENCHMARKS.md (PART `logind`: only `utmp who` over
-                    10,000 logind session files; `follow`: only the follow latency; printed)
+                    the follow latency, write BENCHMARKS.md (PART `commands`: only the commands
+                    against cat and their peers; `logind`: only `utmp who` over 10,000 logind
+                    session files; `follow`: only the follow latency; printed)
   fuzz [--seconds N] run every fuzz target N seconds (default 60; nightly, cargo-fuzz)
   help              print this message";
 

@@ -870,6 +870,59 @@ impl<S: SystemState> Pairing<S> {
         }
     }
 
+    /// How a login ends: at its line's logout, at a dead process of its
+    /// id, still logged in, or at the next boot or crash.
+    fn user_end<B: Borrow<RecordBytes>>(&mut self, e: &Entry<B>, at: Stamp) -> (End, i64) {
+        let line = e.line_bytes();
+        // One probe: the line's last record (the logout), replaced by
+        // this login (which closes any earlier login on the line).
+        let logout = if line.is_empty() {
+            None
+        } else {
+            self.lines.insert(e.as_bytes(), line.len(), at)
+        };
+        let logout = logout.or_else(|| self.take_dead_id(e));
+        if let Some(logout) = logout {
+            self.end_at(logout)
+        } else if self.last_boot.secs == 0 {
+            if self.is_phantom(e) {
+                (End::GoneNoLogout, 0)
+            } else {
+                (End::StillLoggedIn, 0)
+            }
+        } else {
+            let t = self.last_boot.time();
+            match self.why_down {
+                WhyDown::Down => (End::Down(t), self.last_boot.secs),
+                WhyDown::Crash => (End::Crash(t), self.last_boot.secs),
+            }
+        }
+    }
+
+    /// A dead process: the logout of its line (or, without a line, of its
+    /// id) for the logins before it.
+    fn dead<B: Borrow<RecordBytes>>(&mut self, e: &Entry<B>, at: Stamp) {
+        let line = e.line_bytes();
+        if !line.is_empty() {
+            self.lines.insert(e.as_bytes(), line.len(), at);
+        } else if let Some(key) = id_key(e) {
+            self.dead_ids.push((key, e.pid(), at));
+        }
+    }
+
+    /// The system went down at `at` (a shutdown, else a crash): the logins
+    /// before it ended there.
+    fn went_down(&mut self, at: Stamp, shutdown: bool) {
+        self.last_boot = at;
+        self.why_down = if shutdown {
+            WhyDown::Down
+        } else {
+            WhyDown::Crash
+        };
+        self.lines.clear();
+        self.dead_ids.clear();
+    }
+
     /// One record, newest first: the session it makes, if any.
     pub fn push<B: Borrow<RecordBytes>>(&mut self, e: Entry<B>) -> Option<Session<B>> {
         let at = Stamp::of(&e);
@@ -937,50 +990,12 @@ impl<S: SystemState> Pairing<S> {
                 }
                 self.last_runlevel = at;
             }
-            Kind::User => {
-                // One probe: the line's last record (the logout), replaced by
-                // this login (which closes any earlier login on the line).
-                let logout = if line.is_empty() {
-                    None
-                } else {
-                    self.lines.insert(e.as_bytes(), line.len(), at)
-                };
-                let logout = logout.or_else(|| self.take_dead_id(&e));
-                let end = if let Some(logout) = logout {
-                    self.end_at(logout)
-                } else if self.last_boot.secs == 0 {
-                    if self.is_phantom(&e) {
-                        (End::GoneNoLogout, 0)
-                    } else {
-                        (End::StillLoggedIn, 0)
-                    }
-                } else {
-                    let t = self.last_boot.time();
-                    match self.why_down {
-                        WhyDown::Down => (End::Down(t), self.last_boot.secs),
-                        WhyDown::Crash => (End::Crash(t), self.last_boot.secs),
-                    }
-                };
-                out = Some((SessionKind::User, end));
-            }
-            Kind::Dead => {
-                if !line.is_empty() {
-                    self.lines.insert(e.as_bytes(), line.len(), at);
-                } else if let Some(key) = id_key(&e) {
-                    self.dead_ids.push((key, e.pid(), at));
-                }
-            }
+            Kind::User => out = Some((SessionKind::User, self.user_end(&e, at))),
+            Kind::Dead => self.dead(&e, at),
             Kind::Ignored => {}
         }
         if down {
-            self.last_boot = at;
-            self.why_down = if kind == Kind::Shutdown {
-                WhyDown::Down
-            } else {
-                WhyDown::Crash
-            };
-            self.lines.clear();
-            self.dead_ids.clear();
+            self.went_down(at, kind == Kind::Shutdown);
         }
         out.map(|(kind, (end, until))| Session {
             entry: e,
