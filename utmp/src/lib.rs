@@ -209,6 +209,7 @@ mod entry_type;
 mod error;
 pub mod follow;
 pub mod format;
+mod host_record;
 mod layout;
 pub mod logind;
 mod mapped;
