@@ -361,3 +361,212 @@ pub(crate) const fn host_eq(a: &HostRecord, b: &HostRecord) -> bool {
 /// The other hosts' records, for the tests that transcode through each.
 #[cfg(test)]
 pub(crate) const PRETEND: [HostRecord; 5] = [GLIBC_X86_64, FREEBSD, MACOS, ILLUMOS, NETBSD];
+
+/// Every fixture, decoded through each host's record (glibc x86_64,
+/// FreeBSD, macOS, illumos, NetBSD): the same fields as through glibc's
+/// wherever both records have them, an error exactly where the host cannot
+/// hold a value, and host -> format -> host byte-exact.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::Format;
+    use crate::records::{next_record, Next};
+    use crate::transcode::{decode_into, encode_from, host_fields, Fields};
+    use crate::Error;
+
+    /// The fixture files and the format each machine wrote.
+    const FILES: [(&str, Format); 15] = [
+        ("s4/FreeBSD14.0/x86_64/utx.active", Format::FREEBSD_UTX),
+        ("s4/FreeBSD14.0/x86_64/utx.lastlogin", Format::FREEBSD_UTX),
+        ("s4/FreeBSD14.0/x86_64/utx.log", Format::FREEBSD_UTX_LOG),
+        ("s4/NetBSD9.3/x86_32/utmpx", Format::NETBSD_UTMPX_516_LE),
+        ("s4/NetBSD9.3/x86_32/wtmpx", Format::NETBSD_UTMPX_516_LE),
+        ("s4/NetBSD9.3/x86_32/utmp", Format::NETBSD_UTMP_LE),
+        ("s4/NetBSD9.3/x86_32/wtmp", Format::NETBSD_UTMP_LE),
+        ("s4/OpenBSD7.2/x86_32/utmp.1", Format::OPENBSD_UTMP_LE),
+        ("s4/OpenBSD7.2/x86_32/wtmp.1", Format::OPENBSD_UTMP_LE),
+        ("util-linux/wtmp-a.LE", Format::GLIBC_384_LE),
+        ("util-linux/wtmp-b.BE", Format::GLIBC_384_BE),
+        ("util-linux/wtmp-ipv6.BE", Format::GLIBC_384_BE),
+        ("util-linux/wtmp-ipv6.LE", Format::GLIBC_384_LE),
+        ("s4/Debian11/aarch64_ARM64/utmp", Format::GLIBC_400_LE),
+        ("s4/Debian11/aarch64_ARM64/wtmp", Format::GLIBC_400_LE),
+    ];
+
+    fn fixtures() -> Option<std::path::PathBuf> {
+        let dir = match std::env::var_os("UTMP_FIXTURES") {
+            Some(d) if !d.is_empty() => std::path::PathBuf::from(d),
+            _ => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures"),
+        };
+        dir.is_dir().then_some(dir)
+    }
+
+    fn cut(b: &[u8]) -> &[u8] {
+        &b[..b.iter().position(|&x| x == 0).unwrap_or(b.len())]
+    }
+
+    /// Each field as a user sees it, `None` where the record lacks it.
+    type View = (
+        Option<i64>,
+        Option<i64>,
+        [Vec<u8>; 4],
+        Option<(i64, i64)>,
+        Option<i64>,
+        (i64, Option<i64>),
+        Option<[u8; 16]>,
+    );
+
+    fn view(f: &Fields<'_>) -> View {
+        let strs = [f.user, f.line, f.host, f.id.unwrap_or(&[])].map(|s| cut(s).to_vec());
+        let addr = f.addr.and_then(Result::ok).map(|a| a.bytes);
+        (
+            f.ty,
+            f.pid,
+            strs,
+            f.exit,
+            f.session,
+            (f.seconds, f.micros),
+            addr,
+        )
+    }
+
+    /// The fields both views have must be equal.
+    fn assert_same(a: &View, b: &View, what: &str) {
+        assert_eq!((a.0, a.1, &a.2, a.5), (b.0, b.1, &b.2, b.5), "{what}");
+        if let (Some(x), Some(y)) = (a.3, b.3) {
+            assert_eq!(x, y, "{what}: exit");
+        }
+        if let (Some(x), Some(y)) = (a.4, b.4) {
+            assert_eq!(x, y, "{what}: session");
+        }
+    }
+
+    /// The fields of `src` that `host` cannot hold: what an error may name.
+    fn lost(host: &HostRecord, src: &Fields<'_>) -> Vec<&'static str> {
+        let t = &host.table;
+        let mut out = Vec::new();
+        if t.addr.is_none() && src.addr.is_some() {
+            out.extend(["ut_addr_v6", "ut_ss"]);
+        }
+        if t.exit.is_none() && src.exit.is_some_and(|e| e != (0, 0)) {
+            out.extend(["ut_exit.e_termination", "ut_exit.e_exit"]);
+        }
+        if t.session.is_none() && src.session.is_some_and(|s| s != 0) {
+            out.push("ut_session");
+        }
+        let wide = |s: &[u8], len: usize| cut(s).len() > len;
+        if src.id.is_some_and(|id| wide(id, t.id.map_or(0, |s| s.len))) && host.wide_id.is_none() {
+            out.push("ut_id");
+        }
+        for (s, dst, name) in [
+            (src.user, t.user, "ut_user"),
+            (src.line, t.line, "ut_line"),
+            (src.host, t.host, "ut_host"),
+        ] {
+            if wide(s, dst.len) {
+                out.push(name);
+            }
+        }
+        if let crate::format::Time::SecUsec(sec, _) = t.time {
+            if sec.width == 4 && !(0..=i64::from(u32::MAX)).contains(&src.seconds) {
+                out.push("ut_tv.tv_sec");
+            }
+        }
+        out
+    }
+
+    /// Decodes `rec` of `format` through `host`; on success checks the round
+    /// trip and returns the fields as read back from the host's record.
+    fn through(host: &HostRecord, format: Format, rec: &[u8], what: &str) -> Option<View> {
+        let src = crate::transcode::read_fields(format.table(), format.order, rec);
+        let mut h = vec![0u8; host.table.size];
+        match decode_into(format, rec, host, &mut h) {
+            Ok(()) => {}
+            Err(Error::Unrepresentable { field, .. }) => {
+                assert!(
+                    lost(host, &src).contains(&field),
+                    "{what}: {field} is not lost"
+                );
+                return None;
+            }
+            Err(e) => panic!("{what}: {e}"),
+        }
+        let back = view(&host_fields(host, format, &h));
+        let mut out = vec![0u8; format.table().size];
+        encode_from(format, host, format, &h, &mut out).unwrap_or_else(|e| panic!("{what}: {e}"));
+        let again = crate::transcode::read_fields(format.table(), format.order, &out);
+        assert_same(&view(&src), &view(&again), &format!("{what}: encoded back"));
+        let mut h2 = vec![0u8; host.table.size];
+        decode_into(format, &out, host, &mut h2).unwrap_or_else(|e| panic!("{what}: {e}"));
+        let mut out2 = vec![0u8; format.table().size];
+        encode_from(format, host, format, &h2, &mut out2).unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(
+            out, out2,
+            "{what}: format -> host -> format is not byte-exact"
+        );
+        Some(back)
+    }
+
+    fn records(bytes: &[u8], format: Format) -> Vec<Vec<u8>> {
+        let (mut out, mut at) = (Vec::new(), 0);
+        while let Next::Record { start, end, next } = next_record(format, bytes, at) {
+            let mut rec = bytes[start..end].to_vec();
+            rec.resize(format.table().size, 0);
+            out.push(rec);
+            at = next;
+        }
+        out
+    }
+
+    #[test]
+    fn every_fixture_reads_the_same_through_every_host_record() {
+        let Some(dir) = fixtures() else {
+            println!("skipped: pretend hosts (fixtures folder not found: set UTMP_FIXTURES)");
+            return;
+        };
+        let mut checked = [0usize; PRETEND.len()];
+        for (file, format) in FILES {
+            let bytes = std::fs::read(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+            let recs = records(&bytes, format);
+            assert!(!recs.is_empty(), "{file}");
+            for (i, rec) in recs.iter().enumerate() {
+                let what = |h: &HostRecord| format!("{file} #{i} through {}", h.name);
+                let linux = through(&GLIBC_X86_64, format, rec, &what(&GLIBC_X86_64));
+                for (n, host) in PRETEND.iter().enumerate() {
+                    let Some(got) = through(host, format, rec, &what(host)) else {
+                        continue;
+                    };
+                    checked[n] += 1;
+                    if let Some(want) = &linux {
+                        assert_same(want, &got, &what(host));
+                    }
+                }
+            }
+        }
+        // Each host held most records (the rest named a field it lacks).
+        for (n, host) in PRETEND.iter().enumerate() {
+            println!("{}: {} records", host.name, checked[n]);
+            assert!(
+                checked[n] > 50,
+                "{}: only {} records",
+                host.name,
+                checked[n]
+            );
+        }
+    }
+
+    #[test]
+    fn written_tables_are_their_own_and_in_bounds() {
+        for h in PRETEND {
+            assert!(crate::format::in_bounds(&h.table), "{}", h.name);
+            assert!(host_eq(&h, &h));
+        }
+        assert!(!host_eq(&FREEBSD, &MACOS));
+        // On Linux the host record is glibc's; x86_64 runs the same as the
+        // written one.
+        assert!(table_eq(&HOST.table, crate::Format::HOST.table()));
+        if cfg!(all(target_arch = "x86_64", target_env = "gnu")) {
+            assert!(host_eq(&HOST, &GLIBC_X86_64));
+        }
+    }
+}
