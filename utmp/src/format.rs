@@ -469,14 +469,24 @@ const HOST_IS_RECORD: bool = {
 
 /// Whether every field of `t` lies inside its record (what lets the
 /// transcoder index the fields of a whole record without a check).
+/// Evaluated at compile time, where an overflow is a build error.
+#[allow(clippy::arithmetic_side_effects)]
 pub(crate) const fn in_bounds(t: &Table) -> bool {
+    const fn width_ok(f: Int) -> bool {
+        matches!(f.width, 1 | 2 | 4 | 8)
+    }
     const fn int_in(f: Option<Int>, size: usize) -> bool {
         match f {
-            Some(f) => f.at + f.width as usize <= size,
+            Some(f) => width_ok(f) && f.at + f.width as usize <= size,
             None => true,
         }
     }
     let n = t.size;
+    let widths = match t.time {
+        Time::SecUsec(a, b) => width_ok(a) && width_ok(b),
+        Time::Micros(_) => true,
+        Time::Sec(a) => width_ok(a),
+    };
     let time = match t.time {
         Time::SecUsec(a, b) => int_in(Some(a), n) && int_in(Some(b), n),
         Time::Micros(at) => at + 8 <= n,
@@ -495,7 +505,10 @@ pub(crate) const fn in_bounds(t: &Table) -> bool {
         Some(s) => s.at + s.len <= n,
         None => true,
     };
-    time && addr
+    n > 0
+        && widths
+        && time
+        && addr
         && exit
         && id
         && int_in(t.ty, n)
@@ -507,6 +520,8 @@ pub(crate) const fn in_bounds(t: &Table) -> bool {
         && t.host.at + t.host.len <= n
 }
 
+// Evaluated at compile time: an index or overflow there is a build error.
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 const _: () = {
     let mut i = 0;
     while i < Format::ALL.len() {
@@ -514,6 +529,8 @@ const _: () = {
         i += 1;
     }
     assert!(in_bounds(&crate::host_record::HOST.table));
+    // The transcoder reads a host record's type to write it anywhere.
+    assert!(crate::host_record::HOST.table.ty.is_some());
     assert!(in_bounds(&crate::host_record::FREEBSD.table));
     assert!(in_bounds(&crate::host_record::MACOS.table));
     assert!(in_bounds(&crate::host_record::ILLUMOS.table));

@@ -21,6 +21,7 @@ const NETBSD_AF_INET: u8 = 2;
 const NETBSD_AF_INET6: u8 = 24;
 /// The size of a FreeBSD `struct futx`.
 pub(crate) const FUTX_SIZE: usize = 197;
+const _: () = assert!(FUTX_SIZE <= u16::MAX as usize);
 
 /// Reads an integer field (sign-extended when signed). `None` only when the
 /// field lies outside `rec`, which the tables never allow for a whole record.
@@ -58,21 +59,19 @@ fn int_range(f: Int) -> (i64, i64) {
     }
 }
 
-/// Writes `v` into an integer field; false (nothing written) when it does not fit.
+/// Writes `v` into an integer field of a whole record; false (nothing
+/// written) when it does not fit.
+/// The field lies inside `rec` and its width is 1, 2, 4 or 8 (both
+/// const-asserted for every table: `format::in_bounds`).
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 fn write_int(rec: &mut [u8], f: Int, order: ByteOrder, v: i64) -> bool {
     let (lo, hi) = int_range(f);
     if v < lo || v > hi {
         return false;
     }
     let w = usize::from(f.width);
-    let Some(out) = f.at.checked_add(w).and_then(|end| rec.get_mut(f.at..end)) else {
-        return false;
-    };
-    let be = v.to_be_bytes();
-    let Some(low) = be.get(be.len().saturating_sub(w)..) else {
-        return false;
-    };
-    out.copy_from_slice(low);
+    let out = &mut rec[f.at..f.at + w];
+    out.copy_from_slice(&v.to_be_bytes()[8 - w..]);
     if order == ByteOrder::Little {
         out.reverse();
     }
@@ -188,10 +187,9 @@ impl Format {
         let mut rec = vec![0u8; t.size];
         encode_from(self, &HOST, entry.format(), entry.as_bytes(), &mut rec)?;
         if self.layout == Layout::FreeBsdUtxLog {
-            let len = rec
-                .iter()
-                .rposition(|&b| b != 0)
-                .map_or(0, |i| i.saturating_add(1));
+            // The record cut after its last non-zero byte (at most 197).
+            #[allow(clippy::arithmetic_side_effects)]
+            let len = rec.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1);
             if len == 0 {
                 return Err(bad(
                     self,
@@ -200,9 +198,10 @@ impl Format {
                         .to_owned(),
                 ));
             }
-            // len <= 197: it fits the u16 prefix.
-            out.extend_from_slice(&u16::try_from(len).unwrap_or_default().to_be_bytes());
-            out.extend_from_slice(rec.get(..len).unwrap_or_default());
+            rec.truncate(len);
+            // len <= FUTX_SIZE, which fits the u16 prefix (asserted below).
+            out.extend_from_slice(&(len as u16).to_be_bytes());
+            out.extend_from_slice(&rec);
         } else {
             out.extend_from_slice(&rec);
         }
@@ -317,15 +316,15 @@ fn read_sockaddr(ss: &[u8]) -> Option<Result<Address, u8>> {
         [_, family, p0, p1, ..] => (*family, [*p0, *p1]),
         _ => return None,
     };
-    let (at, len) = match family {
+    let place = match family {
         0 => return None,
-        NETBSD_AF_INET => (4, 4),
-        NETBSD_AF_INET6 => (8, 16),
+        NETBSD_AF_INET => 4..8,
+        NETBSD_AF_INET6 => 8..24,
         other => return Some(Err(other)),
     };
+    let src = ss.get(place)?;
     let mut bytes = [0u8; 16];
-    let src = ss.get(at..at + len)?;
-    bytes.get_mut(..len)?.copy_from_slice(src);
+    bytes.get_mut(..src.len())?.copy_from_slice(src);
     let port = (port != [0, 0]).then_some(port);
     Some(Ok(Address { bytes, port }))
 }
@@ -477,17 +476,14 @@ fn put_time(rec: &mut [u8], t: &Table, o: ByteOrder, secs: i64, usec: i64) -> Re
 /// Writes a NetBSD `sockaddr_storage` (`sockaddr_in`/`sockaddr_in6`).
 fn put_sockaddr(ss: &mut [u8], a: Address) {
     let v4 = a.bytes.get(4..).is_some_and(|t| t.iter().all(|&b| b == 0));
-    let (len, family, at, n) = match v4 {
-        true => (16u8, NETBSD_AF_INET, 4usize, 4usize),
-        false => (28, NETBSD_AF_INET6, 8, 16),
+    let [b0, b1, b2, b3, ..] = a.bytes;
+    let ipv4 = [b0, b1, b2, b3];
+    let (header, place, src): (_, _, &[u8]) = match v4 {
+        true => ([16u8, NETBSD_AF_INET], 4..8, &ipv4),
+        false => ([28, NETBSD_AF_INET6], 8..24, &a.bytes),
     };
-    let header = [len, family];
     let port = a.port.unwrap_or([0, 0]);
-    for (range, src) in [
-        (0..2, &header[..]),
-        (2..4, &port[..]),
-        (at..at + n, &a.bytes[..n]),
-    ] {
+    for (range, src) in [(0..2, &header[..]), (2..4, &port[..]), (place, src)] {
         if let Some(d) = ss.get_mut(range) {
             d.copy_from_slice(src);
         }
@@ -542,10 +538,11 @@ fn write_fields(
     if let Some(s) = t.syslen {
         // illumos: the host's length with its NUL, at most the field.
         let len = c_str(f.host).len();
+        // At most the source's host field (257 bytes): no overflow.
         let v = if len == 0 {
             0
         } else {
-            (len + 1).min(t.host.len)
+            t.host.len.min(len.wrapping_add(1))
         };
         put(rec, s, o, v as i64, "ut_syslen")?;
     }
@@ -638,10 +635,18 @@ pub(crate) fn encode_from(
 ) -> Result<()> {
     let t = format.table();
     let mut f = host_fields(host, source, bytes);
+    // Every host record has a type field (const-asserted in format.rs).
     let raw = f.ty.unwrap_or(0);
+    let Ok(number) = RawEntryType::try_from(raw) else {
+        return Err(bad(
+            format,
+            "ut_type",
+            format!("{raw} is beyond the type numbers"),
+        ));
+    };
     let kind = match source.has(Field::Type) {
-        true => source.entry_type(RawEntryType::try_from(raw).unwrap_or(-1)),
-        false => EntryType::from_raw(RawEntryType::try_from(raw).unwrap_or(-1)),
+        true => source.entry_type(number),
+        false => EntryType::from_raw(number),
     };
     f.ty = match t.ty {
         // A record of this same system keeps its number; others map by kind.
