@@ -242,7 +242,13 @@ impl LastFormat {
         };
         let rec = s.entry().as_bytes();
         let at = line.len();
-        push_field_prefix(line, layout::bytes(rec, layout::UT_USER), user.len());
+        // A record with no user shows the name `last` gives it, whole
+        // (`boot time`, as FreeBSD's `last` prints it).
+        let (name, name_len) = match s.entry().user_bytes().is_empty() {
+            true => (user, name_len.max(user.len())),
+            false => (layout::bytes(rec, layout::UT_USER), name_len),
+        };
+        push_field_prefix(line, name, user.len());
         fit(line, at, name_len, !self.full_names, 8);
         line.push(sep);
         let at = line.len();

@@ -96,7 +96,8 @@ pub fn push_utmpdump<B: Borrow<RecordBytes>>(entry: &Entry<B>, buf: &mut Vec<u8>
     }
     push_pid(buf, pid);
     buf.extend_from_slice(b"] [");
-    push_cleansed_n::<{ layout::UT_ID.len }>(buf, layout::bytes(rec, layout::UT_ID), 4);
+    // All of an id wider than ut_id (FreeBSD's 8 bytes) is shown.
+    push_cleansed_n::<{ layout::UT_ID.len }>(buf, entry.id_raw(), 4);
     buf.extend_from_slice(b"] [");
     push_cleansed_n::<{ layout::UT_USER.len }>(buf, layout::bytes(rec, layout::UT_USER), 8);
     buf.extend_from_slice(b"] [");
@@ -505,7 +506,17 @@ fn parse_line(line: &[u8]) -> std::result::Result<Entry, LineError> {
         sc.literal(b']')?;
         sc.skip_space();
         sc.literal(b'[')?;
-        let id = sc.take(4)?;
+        let mut id = sc.take(4)?;
+        // A FreeBSD id (8 bytes) printed whole: up to 4 more bytes before
+        // the `]` that a 4-byte id always has right here.
+        if sc.peek() != Some(b']') {
+            let at = sc.pos;
+            let more = sc.s.get(at..).unwrap_or_default().iter().take(5);
+            if let Some(n) = more.clone().position(|&c| c == b']') {
+                sc.take(n)?;
+                id = sc.s.get(at.checked_sub(4)?..sc.pos)?;
+            }
+        }
         Some((ut_type, pid, id))
     })();
     let Some((ut_type, pid, id)) = header else {
@@ -514,7 +525,9 @@ fn parse_line(line: &[u8]) -> std::result::Result<Entry, LineError> {
             String::from_utf8_lossy(line).trim_end()
         )));
     };
-    let Some(mut rest) = line.get(USER_FIELD_AT..) else {
+    // A wide id moves every later field as far.
+    let wide = id.len().saturating_sub(4);
+    let Some(mut rest) = line.get(USER_FIELD_AT.saturating_add(wide)..) else {
         return Err(LineError::Skip(format!(
             "parse error: line too short: {}",
             String::from_utf8_lossy(line).trim_end()
@@ -526,6 +539,11 @@ fn parse_line(line: &[u8]) -> std::result::Result<Entry, LineError> {
     set_wrapping(rec, layout::UT_TYPE, ut_type);
     set_wrapping(rec, layout::UT_PID, pid);
     copy_into(rec, layout::UT_ID, id);
+    if let (Some(w), true) = (layout::WIDE_ID, id.len() > layout::UT_ID.len) {
+        // Where ut_id is 4 bytes, a FreeBSD id is kept whole beside it, as
+        // decoding keeps it (`utmp undump --format freebsd-utx` writes it).
+        copy_into(rec, w, id);
+    }
     for (name, span) in [
         ("user", layout::UT_USER),
         ("line", layout::UT_LINE),
