@@ -488,6 +488,32 @@ pub fn parse_utmpdump_line(line: impl AsRef<[u8]>) -> Result<Entry> {
     })
 }
 
+/// `[type] [pid] [id` at the start of a line: the type, the pid, and the id
+/// (4 bytes, or a FreeBSD id of up to 8 printed whole).
+fn header<'a>(sc: &mut Scan<'a>) -> Option<(i64, i64, &'a [u8])> {
+    sc.literal(b'[')?;
+    let ut_type = sc.scanf_int()?;
+    sc.literal(b']')?;
+    sc.skip_space();
+    sc.literal(b'[')?;
+    let pid = sc.scanf_int()?;
+    sc.literal(b']')?;
+    sc.skip_space();
+    sc.literal(b'[')?;
+    let mut id = sc.take(4)?;
+    // A FreeBSD id (8 bytes) printed whole: up to 4 more bytes before the
+    // `]` that a 4-byte id always has right here.
+    if sc.peek() != Some(b']') {
+        let at = sc.pos;
+        let more = sc.s.get(at..).unwrap_or_default().iter().take(5);
+        if let Some(n) = more.clone().position(|&c| c == b']') {
+            sc.take(n)?;
+            id = sc.s.get(at.checked_sub(4)?..sc.pos)?;
+        }
+    }
+    Some((ut_type, pid, id))
+}
+
 fn parse_line(line: &[u8]) -> std::result::Result<Entry, LineError> {
     // C string functions see the line up to its first NUL.
     let line = line
@@ -496,29 +522,7 @@ fn parse_line(line: &[u8]) -> std::result::Result<Entry, LineError> {
         .and_then(|n| line.get(..n))
         .unwrap_or(line);
     let mut sc = Scan { s: line, pos: 0 };
-    let header = (|| {
-        sc.literal(b'[')?;
-        let ut_type = sc.scanf_int()?;
-        sc.literal(b']')?;
-        sc.skip_space();
-        sc.literal(b'[')?;
-        let pid = sc.scanf_int()?;
-        sc.literal(b']')?;
-        sc.skip_space();
-        sc.literal(b'[')?;
-        let mut id = sc.take(4)?;
-        // A FreeBSD id (8 bytes) printed whole: up to 4 more bytes before
-        // the `]` that a 4-byte id always has right here.
-        if sc.peek() != Some(b']') {
-            let at = sc.pos;
-            let more = sc.s.get(at..).unwrap_or_default().iter().take(5);
-            if let Some(n) = more.clone().position(|&c| c == b']') {
-                sc.take(n)?;
-                id = sc.s.get(at.checked_sub(4)?..sc.pos)?;
-            }
-        }
-        Some((ut_type, pid, id))
-    })();
+    let header = header(&mut sc);
     let Some((ut_type, pid, id)) = header else {
         return Err(LineError::Skip(format!(
             "parse error: not `[type] [pid] [id`: {}",
