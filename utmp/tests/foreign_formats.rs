@@ -774,8 +774,8 @@ fn netbsd_sockaddr_port_survives_a_round_trip() {
     assert_eq!(with_port, 3);
 }
 
-/// A FreeBSD id has 8 bytes: `utmp dump` shows all of them (`[pts/0]`,
-/// where a 4-byte id shows `[pts/]`), and the text reads back through
+/// A FreeBSD id has 8 bytes: `utmp dump` shows all of them in 8 columns
+/// (`[pts/0   ]`, where a 4-byte id shows `[pts/]`), and the text reads back through
 /// undump to the same text and, for a printable id, the same bytes.
 #[test]
 fn freebsd_ids_dump_whole_and_read_back() {
@@ -798,7 +798,8 @@ fn freebsd_ids_dump_whole_and_read_back() {
             assert_eq!(String::from_utf8(again).unwrap(), line);
             if e.id_bytes().starts_with(b"pts/") {
                 printable += 1;
-                assert!(line.contains(&format!("] [{}] [", e.id_lossy())), "{line}");
+                let shown = format!("] [{:<8}] [", e.id_lossy());
+                assert!(line.contains(&shown), "{line}");
                 let bsd = Format::FREEBSD_UTX.encode(&back).unwrap();
                 assert_eq!(&bsd[9..17], e.id_raw(), "{line}");
             }

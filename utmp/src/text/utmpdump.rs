@@ -96,8 +96,10 @@ pub fn push_utmpdump<B: Borrow<RecordBytes>>(entry: &Entry<B>, buf: &mut Vec<u8>
     }
     push_pid(buf, pid);
     buf.extend_from_slice(b"] [");
-    // All of an id wider than ut_id (FreeBSD's 8 bytes) is shown.
-    push_cleansed_n::<{ layout::UT_ID.len }>(buf, entry.id_raw(), 4);
+    // All of an id wider than 4 bytes (FreeBSD's 8) is shown, in 8 columns.
+    let id = entry.id_raw();
+    let width = if nul_len(id) > 4 { 8 } else { 4 };
+    push_cleansed_n::<{ layout::UT_ID.len }>(buf, id, width);
     buf.extend_from_slice(b"] [");
     push_cleansed_n::<{ layout::UT_USER.len }>(buf, layout::bytes(rec, layout::UT_USER), 8);
     buf.extend_from_slice(b"] [");
@@ -500,15 +502,24 @@ fn header<'a>(sc: &mut Scan<'a>) -> Option<(i64, i64, &'a [u8])> {
     sc.literal(b']')?;
     sc.skip_space();
     sc.literal(b'[')?;
-    let mut id = sc.take(4)?;
-    // A FreeBSD id (8 bytes) printed whole: up to 4 more bytes before the
-    // `]` that a 4-byte id always has right here.
-    if sc.peek() != Some(b']') {
-        let at = sc.pos;
-        let more = sc.s.get(at..).unwrap_or_default().iter().take(5);
-        if let Some(n) = more.clone().position(|&c| c == b']') {
-            sc.take(n)?;
-            id = sc.s.get(at.checked_sub(4)?..sc.pos)?;
+    let id = sc.take(4)?;
+    // A FreeBSD id, printed as 8 columns: `[pts/0   ] [`. A 4-byte id has
+    // its `]` right here; util-linux reads 4 bytes whatever follows, so
+    // this reads more only when exactly that shape is there, with no `]`
+    // in the 8 bytes (an id with a `]` reads back as 4 bytes).
+    let wide = sc.s.get(sc.pos..sc.pos.checked_add(7)?);
+    if let Some([a, b, c, d, b']', b' ', b'[']) = wide {
+        let eight = [id, &[*a, *b, *c, *d][..]].concat();
+        if !eight.contains(&b']') {
+            let at = sc.pos.checked_sub(4)?;
+            sc.take(4)?;
+            let whole = sc.s.get(at..sc.pos)?;
+            // Padding spaces are not part of it (FreeBSD pads with NULs).
+            let len = whole
+                .iter()
+                .rposition(|&x| x != b' ')
+                .map_or(0, |i| i.saturating_add(1));
+            return Some((ut_type, pid, whole.get(..len.max(4))?));
         }
     }
     Some((ut_type, pid, id))
@@ -529,8 +540,8 @@ fn parse_line(line: &[u8]) -> std::result::Result<Entry, LineError> {
             String::from_utf8_lossy(line).trim_end()
         )));
     };
-    // A wide id moves every later field as far.
-    let wide = id.len().saturating_sub(4);
+    // A wide id moves every later field 4 columns on.
+    let wide = if id.len() > 4 { 4 } else { 0 };
     let Some(mut rest) = line.get(USER_FIELD_AT.saturating_add(wide)..) else {
         return Err(LineError::Skip(format!(
             "parse error: line too short: {}",
