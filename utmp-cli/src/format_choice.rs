@@ -70,7 +70,9 @@ pub fn choose(path: &Path, bytes: &[u8], arg: Option<FormatArg>) -> Result<Forma
             &format!("the best candidate, {top}, has confidence {confidence:.2}"),
         );
     }
-    if top.is_host() {
+    // The host's file format (on FreeBSD, macOS and illumos it is not read
+    // zero-copy, so `is_host` would not say so).
+    if top == Format::HOST {
         return Ok(top);
     }
     if !auto {
@@ -79,7 +81,7 @@ pub fn choose(path: &Path, bytes: &[u8], arg: Option<FormatArg>) -> Result<Forma
         // partial record, which halves the host's confidence).
         let host = ranked
             .iter()
-            .find(|(f, _)| f.is_host())
+            .find(|(f, _)| *f == Format::HOST)
             .map_or(0.0, |c| c.1);
         if confidence < CLEAR || confidence - host < CLOSE {
             return Ok(Format::HOST);

@@ -60,6 +60,21 @@ fn last_of_a_freebsd_utx_log_matches_freebsds_last() {
     for row in theirs.lines().filter(|l| l.starts_with("root")) {
         assert!(ours.contains(&words(row)), "{row:?} not in\n{stdout}");
     }
+    // Its boot rows: `boot time` where the record has no user, at the same
+    // time (our line column says `system boot`, as util-linux's does).
+    let boots: Vec<&str> = theirs
+        .lines()
+        .filter(|l| l.starts_with("boot time"))
+        .collect();
+    assert_eq!(boots.len(), 2, "{theirs}");
+    for row in boots {
+        let when = &words(row)[2..];
+        let found = ours.iter().any(|w| {
+            w.starts_with(&["boot", "time", "system", "boot"])
+                && w.windows(when.len()).any(|x| x == when)
+        });
+        assert!(found, "{row:?} not in\n{stdout}");
+    }
     assert!(
         stdout.contains("utx.log begins Fri Feb  2 13:05:04 2024"),
         "{stdout}"

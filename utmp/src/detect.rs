@@ -85,70 +85,9 @@ pub fn detect(bytes: &[u8]) -> Vec<(Format, f64)> {
 /// The confidence that `bytes` are records of `format`, or `None` when they
 /// cannot be (not even one record).
 fn score(format: Format, bytes: &[u8]) -> Option<f64> {
-    let half = SAMPLE / 2;
-    let mut clean_end = true;
-    // (start, end) of the sampled records: the first and last halves.
-    let sample: Vec<(usize, usize)> = match format.record_size() {
-        Some(size) => {
-            let n = bytes.len().checked_div(size).unwrap_or_default();
-            if n == 0 {
-                return None;
-            }
-            clean_end = bytes.len().checked_rem(size) == Some(0);
-            let place = |i: usize| {
-                let at = i.saturating_mul(size);
-                (at, at.saturating_add(size))
-            };
-            if n > SAMPLE {
-                (0..half)
-                    .chain(n.saturating_sub(half)..n)
-                    .map(place)
-                    .collect()
-            } else {
-                (0..n).map(place).collect()
-            }
-        }
-        None => {
-            let mut places = Vec::new();
-            let mut at = 0usize;
-            loop {
-                if places.len() >= CHAIN_AT_MOST {
-                    // Enough to judge; the rest of a long chain is not walked
-                    // (a large file of another format would be, in jumps).
-                    break;
-                }
-                match next_record(format, bytes, at) {
-                    Next::End => break,
-                    Next::Trailing { .. } => {
-                        clean_end = false;
-                        break;
-                    }
-                    Next::Record { start, end, next } => {
-                        if end.saturating_sub(start) < next.saturating_sub(start) {
-                            // A length over 197: FreeBSD skips the excess,
-                            // but no FreeBSD writes one.
-                            clean_end = false;
-                        }
-                        places.push((start, end));
-                        at = next;
-                    }
-                }
-            }
-            if places.is_empty() {
-                return None;
-            }
-            if places.len() > SAMPLE {
-                let tail = places.len().saturating_sub(half);
-                places
-                    .iter()
-                    .take(half)
-                    .chain(places.get(tail..).unwrap_or_default())
-                    .copied()
-                    .collect()
-            } else {
-                places
-            }
-        }
+    let (sample, clean_end) = match format.record_size() {
+        Some(size) => fixed_sample(bytes, size)?,
+        None => chain_sample(format, bytes)?,
     };
     let gaps = gaps(format);
     let (mut good, mut total, mut n) = (0.0f64, 0.0f64, 0usize);
@@ -183,6 +122,74 @@ fn score(format: Format, bytes: &[u8]) -> Option<f64> {
     };
     let end = if clean_end { 1.0 } else { 0.5 };
     Some(ratio * evidence * end)
+}
+
+/// The first and last halves of [`SAMPLE`] places of `places`.
+fn halves(places: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    if places.len() <= SAMPLE {
+        return places;
+    }
+    let half = SAMPLE / 2;
+    let tail = places.len().saturating_sub(half);
+    let (head, rest) = places.split_at(half);
+    let (_, last) = rest.split_at(tail.saturating_sub(half));
+    head.iter().chain(last).copied().collect()
+}
+
+/// The sampled (start, end) of fixed-size records, and whether the bytes end
+/// on a record's end; `None` without one whole record.
+fn fixed_sample(bytes: &[u8], size: usize) -> Option<(Vec<(usize, usize)>, bool)> {
+    let n = bytes.len().checked_div(size)?;
+    if n == 0 {
+        return None;
+    }
+    let clean_end = bytes.len().checked_rem(size) == Some(0);
+    let place = |i: usize| {
+        let at = i.saturating_mul(size);
+        (at, at.saturating_add(size))
+    };
+    let half = SAMPLE / 2;
+    let sample = if n > SAMPLE {
+        (0..half)
+            .chain(n.saturating_sub(half)..n)
+            .map(place)
+            .collect()
+    } else {
+        (0..n).map(place).collect()
+    };
+    Some((sample, clean_end))
+}
+
+/// The sampled records along `utx.log`'s chain of lengths (at most
+/// [`CHAIN_AT_MOST`] walked), and whether the chain ends cleanly.
+fn chain_sample(format: Format, bytes: &[u8]) -> Option<(Vec<(usize, usize)>, bool)> {
+    let mut places = Vec::new();
+    let mut clean_end = true;
+    let mut at = 0usize;
+    // Enough to judge past CHAIN_AT_MOST; the rest of a long chain is not
+    // walked (a large file of another format would be, in jumps).
+    while places.len() < CHAIN_AT_MOST {
+        match next_record(format, bytes, at) {
+            Next::End => break,
+            Next::Trailing { .. } => {
+                clean_end = false;
+                break;
+            }
+            Next::Record { start, end, next } => {
+                if end.saturating_sub(start) < next.saturating_sub(start) {
+                    // A length over 197: FreeBSD skips the excess, but no
+                    // FreeBSD writes one.
+                    clean_end = false;
+                }
+                places.push((start, end));
+                at = next;
+            }
+        }
+    }
+    if places.is_empty() {
+        return None;
+    }
+    Some((halves(places), clean_end))
 }
 
 /// The byte ranges of a record of `format` outside every field.

@@ -85,10 +85,14 @@ struct RecordFormat {
 }
 
 impl RecordFormat {
-    /// The host's records (`struct utmpx`).
+    /// The host's records: its `struct utmpx` on Linux and NetBSD, the
+    /// format of its files elsewhere (FreeBSD's 197-byte `futx`).
     const HOST: RecordFormat = RecordFormat {
         format: Format::HOST,
-        size: RECORD_SIZE,
+        size: match Format::HOST.record_size() {
+            Some(size) => size,
+            None => RECORD_SIZE,
+        },
     };
 
     /// `format`'s records; an error for FreeBSD's `utx.log`, whose records
@@ -128,7 +132,7 @@ impl RecordFormat {
     }
 }
 
-const _: () = assert!(RECORD_SIZE > 0);
+const _: () = assert!(RECORD_SIZE > 0 && RecordFormat::HOST.size > 0);
 
 /// Where a follower starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

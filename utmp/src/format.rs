@@ -283,10 +283,15 @@ impl Format {
         self.order
     }
 
-    /// True for the host's own format.
+    /// True when this format's records are the host's own `struct utmpx`
+    /// byte for byte, read zero-copy: [`Format::HOST`] on Linux and NetBSD.
+    /// False for every format on FreeBSD, macOS and illumos, whose files
+    /// hold a packed or 32-bit form of their `struct utmpx`: there even
+    /// [`Format::HOST`] is transcoded.
     #[inline]
     pub const fn is_host(self) -> bool {
-        self.layout as u8 == Format::HOST.layout as u8
+        HOST_IS_RECORD
+            && self.layout as u8 == Format::HOST.layout as u8
             && self.order as u8 == Format::HOST.order as u8
     }
 
@@ -358,16 +363,109 @@ impl Format {
     }
 }
 
-/// The host's format: the named format whose layout is the host's `struct
-/// utmpx` (checked field by field at compile time below).
+/// The host's format: the format of the files its C library writes. On
+/// Linux, the named glibc format whose layout is the host's `struct utmpx`
+/// (checked field by field at compile time below); elsewhere the format of
+/// the system's files, whose records its C library converts to and from its
+/// `struct utmpx` (see [`crate::host_record`]).
 const fn host_format() -> Format {
-    let layout = if crate::layout::RECORD_SIZE == 400 {
-        Layout::Glibc400
+    if cfg!(target_os = "freebsd") {
+        Format::FREEBSD_UTX
+    } else if cfg!(target_os = "macos") {
+        Format::MACOS_UTMPX
+    } else if cfg!(any(target_os = "illumos", target_os = "solaris")) {
+        fmt(Layout::Illumos, ByteOrder::NATIVE)
+    } else if cfg!(target_os = "netbsd") {
+        let layout = if cfg!(target_pointer_width = "64") {
+            Layout::NetBsdUtmpx520
+        } else {
+            Layout::NetBsdUtmpx516
+        };
+        fmt(layout, ByteOrder::NATIVE)
+    } else if crate::layout::RECORD_SIZE == 400 {
+        fmt(Layout::Glibc400, ByteOrder::NATIVE)
     } else {
-        Layout::Glibc384
-    };
-    fmt(layout, ByteOrder::NATIVE)
+        fmt(Layout::Glibc384, ByteOrder::NATIVE)
+    }
 }
+
+/// Whether the host's files hold its `struct utmpx` byte for byte (Linux,
+/// NetBSD): then they are read zero-copy.
+const HOST_IS_RECORD: bool = {
+    let host = &crate::host_record::HOST;
+    crate::host_record::table_eq(Format::HOST.table(), &host.table)
+        && Format::HOST.order as u8 == host.order as u8
+};
+
+/// Whether every field of `t` lies inside its record (what lets the
+/// transcoder index the fields of a whole record without a check).
+/// Evaluated at compile time, where an overflow is a build error.
+#[allow(clippy::arithmetic_side_effects)]
+pub(crate) const fn in_bounds(t: &Table) -> bool {
+    const fn width_ok(f: Int) -> bool {
+        matches!(f.width, 1 | 2 | 4 | 8)
+    }
+    const fn int_in(f: Option<Int>, size: usize) -> bool {
+        match f {
+            Some(f) => width_ok(f) && f.at + f.width as usize <= size,
+            None => true,
+        }
+    }
+    let n = t.size;
+    let widths = match t.time {
+        Time::SecUsec(a, b) => width_ok(a) && width_ok(b),
+        Time::Micros(_) => true,
+        Time::Sec(a) => width_ok(a),
+    };
+    let time = match t.time {
+        Time::SecUsec(a, b) => int_in(Some(a), n) && int_in(Some(b), n),
+        Time::Micros(at) => at + 8 <= n,
+        Time::Sec(a) => int_in(Some(a), n),
+    };
+    let addr = match t.addr {
+        Some(Addr::V6Words(at)) => at + 16 <= n,
+        Some(Addr::SockaddrStorage(at)) => at + 128 <= n,
+        None => true,
+    };
+    let exit = match t.exit {
+        Some((a, b)) => int_in(Some(a), n) && int_in(Some(b), n),
+        None => true,
+    };
+    let id = match t.id {
+        Some(s) => s.at + s.len <= n,
+        None => true,
+    };
+    n > 0
+        && widths
+        && time
+        && addr
+        && exit
+        && id
+        && int_in(t.ty, n)
+        && int_in(t.pid, n)
+        && int_in(t.session, n)
+        && int_in(t.syslen, n)
+        && t.line.at + t.line.len <= n
+        && t.user.at + t.user.len <= n
+        && t.host.at + t.host.len <= n
+}
+
+// Evaluated at compile time: an index or overflow there is a build error.
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+const _: () = {
+    let mut i = 0;
+    while i < Format::ALL.len() {
+        assert!(in_bounds(Format::ALL[i].table()));
+        i += 1;
+    }
+    assert!(in_bounds(&crate::host_record::HOST.table));
+    // The transcoder reads a host record's type to write it anywhere.
+    assert!(crate::host_record::HOST.table.ty.is_some());
+    assert!(in_bounds(&crate::host_record::FREEBSD.table));
+    assert!(in_bounds(&crate::host_record::MACOS.table));
+    assert!(in_bounds(&crate::host_record::ILLUMOS.table));
+    assert!(in_bounds(&crate::host_record::NETBSD.table));
+};
 
 // The host layout (from utmp_sys) must be exactly the table of Format::HOST:
 // then reading the host format zero-copy and transcoding agree. (Other hosts
@@ -526,7 +624,7 @@ const fn s(at: usize, len: usize) -> Str {
 /// host[256] @76, exit @332, `int32_t ut_session` @336, `ut_tv` of two
 /// `int32_t` @340/@344 (seconds read unsigned as glibc 2.40 does),
 /// `ut_addr_v6` @348, reserved[20] @364.
-const GLIBC_384: Table = Table {
+pub(crate) const GLIBC_384: Table = Table {
     size: 384,
     ty: Some(int(0, 2)),
     pid: Some(int(4, 4)),

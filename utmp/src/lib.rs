@@ -212,6 +212,7 @@ mod entry_type;
 mod error;
 pub mod follow;
 pub mod format;
+mod host_record;
 mod layout;
 pub mod logind;
 mod mapped;

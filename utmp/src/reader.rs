@@ -164,8 +164,10 @@ impl<R: Read> Reader<R> {
             done: false,
             format: Format::HOST,
             scratch: Entry::zeroed(),
+            // FreeBSD, macOS, illumos: the host's files are transcoded too.
             foreign: false,
         }
+        .with_format(Format::HOST)
     }
 
     /// Reads records of `format` instead of the host's (see

@@ -101,15 +101,21 @@ pub fn entries_in(bytes: &[u8], format: Format) -> FormatEntries<'_> {
     let places;
     let mut trailing = None;
     match format.record_size() {
-        Some(size) if size > 0 => {
-            let n = bytes.len().checked_div(size).unwrap_or_default();
-            places = Places::Fixed(n);
-            let whole = n.saturating_mul(size);
+        Some(size) => {
+            // Every table's size is above zero (const-asserted in format.rs).
+            #[allow(clippy::arithmetic_side_effects)]
+            let n = bytes.len() / size;
+            places = Places::Fixed { n, size };
+            // n whole records lie inside the bytes: no overflow.
+            #[allow(clippy::arithmetic_side_effects)]
+            let whole = n * size;
             if whole < bytes.len() {
-                trailing = Some((whole as u64, bytes.len().saturating_sub(whole), size));
+                #[allow(clippy::arithmetic_side_effects)]
+                let rest = bytes.len() - whole;
+                trailing = Some((whole as u64, rest, size));
             }
         }
-        _ => {
+        None => {
             let mut list = Vec::new();
             let mut at = 0;
             loop {
@@ -132,7 +138,7 @@ pub fn entries_in(bytes: &[u8], format: Format) -> FormatEntries<'_> {
         }
     }
     let back = match &places {
-        Places::Fixed(n) => *n,
+        Places::Fixed { n, .. } => *n,
         Places::Listed(l) => l.len(),
     };
     FormatEntries {
@@ -148,8 +154,8 @@ pub fn entries_in(bytes: &[u8], format: Format) -> FormatEntries<'_> {
 /// Where the records of a [`FormatEntries`] lie.
 #[derive(Debug, Clone)]
 enum Places {
-    /// This many records of the format's size, from the start.
-    Fixed(usize),
+    /// `n` records of `size` bytes (above zero), from the start.
+    Fixed { n: usize, size: usize },
     /// (offset of the record, start and end of its bytes), for `utx.log`.
     Listed(Vec<(usize, usize, usize)>),
 }
@@ -175,24 +181,22 @@ impl FormatEntries<'_> {
     /// Byte offset of the next record from the front.
     pub fn offset(&self) -> u64 {
         match &self.places {
-            Places::Fixed(_) => {
-                let size = self.format.record_size().unwrap_or_default();
-                self.front.saturating_mul(size) as u64
-            }
+            // front <= n: inside the bytes.
+            #[allow(clippy::arithmetic_side_effects)]
+            Places::Fixed { size, .. } => (self.front * size) as u64,
             Places::Listed(l) => l.get(self.front).map_or(self.bytes.len(), |p| p.0) as u64,
         }
     }
 
+    /// Record `i` (below `back`): its place lies inside the bytes, as
+    /// [`entries_in`] found it.
+    #[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
     fn record(&self, i: usize) -> Result<Entry> {
         let (offset, start, end) = match &self.places {
-            Places::Fixed(_) => {
-                let size = self.format.record_size().unwrap_or_default();
-                let at = i.saturating_mul(size);
-                (at, at, at.saturating_add(size))
-            }
-            Places::Listed(l) => l.get(i).copied().unwrap_or_default(),
+            Places::Fixed { size, .. } => (i * size, i * size, (i + 1) * size),
+            Places::Listed(l) => l[i],
         };
-        let rec = self.bytes.get(start..end).unwrap_or_default();
+        let rec = &self.bytes[start..end];
         self.format
             .decode(rec)
             .map_err(|e| at_offset(e, offset as u64))

@@ -12,14 +12,16 @@ use std::borrow::Borrow;
 use crate::entry::{Entry, Foreign};
 use crate::entry_type::{EntryType, RawEntryType};
 use crate::error::{Error, Result};
-use crate::format::{Addr, ByteOrder, Format, Int, Layout, Str, Time};
-use crate::layout::{self, RecordBytes, Span};
+use crate::format::{Addr, ByteOrder, Field, Format, Int, Layout, Str, Table, Time};
+use crate::host_record::{HostRecord, HOST};
+use crate::layout::{self, RecordBytes};
 
 /// NetBSD's `AF_INET` and `AF_INET6`.
 const NETBSD_AF_INET: u8 = 2;
 const NETBSD_AF_INET6: u8 = 24;
 /// The size of a FreeBSD `struct futx`.
 pub(crate) const FUTX_SIZE: usize = 197;
+const _: () = assert!(FUTX_SIZE <= u16::MAX as usize);
 
 /// Reads an integer field (sign-extended when signed). `None` only when the
 /// field lies outside `rec`, which the tables never allow for a whole record.
@@ -57,31 +59,23 @@ fn int_range(f: Int) -> (i64, i64) {
     }
 }
 
-/// Writes `v` into an integer field; false (nothing written) when it does not fit.
+/// Writes `v` into an integer field of a whole record; false (nothing
+/// written) when it does not fit.
+/// The field lies inside `rec` and its width is 1, 2, 4 or 8 (both
+/// const-asserted for every table: `format::in_bounds`).
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 fn write_int(rec: &mut [u8], f: Int, order: ByteOrder, v: i64) -> bool {
     let (lo, hi) = int_range(f);
     if v < lo || v > hi {
         return false;
     }
     let w = usize::from(f.width);
-    let Some(out) = f.at.checked_add(w).and_then(|end| rec.get_mut(f.at..end)) else {
-        return false;
-    };
-    let be = v.to_be_bytes();
-    let Some(low) = be.get(be.len().saturating_sub(w)..) else {
-        return false;
-    };
-    out.copy_from_slice(low);
+    let out = &mut rec[f.at..f.at + w];
+    out.copy_from_slice(&v.to_be_bytes()[8 - w..]);
     if order == ByteOrder::Little {
         out.reverse();
     }
     true
-}
-
-fn str_bytes(rec: &[u8], s: Str) -> &[u8] {
-    s.at.checked_add(s.len)
-        .and_then(|end| rec.get(s.at..end))
-        .unwrap_or_default()
 }
 
 fn c_str(field: &[u8]) -> &[u8] {
@@ -152,7 +146,9 @@ impl Format {
             }
             record
         };
-        decode_table(self, rec)
+        let mut host = [0u8; layout::RECORD_SIZE];
+        decode_into(self, rec, &HOST, &mut host)?;
+        Ok(Entry::from_foreign(host, Foreign { format: self }))
     }
 
     /// Encodes `entry` as one record of this format (for `utx.log`, with its
@@ -189,12 +185,11 @@ impl Format {
         }
         let t = self.table();
         let mut rec = vec![0u8; t.size];
-        encode_table(self, entry, &mut rec)?;
+        encode_from(self, &HOST, entry.format(), entry.as_bytes(), &mut rec)?;
         if self.layout == Layout::FreeBsdUtxLog {
-            let len = rec
-                .iter()
-                .rposition(|&b| b != 0)
-                .map_or(0, |i| i.saturating_add(1));
+            // The record cut after its last non-zero byte (at most 197).
+            #[allow(clippy::arithmetic_side_effects)]
+            let len = rec.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1);
             if len == 0 {
                 return Err(bad(
                     self,
@@ -203,9 +198,10 @@ impl Format {
                         .to_owned(),
                 ));
             }
-            // len <= 197: it fits the u16 prefix.
-            out.extend_from_slice(&u16::try_from(len).unwrap_or_default().to_be_bytes());
-            out.extend_from_slice(rec.get(..len).unwrap_or_default());
+            rec.truncate(len);
+            // len <= FUTX_SIZE, which fits the u16 prefix (asserted below).
+            out.extend_from_slice(&(len as u16).to_be_bytes());
+            out.extend_from_slice(&rec);
         } else {
             out.extend_from_slice(&rec);
         }
@@ -239,463 +235,443 @@ fn bad(format: Format, field: &'static str, message: String) -> Error {
     }
 }
 
-/// Copies a string field into the host span: the whole array when it fits,
-/// otherwise its C string (the bytes after the NUL are not part of the value).
-fn put_str(
-    format: Format,
-    out: &mut RecordBytes,
-    span: Span,
-    field: &[u8],
-    name: &'static str,
-) -> Result<()> {
-    let src = if field.len() <= span.len {
-        field
-    } else {
-        c_str(field)
+/// Why a value could not be written into a table's record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Miss {
+    /// The record has no such field, and the value is not zero.
+    NoField(String),
+    /// The value is outside the field's range.
+    Range(i64, i64, i64),
+    /// A string or id of this many bytes does not fit a field of that many.
+    TooLong(usize, usize),
+}
+
+/// A failed write: the field's C name and why.
+type Missed = (&'static str, Miss);
+
+/// A remote address as `ut_addr_v6` holds it (IPv4 in the first 4 bytes),
+/// with the port of a `sockaddr_storage` when the record had one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Address {
+    pub(crate) bytes: [u8; 16],
+    pub(crate) port: Option<[u8; 2]>,
+}
+
+/// The fields of one record read through its table: the neutral form between
+/// a format's table and a host's (see [`crate::host_record`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Fields<'a> {
+    /// The type number to store (already in the target's numbering when
+    /// encoding); `None` when the source has no type field.
+    pub(crate) ty: Option<i64>,
+    pub(crate) pid: Option<i64>,
+    pub(crate) line: &'a [u8],
+    pub(crate) id: Option<&'a [u8]>,
+    pub(crate) user: &'a [u8],
+    pub(crate) host: &'a [u8],
+    pub(crate) exit: Option<(i64, i64)>,
+    pub(crate) session: Option<i64>,
+    pub(crate) seconds: i64,
+    pub(crate) micros: Option<i64>,
+    /// `Err(family)` for a `sockaddr_storage` of a family that is neither
+    /// IPv4 nor IPv6.
+    pub(crate) addr: Option<Result<Address, u8>>,
+}
+
+/// Spare bytes of the target record (a host's; formats have none).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Spare {
+    pub(crate) wide_id: Option<Str>,
+    pub(crate) port: Option<Str>,
+}
+
+/// The bytes of a text field. Every table is asserted in bounds of its
+/// record at compile time (`format::in_bounds`), and `rec` is one record.
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+fn text(rec: &[u8], s: Str) -> &[u8] {
+    &rec[s.at..s.at + s.len]
+}
+
+/// As [`text`], mutably.
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+fn text_mut(rec: &mut [u8], s: Str) -> &mut [u8] {
+    &mut rec[s.at..s.at + s.len]
+}
+
+/// Reads an integer field of a whole record (in bounds, as for [`text`]).
+fn int_of(rec: &[u8], f: Int, o: ByteOrder) -> i64 {
+    let v = read_int(rec, f, o);
+    debug_assert!(
+        v.is_some(),
+        "field {f:?} outside a {}-byte record",
+        rec.len()
+    );
+    v.unwrap_or(0)
+}
+
+/// Reads a NetBSD `sockaddr_storage` (`ss_len`, `ss_family`, port @2,
+/// `sin_addr` @4, `sin6_addr` @8).
+fn read_sockaddr(ss: &[u8]) -> Option<Result<Address, u8>> {
+    let (family, port) = match ss {
+        [_, family, p0, p1, ..] => (*family, [*p0, *p1]),
+        _ => return None,
     };
-    let dst = layout::bytes_mut(out, span);
-    match dst.get_mut(..src.len()) {
-        Some(dst) => {
-            dst.copy_from_slice(src);
-            Ok(())
+    let place = match family {
+        0 => return None,
+        NETBSD_AF_INET => 4..8,
+        NETBSD_AF_INET6 => 8..24,
+        other => return Some(Err(other)),
+    };
+    let src = ss.get(place)?;
+    let mut bytes = [0u8; 16];
+    bytes.get_mut(..src.len())?.copy_from_slice(src);
+    let port = (port != [0, 0]).then_some(port);
+    Some(Ok(Address { bytes, port }))
+}
+
+/// Reads every field of `rec`, one record of table `t` in order `o`.
+pub(crate) fn read_fields<'a>(t: &Table, o: ByteOrder, rec: &'a [u8]) -> Fields<'a> {
+    debug_assert_eq!(rec.len(), t.size);
+    let (seconds, micros) = match t.time {
+        Time::SecUsec(s, u) => (int_of(rec, s, o), Some(int_of(rec, u, o))),
+        Time::Micros(at) => {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(text(rec, Str { at, len: 8 }));
+            let us = match o {
+                ByteOrder::Big => u64::from_be_bytes(b),
+                ByteOrder::Little => u64::from_le_bytes(b),
+            };
+            // Below 2^64 / 10^6: both fit an i64.
+            ((us / 1_000_000) as i64, Some((us % 1_000_000) as i64))
         }
-        None => Err(unrep(
-            format,
-            name,
-            format!(
-                "{} bytes do not fit this host's {}-byte field",
-                src.len(),
-                span.len
-            ),
-        )),
-    }
-}
-
-/// Writes `v` to the host field `span`; a host record without that field
-/// (`None`: FreeBSD, macOS) holds only 0 there, any other value is
-/// unrepresentable, never dropped.
-fn put_opt_int(
-    format: Format,
-    out: &mut RecordBytes,
-    span: Option<Span>,
-    v: i64,
-    name: &'static str,
-) -> Result<()> {
-    match span {
-        Some(span) => put_int(format, out, span, v, name),
-        None if v == 0 => Ok(()),
-        None => Err(unrep(
-            format,
-            name,
-            format!("{v}: this host's record has no such field"),
-        )),
-    }
-}
-
-/// Writes an address (4 or 16 bytes) to the host's `ut_addr_v6`; a host
-/// record without one (FreeBSD, macOS, illumos, NetBSD's `ut_ss`) holds only
-/// no address, any other is unrepresentable.
-fn put_address(format: Format, out: &mut RecordBytes, addr: &[u8]) -> Result<()> {
-    match layout::UT_ADDR_V6 {
-        Some(span) => {
-            if let Some(d) = layout::bytes_mut(out, span).get_mut(..addr.len()) {
-                d.copy_from_slice(addr);
-            }
-            Ok(())
+        Time::Sec(s) => (int_of(rec, s, o), None),
+    };
+    let addr = match t.addr {
+        Some(Addr::V6Words(at)) => {
+            let mut bytes = [0u8; 16];
+            bytes.copy_from_slice(text(rec, Str { at, len: 16 }));
+            (bytes != [0; 16]).then_some(Ok(Address { bytes, port: None }))
         }
-        None if addr.iter().all(|&b| b == 0) => Ok(()),
-        None => Err(unrep(
-            format,
-            "ut_addr_v6",
-            "this host's record has no ut_addr_v6".to_owned(),
-        )),
+        Some(Addr::SockaddrStorage(at)) => read_sockaddr(text(rec, Str { at, len: 128 })),
+        None => None,
+    };
+    Fields {
+        ty: t.ty.map(|f| int_of(rec, f, o)),
+        pid: t.pid.map(|f| int_of(rec, f, o)),
+        line: text(rec, t.line),
+        id: t.id.map(|s| text(rec, s)),
+        user: text(rec, t.user),
+        host: text(rec, t.host),
+        exit: t.exit.map(|(a, b)| (int_of(rec, a, o), int_of(rec, b, o))),
+        session: t.session.map(|f| int_of(rec, f, o)),
+        seconds,
+        micros,
+        addr,
     }
 }
 
-fn put_int(
-    format: Format,
-    out: &mut RecordBytes,
-    span: Span,
-    v: i64,
-    name: &'static str,
-) -> Result<()> {
-    if layout::set_int(out, span, v, false) {
+/// Writes `v` into `f` of `rec`, or says why not.
+fn put(rec: &mut [u8], f: Int, o: ByteOrder, v: i64, name: &'static str) -> Result<(), Missed> {
+    if write_int(rec, f, o, v) {
         Ok(())
     } else {
-        Err(unrep(
-            format,
-            name,
-            format!("{v} does not fit this host's {}-byte field", span.len),
-        ))
+        let (lo, hi) = int_range(f);
+        Err((name, Miss::Range(v, lo, hi)))
     }
 }
 
-fn decode_table(format: Format, rec: &[u8]) -> Result<Entry> {
-    let t = format.table();
-    let o = format.order;
-    let mut host = [0u8; layout::RECORD_SIZE];
-    let user = str_bytes(rec, t.user);
-    let line = str_bytes(rec, t.line);
-    put_str(format, &mut host, layout::UT_USER, user, "ut_user")?;
-    put_str(format, &mut host, layout::UT_LINE, line, "ut_line")?;
-    put_str(
-        format,
-        &mut host,
-        layout::UT_HOST,
-        str_bytes(rec, t.host),
-        "ut_host",
-    )?;
-
-    let raw_type = match t.ty {
-        Some(f) => {
-            let v = read_int(rec, f, o).unwrap_or_default();
-            RawEntryType::try_from(v).map_err(|_| {
-                unrep(
-                    format,
-                    "ut_type",
-                    format!("{v} is beyond this host's type numbers"),
-                )
-            })?
-        }
-        // No type field: the inferred type, by its host number.
-        None => {
-            let kind = infer_bsd_type(c_str(user), c_str(line));
-            kind.raw().ok_or_else(|| {
-                unrep(
-                    format,
-                    "ut_type",
-                    format!("this host's header has no number for {kind}"),
-                )
-            })?
-        }
-    };
-    put_int(
-        format,
-        &mut host,
-        layout::UT_TYPE,
-        raw_type.into(),
-        "ut_type",
-    )?;
-    if let Some(f) = t.pid {
-        let v = read_int(rec, f, o).unwrap_or_default();
-        put_int(format, &mut host, layout::UT_PID, v, "ut_pid")?;
-    }
-    if let Some(s) = t.id {
-        let src = str_bytes(rec, s);
-        if s.len > layout::UT_ID.len {
-            // FreeBSD's 8-byte id: whole in the reserved bytes (see
-            // `Entry::id_raw`), its first 4 in ut_id.
-            let wide = match layout::WIDE_ID {
-                Some(w) => layout::bytes_mut(&mut host, w),
-                // No room on this host: only an id that fits ut_id is kept.
-                None if src.iter().skip(layout::UT_ID.len).all(|&b| b == 0) => &mut [],
-                None => {
-                    return Err(unrep(
-                        format,
-                        "ut_id",
-                        "this host's record has no room for an 8-byte id".to_owned(),
-                    ))
-                }
-            };
-            let no_room = wide.is_empty();
-            match wide.get_mut(..src.len()) {
-                Some(d) => d.copy_from_slice(src),
-                None if no_room => {}
-                None => {
-                    return Err(unrep(
-                        format,
-                        "ut_id",
-                        format!("{} bytes do not fit", src.len()),
-                    ))
-                }
-            }
-        }
-        let host_id = layout::bytes_mut(&mut host, layout::UT_ID);
-        let n = host_id.len().min(src.len());
-        if let (Some(d), Some(s)) = (host_id.get_mut(..n), src.get(..n)) {
-            d.copy_from_slice(s);
-        }
-    }
-    if let Some((a, b)) = t.exit {
-        let a = read_int(rec, a, o).unwrap_or_default();
-        let b = read_int(rec, b, o).unwrap_or_default();
-        put_opt_int(
-            format,
-            &mut host,
-            layout::E_TERMINATION,
-            a,
-            "ut_exit.e_termination",
-        )?;
-        put_opt_int(format, &mut host, layout::E_EXIT, b, "ut_exit.e_exit")?;
-    }
-    if let Some(f) = t.session {
-        let v = read_int(rec, f, o).unwrap_or_default();
-        put_opt_int(format, &mut host, layout::UT_SESSION, v, "ut_session")?;
-    }
-    let (seconds, microseconds) = match t.time {
-        Time::SecUsec(s, u) => (
-            read_int(rec, s, o).unwrap_or_default(),
-            read_int(rec, u, o).unwrap_or_default(),
-        ),
-        Time::Micros(at) => {
-            let us = read_int(
-                rec,
-                Int {
-                    at,
-                    width: 8,
-                    signed: true,
-                },
-                o,
-            )
-            .unwrap_or_default() as u64;
-            (
-                i64::try_from(us / 1_000_000).unwrap_or_default(),
-                i64::try_from(us % 1_000_000).unwrap_or_default(),
-            )
-        }
-        Time::Sec(s) => (read_int(rec, s, o).unwrap_or_default(), 0),
-    };
-    // A time this host's tv_sec cannot hold (before 1970, or from 2106 on,
-    // where it is an unsigned 32-bit field) is an error, never a wrapped or
-    // zeroed time.
-    let unsigned = layout::TV_SEC.len < 8;
-    if !layout::set_int(&mut host, layout::TV_SEC, seconds, unsigned) {
-        let (lo, hi) = layout::int_range(layout::TV_SEC, unsigned);
-        return Err(unrep(
-            format,
-            "ut_tv.tv_sec",
-            format!("{seconds} is outside this host's {lo}..={hi}"),
-        ));
-    }
-    put_int(
-        format,
-        &mut host,
-        layout::TV_USEC,
-        microseconds,
-        "ut_tv.tv_usec",
-    )?;
-    match t.addr {
-        Some(Addr::V6Words(at)) => {
-            let src = str_bytes(rec, Str { at, len: 16 });
-            put_address(format, &mut host, src)?;
-        }
-        Some(Addr::SockaddrStorage(at)) => {
-            let ss = str_bytes(rec, Str { at, len: 128 });
-            let family = ss.get(1).copied().unwrap_or_default();
-            let addr = match family {
-                NETBSD_AF_INET => ss.get(4..8),
-                NETBSD_AF_INET6 => ss.get(8..24),
-                0 => None,
-                other => {
-                    return Err(unrep(
-                        format,
-                        "ut_ss",
-                        format!("address family {other} is not IPv4 or IPv6"),
-                    ))
-                }
-            };
-            if let Some(addr) = addr {
-                put_address(format, &mut host, addr)?;
-            }
-        }
-        None => {}
-    }
-    Ok(Entry::from_foreign(host, Foreign { format }))
-}
-
-fn encode_table<B: Borrow<RecordBytes>>(
-    format: Format,
-    e: &Entry<B>,
+/// Writes `v` into an optional field: a record without it takes only 0.
+fn put_opt(
     rec: &mut [u8],
-) -> Result<()> {
-    let t = format.table();
-    let o = format.order;
-    let put = |rec: &mut [u8], f: Int, v: i64, name: &'static str| -> Result<()> {
-        if write_int(rec, f, o, v) {
-            Ok(())
-        } else {
-            let (lo, hi) = int_range(f);
-            Err(bad(format, name, format!("{v} is outside {lo}..={hi}")))
-        }
+    f: Option<Int>,
+    o: ByteOrder,
+    v: i64,
+    name: &'static str,
+) -> Result<(), Missed> {
+    match f {
+        Some(f) => put(rec, f, o, v, name),
+        None if v == 0 => Ok(()),
+        None => Err((name, Miss::NoField(v.to_string()))),
+    }
+}
+
+/// Copies a string: with `whole`, every byte up to the last non-zero one
+/// when they fit (bytes after a NUL, as decoding keeps them, so a dump
+/// reads back byte for byte: `tty1\0tty1`), otherwise its C string (the
+/// bytes after the NUL are not part of the value).
+fn put_text(
+    rec: &mut [u8],
+    s: Str,
+    src: &[u8],
+    whole: bool,
+    name: &'static str,
+) -> Result<(), Missed> {
+    let used = src
+        .iter()
+        .rposition(|&b| b != 0)
+        .map_or(0, |i| i.wrapping_add(1));
+    let src = match src.get(..used) {
+        Some(kept) if whole && used <= s.len => kept,
+        _ => c_str(src),
     };
-    let absent = |present: bool, name: &'static str| -> Result<()> {
-        if present {
-            Err(bad(format, name, "the format has no such field".to_owned()))
-        } else {
+    match text_mut(rec, s).get_mut(..src.len()) {
+        Some(d) => {
+            d.copy_from_slice(src);
             Ok(())
         }
+        None => Err((name, Miss::TooLong(src.len(), s.len))),
+    }
+}
+
+/// Copies an id. One wider than the field (FreeBSD's 8 bytes) is kept whole
+/// in the spare bytes when there are some, its first bytes in the field;
+/// without spare bytes, only an id whose extra bytes are zero fits.
+fn put_id(rec: &mut [u8], s: Option<Str>, spare: Spare, id: &[u8]) -> Result<(), Missed> {
+    let Some(s) = s else {
+        return match id.iter().any(|&b| b != 0) {
+            true => Err(("ut_id", Miss::NoField(format!("{:?}", c_str(id))))),
+            false => Ok(()),
+        };
     };
-    for (s, span, name) in [
-        (t.user, layout::UT_USER, "ut_user"),
-        (t.line, layout::UT_LINE, "ut_line"),
-        (t.host, layout::UT_HOST, "ut_host"),
-    ] {
-        // The whole field when it fits (bytes after a NUL come back as
-        // decoding kept them, so a dump reads back byte for byte), else the
-        // string up to its NUL.
-        let whole = layout::bytes(e.as_bytes(), span);
-        let used = whole
-            .iter()
-            .rposition(|&b| b != 0)
-            .map_or(0, |i| i.saturating_add(1));
-        let v = match whole.get(..used) {
-            Some(v) if used <= s.len => v,
-            _ => c_str(whole),
-        };
-        let Some(dst) =
-            s.at.checked_add(s.len)
-                .and_then(|end| rec.get_mut(s.at..end))
-        else {
-            continue;
-        };
-        match dst.get_mut(..v.len()) {
-            Some(d) => d.copy_from_slice(v),
-            None => {
-                return Err(bad(
-                    format,
-                    name,
-                    format!("{} bytes do not fit in {}", v.len(), s.len),
-                ))
-            }
+    let (head, tail) = id.split_at(id.len().min(s.len));
+    if !tail.is_empty() {
+        match spare.wide_id {
+            Some(w) if w.len >= id.len() => text_mut(rec, w)
+                .get_mut(..id.len())
+                .ok_or(("ut_id", Miss::TooLong(id.len(), w.len)))?
+                .copy_from_slice(id),
+            _ if tail.iter().all(|&b| b == 0) => {}
+            _ => return Err(("ut_id", Miss::TooLong(id.len(), s.len))),
         }
     }
-    let kind = e.entry_type();
-    match t.ty {
-        Some(f) => {
-            // A record of this same system keeps its number; others map by kind.
-            let raw = if e.format().system() == format.system() {
-                Some(e.raw_type())
-            } else {
-                format.raw_type(kind)
-            };
-            let Some(raw) = raw else {
-                return Err(bad(
-                    format,
-                    "ut_type",
-                    format!("{} has no {kind} records", format.system().as_str()),
-                ));
-            };
-            put(rec, f, raw.into(), "ut_type")?;
-        }
-        None => {
-            let inferred = infer_bsd_type(e.user_bytes(), e.line_bytes());
-            if inferred != kind {
-                return Err(bad(
-                    format,
-                    "ut_type",
-                    format!(
-                        "the format has no type field: this {kind} record would read back as {inferred}"
-                    ),
-                ));
-            }
-        }
-    }
-    match t.pid {
-        Some(f) => put(rec, f, e.pid().into(), "ut_pid")?,
-        None => absent(e.pid() != 0, "ut_pid")?,
-    }
-    let id = e.id_raw();
-    match t.id {
-        Some(s) => {
-            let Some(dst) =
-                s.at.checked_add(s.len)
-                    .and_then(|end| rec.get_mut(s.at..end))
-            else {
-                return Ok(());
-            };
-            let keep = if id.len() > s.len { e.id_bytes() } else { id };
-            match dst.get_mut(..keep.len()) {
-                Some(d) => d.copy_from_slice(keep),
-                None => {
-                    return Err(bad(
-                        format,
-                        "ut_id",
-                        format!("{} bytes do not fit in {}", keep.len(), s.len),
-                    ))
-                }
-            }
-        }
-        None => absent(id.iter().any(|&b| b != 0), "ut_id")?,
-    }
-    let exit = e.exit_status().unwrap_or_default();
-    match t.exit {
-        Some((a, b)) => {
-            put(rec, a, exit.termination.into(), "ut_exit.e_termination")?;
-            put(rec, b, exit.exit.into(), "ut_exit.e_exit")?;
-        }
-        None => absent(exit != Default::default(), "ut_exit")?,
-    }
-    let session = e.session().unwrap_or_default();
-    match t.session {
-        Some(f) => put(rec, f, session, "ut_session")?,
-        None => absent(session != 0, "ut_session")?,
-    }
-    let (secs, usec) = (e.seconds(), e.microseconds());
+    text_mut(rec, s)
+        .get_mut(..head.len())
+        .ok_or(("ut_id", Miss::TooLong(head.len(), s.len)))?
+        .copy_from_slice(head);
+    Ok(())
+}
+
+/// Writes the time: `ut_tv`, FreeBSD's microsecond count, or whole seconds.
+fn put_time(rec: &mut [u8], t: &Table, o: ByteOrder, secs: i64, usec: i64) -> Result<(), Missed> {
     match t.time {
         Time::SecUsec(s, u) => {
-            put(rec, s, secs, "ut_tv.tv_sec")?;
-            put(rec, u, usec, "ut_tv.tv_usec")?;
+            put(rec, s, o, secs, "ut_tv.tv_sec")?;
+            put(rec, u, o, usec, "ut_tv.tv_usec")
         }
         Time::Micros(at) => {
             let us = u64::try_from(secs)
                 .ok()
                 .filter(|_| (0..1_000_000).contains(&usec))
                 .and_then(|s| s.checked_mul(1_000_000))
-                .and_then(|s| s.checked_add(usec.unsigned_abs()));
-            let Some(us) = us else {
-                return Err(bad(
-                    format,
-                    "fu_tv",
-                    format!("{secs} s {usec} us is not a time from 1970 on"),
-                ));
-            };
-            if let Some(d) = at.checked_add(8).and_then(|end| rec.get_mut(at..end)) {
-                d.copy_from_slice(&us.to_be_bytes());
-            }
+                .and_then(|s| s.checked_add(usec.unsigned_abs()))
+                .ok_or_else(|| {
+                    let why = format!("{secs} s {usec} us is not a time from 1970 on");
+                    ("fu_tv", Miss::NoField(why))
+                })?;
+            text_mut(rec, Str { at, len: 8 }).copy_from_slice(&us.to_be_bytes());
+            Ok(())
         }
         Time::Sec(s) => {
-            put(rec, s, secs, "ut_time")?;
-            absent(usec != 0, "ut_tv.tv_usec")?;
+            put(rec, s, o, secs, "ut_time")?;
+            put_opt(rec, None, o, usec, "ut_tv.tv_usec")
         }
     }
-    let addr = e.address_bytes().unwrap_or_default();
+}
+
+/// Writes a NetBSD `sockaddr_storage` (`sockaddr_in`/`sockaddr_in6`).
+fn put_sockaddr(ss: &mut [u8], a: Address) {
+    let v4 = a.bytes.get(4..).is_some_and(|t| t.iter().all(|&b| b == 0));
+    let [b0, b1, b2, b3, ..] = a.bytes;
+    let ipv4 = [b0, b1, b2, b3];
+    let (header, place, src): (_, _, &[u8]) = match v4 {
+        true => ([16u8, NETBSD_AF_INET], 4..8, &ipv4),
+        false => ([28, NETBSD_AF_INET6], 8..24, &a.bytes),
+    };
+    let port = a.port.unwrap_or([0, 0]);
+    for (range, src) in [(0..2, &header[..]), (2..4, &port[..]), (place, src)] {
+        if let Some(d) = ss.get_mut(range) {
+            d.copy_from_slice(src);
+        }
+    }
+}
+
+/// Writes the address: `ut_addr_v6` (and the port in the spare bytes when
+/// there is room), or a `sockaddr_storage`. The port is dropped where the
+/// target has no place for it.
+fn put_addr(rec: &mut [u8], t: &Table, spare: Spare, addr: Option<Address>) -> Result<(), Missed> {
+    let Some(a) = addr else { return Ok(()) };
     match t.addr {
         Some(Addr::V6Words(at)) => {
-            if let Some(d) = at.checked_add(16).and_then(|end| rec.get_mut(at..end)) {
-                d.copy_from_slice(&addr);
+            text_mut(rec, Str { at, len: 16 }).copy_from_slice(&a.bytes);
+            if let (Some(p), Some(port)) = (spare.port, a.port) {
+                text_mut(rec, p).copy_from_slice(&port);
             }
         }
-        Some(Addr::SockaddrStorage(at)) => {
-            let (len, family, place) = match e.address() {
-                None => (0u8, 0u8, None),
-                Some(std::net::IpAddr::V4(v4)) => {
-                    (16, NETBSD_AF_INET, Some((4usize, v4.octets().to_vec())))
-                }
-                Some(std::net::IpAddr::V6(v6)) => {
-                    (28, NETBSD_AF_INET6, Some((8, v6.octets().to_vec())))
-                }
-            };
-            if let Some(ss) = at.checked_add(128).and_then(|end| rec.get_mut(at..end)) {
-                if let Some(h) = ss.get_mut(..2) {
-                    h.copy_from_slice(&[len, family]);
-                }
-                if let Some((off, bytes)) = place {
-                    if let Some(d) = ss.get_mut(off..off.saturating_add(bytes.len())) {
-                        d.copy_from_slice(&bytes);
-                    }
-                }
-            }
+        Some(Addr::SockaddrStorage(at)) => put_sockaddr(text_mut(rec, Str { at, len: 128 }), a),
+        None => {
+            let ip = crate::entry::ip_from_bytes(a.bytes);
+            let shown = ip.map_or_else(String::new, |ip| ip.to_string());
+            return Err(("ut_addr_v6", Miss::NoField(shown)));
         }
-        None => absent(addr != [0; 16], "ut_addr_v6")?,
-    }
-    if let Some(f) = t.syslen {
-        let host = e.host_bytes().len();
-        let v = if host == 0 {
-            0
-        } else {
-            host.saturating_add(1).min(t.host.len)
-        };
-        put(rec, f, i64::try_from(v).unwrap_or_default(), "ut_syslen")?;
     }
     Ok(())
+}
+
+/// Writes `f` into `rec`, one zeroed record of table `t` in order `o`.
+/// `whole` keeps the bytes after a string's NUL where the string fits.
+fn write_fields(
+    t: &Table,
+    o: ByteOrder,
+    spare: Spare,
+    f: &Fields<'_>,
+    whole: bool,
+    rec: &mut [u8],
+) -> Result<(), Missed> {
+    debug_assert_eq!(rec.len(), t.size);
+    put_text(rec, t.user, f.user, whole, "ut_user")?;
+    put_text(rec, t.line, f.line, whole, "ut_line")?;
+    put_text(rec, t.host, f.host, whole, "ut_host")?;
+    put_opt(rec, t.ty, o, f.ty.unwrap_or(0), "ut_type")?;
+    put_opt(rec, t.pid, o, f.pid.unwrap_or(0), "ut_pid")?;
+    put_id(rec, t.id, spare, f.id.unwrap_or(&[]))?;
+    let (term, exit) = f.exit.unwrap_or((0, 0));
+    put_opt(rec, t.exit.map(|e| e.0), o, term, "ut_exit.e_termination")?;
+    put_opt(rec, t.exit.map(|e| e.1), o, exit, "ut_exit.e_exit")?;
+    put_opt(rec, t.session, o, f.session.unwrap_or(0), "ut_session")?;
+    put_time(rec, t, o, f.seconds, f.micros.unwrap_or(0))?;
+    put_addr(rec, t, spare, f.addr.and_then(Result::ok))?;
+    if let Some(s) = t.syslen {
+        // illumos: the host's length with its NUL, at most the field.
+        let len = c_str(f.host).len();
+        // At most the source's host field (257 bytes): no overflow.
+        let v = if len == 0 {
+            0
+        } else {
+            t.host.len.min(len.wrapping_add(1))
+        };
+        put(rec, s, o, v as i64, "ut_syslen")?;
+    }
+    Ok(())
+}
+
+/// The message of a failed write.
+fn describe(miss: &Miss, into: &str) -> String {
+    match miss {
+        Miss::NoField(v) => format!("{v}: {into} has no such field"),
+        Miss::Range(v, lo, hi) => format!("{v} is outside {into}'s {lo}..={hi}"),
+        Miss::TooLong(n, len) => format!("{n} bytes do not fit {into}'s {len}-byte field"),
+    }
+}
+
+/// Decodes one whole record of `format` (`rec` is `format.table().size`
+/// bytes) into `out`, a zeroed record of `host`.
+///
+/// # Errors
+///
+/// [`Error::Unrepresentable`] for a value `host`'s record cannot hold.
+pub(crate) fn decode_into(
+    format: Format,
+    rec: &[u8],
+    host: &HostRecord,
+    out: &mut [u8],
+) -> Result<()> {
+    let t = format.table();
+    let mut f = read_fields(t, format.order, rec);
+    if let Some(Err(family)) = f.addr {
+        let why = format!("address family {family} is not IPv4 or IPv6");
+        return Err(unrep(format, "ut_ss", why));
+    }
+    if f.ty.is_none() {
+        // No type field: the inferred type, by the host's number.
+        let kind = infer_bsd_type(c_str(f.user), c_str(f.line));
+        let raw = kind.raw().ok_or_else(|| {
+            let why = format!("this host's header has no number for {kind}");
+            unrep(format, "ut_type", why)
+        })?;
+        f.ty = Some(raw.into());
+    }
+    let spare = Spare {
+        wide_id: host.wide_id,
+        port: host.port,
+    };
+    write_fields(&host.table, host.order, spare, &f, true, out).map_err(|(field, miss)| {
+        let into = format!("this host's ({}) record", host.name);
+        unrep(format, field, describe(&miss, &into))
+    })
+}
+
+/// The fields of `bytes`, a record of `host` that holds an entry read from
+/// `source`: its wide id and port come from the spare bytes.
+pub(crate) fn host_fields<'a>(host: &HostRecord, source: Format, bytes: &'a [u8]) -> Fields<'a> {
+    let mut f = read_fields(&host.table, host.order, bytes);
+    let src = source.table();
+    match (src.id, host.table.id, host.wide_id) {
+        (Some(s), Some(h), Some(w)) if s.len > h.len && !source.is_host() => {
+            f.id = text(bytes, w).get(..s.len);
+        }
+        (None, _, _) => f.id = None,
+        _ => {}
+    }
+    if matches!(src.addr, Some(Addr::SockaddrStorage(_))) && !source.is_host() {
+        if let (Some(Ok(a)), Some(p)) = (f.addr.as_mut(), host.port) {
+            if let [p0, p1] = *text(bytes, p) {
+                a.port = (p0 != 0 || p1 != 0).then_some([p0, p1]);
+            }
+        }
+    }
+    if !source.has(Field::Microseconds) {
+        f.micros = None;
+    }
+    f
+}
+
+/// Encodes `bytes`, a record of `host` holding an entry read from `source`,
+/// as one record of `format` into `rec` (zeroed, `format.table().size` long).
+///
+/// # Errors
+///
+/// [`Error::InvalidField`] for a value `format` cannot hold.
+pub(crate) fn encode_from(
+    format: Format,
+    host: &HostRecord,
+    source: Format,
+    bytes: &[u8],
+    rec: &mut [u8],
+) -> Result<()> {
+    let t = format.table();
+    let mut f = host_fields(host, source, bytes);
+    // Every host record has a type field (const-asserted in format.rs).
+    let raw = f.ty.unwrap_or(0);
+    let Ok(number) = RawEntryType::try_from(raw) else {
+        return Err(bad(
+            format,
+            "ut_type",
+            format!("{raw} is beyond the type numbers"),
+        ));
+    };
+    let kind = match source.has(Field::Type) {
+        true => source.entry_type(number),
+        false => EntryType::from_raw(number),
+    };
+    f.ty = match t.ty {
+        // A record of this same system keeps its number; others map by kind.
+        Some(_) if source.system() == format.system() => Some(raw),
+        Some(_) => match format.raw_type(kind) {
+            Some(n) => Some(n.into()),
+            None => {
+                let why = format!("{} has no {kind} records", format.system().as_str());
+                return Err(bad(format, "ut_type", why));
+            }
+        },
+        None => {
+            let inferred = infer_bsd_type(c_str(f.user), c_str(f.line));
+            if inferred != kind {
+                let why = format!("the format has no type field: this {kind} record would read back as {inferred}");
+                return Err(bad(format, "ut_type", why));
+            }
+            None
+        }
+    };
+    write_fields(t, format.order, Spare::default(), &f, true, rec)
+        .map_err(|(field, miss)| bad(format, field, describe(&miss, "the format")))
 }

@@ -748,3 +748,61 @@ fn utx_log_offsets_after_zero_lengths_agree_between_readers() {
         assert_eq!(slice[0], "unrepresentable at 4");
     }
 }
+
+/// NetBSD's `sockaddr_storage` keeps a port beside the address: decoded on
+/// this host it is kept with the entry, and written back whole (length,
+/// family, port, address) when the entry is encoded as NetBSD's again.
+#[test]
+fn netbsd_sockaddr_port_survives_a_round_trip() {
+    let dir = common::repo_fixtures();
+    let path = dir.join("s4/NetBSD9.3/x86_32/wtmpx");
+    let bytes = std::fs::read(&path).unwrap();
+    let format = Format::NETBSD_UTMPX_516_LE;
+    let entries = decode(&path, format);
+    let mut with_port = 0;
+    for (e, rec) in entries.iter().zip(bytes.chunks_exact(516)) {
+        let ss = &rec[336..464];
+        let back = format.encode(e).unwrap();
+        // The whole sockaddr_in: len, family, port, address, zero after.
+        assert_eq!(&back[336..352], &ss[..16], "{e:?}");
+        if ss[1] == 2 && ss[2..4] != [0, 0] {
+            with_port += 1;
+        }
+    }
+    // The capture has three logins from 192.168.124.180, each with its port.
+    assert_eq!(with_port, 3);
+}
+
+/// A FreeBSD id has 8 bytes: `utmp dump` shows all of them in 8 columns
+/// (`[pts/0   ]`, where a 4-byte id shows `[pts/]`), and the text reads back through
+/// undump to the same text and, for a printable id, the same bytes.
+#[test]
+fn freebsd_ids_dump_whole_and_read_back() {
+    let dir = common::repo_fixtures();
+    let dir = dir.join("s4/FreeBSD14.0/x86_64");
+    let mut printable = 0;
+    for (file, format) in [
+        ("utx.active", Format::FREEBSD_UTX),
+        ("utx.log", Format::FREEBSD_UTX_LOG),
+    ] {
+        for e in decode(&dir.join(file), format) {
+            let mut text = Vec::new();
+            assert!(push_utmpdump(&e, &mut text));
+            let line = String::from_utf8(text.clone()).unwrap();
+            let back = utmp::text::parse_utmpdump_line(&text)
+                .and_then(|b| b.numbered_as(Format::FREEBSD_UTX))
+                .unwrap_or_else(|err| panic!("{line}: {err}"));
+            let mut again = Vec::new();
+            assert!(push_utmpdump(&back, &mut again));
+            assert_eq!(String::from_utf8(again).unwrap(), line);
+            if e.id_bytes().starts_with(b"pts/") {
+                printable += 1;
+                let shown = format!("] [{:<8}] [", e.id_lossy());
+                assert!(line.contains(&shown), "{line}");
+                let bsd = Format::FREEBSD_UTX.encode(&back).unwrap();
+                assert_eq!(&bsd[9..17], e.id_raw(), "{line}");
+            }
+        }
+    }
+    assert_eq!(printable, 3);
+}

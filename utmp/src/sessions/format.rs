@@ -234,7 +234,6 @@ impl LastFormat {
         let long = self.time > TimeFormat::Short;
         let sep = self.separator;
 
-        let user = s.user_bytes();
         let name_len = if self.full_names {
             layout::UT_USER.len
         } else {
@@ -242,7 +241,7 @@ impl LastFormat {
         };
         let rec = s.entry().as_bytes();
         let at = line.len();
-        push_field_prefix(line, layout::bytes(rec, layout::UT_USER), user.len());
+        let name_len = push_user(line, s, rec, name_len);
         fit(line, at, name_len, !self.full_names, 8);
         line.push(sep);
         let at = line.len();
@@ -415,6 +414,25 @@ pub(crate) fn push_field_prefix(out: &mut Vec<u8>, field: &[u8], len: usize) {
         }
     }
     out.truncate(end);
+}
+
+/// Appends the user column's text and returns its width: the record's user,
+/// or, for a record with no user, the name `last` gives it, whole (`boot
+/// time`, as FreeBSD's `last` prints it).
+fn push_user<B: Borrow<RecordBytes>>(
+    line: &mut Vec<u8>,
+    s: &Session<B>,
+    rec: &RecordBytes,
+    name_len: usize,
+) -> usize {
+    let user = s.user_bytes();
+    if s.entry().user_bytes().is_empty() {
+        push_field_prefix(line, user, user.len());
+        name_len.max(user.len())
+    } else {
+        push_field_prefix(line, layout::bytes(rec, layout::UT_USER), user.len());
+        name_len
+    }
 }
 
 #[inline]

@@ -281,15 +281,23 @@ impl<B: Borrow<RecordBytes>> Session<B> {
         self.end
     }
 
-    /// The user name as stored (`reboot`, `shutdown`, `runlevel` for system
-    /// records).
+    /// The user name as `last` shows it: as stored (`reboot`, `shutdown`,
+    /// `runlevel` for Linux's system records), except that a boot or a
+    /// shutdown recorded with no user (FreeBSD, macOS and illumos write them
+    /// so) shows what FreeBSD's `last` prints there: `boot time`,
+    /// `shutdown time`.
     pub fn user_bytes(&self) -> &[u8] {
-        self.entry.user_bytes()
+        let user = self.entry.user_bytes();
+        match (user.is_empty(), self.kind) {
+            (true, SessionKind::Boot) => b"boot time",
+            (true, SessionKind::Shutdown) => b"shutdown time",
+            _ => user,
+        }
     }
 
-    /// The user name for display (invalid UTF-8 replaced).
+    /// [`Session::user_bytes`] for display (invalid UTF-8 replaced).
     pub fn user_lossy(&self) -> Cow<'_, str> {
-        self.entry.user_lossy()
+        String::from_utf8_lossy(self.user_bytes())
     }
 
     /// The line as `last` shows it: the record's terminal, or `system boot`,

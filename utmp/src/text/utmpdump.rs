@@ -96,7 +96,10 @@ pub fn push_utmpdump<B: Borrow<RecordBytes>>(entry: &Entry<B>, buf: &mut Vec<u8>
     }
     push_pid(buf, pid);
     buf.extend_from_slice(b"] [");
-    push_cleansed_n::<{ layout::UT_ID.len }>(buf, layout::bytes(rec, layout::UT_ID), 4);
+    // All of an id wider than 4 bytes (FreeBSD's 8) is shown, in 8 columns.
+    let id = entry.id_raw();
+    let width = if nul_len(id) > 4 { 8 } else { 4 };
+    push_cleansed_n::<{ layout::UT_ID.len }>(buf, id, width);
     buf.extend_from_slice(b"] [");
     push_cleansed_n::<{ layout::UT_USER.len }>(buf, layout::bytes(rec, layout::UT_USER), 8);
     buf.extend_from_slice(b"] [");
@@ -487,6 +490,41 @@ pub fn parse_utmpdump_line(line: impl AsRef<[u8]>) -> Result<Entry> {
     })
 }
 
+/// `[type] [pid] [id` at the start of a line: the type, the pid, and the id
+/// (4 bytes, or a FreeBSD id of up to 8 printed whole).
+fn header<'a>(sc: &mut Scan<'a>) -> Option<(i64, i64, &'a [u8])> {
+    sc.literal(b'[')?;
+    let ut_type = sc.scanf_int()?;
+    sc.literal(b']')?;
+    sc.skip_space();
+    sc.literal(b'[')?;
+    let pid = sc.scanf_int()?;
+    sc.literal(b']')?;
+    sc.skip_space();
+    sc.literal(b'[')?;
+    let id = sc.take(4)?;
+    // A FreeBSD id, printed as 8 columns: `[pts/0   ] [`. A 4-byte id has
+    // its `]` right here; util-linux reads 4 bytes whatever follows, so
+    // this reads more only when exactly that shape is there, with no `]`
+    // in the 8 bytes (an id with a `]` reads back as 4 bytes).
+    let wide = sc.s.get(sc.pos..sc.pos.checked_add(7)?);
+    if let Some([a, b, c, d, b']', b' ', b'[']) = wide {
+        let eight = [id, &[*a, *b, *c, *d][..]].concat();
+        if !eight.contains(&b']') {
+            let at = sc.pos.checked_sub(4)?;
+            sc.take(4)?;
+            let whole = sc.s.get(at..sc.pos)?;
+            // Padding spaces are not part of it (FreeBSD pads with NULs).
+            let len = whole
+                .iter()
+                .rposition(|&x| x != b' ')
+                .map_or(0, |i| i.saturating_add(1));
+            return Some((ut_type, pid, whole.get(..len.max(4))?));
+        }
+    }
+    Some((ut_type, pid, id))
+}
+
 fn parse_line(line: &[u8]) -> std::result::Result<Entry, LineError> {
     // C string functions see the line up to its first NUL.
     let line = line
@@ -495,26 +533,16 @@ fn parse_line(line: &[u8]) -> std::result::Result<Entry, LineError> {
         .and_then(|n| line.get(..n))
         .unwrap_or(line);
     let mut sc = Scan { s: line, pos: 0 };
-    let header = (|| {
-        sc.literal(b'[')?;
-        let ut_type = sc.scanf_int()?;
-        sc.literal(b']')?;
-        sc.skip_space();
-        sc.literal(b'[')?;
-        let pid = sc.scanf_int()?;
-        sc.literal(b']')?;
-        sc.skip_space();
-        sc.literal(b'[')?;
-        let id = sc.take(4)?;
-        Some((ut_type, pid, id))
-    })();
+    let header = header(&mut sc);
     let Some((ut_type, pid, id)) = header else {
         return Err(LineError::Skip(format!(
             "parse error: not `[type] [pid] [id`: {}",
             String::from_utf8_lossy(line).trim_end()
         )));
     };
-    let Some(mut rest) = line.get(USER_FIELD_AT..) else {
+    // A wide id moves every later field 4 columns on.
+    let wide = if id.len() > 4 { 4 } else { 0 };
+    let Some(mut rest) = line.get(USER_FIELD_AT.saturating_add(wide)..) else {
         return Err(LineError::Skip(format!(
             "parse error: line too short: {}",
             String::from_utf8_lossy(line).trim_end()
@@ -526,6 +554,11 @@ fn parse_line(line: &[u8]) -> std::result::Result<Entry, LineError> {
     set_wrapping(rec, layout::UT_TYPE, ut_type);
     set_wrapping(rec, layout::UT_PID, pid);
     copy_into(rec, layout::UT_ID, id);
+    if let (Some(w), true) = (layout::WIDE_ID, id.len() > layout::UT_ID.len) {
+        // Where ut_id is 4 bytes, a FreeBSD id is kept whole beside it, as
+        // decoding keeps it (`utmp undump --format freebsd-utx` writes it).
+        copy_into(rec, w, id);
+    }
     for (name, span) in [
         ("user", layout::UT_USER),
         ("line", layout::UT_LINE),
