@@ -59,7 +59,7 @@ impl Civil {
     /// The civil time `local` seconds after 1970-01-01 00:00 (a local time
     /// read as if UTC): jiff's calendar for its years (-9999 to 9999), the
     /// fallback one beyond them.
-    fn from_local_seconds(local: i64, offset: i64) -> Civil {
+    pub(crate) fn from_local_seconds(local: i64, offset: i64) -> Civil {
         match jiff::Timestamp::from_second(local) {
             Ok(t) => {
                 let dt = jiff::tz::Offset::UTC.to_datetime(t);
@@ -335,6 +335,17 @@ pub(crate) struct DayCache {
 }
 
 impl DayCache {
+    /// The UTC day around `t` (any `t`; none for the partial days at
+    /// `i64`'s ends).
+    pub(crate) fn utc(t: i64) -> Option<DayCache> {
+        let start = t.div_euclid(SECS_PER_DAY).checked_mul(SECS_PER_DAY)?;
+        Some(DayCache {
+            start,
+            end: start.checked_add(SECS_PER_DAY)?,
+            midnight: Civil::from_local_seconds(start, 0),
+        })
+    }
+
     /// The local time at `t` when it falls in this day.
     #[inline]
     pub(crate) fn civil(&self, t: i64) -> Option<Civil> {
@@ -411,6 +422,25 @@ pub(crate) fn push_hhmm(out: &mut Vec<u8>, c: &Civil) {
     push_int(out, c.hour, 2, true, false);
     out.push(b':');
     push_int(out, c.minute, 2, true, false);
+}
+
+/// `who`'s ISO time: `2013-08-28 11:13` (the year as many digits as it has).
+pub(crate) fn push_date_hhmm(out: &mut Vec<u8>, c: &Civil) {
+    push_int(out, c.year, 0, false, false);
+    out.push(b'-');
+    push_int(out, c.month, 2, true, false);
+    out.push(b'-');
+    push_int(out, c.day, 2, true, false);
+    out.push(b' ');
+    push_hhmm(out, c);
+}
+
+/// `who`'s classic time: `Aug 28 11:13` (`%b %e %H:%M`).
+pub(crate) fn push_month_day_hhmm(out: &mut Vec<u8>, c: &Civil) {
+    out.extend_from_slice(name_of(&MONTHS, c.month - 1).as_bytes());
+    push_int(out, c.day, 3, false, false);
+    out.push(b' ');
+    push_hhmm(out, c);
 }
 
 /// Whole seconds since the epoch of a `SystemTime` (rounded down).

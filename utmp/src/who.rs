@@ -25,7 +25,7 @@
 //! # Ok(()) }
 //! ```
 
-use crate::clock;
+use crate::clock::{self, TimeZone};
 
 use std::borrow::Borrow;
 use std::collections::HashMap;
@@ -193,8 +193,8 @@ pub trait Environment {
     /// [`Who::check_pids`]).
     fn process_exists(&self, pid: i32) -> bool;
 
-    /// Seconds east of UTC of local time at the instant `at`.
-    fn utc_offset(&self, at: i64) -> i64;
+    /// The local time zone, in which times are shown.
+    fn time_zone(&self) -> &TimeZone;
 }
 
 /// The real environment: the clock (read once, when made), `stat` of the
@@ -204,7 +204,7 @@ pub trait Environment {
 pub struct SystemEnvironment {
     now: i64,
     tty_gid: Option<u32>,
-    zone: clock::TimeZone,
+    zone: TimeZone,
 }
 
 impl SystemEnvironment {
@@ -220,7 +220,7 @@ impl SystemEnvironment {
         SystemEnvironment {
             now,
             tty_gid: tty_gid(),
-            zone: clock::TimeZone::from_env(),
+            zone: TimeZone::from_env(),
         }
     }
 }
@@ -263,8 +263,8 @@ impl Environment for SystemEnvironment {
         proc.join(pid.to_string()).exists()
     }
 
-    fn utc_offset(&self, at: i64) -> i64 {
-        self.zone.offset_at(at)
+    fn time_zone(&self) -> &TimeZone {
+        &self.zone
     }
 }
 
@@ -274,7 +274,7 @@ impl Environment for SystemEnvironment {
 #[derive(Debug, Clone, Default)]
 pub struct FixedEnvironment {
     now: i64,
-    offset: i64,
+    zone: TimeZone,
     terminals: HashMap<PathBuf, Terminal>,
     dead: Vec<i32>,
 }
@@ -288,9 +288,17 @@ impl FixedEnvironment {
         }
     }
 
-    /// Local time this many seconds east of UTC.
+    /// Local time this many seconds east of UTC (at most +-25:59:59: a
+    /// larger offset is taken as that limit).
     pub fn utc_offset(mut self, seconds: i64) -> Self {
-        self.offset = seconds;
+        let seconds = i32::try_from(seconds).unwrap_or(if seconds < 0 { i32::MIN } else { i32::MAX });
+        self.zone = TimeZone::fixed(seconds);
+        self
+    }
+
+    /// Local time in this zone.
+    pub fn time_zone(mut self, zone: TimeZone) -> Self {
+        self.zone = zone;
         self
     }
 
@@ -320,8 +328,8 @@ impl Environment for FixedEnvironment {
         !self.dead.contains(&pid)
     }
 
-    fn utc_offset(&self, _at: i64) -> i64 {
-        self.offset
+    fn time_zone(&self) -> &TimeZone {
+        &self.zone
     }
 }
 
@@ -626,28 +634,15 @@ impl Who {
     }
 
     fn time_text(&self, seconds: i64, env: &dyn Environment) -> Vec<u8> {
-        let Some(c) = clock::civil_at(seconds, env.utc_offset(seconds)) else {
+        let Some(c) = clock::civil_at(seconds, env.time_zone().offset_at(seconds)) else {
             return seconds.to_string().into_bytes();
         };
-        let text = match self.time_format {
-            TimeFormat::Iso => format!(
-                "{}-{:02}-{:02} {:02}:{:02}",
-                c.year, c.month, c.day, c.hour, c.minute
-            ),
-            TimeFormat::Classic => {
-                const MONTHS: [&str; 12] = [
-                    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
-                    "Dec",
-                ];
-                let month = usize::try_from(c.month)
-                    .ok()
-                    .and_then(|m| MONTHS.get(m.wrapping_sub(1)))
-                    .copied()
-                    .unwrap_or("???");
-                format!("{month} {:2} {:02}:{:02}", c.day, c.hour, c.minute)
-            }
-        };
-        text.into_bytes()
+        let mut text = Vec::with_capacity(16);
+        match self.time_format {
+            TimeFormat::Iso => clock::push_date_hhmm(&mut text, &c),
+            TimeFormat::Classic => clock::push_month_day_hhmm(&mut text, &c),
+        }
+        text
     }
 
     /// The heading line (`-H`), with its newline.

@@ -44,6 +44,7 @@ use std::time::{Duration, Instant};
 
 mod follow;
 mod logind;
+mod zones;
 
 const RECORDS: usize = 1_000_000;
 
@@ -58,8 +59,11 @@ pub fn run(root: &Path, only: &[String]) -> Result<(), String> {
         .unwrap_or_else(|| root.join("target"));
     let dir = target.join("bench");
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    // `zones`: only the time-zone rows (the files are made as for the whole run).
+    let zones_only = matches!(only, [what] if what == "zones");
     match only {
         [] => {}
+        _ if zones_only => {}
         [part] if part == "logind" => return logind::run_alone(root, &target),
         [what] if what == "follow" => {
             let rows = follow_latency(root, &target, &dir)?;
@@ -68,7 +72,7 @@ pub fn run(root: &Path, only: &[String]) -> Result<(), String> {
         }
         _ => {
             return Err(format!(
-                "bench takes nothing, `logind` or `follow` (got {})",
+                "bench takes nothing, `logind`, `follow` or `zones` (got {})",
                 only.join(" ")
             ))
         }
@@ -155,14 +159,21 @@ pub fn run(root: &Path, only: &[String]) -> Result<(), String> {
     time_command(Command::new("cat").arg(&file).arg(&foreign))?;
     time_command(Command::new("cat").arg(&db))?;
 
+    if zones_only {
+        let zones = zones::measure(&utmp_bin, &file, cli_runs);
+        println!("{}", zones::section(&zones, cli_runs));
+        return Ok(());
+    }
     let lib = library(&bench_bin, &file_arg, lib_runs)?;
     let rss = peak_rss(&bench_bin, &file_arg)?;
     let cli = commands(&utmp_bin, &file, &db, &dir, cli_runs);
+    let zones = zones::measure(&utmp_bin, &file, cli_runs);
 
     let logind = logind::measure(&utmp_bin, &dir, cli_runs);
     let follow = follow_latency(root, &target, &dir)?;
 
     let mut report = report(&lib, &rss, &cli, size, lib_runs, cli_runs);
+    report.push_str(&zones::section(&zones, cli_runs));
     report.push_str(&logind::section(&logind, cli_runs));
     report.push('\n');
     report.push_str(&follow::report(&follow));

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::io::{self, BufRead, Write};
 use std::net::IpAddr;
 
-use super::{civil_time, push_int};
+use super::push_int;
 use crate::encoder::EntryBuilder;
 use crate::entry::{Entry, ExitStatus};
 use crate::entry_type::EntryType;
@@ -64,24 +64,14 @@ pub fn push_json<B: Borrow<RecordBytes>>(entry: &Entry<B>, buf: &mut Vec<u8>) {
     push_int(buf, usec, 0, b' ');
     buf.extend_from_slice(b",\"time\":");
     let valid = (0..1_000_000).contains(&usec);
-    let (year, month, day, hour, minute, second) = civil_time(secs);
-    if valid && (0..=9999).contains(&year) {
+    let start = buf.len();
+    buf.push(b'"');
+    let written = u32::try_from(usec)
+        .is_ok_and(|us| crate::time_fmt::push_rfc3339_utc(buf, secs, us));
+    if written {
         buf.push(b'"');
-        push_int(buf, year, 4, b'0');
-        buf.push(b'-');
-        push_int(buf, i64::from(month), 2, b'0');
-        buf.push(b'-');
-        push_int(buf, i64::from(day), 2, b'0');
-        buf.push(b'T');
-        push_int(buf, i64::from(hour), 2, b'0');
-        buf.push(b':');
-        push_int(buf, i64::from(minute), 2, b'0');
-        buf.push(b':');
-        push_int(buf, i64::from(second), 2, b'0');
-        buf.push(b'.');
-        push_int(buf, usec, 6, b'0');
-        buf.extend_from_slice(b"Z\"");
     } else {
+        buf.truncate(start);
         buf.extend_from_slice(b"null");
     }
     buf.extend_from_slice(b",\"time_us\":");
