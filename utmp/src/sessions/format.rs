@@ -231,7 +231,6 @@ impl LastFormat {
         let login = s.entry().seconds();
         let until = s.until_seconds();
         let (in_len, out_len) = self.time.widths();
-        let long = self.time > TimeFormat::Short;
         let sep = self.separator;
 
         let user = s.user_bytes();
@@ -250,6 +249,40 @@ impl LastFormat {
         fit(line, at, 12, false, 12);
         line.push(sep);
 
+        // With the host last, its text is moved to the end of the line.
+        let domain = self.push_host(s, line);
+
+        let at = line.len();
+        self.push_login(line, login);
+        fit(line, at, in_len, false, in_len);
+        line.push(sep);
+
+        // The logout column, then the length column.
+        let at = line.len();
+        // The length column: a text, or (None) the computed length.
+        let length = self.push_end(s.end(), until, line);
+        fit(line, at, out_len, false, out_len);
+        line.push(sep);
+        let at = line.len();
+        match length {
+            Some(text) => line.extend_from_slice(text),
+            None => push_duration(line, until.saturating_sub(login)),
+        }
+        if self.host == HostColumn::Last {
+            fit(line, at, 12, false, 12);
+            line.push(sep);
+            line.extend_from_slice(&domain);
+        }
+        while line.len() > start && line.last().is_some_and(|&c| is_c_space(c)) {
+            line.pop();
+        }
+    }
+
+    /// The host column (address with `-i`), fitted when it is third; with
+    /// [`HostColumn::Last`], taken back off the line and returned, to be
+    /// appended at its end.
+    fn push_host<B: Borrow<RecordBytes>>(&self, s: &Session<B>, line: &mut Vec<u8>) -> Vec<u8> {
+        let rec = s.entry().as_bytes();
         let host_at = line.len();
         match (self.numeric, self.host) {
             (_, HostColumn::Hidden) => {}
@@ -261,12 +294,9 @@ impl LastFormat {
                 s.host_bytes().len().min(255),
             ),
         }
-        let domain = if self.host == HostColumn::Last {
-            // Moved to the end of the line below.
-            line.split_off(host_at)
-        } else {
-            Vec::new()
-        };
+        if self.host == HostColumn::Last {
+            return line.split_off(host_at);
+        }
         if self.host == HostColumn::Third {
             let domain_len = if self.full_names {
                 layout::UT_HOST.len
@@ -274,18 +304,16 @@ impl LastFormat {
                 16
             };
             fit(line, host_at, domain_len, !self.full_names, 16);
-            line.push(sep);
+            line.push(self.separator);
         }
+        Vec::new()
+    }
 
-        let at = line.len();
-        self.push_login(line, login);
-        fit(line, at, in_len, false, in_len);
-        line.push(sep);
-
-        // The logout column, then the length column.
-        let at = line.len();
-        // The length column: a text, or (None) the computed length.
-        let length: Option<&[u8]> = match s.end() {
+    /// The logout column's text for how the session ended; returns the
+    /// length column's text, or `None` for the computed length.
+    fn push_end(&mut self, end: End, until: i64, line: &mut Vec<u8>) -> Option<&'static [u8]> {
+        let long = self.time > TimeFormat::Short;
+        match end {
             End::StillRunning if long => {
                 line.extend_from_slice(b"  still running");
                 Some(b"")
@@ -327,21 +355,6 @@ impl LastFormat {
                 self.push_logout(line, until);
                 None
             }
-        };
-        fit(line, at, out_len, false, out_len);
-        line.push(sep);
-        let at = line.len();
-        match length {
-            Some(text) => line.extend_from_slice(text),
-            None => push_duration(line, until.saturating_sub(login)),
-        }
-        if self.host == HostColumn::Last {
-            fit(line, at, 12, false, 12);
-            line.push(sep);
-            line.extend_from_slice(&domain);
-        }
-        while line.len() > start && line.last().is_some_and(|&c| is_c_space(c)) {
-            line.pop();
         }
     }
 
