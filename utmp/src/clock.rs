@@ -121,12 +121,11 @@ const TWO_DIGITS: &[u8; 200] = b"0001020304050607080910111213141516171819\
 
 /// The two decimal digits of `n % 100`.
 #[inline]
+// In bounds: n % 100 < 100, so i + 1 <= 199 < TWO_DIGITS.len() = 200.
+#[allow(clippy::indexing_slicing)]
 pub(crate) fn two(n: u32) -> [u8; 2] {
     let i = (n % 100) as usize * 2;
-    match TWO_DIGITS.get(i..i + 2) {
-        Some(&[a, b]) => [a, b],
-        _ => [b'0', b'0'],
-    }
+    [TWO_DIGITS[i], TWO_DIGITS[i + 1]]
 }
 
 /// The number of decimal digits of `n`.
@@ -142,6 +141,8 @@ pub(crate) fn decimal_len(n: u64) -> usize {
 /// digits at a time (the bytes before it are left as they are).
 #[inline]
 pub(crate) fn write_decimal(digits: &mut [u8; 20], n: u64, end: usize) {
+    // Callers leave room for every digit (at most 20, u64::MAX's count).
+    debug_assert!(decimal_len(n) <= end && end <= digits.len(), "{n} to {end}");
     let mut end = end;
     let mut n = n;
     // 64-bit divisions until the rest fits 32 bits.
@@ -153,6 +154,7 @@ pub(crate) fn write_decimal(digits: &mut [u8; 20], n: u64, end: usize) {
         }
         n /= 100;
     }
+    debug_assert!(n <= u64::from(u32::MAX), "room for every digit");
     let mut m = u32::try_from(n).unwrap_or(0);
     while m >= 10 && end >= 2 {
         end -= 2;
@@ -224,6 +226,8 @@ pub(crate) fn push_int(out: &mut Vec<u8>, v: i64, width: usize, zero: bool, plus
 }
 
 fn name_of<'a>(names: &[&'a str], i: i64) -> &'a str {
+    // Months and weekdays come from the calendar, always in range.
+    debug_assert!(usize::try_from(i).is_ok_and(|i| i < names.len()), "{i}");
     usize::try_from(i)
         .ok()
         .and_then(|i| names.get(i))
@@ -352,8 +356,9 @@ impl DayCache {
         if t < self.start || t >= self.end {
             return None;
         }
-        // 0 <= sod < 86,400: 32-bit divisions.
-        let sod = u32::try_from(t - self.start).unwrap_or(0);
+        // 0 <= sod < 86,400 by the test above (end = start + 86,400): exact
+        // in 32 bits, and 32-bit divisions.
+        let sod = (t - self.start) as u32;
         Some(Civil {
             hour: i64::from(sod / 3600),
             minute: i64::from(sod / 60 % 60),
@@ -483,7 +488,7 @@ pub(crate) fn from_unix(secs: i64, micros: u32) -> SystemTime {
 
 /// Seconds in 400 Gregorian years: the calendar, its weekdays and every
 /// POSIX rule repeat after them.
-const SECS_PER_400_YEARS: i64 = 146_097 * SECS_PER_DAY;
+const SECS_PER_400_YEARS: i64 = crate::time_fmt::DAYS_PER_ERA * SECS_PER_DAY;
 
 /// The jiff timestamp of `t` seconds since the epoch, moved by whole 400-year
 /// cycles into jiff's range (years -9999 to 9999) when outside it: the same
@@ -505,7 +510,9 @@ fn timestamp_in_range(t: i64) -> jiff::Timestamp {
         t
     };
     // In range by the shift above (the range spans more than one cycle).
-    jiff::Timestamp::from_second(t).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+    let shifted = jiff::Timestamp::from_second(t);
+    debug_assert!(shifted.is_ok(), "{t} is in jiff's range");
+    shifted.unwrap_or(jiff::Timestamp::UNIX_EPOCH)
 }
 
 /// The local date and time `t` seconds after the epoch where local time is
@@ -564,7 +571,9 @@ impl TimeZone {
     pub fn fixed(offset_seconds: i32) -> TimeZone {
         let (min, max) = (jiff::tz::Offset::MIN, jiff::tz::Offset::MAX);
         let seconds = offset_seconds.clamp(min.seconds(), max.seconds());
-        let offset = jiff::tz::Offset::from_seconds(seconds).unwrap_or(jiff::tz::Offset::UTC);
+        let offset = jiff::tz::Offset::from_seconds(seconds);
+        debug_assert!(offset.is_ok(), "{seconds} is in jiff's range");
+        let offset = offset.unwrap_or(jiff::tz::Offset::UTC);
         TimeZone {
             zone: jiff::tz::TimeZone::fixed(offset),
         }
@@ -776,7 +785,10 @@ mod tests {
         let est = TimeZone::from_posix("EST5").unwrap();
         assert_eq!(est.offset_at(0), -5 * 3600);
         assert_eq!(TimeZone::from_posix("GMT"), None);
-        assert_eq!(TimeZone::from_posix("GMT0").map(|z| z.offset_at(0)), Some(0));
+        assert_eq!(
+            TimeZone::from_posix("GMT0").map(|z| z.offset_at(0)),
+            Some(0)
+        );
         // Southern hemisphere: DST across the new year.
         let syd = TimeZone::from_posix("AEST-10AEDT,M10.1.0,M4.1.0/3").unwrap();
         assert_eq!(
@@ -904,12 +916,25 @@ mod tests {
     }
 
     #[test]
+    fn fixed_offsets_beyond_jiffs_limit_are_its_limit() {
+        let limit = 25 * 3600 + 59 * 60 + 59;
+        assert_eq!(TimeZone::fixed(i32::MAX).offset_at(0), limit);
+        assert_eq!(TimeZone::fixed(i32::MIN).offset_at(0), -limit);
+        assert_eq!(TimeZone::fixed(limit as i32).offset_at(0), limit);
+        assert_eq!(TimeZone::fixed(-3600).offset_at(0), -3600);
+    }
+
+    #[test]
     fn dst_without_a_rule_takes_the_us_rule() {
         // glibc's default `posixrules`: 2024-07-01 is daylight time, 2024-01-01 not.
         let z = TimeZone::from_posix("EST5EDT").unwrap();
         assert_eq!(z.offset_at(days_from_civil(2024, 7, 1) * 86_400), -4 * 3600);
         assert_eq!(z.offset_at(days_from_civil(2024, 1, 1) * 86_400), -5 * 3600);
-        assert_eq!(TimeZone::from_posix("EST5EDT4").map(|z| z.offset_at(days_from_civil(2024, 7, 1) * 86_400)), Some(-4 * 3600));
+        assert_eq!(
+            TimeZone::from_posix("EST5EDT4")
+                .map(|z| z.offset_at(days_from_civil(2024, 7, 1) * 86_400)),
+            Some(-4 * 3600)
+        );
     }
 
     #[test]
@@ -923,7 +948,7 @@ mod tests {
             assert_eq!(us.offset_at(t), -4 * 3600, "{cycles}");
             let c = us.civil(t);
             assert_eq!((c.month, c.day, c.hour), (6, 30, 20), "{cycles}");
-            assert_eq!(c.year, 2024 + cycles * 400 - 0, "{cycles}");
+            assert_eq!(c.year, 2024 + cycles * 400, "{cycles}");
         }
     }
 

@@ -6,10 +6,10 @@
 //! March so that the leap day ends the year). Only years 0000 to 9999 can be
 //! written in RFC 3339; other times have no text form here.
 
-const SECS_PER_DAY: i64 = 86_400;
 /// Days from 0000-03-01 to 1970-01-01.
 const EPOCH_SHIFT: i64 = 719_468;
-const DAYS_PER_ERA: i64 = 146_097;
+/// Days in 400 Gregorian years, after which the calendar repeats.
+pub(crate) const DAYS_PER_ERA: i64 = 146_097;
 
 /// The largest day number (either sign) the calendar functions take: far
 /// beyond any `i64` of seconds (2^63 / 86,400 < 2^47), and small enough that
@@ -34,6 +34,7 @@ pub(crate) fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
+    debug_assert!((1..=12).contains(&month) && (1..=31).contains(&day));
     (
         year,
         u32::try_from(month).unwrap_or(1),
@@ -192,7 +193,7 @@ impl Cursor<'_> {
         match self.0.first() {
             Some(&c) if c.is_ascii_digit() => {
                 let d = char::from(c).to_digit(10)?;
-                self.0 = self.0.get(1..).unwrap_or_default();
+                self.next();
                 Some(d)
             }
             _ => None,
@@ -210,7 +211,7 @@ impl Cursor<'_> {
     fn expect(&mut self, one_of: &[u8]) -> Option<()> {
         let c = *self.0.first()?;
         if one_of.contains(&c) {
-            self.0 = self.0.get(1..).unwrap_or_default();
+            self.next();
             Some(())
         } else {
             None

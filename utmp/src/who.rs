@@ -291,7 +291,8 @@ impl FixedEnvironment {
     /// Local time this many seconds east of UTC (at most +-25:59:59: a
     /// larger offset is taken as that limit).
     pub fn utc_offset(mut self, seconds: i64) -> Self {
-        let seconds = i32::try_from(seconds).unwrap_or(if seconds < 0 { i32::MIN } else { i32::MAX });
+        let seconds =
+            i32::try_from(seconds).unwrap_or(if seconds < 0 { i32::MIN } else { i32::MAX });
         self.zone = TimeZone::fixed(seconds);
         self
     }

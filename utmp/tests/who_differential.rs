@@ -90,7 +90,11 @@ fn ours(opts: &str, format: TimeFormat, file: &Path) -> Vec<u8> {
     let entries: Vec<_> = utmp::entries(&data).filter_map(Result::ok).collect();
     let mut out = Vec::new();
     who_for(opts, format)
-        .write(&mut out, &entries, &Utc(SystemEnvironment::new(), TimeZone::utc()))
+        .write(
+            &mut out,
+            &entries,
+            &Utc(SystemEnvironment::new(), TimeZone::utc()),
+        )
         .unwrap();
     out
 }

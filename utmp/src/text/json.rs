@@ -66,8 +66,8 @@ pub fn push_json<B: Borrow<RecordBytes>>(entry: &Entry<B>, buf: &mut Vec<u8>) {
     let valid = (0..1_000_000).contains(&usec);
     let start = buf.len();
     buf.push(b'"');
-    let written = u32::try_from(usec)
-        .is_ok_and(|us| crate::time_fmt::push_rfc3339_utc(buf, secs, us));
+    let written =
+        u32::try_from(usec).is_ok_and(|us| crate::time_fmt::push_rfc3339_utc(buf, secs, us));
     if written {
         buf.push(b'"');
     } else {

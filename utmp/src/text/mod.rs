@@ -113,7 +113,10 @@ mod tests {
         }
         // 2038-01-19T03:14:07 is 2^31 - 1 (util-linux's wtmp-a fixture).
         let c = civil_time(i64::from(i32::MAX));
-        assert_eq!((c.year, c.month, c.day, c.hour, c.minute, c.second), (2038, 1, 19, 3, 14, 7));
+        assert_eq!(
+            (c.year, c.month, c.day, c.hour, c.minute, c.second),
+            (2038, 1, 19, 3, 14, 7)
+        );
         // The cached day answers the same as a direct conversion, and far
         // times are not clamped (utmpdump leaves them out by their year).
         for t in [i64::from(i32::MAX) + 1, i64::MIN, i64::MAX, -1, 0] {

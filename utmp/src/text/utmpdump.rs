@@ -9,13 +9,13 @@ use std::io::{self, BufRead, Write};
 
 use super::{civil_time, push_2, push_int};
 use crate::clock::Civil;
-#[cfg(test)]
-use crate::time_fmt::days_from_civil;
 use crate::clock::{decimal_len, push_fill, two, write_decimal};
 use crate::entry::Entry;
 use crate::error::{Error, Result};
 use crate::layout::nul_len;
 use crate::layout::{self, RecordBytes, Span};
+#[cfg(test)]
+use crate::time_fmt::days_from_civil;
 
 // ---------------------------------------------------------------------------
 // Records to text
@@ -174,7 +174,11 @@ fn time_text(c: &Civil, usec: u32) -> Option<[u8; 34]> {
         .ok()
         .filter(|y| (1000..10_000).contains(y))?;
     let two_digits = |v: i64| u32::try_from(v).ok().filter(|&v| v < 100);
-    let (mo, d, h) = (two_digits(c.month)?, two_digits(c.day)?, two_digits(c.hour)?);
+    let (mo, d, h) = (
+        two_digits(c.month)?,
+        two_digits(c.day)?,
+        two_digits(c.hour)?,
+    );
     let (mi, s) = (two_digits(c.minute)?, two_digits(c.second)?);
     if usec >= 1_000_000 {
         return None;

@@ -34,7 +34,9 @@ pub(super) fn measure(utmp_bin: &Path, file: &Path, runs: usize) -> Vec<Row> {
 }
 
 fn one(utmp_bin: &Path, args: &[&str], runs: usize) -> Row {
-    let label = format!("utmp {} F", args.first().copied().unwrap_or_default());
+    let f = args.last().copied().unwrap_or_default();
+    let shown: Vec<&str> = args.iter().map(|&a| if a == f { "F" } else { a }).collect();
+    let label = format!("utmp {}", shown.join(" "));
     let mut row = Row {
         label,
         utc: None,
@@ -46,7 +48,11 @@ fn one(utmp_bin: &Path, args: &[&str], runs: usize) -> Row {
         row.status = format!("skipped: no {tzdir}/{zone} (install tzdata)");
         return row;
     }
-    println!("  timing {runs} runs of {} under UTC and {}, taking turns", row.label, ZONES.join(", "));
+    println!(
+        "  timing {runs} runs of {} under UTC and {}, taking turns",
+        row.label,
+        ZONES.join(", ")
+    );
     let mut times: Vec<Vec<f64>> = vec![Vec::new(); ZONES.len() + 1];
     for _ in 0..runs {
         for (tz, t) in std::iter::once("UTC").chain(ZONES).zip(times.iter_mut()) {
