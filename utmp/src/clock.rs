@@ -107,10 +107,53 @@ impl Civil {
     }
 }
 
-const WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+/// The weekdays' names in C's locale, Sunday first: the crate's one table
+/// (`ctime` writes their first three letters; `strptime` and `last --since`
+/// read either form).
+pub(crate) const WEEKDAY_NAMES: [&str; 7] = [
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
 ];
+/// The months' names in C's locale, as [`WEEKDAY_NAMES`].
+pub(crate) const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// The first three letters of each name, computed when compiling (a name
+/// shorter than three bytes fails the build).
+// Indexing in a const evaluation: out of bounds is a compile error.
+#[allow(clippy::indexing_slicing)]
+const fn abbreviations<const N: usize>(names: [&str; N]) -> [[u8; 3]; N] {
+    let mut out = [[0; 3]; N];
+    let mut i = 0;
+    while i < N {
+        let b = names[i].as_bytes();
+        out[i] = [b[0], b[1], b[2]];
+        i += 1;
+    }
+    out
+}
+
+/// The abbreviation (`Sun`, `Jan`) of `name`.
+pub(crate) fn abbreviation(name: &str) -> &str {
+    name.get(..3).unwrap_or(name)
+}
 
 /// "00" to "99".
 const TWO_DIGITS: &[u8; 200] = b"0001020304050607080910111213141516171819\
@@ -225,24 +268,19 @@ pub(crate) fn push_int(out: &mut Vec<u8>, v: i64, width: usize, zero: bool, plus
     out.truncate(end);
 }
 
-fn name_of<'a>(names: &[&'a str], i: i64) -> &'a str {
+/// The abbreviation of name `i` of `names` (`???` out of range).
+fn name_of(names: &[[u8; 3]], i: i64) -> &[u8] {
     // Months and weekdays come from the calendar, always in range.
     debug_assert!(usize::try_from(i).is_ok_and(|i| i < names.len()), "{i}");
     usize::try_from(i)
         .ok()
         .and_then(|i| names.get(i))
-        .copied()
-        .unwrap_or("???")
+        .map_or(b"???", |n| n)
 }
 
-/// The names as fixed-size arrays, for the fast paths.
-const WEEKDAYS_3: [[u8; 3]; 7] = [
-    *b"Sun", *b"Mon", *b"Tue", *b"Wed", *b"Thu", *b"Fri", *b"Sat",
-];
-const MONTHS_3: [[u8; 3]; 12] = [
-    *b"Jan", *b"Feb", *b"Mar", *b"Apr", *b"May", *b"Jun", *b"Jul", *b"Aug", *b"Sep", *b"Oct",
-    *b"Nov", *b"Dec",
-];
+/// The abbreviations as fixed-size arrays, for the fast paths.
+const WEEKDAYS_3: [[u8; 3]; 7] = abbreviations(WEEKDAY_NAMES);
+const MONTHS_3: [[u8; 3]; 12] = abbreviations(MONTH_NAMES);
 
 /// `v` when it is in 0..100 (two digits at most).
 #[inline]
@@ -286,9 +324,9 @@ pub(crate) fn push_ctime(out: &mut Vec<u8>, c: &Civil) {
         out.extend_from_slice(&text);
         return;
     }
-    out.extend_from_slice(name_of(&WEEKDAYS, c.weekday).as_bytes());
+    out.extend_from_slice(name_of(&WEEKDAYS_3, c.weekday));
     out.push(b' ');
-    out.extend_from_slice(name_of(&MONTHS, c.month - 1).as_bytes());
+    out.extend_from_slice(name_of(&MONTHS_3, c.month - 1));
     push_int(out, c.day, 3, false, false);
     out.push(b' ');
     push_hms(out, c);
@@ -442,7 +480,7 @@ pub(crate) fn push_date_hhmm(out: &mut Vec<u8>, c: &Civil) {
 
 /// `who`'s classic time: `Aug 28 11:13` (`%b %e %H:%M`).
 pub(crate) fn push_month_day_hhmm(out: &mut Vec<u8>, c: &Civil) {
-    out.extend_from_slice(name_of(&MONTHS, c.month - 1).as_bytes());
+    out.extend_from_slice(name_of(&MONTHS_3, c.month - 1));
     push_int(out, c.day, 3, false, false);
     out.push(b' ');
     push_hhmm(out, c);
@@ -729,8 +767,8 @@ mod tests {
             let c = TimeZone::fixed(i32::try_from(offset).unwrap()).civil(t);
             let ctime_want = format!(
                 "{} {} {:2} {:02}:{:02}:{:02} {}",
-                WEEKDAYS[c.weekday as usize],
-                MONTHS[(c.month - 1) as usize],
+                abbreviation(WEEKDAY_NAMES[c.weekday as usize]),
+                abbreviation(MONTH_NAMES[(c.month - 1) as usize]),
                 c.day, c.hour, c.minute, c.second, c.year
             );
             proptest::prop_assert_eq!(ctime(&c), ctime_want);

@@ -2,7 +2,7 @@
 //! dates in a few layouts, `now`/`today`/`yesterday`/`tomorrow`, `@EPOCH`,
 //! and offsets from now (`+5min`, `-2 days`, `3h ago`).
 
-use super::clock::{Civil, TimeZone};
+use super::clock::{abbreviation, Civil, TimeZone, WEEKDAY_NAMES};
 
 const USEC: i128 = 1_000_000;
 
@@ -91,25 +91,12 @@ fn parse(t: &str, now: i64, tz: &TimeZone) -> Option<i64> {
     i64::try_from(total.checked_div(USEC)?).ok()
 }
 
-const DAYS: [(&str, i64); 14] = [
-    ("Sunday", 0),
-    ("Sun", 0),
-    ("Monday", 1),
-    ("Mon", 1),
-    ("Tuesday", 2),
-    ("Tue", 2),
-    ("Wednesday", 3),
-    ("Wed", 3),
-    ("Thursday", 4),
-    ("Thu", 4),
-    ("Friday", 5),
-    ("Fri", 5),
-    ("Saturday", 6),
-    ("Sat", 6),
-];
-
 fn strip_weekday(t: &str) -> (Option<i64>, &str) {
-    for (name, nr) in DAYS {
+    let forms = WEEKDAY_NAMES
+        .iter()
+        .zip(0..)
+        .flat_map(|(&full, nr)| [(full, nr), (abbreviation(full), nr)]);
+    for (name, nr) in forms {
         let Some(head) = t.get(..name.len()) else {
             continue;
         };
@@ -448,7 +435,10 @@ mod tests {
         assert_eq!(p("-2d 3h"), Ok(now - 2 * 86_400 - 3 * 3600));
         // 2013-08-28 was a Wednesday.
         assert_eq!(p("Wed 2013-08-28"), Ok(utc(2013, 8, 28, 0, 0, 0)));
+        assert_eq!(p("wednesday 2013-08-28"), Ok(utc(2013, 8, 28, 0, 0, 0)));
         assert!(p("Thu 2013-08-28").is_err());
+        assert!(p("Thursday 2013-08-28").is_err());
+        assert!(p("Wedn 2013-08-28").is_err());
         for bad in [
             "",
             "soon",

@@ -8,7 +8,7 @@ use std::borrow::Borrow;
 use std::io::{self, BufRead, Write};
 
 use super::{civil_time, push_2, push_int};
-use crate::clock::Civil;
+use crate::clock::{abbreviation, Civil, MONTH_NAMES, WEEKDAY_NAMES};
 use crate::clock::{decimal_len, push_fill, two, write_decimal};
 use crate::entry::Entry;
 use crate::error::{Error, Result};
@@ -709,13 +709,14 @@ impl<'a> Scan<'a> {
         (from..=to).contains(&val).then_some(val)
     }
 
-    /// `strptime`'s name match: the longest of `names` (case-insensitive)
-    /// that the input starts with, as its index.
-    fn strptime_name(&mut self, names: &[&[&str]]) -> Option<usize> {
+    /// `strptime`'s name match: the longest of `names` and their
+    /// abbreviations (case-insensitive) that the input starts with, as its
+    /// index.
+    fn strptime_name(&mut self, names: &[&str]) -> Option<usize> {
         let rest = self.s.get(self.pos..).unwrap_or_default();
         let mut best: Option<(usize, usize)> = None;
-        for (i, forms) in names.iter().enumerate() {
-            for name in *forms {
+        for (i, full) in names.iter().enumerate() {
+            for name in [*full, abbreviation(full)] {
                 let n = name.len();
                 if rest
                     .get(..n)
@@ -746,31 +747,6 @@ const TM_ZERO: Civil = Civil {
     weekday: 0,
     offset: 0,
 };
-
-const WEEKDAYS: [&[&str]; 7] = [
-    &["Sunday", "Sun"],
-    &["Monday", "Mon"],
-    &["Tuesday", "Tue"],
-    &["Wednesday", "Wed"],
-    &["Thursday", "Thu"],
-    &["Friday", "Fri"],
-    &["Saturday", "Sat"],
-];
-
-const MONTHS: [&[&str]; 12] = [
-    &["January", "Jan"],
-    &["February", "Feb"],
-    &["March", "Mar"],
-    &["April", "Apr"],
-    &["May"],
-    &["June", "Jun"],
-    &["July", "Jul"],
-    &["August", "Aug"],
-    &["September", "Sep"],
-    &["October", "Oct"],
-    &["November", "Nov"],
-    &["December", "Dec"],
-];
 
 /// `utmpdump -r`'s time field to seconds: empty or starting with a space is
 /// 0; starting with a digit, `strptime("%Y-%m-%dT%H:%M:%S")`; otherwise
@@ -806,11 +782,11 @@ fn iso_fields(s: &[u8], tm: &mut Civil) -> Option<()> {
 
 fn ctime_fields(s: &[u8], tm: &mut Civil) -> Option<()> {
     let mut sc = Scan { s, pos: 0 };
-    sc.strptime_name(&WEEKDAYS)?;
+    sc.strptime_name(&WEEKDAY_NAMES)?;
     sc.skip_space();
     // An index of the 12 names: 0 to 11, then 1-based.
     #[allow(clippy::arithmetic_side_effects)]
-    let month = sc.strptime_name(&MONTHS)? as i64 + 1;
+    let month = sc.strptime_name(&MONTH_NAMES)? as i64 + 1;
     tm.month = month;
     sc.skip_space();
     tm.day = i64::from(sc.strptime_number(1, 31, 2)?);
