@@ -212,6 +212,8 @@ impl LastFormat {
     pub fn write_session<B: Borrow<RecordBytes>>(&mut self, s: &Session<B>, out: &mut Vec<u8>) {
         let start = out.len();
         self.raw_line(s, out);
+        // `out` only grew since `start` was its length.
+        debug_assert!(start <= out.len());
         let written = out.get(start..).unwrap_or_default();
         // Printable ASCII only (eight bytes at a time), else the full test.
         let safe = is_printable_ascii(written)
@@ -557,26 +559,26 @@ fn numeric_address(a: [u8; 16]) -> String {
 /// they are; other control characters as `*` and the character + 0x40;
 /// other bytes as `\ooo`, except printable UTF-8 when `utf8`.
 fn careful(line: &[u8], utf8: bool, out: &mut Vec<u8>) {
-    let mut i = 0;
-    while let Some(&c) = line.get(i) {
+    let mut rest = line;
+    while let Some((&c, tail)) = rest.split_first() {
         if (0x20..0x7f).contains(&c) || matches!(c, b'\t' | b'\r' | 0x07 | b'\n') {
             out.push(c);
         } else if c < 0x80 {
             out.push(b'*');
             out.push(c ^ 0x40);
         } else {
-            if utf8 {
-                if let Some(n) = printable_utf8_len(line.get(i..).unwrap_or_default()) {
-                    out.extend_from_slice(
-                        line.get(i..).and_then(|r| r.get(..n)).unwrap_or_default(),
-                    );
-                    i = i.saturating_add(n);
-                    continue;
-                }
+            // A printable character's length is within `rest`.
+            let character = printable_utf8_len(rest)
+                .filter(|_| utf8)
+                .and_then(|n| rest.split_at_checked(n));
+            if let Some((character, after)) = character {
+                out.extend_from_slice(character);
+                rest = after;
+                continue;
             }
             out.extend_from_slice(format!("\\{c:03o}").as_bytes());
         }
-        i = i.saturating_add(1);
+        rest = tail;
     }
 }
 

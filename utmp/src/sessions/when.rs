@@ -276,16 +276,20 @@ fn strptime<'a>(mut s: &'a [u8], layout: &[Field], tm: &mut Civil) -> Option<&'a
             return None;
         }
         let (num, rest) = s.split_at(n);
-        let v = num.iter().fold(0i64, |acc, c| {
-            acc.saturating_mul(10)
-                .saturating_add(i64::from(c.saturating_sub(b'0')))
-        });
+        // At most four ASCII digits (the widest field, a year): no overflow.
+        debug_assert!(n <= 4);
+        #[allow(clippy::arithmetic_side_effects)]
+        let v = num
+            .iter()
+            .fold(0i64, |acc, c| acc * 10 + i64::from(c - b'0'));
         if v < lo || v > hi {
             return None;
         }
         s = rest;
         match f {
-            Year2 => tm.year = v.saturating_add(if v < 69 { 2000 } else { 1900 }),
+            // v is two digits (lo..=hi above).
+            #[allow(clippy::arithmetic_side_effects)]
+            Year2 => tm.year = v + if v < 69 { 2000 } else { 1900 },
             Year4 => tm.year = v,
             Month => tm.month = v,
             Day => tm.day = v,
@@ -304,12 +308,13 @@ fn subseconds(t: &str) -> Option<i128> {
     if digits.len() > 6 || !digits.bytes().all(|c| c.is_ascii_digit()) {
         return None;
     }
-    let mut usec = 0i128;
-    let mut factor = USEC / 10;
-    for c in digits.bytes() {
-        usec = usec.saturating_add(i128::from(c.saturating_sub(b'0')).saturating_mul(factor));
-        factor = factor.checked_div(10).unwrap_or(0);
-    }
+    // At most six ASCII digits (checked above): below USEC, no overflow.
+    #[allow(clippy::arithmetic_side_effects)]
+    let usec = digits
+        .bytes()
+        .zip(std::iter::successors(Some(USEC / 10), |f| Some(f / 10)))
+        .map(|(c, factor)| i128::from(c - b'0') * factor)
+        .sum();
     Some(usec)
 }
 
