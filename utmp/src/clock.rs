@@ -580,6 +580,12 @@ pub(crate) fn civil_at(t: i64, offset: i64) -> Option<Civil> {
 /// Leap-second corrections (`right/` zones) are ignored. Times beyond the
 /// years -9999 to 9999 take the offset of the same instant of the 400-year
 /// Gregorian cycle inside them.
+///
+/// The zone is chosen by the caller ([`LastFormat::new`](crate::sessions::LastFormat::new),
+/// `wtmpdb::LastLayout::new`, [`who::FixedEnvironment::time_zone`](crate::who::FixedEnvironment::time_zone)):
+/// `TZ` of this process, or another one to reproduce a run elsewhere. It
+/// wraps jiff's zone rather than exposing it, so that jiff (0.x) is not part
+/// of this crate's API.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimeZone {
     zone: jiff::tz::TimeZone,
