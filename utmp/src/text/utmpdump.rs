@@ -112,6 +112,7 @@ pub fn push_utmpdump<B: Borrow<RecordBytes>>(entry: &Entry<B>, buf: &mut Vec<u8>
     // A format without an address field prints as no address, as utmpdump
     // prints an all-zero one.
     push_address(buf, entry.address_bytes().unwrap_or([0; 16]));
+    debug_assert!(start <= buf.len(), "the buffer only grows");
     let len = buf.len().saturating_sub(start);
     push_fill(buf, b' ', 15usize.saturating_sub(len));
     buf.extend_from_slice(b"] [");
@@ -421,13 +422,12 @@ c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf\
 e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
 
 /// The two lowercase hex digits of a byte.
+// In bounds: i + 1 <= 2 * 255 + 1 = 511 < HEX_PAIRS.len() = 512.
 #[inline]
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 fn hex_pair(b: u8) -> [u8; 2] {
-    let i = usize::from(b).saturating_mul(2);
-    match HEX_PAIRS.get(i..i.saturating_add(2)) {
-        Some(&[x, y]) => [x, y],
-        _ => [b'0', b'0'],
-    }
+    let i = usize::from(b) * 2;
+    [HEX_PAIRS[i], HEX_PAIRS[i + 1]]
 }
 
 // ---------------------------------------------------------------------------
