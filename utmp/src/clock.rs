@@ -406,6 +406,42 @@ impl DayCache {
     }
 }
 
+/// A zone and the last local day computed in it: the local time of instants
+/// that come many per day (records in time order), with each day's offsets
+/// looked up once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LocalClock {
+    zone: TimeZone,
+    day: Option<DayCache>,
+}
+
+impl LocalClock {
+    pub(crate) fn new(zone: TimeZone) -> Self {
+        LocalClock { zone, day: None }
+    }
+
+    pub(crate) fn zone(&self) -> &TimeZone {
+        &self.zone
+    }
+
+    /// The local time at `t` from its day's cache, when the offset is the
+    /// same all that day (nearly always); `None` otherwise.
+    #[inline]
+    pub(crate) fn cached(&mut self, t: i64) -> Option<Civil> {
+        if let Some(c) = self.day.and_then(|d| d.civil(t)) {
+            return Some(c);
+        }
+        self.day = self.zone.day_of(t);
+        self.day.and_then(|d| d.civil(t))
+    }
+
+    /// The local time at `t`.
+    #[inline]
+    pub(crate) fn civil(&mut self, t: i64) -> Civil {
+        self.cached(t).unwrap_or_else(|| self.zone.civil(t))
+    }
+}
+
 /// ISO 8601 as util-linux writes it: `2013-08-28T11:13:38+00:00`.
 pub(crate) fn push_iso(out: &mut Vec<u8>, c: &Civil) {
     if let Some(text) = iso_25(c) {

@@ -603,6 +603,7 @@ impl Who {
         F: FnMut(Row) -> Result<(), E>,
     {
         let mut boot_time = i64::MIN;
+        let mut clock = clock::LocalClock::new(env.time_zone().clone());
         for entry in entries {
             let entry = entry.borrow();
             if !self.kept(entry, env) {
@@ -624,7 +625,7 @@ impl Who {
                     entry: entry.to_entry(),
                     mesg,
                     idle,
-                    time: self.time_text(entry.seconds(), env),
+                    time: self.time_text(entry.seconds(), &mut clock),
                 })?;
             }
             if entry.entry_type() == EntryType::BootTime {
@@ -634,8 +635,13 @@ impl Who {
         Ok(())
     }
 
-    fn time_text(&self, seconds: i64, env: &dyn Environment) -> Vec<u8> {
-        let Some(c) = clock::civil_at(seconds, env.time_zone().offset_at(seconds)) else {
+    fn time_text(&self, seconds: i64, clock: &mut clock::LocalClock) -> Vec<u8> {
+        // The day's cache, else as `localtime`: none when the year does not
+        // fit C's `struct tm` (then the number is shown).
+        let c = clock
+            .cached(seconds)
+            .or_else(|| clock::civil_at(seconds, clock.zone().offset_at(seconds)));
+        let Some(c) = c else {
             return seconds.to_string().into_bytes();
         };
         let mut text = Vec::with_capacity(16);
@@ -1118,6 +1124,29 @@ mod tests {
         assert_eq!(
             text(&Who::new(), &e, &env),
             "a        pts/0        2013-08-28 04:30\n"
+        );
+    }
+
+    #[test]
+    fn times_across_a_daylight_saving_change_are_local() {
+        // Central Europe, 2013-03-31: 01:00 UTC is 02:00 CET, then 03:00 CEST.
+        let cet = TimeZone::from_posix("CET-1CEST,M3.5.0,M10.5.0/3").unwrap();
+        let env = FixedEnvironment::new(T).time_zone(cet);
+        let at = |day: i64, secs: i64| (15_794 + day) * 86_400 + secs;
+        let e = [
+            user("a", "pts/0", "", 1, at(0, 12 * 3600)),
+            user("b", "pts/1", "", 2, at(1, 1800)),
+            user("c", "pts/2", "", 3, at(1, 5400)),
+            user("d", "pts/3", "", 4, at(1, 7200)),
+            user("e", "pts/4", "", 5, at(2, 12 * 3600)),
+        ];
+        assert_eq!(
+            text(&Who::new(), &e, &env),
+            "a        pts/0        2013-03-30 13:00\n\
+             b        pts/1        2013-03-31 01:30\n\
+             c        pts/2        2013-03-31 03:30\n\
+             d        pts/3        2013-03-31 04:00\n\
+             e        pts/4        2013-04-01 14:00\n"
         );
     }
 

@@ -104,10 +104,9 @@ pub struct LastFormat {
     numeric: bool,
     separator: u8,
     utf8: bool,
-    tz: TimeZone,
-    /// The last local day computed (most records fall on the same day as
-    /// the one before).
-    day: Option<clock::DayCache>,
+    /// The zone, and the last local day computed (most records fall on the
+    /// same day as the one before).
+    clock: clock::LocalClock,
 }
 
 impl LastFormat {
@@ -121,8 +120,7 @@ impl LastFormat {
             numeric: false,
             separator: b' ',
             utf8: false,
-            tz,
-            day: None,
+            clock: clock::LocalClock::new(tz),
         }
     }
 
@@ -178,14 +176,7 @@ impl LastFormat {
     /// The local time at `t`, from the cached day when it falls in it.
     #[inline]
     fn civil(&mut self, t: i64) -> clock::Civil {
-        if let Some(c) = self.day.and_then(|d| d.civil(t)) {
-            return c;
-        }
-        self.day = self.tz.day_of(t);
-        match self.day.and_then(|d| d.civil(t)) {
-            Some(c) => c,
-            None => self.tz.civil(t),
-        }
+        self.clock.civil(t)
     }
 
     /// Appends a time as the login column shows it.
@@ -372,8 +363,8 @@ impl LastFormat {
         out.extend_from_slice(name.as_bytes());
         out.extend_from_slice(b" begins ");
         match self.time {
-            TimeFormat::Iso => clock::push_iso(out, &self.tz.civil(t)),
-            _ => clock::push_ctime(out, &self.tz.civil(t)),
+            TimeFormat::Iso => clock::push_iso(out, &self.clock.zone().civil(t)),
+            _ => clock::push_ctime(out, &self.clock.zone().civil(t)),
         }
         out.push(b'\n');
     }
