@@ -1,6 +1,7 @@
-//! Local time without the C library: civil dates from day counts, time zones
-//! from `TZ` (POSIX rule strings, fixed offsets) and TZif files, and the two
-//! text layouts `last` prints (`ctime` and ISO 8601).
+//! Local time without the C library: time zones from `TZ` (POSIX rule
+//! strings, fixed offsets) and TZif files through jiff, the one civil time
+//! ([`Civil`]) with its per-day cache, and the fixed-width text layouts
+//! `last` prints (`ctime` and ISO 8601).
 //!
 //! What is supported, in the order glibc looks:
 //!
@@ -18,11 +19,10 @@
 
 // Calendar arithmetic on bounded values: every time that enters this module
 // from outside is first clamped to +-LIMIT seconds (about 34,000 years), and
-// the other inputs (years, months, rule fields, TZif offsets) are bounded by
-// their parsers, so no intermediate value comes near i64's range. The TZif
-// parser, which handles sizes from the file, uses checked arithmetic. The
-// proptests `any_tz_rule_at_any_time_is_no_panic` and
-// `any_tzif_data_at_any_time_is_no_panic` (overflow checks on) hold us to it.
+// offsets come from jiff (at most +-25:59:59), so no intermediate value
+// comes near i64's range. The proptests `any_tz_rule_at_any_time_is_no_panic`
+// and `any_tzif_data_at_any_time_is_no_panic` (overflow checks on) hold us
+// to it.
 #![allow(clippy::arithmetic_side_effects)]
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -36,11 +36,7 @@ fn clamp(t: i64) -> i64 {
     t.clamp(-LIMIT, LIMIT)
 }
 
-pub(crate) use crate::time_fmt::{civil_from_days, days_from_civil, days_in_month};
-
-fn is_leap(year: i64) -> bool {
-    days_in_month(year, 2) == 29
-}
+pub(crate) use crate::time_fmt::{civil_from_days, days_from_civil};
 
 /// A broken-down local time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,7 +56,32 @@ pub(crate) struct Civil {
 }
 
 impl Civil {
-    fn from_local_seconds(local: i64, offset: i64) -> Civil {
+    /// The civil time `local` seconds after 1970-01-01 00:00 (a local time
+    /// read as if UTC): jiff's calendar for its years (-9999 to 9999), the
+    /// fallback one beyond them.
+    pub(crate) fn from_local_seconds(local: i64, offset: i64) -> Civil {
+        match jiff::Timestamp::from_second(local) {
+            Ok(t) => {
+                let dt = jiff::tz::Offset::UTC.to_datetime(t);
+                Civil {
+                    year: i64::from(dt.year()),
+                    month: i64::from(dt.month()),
+                    day: i64::from(dt.day()),
+                    hour: i64::from(dt.hour()),
+                    minute: i64::from(dt.minute()),
+                    second: i64::from(dt.second()),
+                    weekday: i64::from(dt.weekday().to_sunday_zero_offset()),
+                    offset,
+                }
+            }
+            Err(_) => Civil::from_local_seconds_fallback(local, offset),
+        }
+    }
+
+    /// [`Civil::from_local_seconds`] for any time: the proleptic Gregorian
+    /// calendar by era arithmetic ([`civil_from_days`]), for the absurd
+    /// 64-bit times of damaged records that jiff does not represent.
+    fn from_local_seconds_fallback(local: i64, offset: i64) -> Civil {
         let days = local.div_euclid(SECS_PER_DAY);
         let secs = local.rem_euclid(SECS_PER_DAY);
         let (year, month, day) = civil_from_days(days);
@@ -86,10 +107,53 @@ impl Civil {
     }
 }
 
-const WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+/// The weekdays' names in C's locale, Sunday first: the crate's one table
+/// (`ctime` writes their first three letters; `strptime` and `last --since`
+/// read either form).
+pub(crate) const WEEKDAY_NAMES: [&str; 7] = [
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
 ];
+/// The months' names in C's locale, as [`WEEKDAY_NAMES`].
+pub(crate) const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// The first three letters of each name, computed when compiling (a name
+/// shorter than three bytes fails the build).
+// Indexing in a const evaluation: out of bounds is a compile error.
+#[allow(clippy::indexing_slicing)]
+const fn abbreviations<const N: usize>(names: [&str; N]) -> [[u8; 3]; N] {
+    let mut out = [[0; 3]; N];
+    let mut i = 0;
+    while i < N {
+        let b = names[i].as_bytes();
+        out[i] = [b[0], b[1], b[2]];
+        i += 1;
+    }
+    out
+}
+
+/// The abbreviation (`Sun`, `Jan`) of `name`.
+pub(crate) fn abbreviation(name: &str) -> &str {
+    name.get(..3).unwrap_or(name)
+}
 
 /// "00" to "99".
 const TWO_DIGITS: &[u8; 200] = b"0001020304050607080910111213141516171819\
@@ -100,12 +164,11 @@ const TWO_DIGITS: &[u8; 200] = b"0001020304050607080910111213141516171819\
 
 /// The two decimal digits of `n % 100`.
 #[inline]
+// In bounds: n % 100 < 100, so i + 1 <= 199 < TWO_DIGITS.len() = 200.
+#[allow(clippy::indexing_slicing)]
 pub(crate) fn two(n: u32) -> [u8; 2] {
     let i = (n % 100) as usize * 2;
-    match TWO_DIGITS.get(i..i + 2) {
-        Some(&[a, b]) => [a, b],
-        _ => [b'0', b'0'],
-    }
+    [TWO_DIGITS[i], TWO_DIGITS[i + 1]]
 }
 
 /// The number of decimal digits of `n`.
@@ -121,6 +184,8 @@ pub(crate) fn decimal_len(n: u64) -> usize {
 /// digits at a time (the bytes before it are left as they are).
 #[inline]
 pub(crate) fn write_decimal(digits: &mut [u8; 20], n: u64, end: usize) {
+    // Callers leave room for every digit (at most 20, u64::MAX's count).
+    debug_assert!(decimal_len(n) <= end && end <= digits.len(), "{n} to {end}");
     let mut end = end;
     let mut n = n;
     // 64-bit divisions until the rest fits 32 bits.
@@ -132,6 +197,7 @@ pub(crate) fn write_decimal(digits: &mut [u8; 20], n: u64, end: usize) {
         }
         n /= 100;
     }
+    debug_assert!(n <= u64::from(u32::MAX), "room for every digit");
     let mut m = u32::try_from(n).unwrap_or(0);
     while m >= 10 && end >= 2 {
         end -= 2;
@@ -202,22 +268,19 @@ pub(crate) fn push_int(out: &mut Vec<u8>, v: i64, width: usize, zero: bool, plus
     out.truncate(end);
 }
 
-fn name_of<'a>(names: &[&'a str], i: i64) -> &'a str {
+/// The abbreviation of name `i` of `names` (`???` out of range).
+fn name_of(names: &[[u8; 3]], i: i64) -> &[u8] {
+    // Months and weekdays come from the calendar, always in range.
+    debug_assert!(usize::try_from(i).is_ok_and(|i| i < names.len()), "{i}");
     usize::try_from(i)
         .ok()
         .and_then(|i| names.get(i))
-        .copied()
-        .unwrap_or("???")
+        .map_or(b"???", |n| n)
 }
 
-/// The names as fixed-size arrays, for the fast paths.
-const WEEKDAYS_3: [[u8; 3]; 7] = [
-    *b"Sun", *b"Mon", *b"Tue", *b"Wed", *b"Thu", *b"Fri", *b"Sat",
-];
-const MONTHS_3: [[u8; 3]; 12] = [
-    *b"Jan", *b"Feb", *b"Mar", *b"Apr", *b"May", *b"Jun", *b"Jul", *b"Aug", *b"Sep", *b"Oct",
-    *b"Nov", *b"Dec",
-];
+/// The abbreviations as fixed-size arrays, for the fast paths.
+const WEEKDAYS_3: [[u8; 3]; 7] = abbreviations(WEEKDAY_NAMES);
+const MONTHS_3: [[u8; 3]; 12] = abbreviations(MONTH_NAMES);
 
 /// `v` when it is in 0..100 (two digits at most).
 #[inline]
@@ -261,9 +324,9 @@ pub(crate) fn push_ctime(out: &mut Vec<u8>, c: &Civil) {
         out.extend_from_slice(&text);
         return;
     }
-    out.extend_from_slice(name_of(&WEEKDAYS, c.weekday).as_bytes());
+    out.extend_from_slice(name_of(&WEEKDAYS_3, c.weekday));
     out.push(b' ');
-    out.extend_from_slice(name_of(&MONTHS, c.month - 1).as_bytes());
+    out.extend_from_slice(name_of(&MONTHS_3, c.month - 1));
     push_int(out, c.day, 3, false, false);
     out.push(b' ');
     push_hms(out, c);
@@ -314,20 +377,68 @@ pub(crate) struct DayCache {
 }
 
 impl DayCache {
+    /// The UTC day around `t` (any `t`; none for the partial days at
+    /// `i64`'s ends).
+    pub(crate) fn utc(t: i64) -> Option<DayCache> {
+        let start = t.div_euclid(SECS_PER_DAY).checked_mul(SECS_PER_DAY)?;
+        Some(DayCache {
+            start,
+            end: start.checked_add(SECS_PER_DAY)?,
+            midnight: Civil::from_local_seconds(start, 0),
+        })
+    }
+
     /// The local time at `t` when it falls in this day.
     #[inline]
     pub(crate) fn civil(&self, t: i64) -> Option<Civil> {
         if t < self.start || t >= self.end {
             return None;
         }
-        // 0 <= sod < 86,400: 32-bit divisions.
-        let sod = u32::try_from(t - self.start).unwrap_or(0);
+        // 0 <= sod < 86,400 by the test above (end = start + 86,400): exact
+        // in 32 bits, and 32-bit divisions.
+        let sod = (t - self.start) as u32;
         Some(Civil {
             hour: i64::from(sod / 3600),
             minute: i64::from(sod / 60 % 60),
             second: i64::from(sod % 60),
             ..self.midnight
         })
+    }
+}
+
+/// A zone and the last local day computed in it: the local time of instants
+/// that come many per day (records in time order), with each day's offsets
+/// looked up once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LocalClock {
+    zone: TimeZone,
+    day: Option<DayCache>,
+}
+
+impl LocalClock {
+    pub(crate) fn new(zone: TimeZone) -> Self {
+        LocalClock { zone, day: None }
+    }
+
+    pub(crate) fn zone(&self) -> &TimeZone {
+        &self.zone
+    }
+
+    /// The local time at `t` from its day's cache, when the offset is the
+    /// same all that day (nearly always); `None` otherwise.
+    #[inline]
+    pub(crate) fn cached(&mut self, t: i64) -> Option<Civil> {
+        if let Some(c) = self.day.and_then(|d| d.civil(t)) {
+            return Some(c);
+        }
+        self.day = self.zone.day_of(t);
+        self.day.and_then(|d| d.civil(t))
+    }
+
+    /// The local time at `t`.
+    #[inline]
+    pub(crate) fn civil(&mut self, t: i64) -> Civil {
+        self.cached(t).unwrap_or_else(|| self.zone.civil(t))
     }
 }
 
@@ -392,6 +503,23 @@ pub(crate) fn push_hhmm(out: &mut Vec<u8>, c: &Civil) {
     push_int(out, c.minute, 2, true, false);
 }
 
+/// The date part of `who`'s ISO time, with its blank: `2013-08-28 `.
+pub(crate) fn push_iso_date(out: &mut Vec<u8>, c: &Civil) {
+    push_int(out, c.year, 0, false, false);
+    out.push(b'-');
+    push_int(out, c.month, 2, true, false);
+    out.push(b'-');
+    push_int(out, c.day, 2, true, false);
+    out.push(b' ');
+}
+
+/// The date part of `who`'s classic time, with its blank: `Aug 28 `.
+pub(crate) fn push_month_day(out: &mut Vec<u8>, c: &Civil) {
+    out.extend_from_slice(name_of(&MONTHS_3, c.month - 1));
+    push_int(out, c.day, 3, false, false);
+    out.push(b' ');
+}
+
 /// Whole seconds since the epoch of a `SystemTime` (rounded down).
 pub(crate) fn unix_seconds(t: SystemTime) -> i64 {
     match t.duration_since(UNIX_EPOCH) {
@@ -430,318 +558,33 @@ pub(crate) fn from_unix(secs: i64, micros: u32) -> SystemTime {
         .unwrap_or(UNIX_EPOCH)
 }
 
-/// A POSIX `TZ` rule: standard time, and optionally daylight time with the
-/// dates it starts and ends.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct PosixTz {
-    /// Seconds east of UTC in standard time.
-    std_offset: i64,
-    dst: Option<Dst>,
-}
+/// Seconds in 400 Gregorian years: the calendar, its weekdays and every
+/// POSIX rule repeat after them.
+const SECS_PER_400_YEARS: i64 = crate::time_fmt::DAYS_PER_ERA * SECS_PER_DAY;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Dst {
-    offset: i64,
-    start: (DateRule, i64),
-    end: (DateRule, i64),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum DateRule {
-    /// `Jn`: day 1-365, February 29 never counted.
-    Julian1(i64),
-    /// `n`: day 0-365, February 29 counted.
-    Julian0(i64),
-    /// `Mm.w.d`: day `d` (0 = Sunday) of week `w` (1-5, 5 = last) of month `m`.
-    Month(i64, i64, i64),
-}
-
-impl DateRule {
-    /// Days since the epoch of this rule's date in `year`.
-    fn day(self, year: i64) -> i64 {
-        let jan1 = days_from_civil(year, 1, 1);
-        match self {
-            DateRule::Julian1(n) => {
-                let feb29 = is_leap(year) && n >= 60;
-                jan1 + n - 1 + i64::from(feb29)
-            }
-            DateRule::Julian0(n) => jan1 + n,
-            DateRule::Month(m, w, d) => {
-                // The parser keeps m in 1..=12.
-                let m = u32::try_from(m).unwrap_or(1);
-                let first = days_from_civil(year, m, 1);
-                let first_wd = (first + 4).rem_euclid(7);
-                let mut day = first + (d - first_wd).rem_euclid(7) + (w - 1) * 7;
-                let next_month = if m == 12 {
-                    days_from_civil(year + 1, 1, 1)
-                } else {
-                    days_from_civil(year, m + 1, 1)
-                };
-                while day >= next_month {
-                    day -= 7;
-                }
-                day
-            }
-        }
-    }
-}
-
-/// A cursor over the bytes of a `TZ` string.
-struct Scan<'a> {
-    s: &'a [u8],
-}
-
-impl Scan<'_> {
-    fn peek(&self) -> Option<u8> {
-        self.s.first().copied()
-    }
-
-    fn bump(&mut self) {
-        self.s = self.s.get(1..).unwrap_or_default();
-    }
-
-    fn eat(&mut self, c: u8) -> bool {
-        if self.peek() == Some(c) {
-            self.bump();
-            true
-        } else {
-            false
-        }
-    }
-
-    fn number(&mut self) -> Option<i64> {
-        let mut n: i64 = 0;
-        let mut any = false;
-        while let Some(c) = self.peek().filter(u8::is_ascii_digit) {
-            n = n
-                .checked_mul(10)?
-                .checked_add(i64::from(c.checked_sub(b'0')?))?
-                .min(1_000_000);
-            any = true;
-            self.bump();
-        }
-        any.then_some(n)
-    }
-
-    /// A zone abbreviation: 3 or more letters, or `<...>`.
-    fn name(&mut self) -> Option<()> {
-        if self.eat(b'<') {
-            while let Some(c) = self.peek() {
-                self.bump();
-                if c == b'>' {
-                    return Some(());
-                }
-            }
-            return None;
-        }
-        let mut n = 0;
-        while self.peek().is_some_and(|c| c.is_ascii_alphabetic()) {
-            self.bump();
-            n += 1;
-        }
-        (n >= 3).then_some(())
-    }
-
-    /// `[+-]hh[:mm[:ss]]` as seconds.
-    fn hms(&mut self) -> Option<i64> {
-        let sign = if self.eat(b'-') {
-            -1
-        } else {
-            self.eat(b'+');
-            1
-        };
-        let h = self.number().filter(|&h| h <= 999)?;
-        let mut secs = h * 3600;
-        if self.eat(b':') {
-            secs += self.number().filter(|&m| m <= 59)? * 60;
-            if self.eat(b':') {
-                secs += self.number().filter(|&s| s <= 59)?;
-            }
-        }
-        Some(sign * secs)
-    }
-
-    fn rule(&mut self) -> Option<(DateRule, i64)> {
-        let date = if self.eat(b'J') {
-            DateRule::Julian1(self.number().filter(|n| (1..=365).contains(n))?)
-        } else if self.eat(b'M') {
-            let m = self.number().filter(|n| (1..=12).contains(n))?;
-            self.eat(b'.').then_some(())?;
-            let w = self.number().filter(|n| (1..=5).contains(n))?;
-            self.eat(b'.').then_some(())?;
-            let d = self.number().filter(|n| (0..=6).contains(n))?;
-            DateRule::Month(m, w, d)
-        } else {
-            DateRule::Julian0(self.number().filter(|n| (0..=365).contains(n))?)
-        };
-        let time = if self.eat(b'/') { self.hms()? } else { 7200 };
-        Some((date, time))
-    }
-}
-
-impl PosixTz {
-    fn parse(s: &str) -> Option<PosixTz> {
-        let mut sc = Scan { s: s.as_bytes() };
-        sc.name()?;
-        // POSIX offsets count west of Greenwich.
-        let std_offset = -sc.hms()?;
-        if sc.peek().is_none() {
-            return Some(PosixTz {
-                std_offset,
-                dst: None,
-            });
-        }
-        sc.name()?;
-        let offset = match sc.peek() {
-            Some(b',') | None => std_offset + 3600,
-            Some(_) => -sc.hms()?,
-        };
-        let (start, end) = if sc.eat(b',') {
-            let start = sc.rule()?;
-            sc.eat(b',').then_some(())?;
-            (start, sc.rule()?)
-        } else {
-            (
-                (DateRule::Month(3, 2, 0), 7200),
-                (DateRule::Month(11, 1, 0), 7200),
-            )
-        };
-        sc.peek().is_none().then_some(())?;
-        Some(PosixTz {
-            std_offset,
-            dst: Some(Dst { offset, start, end }),
-        })
-    }
-
-    fn offset_at(&self, t: i64) -> i64 {
-        let Some(dst) = &self.dst else {
-            return self.std_offset;
-        };
-        let (year, _, _) = civil_from_days((t + self.std_offset).div_euclid(SECS_PER_DAY));
-        let start = dst.start.0.day(year) * SECS_PER_DAY + dst.start.1 - self.std_offset;
-        let end = dst.end.0.day(year) * SECS_PER_DAY + dst.end.1 - dst.offset;
-        let in_dst = if start < end {
-            start <= t && t < end
-        } else {
-            !(end <= t && t < start)
-        };
-        if in_dst {
-            dst.offset
-        } else {
-            self.std_offset
-        }
-    }
-}
-
-/// A TZif file's transitions.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Tzif {
-    transitions: Vec<i64>,
-    /// For each transition, an index into `offsets`.
-    kinds: Vec<u8>,
-    offsets: Vec<i64>,
-    footer: Option<PosixTz>,
-}
-
-fn be(bytes: &[u8], at: usize, width: usize) -> Option<i64> {
-    let b = bytes.get(at..at.checked_add(width)?)?;
-    Some(match width {
-        4 => i64::from(i32::from_be_bytes(b.try_into().ok()?)),
-        _ => i64::from_be_bytes(b.try_into().ok()?),
-    })
-}
-
-impl Tzif {
-    fn parse(data: &[u8]) -> Option<Tzif> {
-        if data.get(..4)? != b"TZif" {
-            return None;
-        }
-        let version = *data.get(4)?;
-        let (v1, v1_len) = Self::block(data, 4)?;
-        if version < b'2' {
-            return Some(v1);
-        }
-        let rest = data.get(v1_len..)?;
-        if rest.get(..4)? != b"TZif" {
-            return Some(v1);
-        }
-        let (mut v2, v2_len) = Self::block(rest, 8)?;
-        let footer = rest.get(v2_len..).unwrap_or_default();
-        let footer = footer.strip_prefix(b"\n").unwrap_or_default();
-        if let Some(end) = footer.iter().position(|&c| c == b'\n') {
-            v2.footer = footer
-                .get(..end)
-                .and_then(|f| std::str::from_utf8(f).ok())
-                .filter(|f| !f.is_empty())
-                .and_then(PosixTz::parse);
-        }
-        Some(v2)
-    }
-
-    /// One header and data block with times `width` bytes wide; its length.
-    fn block(data: &[u8], width: usize) -> Option<(Tzif, usize)> {
-        let count = |i: usize| -> Option<usize> { usize::try_from(be(data, 20 + 4 * i, 4)?).ok() };
-        let (isut, isstd, leap, timecnt, typecnt, charcnt) = (
-            count(0)?,
-            count(1)?,
-            count(2)?,
-            count(3)?,
-            count(4)?,
-            count(5)?,
-        );
-        // Each section must lie inside the data: sizes are checked before any
-        // allocation, with checked arithmetic (the counts come from the file).
-        let mut at: usize = 44;
-        let mut take = |len: usize| -> Option<usize> {
-            let start = at;
-            at = at.checked_add(len)?;
-            (at <= data.len()).then_some(start)
-        };
-        let times_at = take(timecnt.checked_mul(width)?)?;
-        let kinds_at = take(timecnt)?;
-        let types_at = take(typecnt.checked_mul(6)?)?;
-        take(charcnt)?;
-        take(leap.checked_mul(width.checked_add(4)?)?)?;
-        take(isstd)?;
-        take(isut)?;
-        let transitions = (0..timecnt)
-            .map(|i| be(data, times_at + i * width, width))
-            .collect::<Option<Vec<_>>>()?;
-        let kinds = data.get(kinds_at..kinds_at + timecnt)?.to_vec();
-        let offsets = (0..typecnt)
-            .map(|i| be(data, types_at + i * 6, 4))
-            .collect::<Option<Vec<_>>>()?;
-        if offsets.is_empty() {
-            return None;
-        }
-        Some((
-            Tzif {
-                transitions,
-                kinds,
-                offsets,
-                footer: None,
-            },
-            at,
-        ))
-    }
-
-    fn offset_at(&self, t: i64) -> i64 {
-        let first = self.offsets.first().copied().unwrap_or(0);
-        let n = self.transitions.partition_point(|&x| x <= t);
-        if n == 0 {
-            return first;
-        }
-        if n == self.transitions.len() {
-            if let Some(f) = &self.footer {
-                return f.offset_at(t);
-            }
-        }
-        self.kinds
-            .get(n - 1)
-            .and_then(|&k| self.offsets.get(usize::from(k)))
-            .copied()
-            .unwrap_or(first)
-    }
+/// The jiff timestamp of `t` seconds since the epoch, moved by whole 400-year
+/// cycles into jiff's range (years -9999 to 9999) when outside it: the same
+/// point of the calendar, so the same offset for rules and for TZif zones
+/// (whose footer rule decides after their last transition, and whose first
+/// type before their first).
+fn timestamp_in_range(t: i64) -> jiff::Timestamp {
+    let (min, max) = (
+        jiff::Timestamp::MIN.as_second(),
+        jiff::Timestamp::MAX.as_second(),
+    );
+    debug_assert!(max - min > 2 * SECS_PER_400_YEARS);
+    let t = clamp(t);
+    let t = if t > max {
+        t - ((t - max) / SECS_PER_400_YEARS + 1) * SECS_PER_400_YEARS
+    } else if t < min {
+        t + ((min - t) / SECS_PER_400_YEARS + 1) * SECS_PER_400_YEARS
+    } else {
+        t
+    };
+    // In range by the shift above (the range spans more than one cycle).
+    let shifted = jiff::Timestamp::from_second(t);
+    debug_assert!(shifted.is_ok(), "{t} is in jiff's range");
+    shifted.unwrap_or(jiff::Timestamp::UNIX_EPOCH)
 }
 
 /// The local date and time `t` seconds after the epoch where local time is
@@ -753,7 +596,8 @@ pub(crate) fn civil_at(t: i64, offset: i64) -> Option<Civil> {
     Some(c)
 }
 
-/// A time zone: how to turn a point in time into a local date and time.
+/// A time zone: how to turn a point in time into a local date and time
+/// (a [jiff](https://docs.rs/jiff) zone underneath).
 ///
 /// Built from `TZ` the way glibc reads it ([`TimeZone::from_env`]), or from
 /// a rule string or TZif data:
@@ -767,16 +611,18 @@ pub(crate) fn civil_at(t: i64, offset: i64) -> Option<Civil> {
 ///   `<+0530>-5:30` (rules `Mm.w.d`, `Jn` and `n`, with times; DST without a
 ///   rule takes the US rule, like glibc's default `posixrules`).
 ///
-/// Leap-second corrections (`right/` zones) are ignored.
+/// Leap-second corrections (`right/` zones) are ignored. Times beyond the
+/// years -9999 to 9999 take the offset of the same instant of the 400-year
+/// Gregorian cycle inside them.
+///
+/// The zone is chosen by the caller ([`LastFormat::new`](crate::sessions::LastFormat::new),
+/// `wtmpdb::LastLayout::new`, [`who::FixedEnvironment::time_zone`](crate::who::FixedEnvironment::time_zone)):
+/// `TZ` of this process, or another one to reproduce a run elsewhere. It
+/// wraps jiff's zone rather than exposing it, so that jiff (0.x) is not part
+/// of this crate's API.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimeZone {
-    kind: Kind,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Kind {
-    Posix(PosixTz),
-    Tzif(Tzif),
+    zone: jiff::tz::TimeZone,
 }
 
 impl Default for TimeZone {
@@ -785,41 +631,48 @@ impl Default for TimeZone {
     }
 }
 
+/// The rule glibc's default `posixrules` gives a `TZ` with daylight time
+/// but no rule (the US one).
+const US_RULE: &str = ",M3.2.0,M11.1.0";
+
 impl TimeZone {
     /// Coordinated Universal Time.
     pub fn utc() -> TimeZone {
         TimeZone {
-            kind: Kind::Posix(PosixTz {
-                std_offset: 0,
-                dst: None,
-            }),
+            zone: jiff::tz::TimeZone::UTC,
         }
     }
 
-    /// A fixed offset east of UTC, in seconds.
+    /// A fixed offset east of UTC, in seconds. Offsets beyond +-25:59:59
+    /// (no zone has them, and POSIX rules cannot state them) are taken as
+    /// that limit.
     pub fn fixed(offset_seconds: i32) -> TimeZone {
+        let (min, max) = (jiff::tz::Offset::MIN, jiff::tz::Offset::MAX);
+        let seconds = offset_seconds.clamp(min.seconds(), max.seconds());
+        let offset = jiff::tz::Offset::from_seconds(seconds);
+        debug_assert!(offset.is_ok(), "{seconds} is in jiff's range");
+        let offset = offset.unwrap_or(jiff::tz::Offset::UTC);
         TimeZone {
-            kind: Kind::Posix(PosixTz {
-                std_offset: i64::from(offset_seconds),
-                dst: None,
-            }),
+            zone: jiff::tz::TimeZone::fixed(offset),
         }
     }
 
-    /// A POSIX `TZ` rule string such as `GMT`, `EST5EDT,M3.2.0,M11.1.0` or
-    /// `<+0330>-3:30`; `None` when it is not one.
+    /// A POSIX `TZ` rule string such as `GMT0`, `EST5EDT,M3.2.0,M11.1.0` or
+    /// `<+0330>-3:30`; `None` when it is not one. Daylight time without a
+    /// rule (`EST5EDT`) takes the US rule, as glibc does.
     pub fn from_posix(rule: &str) -> Option<TimeZone> {
-        PosixTz::parse(rule).map(|p| TimeZone {
-            kind: Kind::Posix(p),
-        })
+        jiff::tz::TimeZone::posix(rule)
+            .or_else(|_| jiff::tz::TimeZone::posix(&format!("{rule}{US_RULE}")))
+            .ok()
+            .map(|zone| TimeZone { zone })
     }
 
     /// A zone from TZif data (the files under `/usr/share/zoneinfo`);
     /// `None` when the data is not TZif.
     pub fn from_tzif(data: &[u8]) -> Option<TimeZone> {
-        Tzif::parse(data).map(|t| TimeZone {
-            kind: Kind::Tzif(t),
-        })
+        jiff::tz::TimeZone::tzif("", data)
+            .ok()
+            .map(|zone| TimeZone { zone })
     }
 
     /// The zone that `TZ` names, read as glibc does (see the module notes):
@@ -857,11 +710,7 @@ impl TimeZone {
 
     /// Seconds east of UTC at `t` (seconds since the epoch).
     pub(crate) fn offset_at(&self, t: i64) -> i64 {
-        let t = clamp(t);
-        match &self.kind {
-            Kind::Posix(p) => p.offset_at(t),
-            Kind::Tzif(z) => z.offset_at(t),
-        }
+        i64::from(self.zone.to_offset(timestamp_in_range(t)).seconds())
     }
 
     /// The local date and time at `t` (seconds since the epoch).
@@ -958,8 +807,8 @@ mod tests {
             let c = TimeZone::fixed(i32::try_from(offset).unwrap()).civil(t);
             let ctime_want = format!(
                 "{} {} {:2} {:02}:{:02}:{:02} {}",
-                WEEKDAYS[c.weekday as usize],
-                MONTHS[(c.month - 1) as usize],
+                abbreviation(WEEKDAY_NAMES[c.weekday as usize]),
+                abbreviation(MONTH_NAMES[(c.month - 1) as usize]),
                 c.day, c.hour, c.minute, c.second, c.year
             );
             proptest::prop_assert_eq!(ctime(&c), ctime_want);
@@ -1014,7 +863,10 @@ mod tests {
         let est = TimeZone::from_posix("EST5").unwrap();
         assert_eq!(est.offset_at(0), -5 * 3600);
         assert_eq!(TimeZone::from_posix("GMT"), None);
-        assert_eq!(TimeZone::from_posix("GMT0"), Some(TimeZone::utc()));
+        assert_eq!(
+            TimeZone::from_posix("GMT0").map(|z| z.offset_at(0)),
+            Some(0)
+        );
         // Southern hemisphere: DST across the new year.
         let syd = TimeZone::from_posix("AEST-10AEDT,M10.1.0,M4.1.0/3").unwrap();
         assert_eq!(
@@ -1032,6 +884,7 @@ mod tests {
     fn unknown_or_empty_tz_is_utc() {
         assert_eq!(TimeZone::from_tz(Some("")), TimeZone::utc());
         assert_eq!(TimeZone::from_tz(Some("not a zone")), TimeZone::utc());
+        assert_eq!(TimeZone::from_tz(Some(":")), TimeZone::utc());
     }
 
     #[test]
@@ -1122,13 +975,12 @@ mod tests {
     #[test]
     fn posix_tz_strings() {
         let posix = TimeZone::from_posix;
-        assert_eq!(posix("UTC0"), Some(TimeZone::utc()));
-        assert_eq!(posix("JST-9"), Some(TimeZone::fixed(9 * 3600)));
-        assert_eq!(
-            posix("<+0530>-5:30"),
-            Some(TimeZone::fixed(5 * 3600 + 1800))
-        );
-        assert_eq!(posix("EST+5"), Some(TimeZone::fixed(-5 * 3600)));
+        // The offsets in winter and in summer.
+        let fixed = |rule| posix(rule).map(|z| (z.offset_at(0), z.offset_at(1_720_000_000)));
+        assert_eq!(fixed("UTC0"), Some((0, 0)));
+        assert_eq!(fixed("JST-9"), Some((9 * 3600, 9 * 3600)));
+        assert_eq!(fixed("<+0530>-5:30"), Some((19_800, 19_800)));
+        assert_eq!(fixed("EST+5"), Some((-5 * 3600, -5 * 3600)));
         assert_eq!(posix("X1"), None);
         // US Eastern, 2024: DST from 2024-03-10 07:00 UTC to 2024-11-03 06:00 UTC.
         let us = posix("EST5EDT,M3.2.0,M11.1.0").unwrap();
@@ -1142,33 +994,74 @@ mod tests {
     }
 
     #[test]
-    fn last_weekday_of_month() {
-        // The last Sunday of March 2024 is the 31st; of October 2024 the 27th.
-        let d = DateRule::Month(3, 5, 0);
-        assert_eq!(d.day(2024), days_from_civil(2024, 3, 31));
-        let d = DateRule::Month(10, 5, 0);
-        assert_eq!(d.day(2024), days_from_civil(2024, 10, 27));
-        assert_eq!(DateRule::Julian1(60).day(2024), days_from_civil(2024, 3, 1));
+    fn fixed_offsets_beyond_jiffs_limit_are_its_limit() {
+        let limit = 25 * 3600 + 59 * 60 + 59;
+        assert_eq!(TimeZone::fixed(i32::MAX).offset_at(0), limit);
+        assert_eq!(TimeZone::fixed(i32::MIN).offset_at(0), -limit);
+        assert_eq!(TimeZone::fixed(limit as i32).offset_at(0), limit);
+        assert_eq!(TimeZone::fixed(-3600).offset_at(0), -3600);
+    }
+
+    #[test]
+    fn dst_without_a_rule_takes_the_us_rule() {
+        // glibc's default `posixrules`: 2024-07-01 is daylight time, 2024-01-01 not.
+        let z = TimeZone::from_posix("EST5EDT").unwrap();
+        assert_eq!(z.offset_at(days_from_civil(2024, 7, 1) * 86_400), -4 * 3600);
+        assert_eq!(z.offset_at(days_from_civil(2024, 1, 1) * 86_400), -5 * 3600);
         assert_eq!(
-            DateRule::Julian0(59).day(2024),
-            days_from_civil(2024, 2, 29)
+            TimeZone::from_posix("EST5EDT4")
+                .map(|z| z.offset_at(days_from_civil(2024, 7, 1) * 86_400)),
+            Some(-4 * 3600)
         );
     }
 
+    #[test]
+    fn times_beyond_jiffs_years_take_the_offset_of_their_cycle() {
+        // 2024-07-01 plus and minus 400-year cycles, far outside -9999..=9999.
+        let us = TimeZone::from_posix("EST5EDT,M3.2.0,M11.1.0").unwrap();
+        let summer = days_from_civil(2024, 7, 1) * 86_400;
+        // (Within the +-2^40 seconds this module computes with.)
+        for cycles in [30, 80, -30, -80] {
+            let t = summer + cycles * SECS_PER_400_YEARS;
+            assert_eq!(us.offset_at(t), -4 * 3600, "{cycles}");
+            let c = us.civil(t);
+            assert_eq!((c.month, c.day, c.hour), (6, 30, 20), "{cycles}");
+            assert_eq!(c.year, 2024 + cycles * 400, "{cycles}");
+        }
+    }
+
+    proptest::proptest! {
+        // jiff's calendar and the fallback one give the same civil time
+        // wherever both apply.
+        #[test]
+        fn fallback_calendar_agrees_with_jiff(
+            local in jiff::Timestamp::MIN.as_second()..=jiff::Timestamp::MAX.as_second(),
+            offset in -93_599i64..93_600,
+        ) {
+            proptest::prop_assert_eq!(
+                Civil::from_local_seconds(local, offset),
+                Civil::from_local_seconds_fallback(local, offset)
+            );
+        }
+    }
+
+    /// TZif version 2 data: an empty v1 block, then the transitions, their
+    /// types' offsets (all abbreviated `CET`, which jiff checks against the
+    /// footer's) and the footer.
     fn tzif_v2(times: &[i64], idx: &[u8], offs: &[i32], footer: &str) -> Vec<u8> {
         let mut v = Vec::new();
-        let head = |v: &mut Vec<u8>, time: usize, types: usize| {
+        let head = |v: &mut Vec<u8>, time: usize, types: usize, chars: usize| {
             v.extend_from_slice(b"TZif2");
             v.extend_from_slice(&[0; 15]);
-            for n in [0, 0, 0, time, types, 1] {
+            for n in [0, 0, 0, time, types, chars] {
                 v.extend_from_slice(&(n as u32).to_be_bytes());
             }
         };
         // An empty v1 block (zero transitions, one type) then the v2 block.
-        head(&mut v, 0, 1);
+        head(&mut v, 0, 1, 1);
         v.extend_from_slice(&[0; 6]);
         v.push(0);
-        head(&mut v, times.len(), offs.len());
+        head(&mut v, times.len(), offs.len(), 4);
         for t in times {
             v.extend_from_slice(&t.to_be_bytes());
         }
@@ -1177,7 +1070,7 @@ mod tests {
             v.extend_from_slice(&o.to_be_bytes());
             v.extend_from_slice(&[0, 0]);
         }
-        v.push(0);
+        v.extend_from_slice(b"CET\0");
         v.push(b'\n');
         v.extend_from_slice(footer.as_bytes());
         v.push(b'\n');
@@ -1187,8 +1080,9 @@ mod tests {
     #[test]
     fn tzif_transitions_and_footer() {
         let data = tzif_v2(&[1000, 2000], &[1, 0], &[3600, 7200], "CET-1");
-        let Some(t) = TimeZone::from_tzif(&data) else {
-            panic!("not parsed")
+        let t = match jiff::tz::TimeZone::tzif("", &data) {
+            Ok(zone) => TimeZone { zone },
+            Err(e) => panic!("not parsed: {e}"),
         };
         assert_eq!(t.offset_at(999), 3600);
         assert_eq!(t.offset_at(1000), 7200);
@@ -1249,11 +1143,21 @@ mod tests {
             flip in proptest::num::usize::ANY,
             t in proptest::num::i64::ANY,
         ) {
-            // Well-formed data with any values (kinds may point past the
-            // types, transitions need not be sorted) is read, and used.
+            // Data with any values (kinds may point past the types,
+            // transitions need not be sorted) is read, or refused.
             let (times, kinds): (Vec<i64>, Vec<u8>) = transitions.into_iter().unzip();
             let mut data = tzif_v2(&times, &kinds, &offsets, &footer);
-            let zone = TimeZone::from_tzif(&data);
+            if let Some(zone) = TimeZone::from_tzif(&data) {
+                exercise(&zone, t);
+            }
+            // Well-formed data (sorted transitions in jiff's range, kinds
+            // that name a type, offsets within +-25:59:59, no footer) is read.
+            let mut sorted: Vec<i64> = times.iter().map(|t| t % 200_000_000_000).collect();
+            sorted.sort_unstable();
+            sorted.dedup();
+            let offs: Vec<i32> = offsets.iter().map(|o| o % 93_600).collect();
+            let good: Vec<u8> = (0..sorted.len()).map(|i| (i % offs.len()) as u8).collect();
+            let zone = TimeZone::from_tzif(&tzif_v2(&sorted, &good, &offs, ""));
             proptest::prop_assert!(zone.is_some());
             if let Some(zone) = zone {
                 exercise(&zone, t);

@@ -1,31 +1,15 @@
-//! RFC 3339 timestamps from Unix seconds and back, without a date library.
+//! RFC 3339 timestamps from Unix seconds and back, and the fallback
+//! calendar for the years jiff does not cover.
 //!
 //! The calendar is the proleptic Gregorian one; days are converted with the
 //! usual era arithmetic (400-year eras of 146,097 days, years counted from
 //! March so that the leap day ends the year). Only years 0000 to 9999 can be
 //! written in RFC 3339; other times have no text form here.
 
-use std::fmt::Write as _;
-
-const SECS_PER_DAY: i64 = 86_400;
 /// Days from 0000-03-01 to 1970-01-01.
 const EPOCH_SHIFT: i64 = 719_468;
-const DAYS_PER_ERA: i64 = 146_097;
-
-/// A broken-down UTC time, to the microsecond.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct DateTime {
-    pub(crate) year: i64,
-    /// 1 to 12.
-    pub(crate) month: u32,
-    /// 1 to 31.
-    pub(crate) day: u32,
-    pub(crate) hour: u32,
-    pub(crate) minute: u32,
-    pub(crate) second: u32,
-    /// 0 to 999,999.
-    pub(crate) micros: u32,
-}
+/// Days in 400 Gregorian years, after which the calendar repeats.
+pub(crate) const DAYS_PER_ERA: i64 = 146_097;
 
 /// The largest day number (either sign) the calendar functions take: far
 /// beyond any `i64` of seconds (2^63 / 86,400 < 2^47), and small enough that
@@ -50,6 +34,7 @@ pub(crate) fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
+    debug_assert!((1..=12).contains(&month) && (1..=31).contains(&day));
     (
         year,
         u32::try_from(month).unwrap_or(1),
@@ -75,6 +60,7 @@ pub(crate) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
 }
 
 /// Days in a month of a year (proleptic Gregorian).
+#[cfg(test)]
 pub(crate) fn days_in_month(year: i64, month: u32) -> u32 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -85,69 +71,46 @@ pub(crate) fn days_in_month(year: i64, month: u32) -> u32 {
     }
 }
 
-impl DateTime {
-    /// The UTC time `seconds` after the epoch plus `micros`; `None` when
-    /// `micros` is 1,000,000 or more.
-    pub(crate) fn from_unix(seconds: i64, micros: u32) -> Option<Self> {
-        if micros >= 1_000_000 {
-            return None;
-        }
-        let days = seconds.div_euclid(SECS_PER_DAY);
-        let secs = u32::try_from(seconds.rem_euclid(SECS_PER_DAY)).ok()?;
-        let (year, month, day) = civil_from_days(days);
-        Some(DateTime {
-            year,
-            month,
-            day,
-            hour: secs / 3_600,
-            minute: secs / 60 % 60,
-            second: secs % 60,
-            micros,
-        })
+/// Writes `YYYY-MM-DDTHH:MM:SS.ffffffZ` for a Unix time: the crate's one
+/// RFC 3339 writer (serde, `utmp dump --json`, `last --json`). Returns
+/// `false`, writing nothing, when `micros` is not below 1,000,000 or the
+/// year is outside 0000-9999.
+pub(crate) fn push_rfc3339_utc(out: &mut Vec<u8>, seconds: i64, micros: u32) -> bool {
+    use crate::clock::{put, two};
+    let c = crate::clock::Civil::from_local_seconds(seconds, 0);
+    let Ok(year) = u32::try_from(c.year) else {
+        return false;
+    };
+    if year > 9999 || micros >= 1_000_000 {
+        return false;
     }
-
-    /// Seconds after the epoch (and the microseconds), or `None` when a field
-    /// is out of its range.
-    pub(crate) fn to_unix(self) -> Option<(i64, u32)> {
-        if !(1..=12).contains(&self.month)
-            || self.day == 0
-            || self.day > days_in_month(self.year, self.month)
-            || self.hour > 23
-            || self.minute > 59
-            || self.second > 59
-            || self.micros >= 1_000_000
-            || !(-1_000_000_000..=1_000_000_000).contains(&self.year)
-        {
-            return None;
-        }
-        let days = days_from_civil(self.year, self.month, self.day);
-        let secs = self
-            .hour
-            .checked_mul(3_600)?
-            .checked_add(self.minute.checked_mul(60)?)?
-            .checked_add(self.second)?;
-        let secs = days
-            .checked_mul(SECS_PER_DAY)?
-            .checked_add(i64::from(secs))?;
-        Some((secs, self.micros))
-    }
+    // The calendar's fields are in range (month 1-12, day 1-31, ...).
+    let field = |v: i64| {
+        debug_assert!((0..100).contains(&v));
+        two(u32::try_from(v).unwrap_or(0))
+    };
+    let mut text = *b"yyyy-mm-ddThh:mm:ss.uuuuuuZ";
+    put(&mut text, 0, two(year / 100));
+    put(&mut text, 2, two(year));
+    put(&mut text, 5, field(c.month));
+    put(&mut text, 8, field(c.day));
+    put(&mut text, 11, field(c.hour));
+    put(&mut text, 14, field(c.minute));
+    put(&mut text, 17, field(c.second));
+    put(&mut text, 20, two(micros / 10_000));
+    put(&mut text, 22, two(micros / 100));
+    put(&mut text, 24, two(micros));
+    out.extend_from_slice(&text);
+    true
 }
 
-/// `YYYY-MM-DDTHH:MM:SS.ffffffZ` for a Unix time; `None` when `micros` is not
-/// below 1,000,000 or the year is outside 0000-9999.
+/// [`push_rfc3339_utc`] as a `String`; `None` where it writes nothing.
 pub(crate) fn rfc3339_utc(seconds: i64, micros: u32) -> Option<String> {
-    let t = DateTime::from_unix(seconds, micros)?;
-    if !(0..=9999).contains(&t.year) {
+    let mut out = Vec::with_capacity(27);
+    if !push_rfc3339_utc(&mut out, seconds, micros) {
         return None;
     }
-    let mut s = String::with_capacity(27);
-    write!(
-        s,
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
-        t.year, t.month, t.day, t.hour, t.minute, t.second, t.micros
-    )
-    .ok()?;
-    Some(s)
+    String::from_utf8(out).ok()
 }
 
 /// Parses an RFC 3339 time: `YYYY-MM-DD`, `T` (or `t` or a space),
@@ -202,16 +165,18 @@ pub(crate) fn parse_rfc3339(s: &str) -> Option<(i64, u32)> {
     if !p.0.is_empty() {
         return None;
     }
-    let (secs, micros) = DateTime {
-        year: i64::from(year),
-        month,
-        day,
-        hour,
-        minute,
-        second,
-        micros,
-    }
-    .to_unix()?;
+    // jiff checks the date (the day within its month) and the time.
+    let at = jiff::civil::DateTime::new(
+        i16::try_from(year).ok()?,
+        i8::try_from(month).ok()?,
+        i8::try_from(day).ok()?,
+        i8::try_from(hour).ok()?,
+        i8::try_from(minute).ok()?,
+        i8::try_from(second).ok()?,
+        0,
+    )
+    .ok()?;
+    let secs = jiff::tz::Offset::UTC.to_timestamp(at).ok()?.as_second();
     Some((secs.checked_sub(offset)?, micros))
 }
 
@@ -228,7 +193,7 @@ impl Cursor<'_> {
         match self.0.first() {
             Some(&c) if c.is_ascii_digit() => {
                 let d = char::from(c).to_digit(10)?;
-                self.0 = self.0.get(1..).unwrap_or_default();
+                self.next();
                 Some(d)
             }
             _ => None,
@@ -246,7 +211,7 @@ impl Cursor<'_> {
     fn expect(&mut self, one_of: &[u8]) -> Option<()> {
         let c = *self.0.first()?;
         if one_of.contains(&c) {
-            self.0 = self.0.get(1..).unwrap_or_default();
+            self.next();
             Some(())
         } else {
             None

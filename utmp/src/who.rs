@@ -25,7 +25,7 @@
 //! # Ok(()) }
 //! ```
 
-use crate::clock;
+use crate::clock::{self, TimeZone};
 
 use std::borrow::Borrow;
 use std::collections::HashMap;
@@ -190,8 +190,8 @@ pub trait Environment {
     /// [`Who::check_pids`]).
     fn process_exists(&self, pid: i32) -> bool;
 
-    /// Seconds east of UTC of local time at the instant `at`.
-    fn utc_offset(&self, at: i64) -> i64;
+    /// The local time zone, in which times are shown.
+    fn time_zone(&self) -> &TimeZone;
 }
 
 /// The real environment: the clock (read once, when made), `stat` of the
@@ -201,7 +201,7 @@ pub trait Environment {
 pub struct SystemEnvironment {
     now: i64,
     tty_gid: Option<u32>,
-    zone: clock::TimeZone,
+    zone: TimeZone,
 }
 
 impl SystemEnvironment {
@@ -217,7 +217,7 @@ impl SystemEnvironment {
         SystemEnvironment {
             now,
             tty_gid: tty_gid(),
-            zone: clock::TimeZone::from_env(),
+            zone: TimeZone::from_env(),
         }
     }
 }
@@ -260,8 +260,8 @@ impl Environment for SystemEnvironment {
         proc.join(pid.to_string()).exists()
     }
 
-    fn utc_offset(&self, at: i64) -> i64 {
-        self.zone.offset_at(at)
+    fn time_zone(&self) -> &TimeZone {
+        &self.zone
     }
 }
 
@@ -271,7 +271,7 @@ impl Environment for SystemEnvironment {
 #[derive(Debug, Clone, Default)]
 pub struct FixedEnvironment {
     now: i64,
-    offset: i64,
+    zone: TimeZone,
     terminals: HashMap<PathBuf, Terminal>,
     dead: Vec<i32>,
 }
@@ -285,9 +285,18 @@ impl FixedEnvironment {
         }
     }
 
-    /// Local time this many seconds east of UTC.
+    /// Local time this many seconds east of UTC (at most +-25:59:59: a
+    /// larger offset is taken as that limit).
     pub fn utc_offset(mut self, seconds: i64) -> Self {
-        self.offset = seconds;
+        let seconds =
+            i32::try_from(seconds).unwrap_or(if seconds < 0 { i32::MIN } else { i32::MAX });
+        self.zone = TimeZone::fixed(seconds);
+        self
+    }
+
+    /// Local time in this zone.
+    pub fn time_zone(mut self, zone: TimeZone) -> Self {
+        self.zone = zone;
         self
     }
 
@@ -317,8 +326,8 @@ impl Environment for FixedEnvironment {
         !self.dead.contains(&pid)
     }
 
-    fn utc_offset(&self, _at: i64) -> i64 {
-        self.offset
+    fn time_zone(&self) -> &TimeZone {
+        &self.zone
     }
 }
 
@@ -590,13 +599,14 @@ impl Who {
         B: Borrow<RecordBytes>,
         F: FnMut(Row) -> Result<(), E>,
     {
+        let zone = env.time_zone();
         self.scan_views(entries, env, terminals, |v| {
             f(Row {
                 kind: v.kind,
                 entry: v.entry.to_entry(),
                 mesg: v.mesg,
                 idle: v.idle,
-                time: self.time_text(v.entry.seconds(), env),
+                time: self.time_text(v.entry.seconds(), zone),
             })
         })
     }
@@ -648,37 +658,25 @@ impl Who {
         Ok(())
     }
 
-    fn time_text(&self, seconds: i64, env: &dyn Environment) -> Vec<u8> {
-        TimeText::default().text(self, seconds, env).to_vec()
+    /// The time text of one row, as `localtime` gives it (no cache: the
+    /// reference that [`TimeText`]'s cached writing is tested against).
+    fn time_text(&self, seconds: i64, zone: &TimeZone) -> Vec<u8> {
+        let Some(c) = clock::civil_at(seconds, zone.offset_at(seconds)) else {
+            return seconds.to_string().into_bytes();
+        };
+        let mut text = Vec::with_capacity(16);
+        self.push_date(&mut text, &c);
+        clock::push_hhmm(&mut text, &c);
+        text
     }
 
     /// The date part of the time text, with the blank after it:
     /// `2013-08-28 ` (`%Y-%m-%d `) or `Aug 28 ` (`%b %e `).
     fn push_date(&self, out: &mut Vec<u8>, c: &clock::Civil) {
         match self.time_format {
-            TimeFormat::Iso => {
-                clock::push_int(out, c.year, 0, false, false);
-                out.push(b'-');
-                clock::push_int(out, c.month, 2, true, false);
-                out.push(b'-');
-                clock::push_int(out, c.day, 2, true, false);
-            }
-            TimeFormat::Classic => {
-                const MONTHS: [&str; 12] = [
-                    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
-                    "Dec",
-                ];
-                let month = usize::try_from(c.month)
-                    .ok()
-                    .and_then(|m| MONTHS.get(m.wrapping_sub(1)))
-                    .copied()
-                    .unwrap_or("???");
-                out.extend_from_slice(month.as_bytes());
-                out.push(b' ');
-                clock::push_int(out, c.day, 2, false, false);
-            }
+            TimeFormat::Iso => clock::push_iso_date(out, c),
+            TimeFormat::Classic => clock::push_month_day(out, c),
         }
-        out.push(b' ');
     }
 
     /// The heading line (`-H`), with its newline.
@@ -877,9 +875,9 @@ impl Who {
         }
         // Like `who`, stat each user's terminal, but only when a column shows it.
         let terminals = self.mesg || (self.idle && !self.resolved().short);
-        let mut times = TimeText::default();
+        let mut times = TimeText::new(env);
         self.scan_views(entries, env, terminals, |v| {
-            let time = times.text(self, v.entry.seconds(), env);
+            let time = times.text(self, v.entry.seconds());
             self.push_row(&mut buf, &v, time);
             if buf.len() >= WRITE_BLOCK {
                 out.write_all(&buf)?;
@@ -908,57 +906,49 @@ struct RowView<'e, B> {
 /// The time text of the last row, and the local day its date part stands
 /// for: records come in time order, so most rows repeat their predecessor's
 /// day, and only the hour and minute are made again.
-#[derive(Default)]
 struct TimeText {
-    /// The local day (days since the epoch) of the date in `text`.
-    day: Option<i64>,
+    /// The zone, with its day cache.
+    clock: clock::LocalClock,
+    /// The local date (year, month, day) of the date part in `text`.
+    date: Option<(i64, i64, i64)>,
     /// The date part's length in `text`.
     date_len: usize,
     text: Vec<u8>,
 }
 
 impl TimeText {
+    fn new(env: &dyn Environment) -> Self {
+        TimeText {
+            clock: clock::LocalClock::new(env.time_zone().clone()),
+            date: None,
+            date_len: 0,
+            text: Vec::with_capacity(32),
+        }
+    }
+
     /// `seconds` as `who` writes it in local time (the seconds themselves
-    /// when the date cannot be written).
-    fn text(&mut self, who: &Who, seconds: i64, env: &dyn Environment) -> &[u8] {
-        let offset = env.utc_offset(seconds);
-        let civil = |text: &mut Vec<u8>| match clock::civil_at(seconds, offset) {
-            Some(c) => {
-                who.push_date(text, &c);
-                true
-            }
-            None => {
-                text.extend_from_slice(seconds.to_string().as_bytes());
-                false
-            }
-        };
-        let Some(local) = seconds.checked_add(offset) else {
-            // civil_at fails too: the seconds themselves.
+    /// when the year does not fit C's `struct tm`, as `localtime` fails).
+    fn text(&mut self, who: &Who, seconds: i64) -> &[u8] {
+        // The day's cache, else as `localtime` (a day whose offset changes).
+        let civil = self.clock.cached(seconds).or_else(|| {
+            let zone = self.clock.zone();
+            clock::civil_at(seconds, zone.offset_at(seconds))
+        });
+        let Some(c) = civil else {
+            self.date = None;
             self.text.clear();
-            self.day = None;
-            civil(&mut self.text);
+            self.text.extend_from_slice(seconds.to_string().as_bytes());
             return &self.text;
         };
-        let day = local.div_euclid(86_400);
-        if self.day != Some(day) {
+        let date = (c.year, c.month, c.day);
+        if self.date != Some(date) {
             self.text.clear();
-            self.day = None;
-            if !civil(&mut self.text) {
-                return &self.text;
-            }
-            self.day = Some(day);
+            who.push_date(&mut self.text, &c);
+            self.date = Some(date);
             self.date_len = self.text.len();
         }
         self.text.truncate(self.date_len);
-        // The second of the local day, 0 to 86,399: hours 0-23, minutes 0-59.
-        let sod = local.rem_euclid(86_400);
-        let (hour, minute) = (sod / 3600, sod / 60 % 60);
-        for (i, n) in [hour, minute].into_iter().enumerate() {
-            if i == 1 {
-                self.text.push(b':');
-            }
-            self.text.extend_from_slice(&clock::two(n as u32));
-        }
+        clock::push_hhmm(&mut self.text, &c);
         &self.text
     }
 }
@@ -1360,6 +1350,29 @@ mod tests {
     }
 
     #[test]
+    fn times_across_a_daylight_saving_change_are_local() {
+        // Central Europe, 2013-03-31: 01:00 UTC is 02:00 CET, then 03:00 CEST.
+        let cet = TimeZone::from_posix("CET-1CEST,M3.5.0,M10.5.0/3").unwrap();
+        let env = FixedEnvironment::new(T).time_zone(cet);
+        let at = |day: i64, secs: i64| (15_794 + day) * 86_400 + secs;
+        let e = [
+            user("a", "pts/0", "", 1, at(0, 12 * 3600)),
+            user("b", "pts/1", "", 2, at(1, 1800)),
+            user("c", "pts/2", "", 3, at(1, 5400)),
+            user("d", "pts/3", "", 4, at(1, 7200)),
+            user("e", "pts/4", "", 5, at(2, 12 * 3600)),
+        ];
+        assert_eq!(
+            text(&Who::new(), &e, &env),
+            "a        pts/0        2013-03-30 13:00\n\
+             b        pts/1        2013-03-31 01:30\n\
+             c        pts/2        2013-03-31 03:30\n\
+             d        pts/3        2013-03-31 04:00\n\
+             e        pts/4        2013-04-01 14:00\n"
+        );
+    }
+
+    #[test]
     fn time_format_from_locale_name() {
         assert_eq!(TimeFormat::for_locale("C"), TimeFormat::Classic);
         assert_eq!(TimeFormat::for_locale("POSIX"), TimeFormat::Classic);
@@ -1416,12 +1429,12 @@ mod tests {
         assert_eq!(Idle::Unknown.text(), "  ?");
     }
 
-    /// An environment that counts `stat`s and whose UTC offset jumps by an
-    /// hour at `jump` (mid-minute).
+    /// An environment that counts `stat`s, in a zone whose UTC offset
+    /// jumps by an hour at `T + 30` (mid-minute).
     struct Counting {
         inner: FixedEnvironment,
         stats: std::cell::Cell<usize>,
-        jump: i64,
+        zone: TimeZone,
     }
 
     impl Environment for Counting {
@@ -1435,12 +1448,8 @@ mod tests {
         fn process_exists(&self, pid: i32) -> bool {
             Environment::process_exists(&self.inner, pid)
         }
-        fn utc_offset(&self, at: i64) -> i64 {
-            if at < self.jump {
-                0
-            } else {
-                3_600
-            }
+        fn time_zone(&self) -> &TimeZone {
+            &self.zone
         }
     }
 
@@ -1463,8 +1472,11 @@ mod tests {
                 .terminal("/dev/pts/0", seen)
                 .terminal("/dev/pts/1", seen),
             stats: std::cell::Cell::new(0),
-            jump: T + 30,
+            // T is 2013-08-28 (day 240 of the year) 10:00:00 UTC.
+            zone: TimeZone::from_posix("UTC0XST-1,J240/10:00:30,J365/23:00").unwrap(),
         };
+        assert_eq!(env.zone.offset_at(T + 29), 0);
+        assert_eq!(env.zone.offset_at(T + 30), 3_600);
         let classic = Who::new().all().time_format(TimeFormat::Classic);
         for who in [
             Who::new(),

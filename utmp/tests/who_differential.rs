@@ -10,11 +10,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use utmp::sessions::TimeZone;
 use utmp::who::{Environment, SystemEnvironment, Terminal, TimeFormat, Who};
 use utmp::{Entry, EntryBuilder, EntryType, ExitStatus};
 
 /// The system's terminals and clock, but UTC whatever `TZ` this test runs under.
-struct Utc(SystemEnvironment);
+struct Utc(SystemEnvironment, TimeZone);
 
 impl Environment for Utc {
     fn now(&self) -> i64 {
@@ -26,8 +27,8 @@ impl Environment for Utc {
     fn process_exists(&self, pid: i32) -> bool {
         self.0.process_exists(pid)
     }
-    fn utc_offset(&self, _at: i64) -> i64 {
-        0
+    fn time_zone(&self) -> &TimeZone {
+        &self.1
     }
 }
 
@@ -91,7 +92,11 @@ fn ours(opts: &str, format: TimeFormat, file: &Path) -> Vec<u8> {
     let entries: Vec<_> = utmp::entries(&data).filter_map(Result::ok).collect();
     let mut out = Vec::new();
     who_for(opts, format)
-        .write(&mut out, &entries, &Utc(SystemEnvironment::new()))
+        .write(
+            &mut out,
+            &entries,
+            &Utc(SystemEnvironment::new(), TimeZone::utc()),
+        )
         .unwrap();
     out
 }

@@ -47,6 +47,7 @@ use std::time::{Duration, Instant};
 mod commands;
 mod follow;
 mod logind;
+mod zones;
 
 const RECORDS: usize = 1_000_000;
 
@@ -62,9 +63,11 @@ pub fn run(root: &Path, only: &[String]) -> Result<(), String> {
     let dir = target.join("bench");
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let commands_only = matches!(only, [what] if what == "commands");
+    // `zones`: only the time-zone rows (the files are made as for the whole run).
+    let zones_only = matches!(only, [what] if what == "zones");
     match only {
         [] => {}
-        [what] if what == "commands" => {}
+        _ if commands_only || zones_only => {}
         [part] if part == "logind" => return logind::run_alone(root, &target),
         [what] if what == "follow" => {
             let rows = follow_latency(root, &target, &dir)?;
@@ -73,7 +76,7 @@ pub fn run(root: &Path, only: &[String]) -> Result<(), String> {
         }
         _ => {
             return Err(format!(
-                "bench takes nothing, `commands`, `logind` or `follow` (got {})",
+                "bench takes nothing, `commands`, `logind`, `follow` or `zones` (got {})",
                 only.join(" ")
             ))
         }
@@ -166,15 +169,22 @@ pub fn run(root: &Path, only: &[String]) -> Result<(), String> {
         println!("\n{}", commands::section(&cli, cli_runs));
         return Ok(());
     }
+    if zones_only {
+        let zones = zones::measure(&utmp_bin, &file, cli_runs);
+        println!("{}", zones::section(&zones, cli_runs));
+        return Ok(());
+    }
     let lib = library(&bench_bin, &file_arg, lib_runs)?;
     let rss = peak_rss(&bench_bin, &file_arg)?;
     let cli = commands::measure(&utmp_bin, specs, &dir, cli_runs);
+    let zones = zones::measure(&utmp_bin, &file, cli_runs);
 
     let logind = logind::measure(&utmp_bin, &dir, cli_runs);
     let follow = follow_latency(root, &target, &dir)?;
 
     let mut report = report(&lib, &rss, size, lib_runs);
     report.push_str(&commands::section(&cli, cli_runs));
+    report.push_str(&zones::section(&zones, cli_runs));
     report.push_str(&logind::section(&logind, cli_runs));
     report.push('\n');
     report.push_str(&follow::report(&follow));

@@ -23,7 +23,9 @@ commands:
   bench [PART]      generate a 1M-record wtmp, time readers and commands side by side, and
                     the follow latency, write BENCHMARKS.md (PART `commands`: only the commands
                     against cat and their peers; `logind`: only `utmp who` over 10,000 logind
-                    session files; `follow`: only the follow latency; printed)
+                    session files; `follow`: only the follow latency; `zones`: only
+                    last/dump/who under TZ=Europe/Berlin and America/New_York against UTC;
+                    printed)
   fuzz [--seconds N] run every fuzz target N seconds (default 60; nightly, cargo-fuzz)
   help              print this message";
 

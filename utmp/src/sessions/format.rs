@@ -104,10 +104,9 @@ pub struct LastFormat {
     numeric: bool,
     separator: u8,
     utf8: bool,
-    tz: TimeZone,
-    /// The last local day computed (most records fall on the same day as
-    /// the one before).
-    day: Option<clock::DayCache>,
+    /// The zone, and the last local day computed (most records fall on the
+    /// same day as the one before).
+    clock: clock::LocalClock,
 }
 
 impl LastFormat {
@@ -121,8 +120,7 @@ impl LastFormat {
             numeric: false,
             separator: b' ',
             utf8: false,
-            tz,
-            day: None,
+            clock: clock::LocalClock::new(tz),
         }
     }
 
@@ -178,14 +176,7 @@ impl LastFormat {
     /// The local time at `t`, from the cached day when it falls in it.
     #[inline]
     fn civil(&mut self, t: i64) -> clock::Civil {
-        if let Some(c) = self.day.and_then(|d| d.civil(t)) {
-            return c;
-        }
-        self.day = self.tz.day_of(t);
-        match self.day.and_then(|d| d.civil(t)) {
-            Some(c) => c,
-            None => self.tz.civil(t),
-        }
+        self.clock.civil(t)
     }
 
     /// Appends a time as the login column shows it.
@@ -212,6 +203,8 @@ impl LastFormat {
     pub fn write_session<B: Borrow<RecordBytes>>(&mut self, s: &Session<B>, out: &mut Vec<u8>) {
         let start = out.len();
         self.raw_line(s, out);
+        // `out` only grew since `start` was its length.
+        debug_assert!(start <= out.len());
         let written = out.get(start..).unwrap_or_default();
         // Printable ASCII only (eight bytes at a time), else the full test.
         let safe = is_printable_ascii(written)
@@ -231,7 +224,6 @@ impl LastFormat {
         let login = s.entry().seconds();
         let until = s.until_seconds();
         let (in_len, out_len) = self.time.widths();
-        let long = self.time > TimeFormat::Short;
         let sep = self.separator;
 
         let name_len = if self.full_names {
@@ -249,6 +241,40 @@ impl LastFormat {
         fit(line, at, 12, false, 12);
         line.push(sep);
 
+        // With the host last, its text is moved to the end of the line.
+        let domain = self.push_host(s, line);
+
+        let at = line.len();
+        self.push_login(line, login);
+        fit(line, at, in_len, false, in_len);
+        line.push(sep);
+
+        // The logout column, then the length column.
+        let at = line.len();
+        // The length column: a text, or (None) the computed length.
+        let length = self.push_end(s.end(), until, line);
+        fit(line, at, out_len, false, out_len);
+        line.push(sep);
+        let at = line.len();
+        match length {
+            Some(text) => line.extend_from_slice(text),
+            None => push_duration(line, until.saturating_sub(login)),
+        }
+        if self.host == HostColumn::Last {
+            fit(line, at, 12, false, 12);
+            line.push(sep);
+            line.extend_from_slice(&domain);
+        }
+        while line.len() > start && line.last().is_some_and(|&c| is_c_space(c)) {
+            line.pop();
+        }
+    }
+
+    /// The host column (address with `-i`), fitted when it is third; with
+    /// [`HostColumn::Last`], taken back off the line and returned, to be
+    /// appended at its end.
+    fn push_host<B: Borrow<RecordBytes>>(&self, s: &Session<B>, line: &mut Vec<u8>) -> Vec<u8> {
+        let rec = s.entry().as_bytes();
         let host_at = line.len();
         match (self.numeric, self.host) {
             (_, HostColumn::Hidden) => {}
@@ -260,12 +286,9 @@ impl LastFormat {
                 s.host_bytes().len().min(255),
             ),
         }
-        let domain = if self.host == HostColumn::Last {
-            // Moved to the end of the line below.
-            line.split_off(host_at)
-        } else {
-            Vec::new()
-        };
+        if self.host == HostColumn::Last {
+            return line.split_off(host_at);
+        }
         if self.host == HostColumn::Third {
             let domain_len = if self.full_names {
                 layout::UT_HOST.len
@@ -273,18 +296,16 @@ impl LastFormat {
                 16
             };
             fit(line, host_at, domain_len, !self.full_names, 16);
-            line.push(sep);
+            line.push(self.separator);
         }
+        Vec::new()
+    }
 
-        let at = line.len();
-        self.push_login(line, login);
-        fit(line, at, in_len, false, in_len);
-        line.push(sep);
-
-        // The logout column, then the length column.
-        let at = line.len();
-        // The length column: a text, or (None) the computed length.
-        let length: Option<&[u8]> = match s.end() {
+    /// The logout column's text for how the session ended; returns the
+    /// length column's text, or `None` for the computed length.
+    fn push_end(&mut self, end: End, until: i64, line: &mut Vec<u8>) -> Option<&'static [u8]> {
+        let long = self.time > TimeFormat::Short;
+        match end {
             End::StillRunning if long => {
                 line.extend_from_slice(b"  still running");
                 Some(b"")
@@ -326,21 +347,6 @@ impl LastFormat {
                 self.push_logout(line, until);
                 None
             }
-        };
-        fit(line, at, out_len, false, out_len);
-        line.push(sep);
-        let at = line.len();
-        match length {
-            Some(text) => line.extend_from_slice(text),
-            None => push_duration(line, until.saturating_sub(login)),
-        }
-        if self.host == HostColumn::Last {
-            fit(line, at, 12, false, 12);
-            line.push(sep);
-            line.extend_from_slice(&domain);
-        }
-        while line.len() > start && line.last().is_some_and(|&c| is_c_space(c)) {
-            line.pop();
         }
     }
 
@@ -356,8 +362,8 @@ impl LastFormat {
         out.extend_from_slice(name.as_bytes());
         out.extend_from_slice(b" begins ");
         match self.time {
-            TimeFormat::Iso => clock::push_iso(out, &self.tz.civil(t)),
-            _ => clock::push_ctime(out, &self.tz.civil(t)),
+            TimeFormat::Iso => clock::push_iso(out, &self.clock.zone().civil(t)),
+            _ => clock::push_ctime(out, &self.clock.zone().civil(t)),
         }
         out.push(b'\n');
     }
@@ -562,26 +568,26 @@ fn numeric_address(a: [u8; 16]) -> String {
 /// they are; other control characters as `*` and the character + 0x40;
 /// other bytes as `\ooo`, except printable UTF-8 when `utf8`.
 fn careful(line: &[u8], utf8: bool, out: &mut Vec<u8>) {
-    let mut i = 0;
-    while let Some(&c) = line.get(i) {
+    let mut rest = line;
+    while let Some((&c, tail)) = rest.split_first() {
         if (0x20..0x7f).contains(&c) || matches!(c, b'\t' | b'\r' | 0x07 | b'\n') {
             out.push(c);
         } else if c < 0x80 {
             out.push(b'*');
             out.push(c ^ 0x40);
         } else {
-            if utf8 {
-                if let Some(n) = printable_utf8_len(line.get(i..).unwrap_or_default()) {
-                    out.extend_from_slice(
-                        line.get(i..).and_then(|r| r.get(..n)).unwrap_or_default(),
-                    );
-                    i = i.saturating_add(n);
-                    continue;
-                }
+            // A printable character's length is within `rest`.
+            let character = printable_utf8_len(rest)
+                .filter(|_| utf8)
+                .and_then(|n| rest.split_at_checked(n));
+            if let Some((character, after)) = character {
+                out.extend_from_slice(character);
+                rest = after;
+                continue;
             }
             out.extend_from_slice(format!("\\{c:03o}").as_bytes());
         }
-        i = i.saturating_add(1);
+        rest = tail;
     }
 }
 

@@ -38,8 +38,9 @@
 //!   util-linux aligns records on the end of the file;
 //! * a record of a type the C header does not name is skipped without the
 //!   warning util-linux prints (`unrecognized ut_type`);
-//! * local time comes from [`TimeZone`] (`TZ`, TZif files, POSIX rules), not
-//!   the C library; leap-second zones are read without their corrections.
+//! * local time comes from [`TimeZone`] (`TZ`, TZif files, POSIX rules,
+//!   through jiff), not the C library; leap-second zones are read without
+//!   their corrections.
 //!
 //! ```no_run
 //! # fn main() -> utmp::Result<()> {

@@ -2,7 +2,7 @@
 //! dates in a few layouts, `now`/`today`/`yesterday`/`tomorrow`, `@EPOCH`,
 //! and offsets from now (`+5min`, `-2 days`, `3h ago`).
 
-use super::clock::{Civil, TimeZone};
+use super::clock::{abbreviation, Civil, TimeZone, WEEKDAY_NAMES};
 
 const USEC: i128 = 1_000_000;
 
@@ -91,25 +91,12 @@ fn parse(t: &str, now: i64, tz: &TimeZone) -> Option<i64> {
     i64::try_from(total.checked_div(USEC)?).ok()
 }
 
-const DAYS: [(&str, i64); 14] = [
-    ("Sunday", 0),
-    ("Sun", 0),
-    ("Monday", 1),
-    ("Mon", 1),
-    ("Tuesday", 2),
-    ("Tue", 2),
-    ("Wednesday", 3),
-    ("Wed", 3),
-    ("Thursday", 4),
-    ("Thu", 4),
-    ("Friday", 5),
-    ("Fri", 5),
-    ("Saturday", 6),
-    ("Sat", 6),
-];
-
 fn strip_weekday(t: &str) -> (Option<i64>, &str) {
-    for (name, nr) in DAYS {
+    let forms = WEEKDAY_NAMES
+        .iter()
+        .zip(0..)
+        .flat_map(|(&full, nr)| [(full, nr), (abbreviation(full), nr)]);
+    for (name, nr) in forms {
         let Some(head) = t.get(..name.len()) else {
             continue;
         };
@@ -289,16 +276,20 @@ fn strptime<'a>(mut s: &'a [u8], layout: &[Field], tm: &mut Civil) -> Option<&'a
             return None;
         }
         let (num, rest) = s.split_at(n);
-        let v = num.iter().fold(0i64, |acc, c| {
-            acc.saturating_mul(10)
-                .saturating_add(i64::from(c.saturating_sub(b'0')))
-        });
+        // At most four ASCII digits (the widest field, a year): no overflow.
+        debug_assert!(n <= 4);
+        #[allow(clippy::arithmetic_side_effects)]
+        let v = num
+            .iter()
+            .fold(0i64, |acc, c| acc * 10 + i64::from(c - b'0'));
         if v < lo || v > hi {
             return None;
         }
         s = rest;
         match f {
-            Year2 => tm.year = v.saturating_add(if v < 69 { 2000 } else { 1900 }),
+            // v is two digits (lo..=hi above).
+            #[allow(clippy::arithmetic_side_effects)]
+            Year2 => tm.year = v + if v < 69 { 2000 } else { 1900 },
             Year4 => tm.year = v,
             Month => tm.month = v,
             Day => tm.day = v,
@@ -317,12 +308,13 @@ fn subseconds(t: &str) -> Option<i128> {
     if digits.len() > 6 || !digits.bytes().all(|c| c.is_ascii_digit()) {
         return None;
     }
-    let mut usec = 0i128;
-    let mut factor = USEC / 10;
-    for c in digits.bytes() {
-        usec = usec.saturating_add(i128::from(c.saturating_sub(b'0')).saturating_mul(factor));
-        factor = factor.checked_div(10).unwrap_or(0);
-    }
+    // At most six ASCII digits (checked above): below USEC, no overflow.
+    #[allow(clippy::arithmetic_side_effects)]
+    let usec = digits
+        .bytes()
+        .zip(std::iter::successors(Some(USEC / 10), |f| Some(f / 10)))
+        .map(|(c, factor)| i128::from(c - b'0') * factor)
+        .sum();
     Some(usec)
 }
 
@@ -448,7 +440,10 @@ mod tests {
         assert_eq!(p("-2d 3h"), Ok(now - 2 * 86_400 - 3 * 3600));
         // 2013-08-28 was a Wednesday.
         assert_eq!(p("Wed 2013-08-28"), Ok(utc(2013, 8, 28, 0, 0, 0)));
+        assert_eq!(p("wednesday 2013-08-28"), Ok(utc(2013, 8, 28, 0, 0, 0)));
         assert!(p("Thu 2013-08-28").is_err());
+        assert!(p("Thursday 2013-08-28").is_err());
+        assert!(p("Wedn 2013-08-28").is_err());
         for bad in [
             "",
             "soon",

@@ -44,38 +44,24 @@ mod utmpdump;
 pub use json::{parse_json_line, push_json, write_json, JsonReader};
 pub use utmpdump::{parse_utmpdump_line, push_utmpdump, write_utmpdump, UtmpdumpReader};
 
+use crate::clock::{Civil, DayCache};
+#[cfg(test)]
 use crate::time_fmt::{civil_from_days, days_from_civil};
 
 thread_local! {
-    /// The last day converted: records come in time order, many per day.
-    static LAST_DAY: std::cell::Cell<(i64, (i64, u32, u32))> =
-        const { std::cell::Cell::new((0, (1970, 1, 1))) };
+    /// The last UTC day converted: records come in time order, many per day.
+    static LAST_DAY: std::cell::Cell<Option<DayCache>> = const { std::cell::Cell::new(None) };
 }
 
-/// [`civil_from_days`], remembering the last answer.
-fn civil_from_days_cached(days: i64) -> (i64, u32, u32) {
+/// The UTC time `seconds` after the epoch, through the day cache.
+fn civil_time(seconds: i64) -> Civil {
     LAST_DAY.with(|last| {
-        let (d, ymd) = last.get();
-        if d == days {
-            return ymd;
+        if let Some(c) = last.get().and_then(|day| day.civil(seconds)) {
+            return c;
         }
-        let ymd = civil_from_days(days);
-        last.set((days, ymd));
-        ymd
+        last.set(DayCache::utc(seconds));
+        Civil::from_local_seconds(seconds, 0)
     })
-}
-
-/// A UTC time broken down: (year, month, day, hour, minute, second).
-// Euclidean division by positive constants cannot overflow.
-#[allow(clippy::arithmetic_side_effects)]
-fn civil_time(seconds: i64) -> (i64, u32, u32, u32, u32, u32) {
-    let days = seconds.div_euclid(86_400);
-    let secs = seconds.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days_cached(days);
-    let h = u32::try_from(secs / 3600).unwrap_or(0);
-    let mi = u32::try_from(secs % 3600 / 60).unwrap_or(0);
-    let s = u32::try_from(secs % 60).unwrap_or(0);
-    (y, m, d, h, mi, s)
 }
 
 /// Appends `value` in decimal, at least `width` characters, padded on the left
@@ -107,7 +93,18 @@ mod tests {
             assert_eq!(days_from_civil(y, m, dd), d);
         }
         // 2038-01-19T03:14:07 is 2^31 - 1 (util-linux's wtmp-a fixture).
-        assert_eq!(civil_time(i64::from(i32::MAX)), (2038, 1, 19, 3, 14, 7));
+        let c = civil_time(i64::from(i32::MAX));
+        assert_eq!(
+            (c.year, c.month, c.day, c.hour, c.minute, c.second),
+            (2038, 1, 19, 3, 14, 7)
+        );
+        // The cached day answers the same as a direct conversion, and far
+        // times are not clamped (utmpdump leaves them out by their year).
+        for t in [i64::from(i32::MAX) + 1, i64::MIN, i64::MAX, -1, 0] {
+            assert_eq!(civil_time(t), Civil::from_local_seconds(t, 0), "{t}");
+            assert_eq!(civil_time(t), Civil::from_local_seconds(t, 0), "{t} cached");
+        }
+        assert!(civil_time(i64::MAX).year > i64::from(i32::MAX));
     }
 
     #[test]

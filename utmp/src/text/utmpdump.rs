@@ -7,12 +7,15 @@
 use std::borrow::Borrow;
 use std::io::{self, BufRead, Write};
 
-use super::{civil_time, days_from_civil, push_2, push_int};
+use super::{civil_time, push_2, push_int};
+use crate::clock::{abbreviation, Civil, MONTH_NAMES, WEEKDAY_NAMES};
 use crate::clock::{decimal_len, push_fill, two, write_decimal};
 use crate::entry::Entry;
 use crate::error::{Error, Result};
 use crate::layout::nul_len;
 use crate::layout::{self, RecordBytes, Span};
+#[cfg(test)]
+use crate::time_fmt::days_from_civil;
 
 // ---------------------------------------------------------------------------
 // Records to text
@@ -66,7 +69,8 @@ use crate::layout::{self, RecordBytes, Span};
 /// ```
 pub fn push_utmpdump<B: Borrow<RecordBytes>>(entry: &Entry<B>, buf: &mut Vec<u8>) -> bool {
     let rec = entry.as_bytes();
-    let (year, month, day, hour, minute, second) = civil_time(entry.seconds());
+    let c = civil_time(entry.seconds());
+    let year = c.year;
     // gmtime_r fails when the year does not fit tm_year (an int counting from 1900).
     if year
         .checked_sub(1900)
@@ -111,24 +115,25 @@ pub fn push_utmpdump<B: Borrow<RecordBytes>>(entry: &Entry<B>, buf: &mut Vec<u8>
     // A format without an address field prints as no address, as utmpdump
     // prints an all-zero one.
     push_address(buf, entry.address_bytes().unwrap_or([0; 16]));
+    debug_assert!(start <= buf.len(), "the buffer only grows");
     let len = buf.len().saturating_sub(start);
     push_fill(buf, b' ', 15usize.saturating_sub(len));
     buf.extend_from_slice(b"] [");
-    if let Some(text) = time_text(year, [month, day, hour, minute, second], usec) {
+    if let Some(text) = time_text(&c, usec) {
         buf.extend_from_slice(&text);
         return true;
     }
     push_int(buf, year, 4, b' ');
     buf.push(b'-');
-    push_2(buf, month);
+    push_int(buf, c.month, 2, b'0');
     buf.push(b'-');
-    push_2(buf, day);
+    push_int(buf, c.day, 2, b'0');
     buf.push(b'T');
-    push_2(buf, hour);
+    push_int(buf, c.hour, 2, b'0');
     buf.push(b':');
-    push_2(buf, minute);
+    push_int(buf, c.minute, 2, b'0');
     buf.push(b':');
-    push_2(buf, second);
+    push_int(buf, c.second, 2, b'0');
     buf.push(b',');
     if usec < 1_000_000 {
         push_2(buf, usec / 10_000);
@@ -168,11 +173,18 @@ fn push_pid(buf: &mut Vec<u8>, pid: i64) {
 /// The time column and the end of the line for a year of four digits and
 /// microseconds below 1,000,000: `2013-08-28T11:13:38,000000+00:00]\n`.
 #[inline]
-fn time_text(year: i64, [mo, d, h, mi, s]: [u32; 5], usec: u32) -> Option<[u8; 34]> {
-    let year = u32::try_from(year)
+fn time_text(c: &Civil, usec: u32) -> Option<[u8; 34]> {
+    let year = u32::try_from(c.year)
         .ok()
         .filter(|y| (1000..10_000).contains(y))?;
-    if usec >= 1_000_000 || [mo, d, h, mi, s].iter().any(|&v| v >= 100) {
+    let two_digits = |v: i64| u32::try_from(v).ok().filter(|&v| v < 100);
+    let (mo, d, h) = (
+        two_digits(c.month)?,
+        two_digits(c.day)?,
+        two_digits(c.hour)?,
+    );
+    let (mi, s) = (two_digits(c.minute)?, two_digits(c.second)?);
+    if usec >= 1_000_000 {
         return None;
     }
     let [y0, y1] = two(year / 100);
@@ -413,13 +425,12 @@ c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf\
 e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
 
 /// The two lowercase hex digits of a byte.
+// In bounds: i + 1 <= 2 * 255 + 1 = 511 < HEX_PAIRS.len() = 512.
 #[inline]
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 fn hex_pair(b: u8) -> [u8; 2] {
-    let i = usize::from(b).saturating_mul(2);
-    match HEX_PAIRS.get(i..i.saturating_add(2)) {
-        Some(&[x, y]) => [x, y],
-        _ => [b'0', b'0'],
-    }
+    let i = usize::from(b) * 2;
+    [HEX_PAIRS[i], HEX_PAIRS[i + 1]]
 }
 
 // ---------------------------------------------------------------------------
@@ -731,13 +742,14 @@ impl<'a> Scan<'a> {
         (from..=to).contains(&val).then_some(val)
     }
 
-    /// `strptime`'s name match: the longest of `names` (case-insensitive)
-    /// that the input starts with, as its index.
-    fn strptime_name(&mut self, names: &[&[&str]]) -> Option<usize> {
+    /// `strptime`'s name match: the longest of `names` and their
+    /// abbreviations (case-insensitive) that the input starts with, as its
+    /// index.
+    fn strptime_name(&mut self, names: &[&str]) -> Option<usize> {
         let rest = self.s.get(self.pos..).unwrap_or_default();
         let mut best: Option<(usize, usize)> = None;
-        for (i, forms) in names.iter().enumerate() {
-            for name in *forms {
+        for (i, full) in names.iter().enumerate() {
+            for name in [*full, abbreviation(full)] {
                 let n = name.len();
                 if rest
                     .get(..n)
@@ -754,61 +766,27 @@ impl<'a> Scan<'a> {
     }
 }
 
-/// The fields of a `struct tm` that `utmpdump -r` fills (all start at zero).
-#[derive(Debug, Default, Clone, Copy)]
-struct Tm {
-    year: i64,
-    mon: i64,
-    mday: i64,
-    hour: i64,
-    min: i64,
-    sec: i64,
-}
-
-impl Tm {
-    /// `timegm`: fields out of their usual ranges count on (day 0 is the
-    /// last day of the month before).
-    // strptime bounds every field (years 0 to 9999, two-digit others).
-    #[allow(clippy::arithmetic_side_effects)]
-    fn timegm(&self) -> i64 {
-        let year = self.year + 1900 + self.mon.div_euclid(12);
-        let month = u32::try_from(self.mon.rem_euclid(12) + 1).unwrap_or(1);
-        let days = days_from_civil(year, month, 1) + self.mday - 1;
-        days * 86_400 + self.hour * 3600 + self.min * 60 + self.sec
-    }
-}
-
-const WEEKDAYS: [&[&str]; 7] = [
-    &["Sunday", "Sun"],
-    &["Monday", "Mon"],
-    &["Tuesday", "Tue"],
-    &["Wednesday", "Wed"],
-    &["Thursday", "Thu"],
-    &["Friday", "Fri"],
-    &["Saturday", "Sat"],
-];
-
-const MONTHS: [&[&str]; 12] = [
-    &["January", "Jan"],
-    &["February", "Feb"],
-    &["March", "Mar"],
-    &["April", "Apr"],
-    &["May"],
-    &["June", "Jun"],
-    &["July", "Jul"],
-    &["August", "Aug"],
-    &["September", "Sep"],
-    &["October", "Oct"],
-    &["November", "Nov"],
-    &["December", "Dec"],
-];
+/// What `utmpdump -r`'s `struct tm` starts as (all fields zero): day 0 of
+/// January 1900, that is 1899-12-31 00:00:00. `strptime` fills some fields,
+/// `timegm` ([`Civil::local_seconds`]) counts a day 0 as the last day of the
+/// month before.
+const TM_ZERO: Civil = Civil {
+    year: 1900,
+    month: 1,
+    day: 0,
+    hour: 0,
+    minute: 0,
+    second: 0,
+    weekday: 0,
+    offset: 0,
+};
 
 /// `utmpdump -r`'s time field to seconds: empty or starting with a space is
 /// 0; starting with a digit, `strptime("%Y-%m-%dT%H:%M:%S")`; otherwise
 /// `strptime("%a %b %d %T %Y")`. Whatever `strptime` filled before it
 /// stopped is used, through `timegm`.
 fn strtotime(s: &[u8]) -> i64 {
-    let mut tm = Tm::default();
+    let mut tm = TM_ZERO;
     match s.first() {
         None | Some(b' ') => return 0,
         // strptime's result is not checked: what it filled before it
@@ -816,32 +794,35 @@ fn strtotime(s: &[u8]) -> i64 {
         Some(c) if c.is_ascii_digit() => drop(iso_fields(s, &mut tm)),
         Some(_) => drop(ctime_fields(s, &mut tm)),
     }
-    tm.timegm()
+    tm.local_seconds()
 }
 
-fn iso_fields(s: &[u8], tm: &mut Tm) -> Option<()> {
+fn iso_fields(s: &[u8], tm: &mut Civil) -> Option<()> {
     let mut sc = Scan { s, pos: 0 };
-    tm.year = i64::from(sc.strptime_number(0, 9999, 4)?).saturating_sub(1900);
+    tm.year = i64::from(sc.strptime_number(0, 9999, 4)?);
     sc.literal(b'-')?;
-    tm.mon = i64::from(sc.strptime_number(1, 12, 2)?).saturating_sub(1);
+    tm.month = i64::from(sc.strptime_number(1, 12, 2)?);
     sc.literal(b'-')?;
-    tm.mday = i64::from(sc.strptime_number(1, 31, 2)?);
+    tm.day = i64::from(sc.strptime_number(1, 31, 2)?);
     sc.literal(b'T')?;
     tm.hour = i64::from(sc.strptime_number(0, 23, 2)?);
     sc.literal(b':')?;
-    tm.min = i64::from(sc.strptime_number(0, 59, 2)?);
+    tm.minute = i64::from(sc.strptime_number(0, 59, 2)?);
     sc.literal(b':')?;
-    tm.sec = i64::from(sc.strptime_number(0, 61, 2)?);
+    tm.second = i64::from(sc.strptime_number(0, 61, 2)?);
     Some(())
 }
 
-fn ctime_fields(s: &[u8], tm: &mut Tm) -> Option<()> {
+fn ctime_fields(s: &[u8], tm: &mut Civil) -> Option<()> {
     let mut sc = Scan { s, pos: 0 };
-    sc.strptime_name(&WEEKDAYS)?;
+    sc.strptime_name(&WEEKDAY_NAMES)?;
     sc.skip_space();
-    tm.mon = i64::try_from(sc.strptime_name(&MONTHS)?).unwrap_or(0);
+    // An index of the 12 names: 0 to 11, then 1-based.
+    #[allow(clippy::arithmetic_side_effects)]
+    let month = sc.strptime_name(&MONTH_NAMES)? as i64 + 1;
+    tm.month = month;
     sc.skip_space();
-    tm.mday = i64::from(sc.strptime_number(1, 31, 2)?);
+    tm.day = i64::from(sc.strptime_number(1, 31, 2)?);
     sc.skip_space();
     // %T is parsed on a copy and only kept when all of it matched.
     let hms = (|| {
@@ -853,9 +834,9 @@ fn ctime_fields(s: &[u8], tm: &mut Tm) -> Option<()> {
         Some((h, m, s))
     })();
     let (h, m, sec) = hms?;
-    (tm.hour, tm.min, tm.sec) = (i64::from(h), i64::from(m), i64::from(sec));
+    (tm.hour, tm.minute, tm.second) = (i64::from(h), i64::from(m), i64::from(sec));
     sc.skip_space();
-    tm.year = i64::from(sc.strptime_number(0, 9999, 4)?).saturating_sub(1900);
+    tm.year = i64::from(sc.strptime_number(0, 9999, 4)?);
     Some(())
 }
 

@@ -14,7 +14,7 @@
 use std::time::SystemTime;
 
 use super::row::{micros_to_time, Row, RowType};
-use crate::clock::{self, Civil, DayCache, TimeZone};
+use crate::clock::{self, Civil, LocalClock, TimeZone};
 use crate::sessions::{End, HostColumn, SessionKind, TimeFormat};
 
 const USEC: i64 = 1_000_000;
@@ -326,8 +326,7 @@ pub struct LastLayout {
     host: HostColumn,
     full_names: bool,
     service: bool,
-    tz: TimeZone,
-    day: Option<DayCache>,
+    clock: LocalClock,
     json_entries: u64,
     /// The login, logout and length texts of the session being written
     /// (kept to reuse their memory).
@@ -344,8 +343,7 @@ impl LastLayout {
             host: HostColumn::Third,
             full_names: false,
             service: false,
-            tz,
-            day: None,
+            clock: LocalClock::new(tz),
             json_entries: 0,
             texts: Default::default(),
         }
@@ -400,14 +398,7 @@ impl LastLayout {
 
     #[inline]
     fn civil(&mut self, t: i64) -> Civil {
-        if let Some(c) = self.day.and_then(|d| d.civil(t)) {
-            return c;
-        }
-        self.day = self.tz.day_of(t);
-        match self.day.and_then(|d| d.civil(t)) {
-            Some(c) => c,
-            None => self.tz.civil(t),
-        }
+        self.clock.civil(t)
     }
 
     /// wtmpdb's `format_time`: `fmt` of `t` (seconds); `logout` picks the
