@@ -36,8 +36,11 @@ pub struct DumpArgs {
     /// Write JSON Lines (every field, lossless) instead of utmpdump text.
     #[arg(long)]
     json: bool,
-    /// Read the file with read(2) instead of mapping it into memory (slower;
-    /// safe against a file truncated while it is read).
+    /// Read the file with read(2) instead of mapping it into memory. A
+    /// regular file up to 1 GiB is mapped by default (faster), trusting that
+    /// nobody truncates or rewrites it meanwhile: a file truncated while
+    /// mapped ends the process (SIGBUS), except when the size check made
+    /// every 512 records sees it first. With --no-mmap that cannot happen.
     #[arg(long = "no-mmap")]
     no_mmap: bool,
     /// The file's record format (`glibc-400-be`, `freebsd-utx-log`, ...; see

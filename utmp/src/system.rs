@@ -1,6 +1,7 @@
 //! The operating system, reached through calls that Rust cannot check: the
 //! system login database, read through the C library (`<utmpx.h>`), here, and
-//! read-only file mappings (`mmap`) in [`mapping`].
+//! read-only file mappings (`mmap`, through `memmap2`) in [`mapping`], with
+//! the `unsafe` [`MappedFile::open`](crate::MappedFile::open).
 //!
 //! This is the only module of the crate that calls C or contains `unsafe`.
 //!
