@@ -155,6 +155,7 @@ pub fn run(root: &Path, only: &[String]) -> Result<(), String> {
     time_command(Command::new("cat").arg(&file).arg(&foreign))?;
     time_command(Command::new("cat").arg(&db))?;
 
+    write_tails(&file, &dir)?;
     let lib = library(&bench_bin, &file_arg, lib_runs)?;
     let rss = peak_rss(&bench_bin, &file_arg)?;
     let cli = commands(&utmp_bin, &file, &db, &dir, cli_runs);
@@ -403,6 +404,38 @@ fn wtmpdb_program() -> Option<String> {
     }
 }
 
+/// The files of the `last -n 1` row: the first 2730 records of the bench
+/// file (1 MiB) in [`SMALL_TAIL`], and 1024 copies of them (1 GiB, still
+/// mapped: at most 1 << 30 bytes) in [`LARGE_TAIL`]; both end alike and
+/// begin alike, so `last -n 1` prints the same on both.
+/// (Same file name in two directories: `last` prints the name in its footer.)
+const SMALL_TAIL: &str = "1MiB/wtmp";
+const LARGE_TAIL: &str = "1GiB/wtmp";
+
+fn write_tails(file: &Path, dir: &Path) -> Result<(), String> {
+    // 384-byte records (glibc on x86_64, aarch64...): 2730 of them.
+    let mut head = vec![0; 2730 * 384];
+    let err = |p: &Path, e: std::io::Error| format!("{}: {e}", p.display());
+    let mut f = std::fs::File::open(file).map_err(|e| err(file, e))?;
+    f.read_exact(&mut head).map_err(|e| err(file, e))?;
+    let (small, large) = (dir.join(SMALL_TAIL), dir.join(LARGE_TAIL));
+    for d in [&small, &large].into_iter().filter_map(|p| p.parent()) {
+        std::fs::create_dir_all(d).map_err(|e| err(d, e))?;
+    }
+    std::fs::write(&small, &head).map_err(|e| err(&small, e))?;
+    println!(
+        "$ write {} (1024 copies of {})",
+        large.display(),
+        small.display()
+    );
+    let mut out = std::fs::File::create(&large).map_err(|e| err(&large, e))?;
+    for _ in 0..1024 {
+        std::io::Write::write_all(&mut out, &head).map_err(|e| err(&large, e))?;
+    }
+    let _ = Command::new("sync").status();
+    Ok(())
+}
+
 fn commands(utmp_bin: &Path, file: &Path, db: &Path, dir: &Path, runs: usize) -> Vec<CliRow> {
     let f = file.to_string_lossy().into_owned();
     let d = db.to_string_lossy().into_owned();
@@ -430,6 +463,19 @@ fn commands(utmp_bin: &Path, file: &Path, db: &Path, dir: &Path, runs: usize) ->
             Some(10.0),
         ),
     ];
+    // Mapping reads only what is looked at: the newest session of a 1 GiB
+    // file costs what it costs on 1 MiB ("as fast": within 10%).
+    let (small, large) = (
+        dir.join(SMALL_TAIL).to_string_lossy().into_owned(),
+        dir.join(LARGE_TAIL).to_string_lossy().into_owned(),
+    );
+    pairs.push((
+        "utmp last -n 1 -f F (1 GiB) vs utmp last -n 1 -f F (1 MiB)",
+        vec!["last", "-n", "1", "-f", &large],
+        utmp_bin.to_str().unwrap_or("utmp"),
+        vec!["last", "-n", "1", "-f", &small],
+        Some(0.9),
+    ));
     pairs.push((
         "utmp last -f DB vs wtmpdb last -f DB",
         vec!["last", "-f", &d],
@@ -770,9 +816,9 @@ fn report(
     let _ = writeln!(
         s,
         "\n`utmp dump` and `utmp last` map regular files (`utmp::MappedFile`): the \
-         records are read in place in the page cache, prefetched ahead, while a \
-         second thread maps the pages in (it reads none of them); CPU time is the \
-         sum of both threads. `utmp last` on a wtmpdb database reads the rows \
+         records are read in place in the page cache, prefetched ahead, the \
+         kernel asked to map in the next 4 MiB in the reading direction \
+         (`MADV_POPULATE_READ`) and nothing beyond (no second thread). `utmp last` on a wtmpdb database reads the rows \
          with SQLite on a second thread while the first pairs and prints them \
          (a table in time order, as wtmpdb writes it, is read backwards in \
          constant memory: no sort); the floor is SQLite's shell reading and \
