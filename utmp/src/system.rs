@@ -1,7 +1,8 @@
 //! The operating system, reached through calls that Rust cannot check: the
 //! system login database, read through the C library (`<utmpx.h>`), here, and
 //! read-only file mappings (`mmap`, through `memmap2`) in [`mapping`], with
-//! the `unsafe` [`MappedFile::open`](crate::MappedFile::open).
+//! the `unsafe` [`MappedFile::open`](crate::MappedFile::open), and user and
+//! group names through NSS (`getpwnam_r`, `getgrnam_r`) in [`nss`].
 //!
 //! This is the only module of the crate that calls C or contains `unsafe`.
 //!
@@ -49,6 +50,7 @@ use crate::error::{Error, Result};
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub(crate) mod inotify;
 pub(crate) mod mapping;
+pub(crate) mod nss;
 pub(crate) mod wait;
 
 /// Guards the C library's process-global utmpx state.
