@@ -15,8 +15,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use utmp::sessions::{
-    begins, parse_time, HostColumn, LastFormat, LiveSystem, LoginUid, Pairing, ReverseReader,
-    SessionFilter, SystemState, TimeFormat, TimeZone,
+    begins, parse_time, Environment, HostColumn, LastFormat, LiveSystem, LoginUid, Pairing,
+    ReverseReader, SessionFilter, TimeFormat, TimeZone,
 };
 
 use utmp::{HistoryFile, Source};
@@ -291,7 +291,7 @@ fn is_count(name: &str) -> bool {
 /// machine's boot time or processes.
 struct OtherMachine(SystemTime);
 
-impl SystemState for OtherMachine {
+impl Environment for OtherMachine {
     fn now(&self) -> SystemTime {
         self.0
     }
@@ -304,13 +304,21 @@ impl SystemState for OtherMachine {
         Some(0)
     }
 
+    fn process_exists(&self, _pid: i32) -> bool {
+        true
+    }
+
     fn loginuid(&self, _pid: i32) -> LoginUid {
         // Unset: util-linux's test then keeps the login open.
         LoginUid::Uid(u32::MAX)
     }
 
-    fn tty_owner(&self, _line: &[u8]) -> Option<u32> {
+    fn terminal(&self, _device: &Path) -> Option<utmp::who::Terminal> {
         None
+    }
+
+    fn utc_offset(&self, _at: i64) -> i64 {
+        0
     }
 }
 
@@ -326,8 +334,7 @@ struct Selection {
 
 /// `-s`, `-t`, `-p`, `-n` and the names (`-NUM` is a limit).
 fn selection(args: &Args, tz: &TimeZone) -> Result<Selection, Failure> {
-    let now = LiveSystem
-        .now()
+    let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
     let time = |s: &Option<String>| -> Result<Option<SystemTime>, Failure> {
@@ -481,8 +488,8 @@ impl<W: Write> Printer<'_, W> {
         };
         // A file of another format comes from another machine: this one's
         // boot time and processes say nothing about its open logins.
-        let (live, other) = (LiveSystem, OtherMachine(LiveSystem.now()));
-        let which: &dyn SystemState = match &opened {
+        let (live, other) = (LiveSystem::new(), OtherMachine(SystemTime::now()));
+        let which: &dyn Environment = match &opened {
             Opened::Foreign(..) => &other,
             Opened::Host(_) => &live,
         };
@@ -520,7 +527,7 @@ impl<W: Write> Printer<'_, W> {
     /// Feeds `records` (newest first) to [`Printer::record`] until it says stop.
     fn newest_first<B: std::borrow::Borrow<utmp::RecordBytes>>(
         &mut self,
-        pairing: &mut Pairing<&dyn SystemState>,
+        pairing: &mut Pairing<&dyn Environment>,
         records: impl Iterator<Item = utmp::Result<utmp::Entry<B>>>,
     ) -> Outcome {
         for entry in records {
@@ -534,7 +541,7 @@ impl<W: Write> Printer<'_, W> {
     /// One record, newest first; `false` once the limit is reached.
     fn record<B: std::borrow::Borrow<utmp::RecordBytes>>(
         &mut self,
-        pairing: &mut Pairing<&dyn SystemState>,
+        pairing: &mut Pairing<&dyn Environment>,
         entry: utmp::Result<utmp::Entry<B>>,
     ) -> Result<bool, Failure> {
         if self.limit.is_some_and(|n| self.shown >= n) {

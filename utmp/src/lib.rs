@@ -206,6 +206,7 @@ mod detect;
 mod encoder;
 mod entry;
 mod entry_type;
+pub mod environment;
 mod error;
 pub mod follow;
 pub mod format;

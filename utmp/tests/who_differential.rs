@@ -10,21 +10,31 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use utmp::who::{Environment, SystemEnvironment, Terminal, TimeFormat, Who};
+use utmp::environment::LoginUid;
+use utmp::who::{Environment, LiveSystem, Terminal, TimeFormat, Who};
 use utmp::{Entry, EntryBuilder, EntryType, ExitStatus};
 
 /// The system's terminals and clock, but UTC whatever `TZ` this test runs under.
-struct Utc(SystemEnvironment);
+struct Utc(LiveSystem);
 
 impl Environment for Utc {
-    fn now(&self) -> i64 {
+    fn now(&self) -> std::time::SystemTime {
         self.0.now()
     }
-    fn terminal(&self, device: &Path) -> Option<Terminal> {
-        self.0.terminal(device)
+    fn boot_time(&self) -> Option<std::time::SystemTime> {
+        self.0.boot_time()
+    }
+    fn user_uid(&self, user: &[u8]) -> Option<u32> {
+        self.0.user_uid(user)
     }
     fn process_exists(&self, pid: i32) -> bool {
         self.0.process_exists(pid)
+    }
+    fn loginuid(&self, pid: i32) -> LoginUid {
+        self.0.loginuid(pid)
+    }
+    fn terminal(&self, device: &Path) -> Option<Terminal> {
+        self.0.terminal(device)
     }
     fn utc_offset(&self, _at: i64) -> i64 {
         0
@@ -89,7 +99,7 @@ fn ours(opts: &str, format: TimeFormat, file: &Path) -> Vec<u8> {
     let entries: Vec<_> = utmp::entries(&data).filter_map(Result::ok).collect();
     let mut out = Vec::new();
     who_for(opts, format)
-        .write(&mut out, &entries, &Utc(SystemEnvironment::new()))
+        .write(&mut out, &entries, &Utc(LiveSystem::new()))
         .unwrap();
     out
 }
