@@ -174,12 +174,17 @@ pub struct FixedEnvironment {
 }
 
 impl FixedEnvironment {
-    /// The clock stopped at `now`, seconds since the epoch, in UTC.
+    /// The clock stopped at `now`, seconds since the epoch, in UTC (a time
+    /// the platform's `SystemTime` cannot hold is the epoch; on Unix it holds
+    /// every `i64` second).
     pub fn new(now: i64) -> Self {
-        let now = match u64::try_from(now) {
-            Ok(s) => UNIX_EPOCH.checked_add(Duration::from_secs(s)),
-            Err(_) => UNIX_EPOCH.checked_sub(Duration::from_secs(now.unsigned_abs())),
+        let secs = Duration::from_secs(now.unsigned_abs());
+        let now = if now < 0 {
+            UNIX_EPOCH.checked_sub(secs)
+        } else {
+            UNIX_EPOCH.checked_add(secs)
         };
+        debug_assert!(now.is_some(), "SystemTime holds every i64 second on Unix");
         FixedEnvironment::at(now.unwrap_or(UNIX_EPOCH))
     }
 

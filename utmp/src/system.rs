@@ -277,12 +277,18 @@ impl Database {
     fn trailing_bytes(&self) -> Option<Error> {
         let size = std::fs::metadata(&self.path).ok()?.len();
         const RECORD_SIZE: usize = crate::layout::RECORD_SIZE;
-        let record = RECORD_SIZE as u64;
-        let rem = size.checked_rem(record)?;
+        const RECORD: std::num::NonZeroU64 = match std::num::NonZeroU64::new(RECORD_SIZE as u64) {
+            Some(n) => n,
+            None => panic!("a record has bytes"),
+        };
+        let rem = size % RECORD;
         let len = usize::try_from(rem).ok().filter(|&n| n != 0)?;
+        // rem = size % RECORD <= size.
+        #[allow(clippy::arithmetic_side_effects)]
+        let offset = size - rem;
         Some(Error::TrailingBytes {
             path: Some(self.path.clone()),
-            offset: size.saturating_sub(rem),
+            offset,
             len,
             record_size: RECORD_SIZE,
         })

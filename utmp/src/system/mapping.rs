@@ -150,7 +150,10 @@ impl Mapping {
                         std::arch::x86_64::_MM_HINT_T0,
                     );
                 }
-                at = at.saturating_add(64);
+                // `at < self.len() <= isize::MAX`: no overflow.
+                #[allow(clippy::arithmetic_side_effects)]
+                let next = at + 64;
+                at = next;
             }
         }
         #[cfg(not(target_arch = "x86_64"))]

@@ -12,6 +12,7 @@ const FIRST_BUFFER: usize = 1024;
 /// No entry needs more than this (a group with thousands of members may
 /// need a megabyte or two); beyond it the lookup fails with `ERANGE`.
 const BUFFER_AT_MOST: usize = 64 << 20;
+const _: () = assert!(FIRST_BUFFER > 0 && BUFFER_AT_MOST <= usize::MAX / 2);
 
 /// The uid of the user `name`: `Ok(None)` when there is no such user (or the
 /// name holds a NUL byte, which no user name can).
@@ -84,7 +85,13 @@ fn with_growing_buffer(
         let mut found: *mut libc::c_void = std::ptr::null_mut();
         match lookup(&mut buf, &mut found) {
             0 => return Ok(!found.is_null()),
-            libc::ERANGE if len < BUFFER_AT_MOST => len = len.saturating_mul(2),
+            libc::ERANGE if len < BUFFER_AT_MOST => {
+                // len < BUFFER_AT_MOST <= usize::MAX / 2 (asserted at
+                // compile time below): doubling cannot overflow.
+                #[allow(clippy::arithmetic_side_effects)]
+                let doubled = len * 2;
+                len = doubled;
+            }
             // glibc answers "not found" with 0 and a null result; other C
             // libraries (and some NSS modules) with one of these.
             libc::ENOENT | libc::ESRCH | libc::EBADF | libc::EPERM => return Ok(false),
