@@ -23,7 +23,8 @@ fuzz_target!(|data: &[u8]| {
         UNIX_EPOCH + Duration::from_secs(u64::from(u16::from_le_bytes([h[5], h[6]])) << 16)
     });
     let btmp = h[4] & 2 == 2;
-    let state = FixedEnvironment::at(now).boot(boot)
+    let state = FixedEnvironment::at(now)
+        .boot(boot)
         .user("root", 0)
         .process(1, 0)
         .tty("tty1", 0);
