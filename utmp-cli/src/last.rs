@@ -410,7 +410,7 @@ fn run_wtmpdb(args: &Args, files: &[HistoryFile], sel: &Selection) -> Outcome {
     }
     #[cfg(not(target_os = "linux"))]
     {
-        let _ = (args, files, sel);
+        let _ = (args, files, sel.present);
         Err(Failure::Usage(
             "wtmpdb databases are read on Linux only".into(),
         ))

@@ -81,7 +81,7 @@ pub(crate) fn device(line: &[u8]) -> PathBuf {
 /// group through `getgrnam_r`), and the local time zone from `TZ` or
 /// `/etc/localtime`. The `tty` group and the zone are looked up once, when
 /// first needed.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct LiveSystem {
     tty_gid: OnceLock<Option<u32>>,
     zone: OnceLock<clock::TimeZone>,
