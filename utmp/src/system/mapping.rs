@@ -53,6 +53,21 @@ impl MappedFile {
     /// iterators check the file's size every 512 records and stop with an
     /// error when it shrank.
     ///
+    /// ```no_run
+    /// # fn main() -> utmp::Result<()> {
+    /// // SAFETY: wtmp is only appended to, and rotated by renaming.
+    /// let wtmp = unsafe { utmp::MappedFile::open(utmp::wtmp_path())? };
+    /// // The most recent login first.
+    /// for entry in wtmp.entries().rev() {
+    ///     let entry = entry?;
+    ///     if entry.is_user_process() {
+    ///         println!("{} {}", entry.user_lossy(), entry.line_lossy());
+    ///         break;
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::Io`] with the path when the file cannot be opened or mapped,
