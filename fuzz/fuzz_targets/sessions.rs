@@ -6,7 +6,7 @@
 use std::time::{Duration, UNIX_EPOCH};
 
 use libfuzzer_sys::fuzz_target;
-use utmp::sessions::{FixedSystem, LastFormat, Pairing, Sessions, TimeFormat, TimeZone};
+use utmp::sessions::{FixedEnvironment, LastFormat, Pairing, Sessions, TimeFormat, TimeZone};
 use utmp::{entries, RECORD_SIZE};
 use utmp_fuzz::check_entry;
 
@@ -23,7 +23,8 @@ fuzz_target!(|data: &[u8]| {
         UNIX_EPOCH + Duration::from_secs(u64::from(u16::from_le_bytes([h[5], h[6]])) << 16)
     });
     let btmp = h[4] & 2 == 2;
-    let state = FixedSystem::new(now, boot)
+    let state = FixedEnvironment::at(now)
+        .boot(boot)
         .user("root", 0)
         .process(1, 0)
         .tty("tty1", 0);

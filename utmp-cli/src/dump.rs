@@ -18,7 +18,7 @@ use std::path::Path;
 use std::path::PathBuf;
 
 use utmp::text::{push_json, push_utmpdump, JsonReader, UtmpdumpReader};
-use utmp::{Entry, Format, MappedFile, Reader, RecordBytes};
+use utmp::{Entry, Format, LendingRecords, Reader, RecordBytes};
 
 use crate::format_choice::{self, FormatArg, Source};
 
@@ -36,8 +36,11 @@ pub struct DumpArgs {
     /// Write JSON Lines (every field, lossless) instead of utmpdump text.
     #[arg(long)]
     json: bool,
-    /// Read the file with read(2) instead of mapping it into memory (slower;
-    /// safe against a file truncated while it is read).
+    /// Read the file with read(2) instead of mapping it into memory. A
+    /// regular file up to 1 GiB is mapped by default (faster), trusting that
+    /// nobody truncates or rewrites it meanwhile: a file truncated while
+    /// mapped ends the process (SIGBUS), except when the size check made
+    /// every 512 records sees it first. With --no-mmap that cannot happen.
     #[arg(long = "no-mmap")]
     no_mmap: bool,
     /// The file's record format (`glibc-400-be`, `freebsd-utx-log`, ...; see
@@ -95,24 +98,24 @@ pub fn run_dump(args: DumpArgs) -> Outcome {
                     io::stdin().lock().read_to_end(&mut bytes).map_err(|e| {
                         Failure::Utmp(utmp::Error::Io {
                             path: Some("-".into()),
-                            source: e,
+                            error: e,
                         })
                     })?;
                     let f = format_choice::choose(Path::new("-"), &bytes, args.format)?;
                     return dump_foreign(utmp::entries_in(&bytes, f), args.json, &mut out);
                 }
             };
-            let reader = Reader::new(io::stdin().lock())
+            let mut reader = Reader::new(io::stdin().lock())
                 .with_path("-")
                 .with_format(format);
-            return dump(reader, args.json, &mut out);
+            return dump(&mut reader, args.json, &mut out);
         }
         Some(ref p) => p.as_path(),
         None => utmp::utmp_path(),
     };
     match format_choice::open(path, args.no_mmap, args.format)? {
-        Source::Host(Some(file)) => dump_mapped(&file, args.json, &mut out),
-        Source::Host(None) => dump(Reader::open(path)?, args.json, &mut out),
+        Source::Host(Some(file)) => dump(&mut file.entries(), args.json, &mut out),
+        Source::Host(None) => dump(&mut Reader::open(path)?, args.json, &mut out),
         Source::Foreign(f, data) => dump_foreign(data.entries(f), args.json, &mut out),
     }
 }
@@ -137,26 +140,13 @@ fn dump_foreign(
     dumped.finish(Ok(()), out)
 }
 
-/// Dumps a streamed input (standard input, a FIFO, a file over 1 GiB, or
-/// `--no-mmap`), each record borrowed from the reader's buffer.
-fn dump<R: Read>(mut reader: Reader<R>, json: bool, out: &mut impl Write) -> Outcome {
+/// Dumps records lent one by one: a streamed input (standard input, a FIFO,
+/// a file over 1 GiB, or `--no-mmap`) from the reader's buffer, a mapped
+/// file in place.
+fn dump(records: &mut impl LendingRecords, json: bool, out: &mut impl Write) -> Outcome {
     let mut dumped = Dumped::new(json);
     let ended = loop {
-        match reader.next_ref() {
-            None => break Ok(()),
-            Some(Err(e)) => break Err(e),
-            Some(Ok(entry)) => dumped.record(&entry, out)?,
-        }
-    };
-    dumped.finish(ended, out)
-}
-
-/// Dumps a mapped file, each record read in place.
-fn dump_mapped(file: &MappedFile, json: bool, out: &mut impl Write) -> Outcome {
-    let mut dumped = Dumped::new(json);
-    let mut records = file.entries();
-    let ended = loop {
-        match records.next() {
+        match records.next_ref() {
             None => break Ok(()),
             Some(Err(e)) => break Err(e),
             Some(Ok(entry)) => dumped.record(&entry, out)?,

@@ -148,7 +148,7 @@ pub fn open(path: &Path, no_mmap: bool, arg: Option<FormatArg>) -> Result<Source
         std::fs::read(path).map_err(|e| {
             Failure::Utmp(utmp::Error::Io {
                 path: Some(path.to_owned()),
-                source: e,
+                error: e,
             })
         })
     };

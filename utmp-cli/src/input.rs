@@ -1,6 +1,11 @@
 //! Which way a file is read: mapped when it is a regular file of at most
 //! [`MAP_AT_MOST`] bytes (fastest; see `utmp::MappedFile`), streamed
 //! otherwise (constant memory) or with `--no-mmap`.
+//!
+//! Mapping is the one risk the command takes for speed, here and nowhere
+//! else: `MappedFile::open` is `unsafe` because a file truncated while
+//! mapped ends the process with SIGBUS. The `--help` of the commands that
+//! map says so and offers `--no-mmap`.
 
 use std::io;
 use std::path::Path;
@@ -24,7 +29,13 @@ pub fn mapped(path: &Path, no_mmap: bool) -> Result<Option<MappedFile>, utmp::Er
         Ok(meta) if meta.is_file() && meta.len() <= MAP_AT_MOST => {}
         _ => return Ok(None),
     }
-    match MappedFile::open(path) {
+    // SAFETY: login files are appended to and rotated by renaming, which a
+    // mapping survives; the user who expects the file to be truncated or
+    // rewritten while it is read (`> wtmp`, logrotate's copytruncate) is told
+    // by `--help` to pass `--no-mmap`. As a second line of defence the
+    // library checks the size every 512 records and stops with an error
+    // when the file shrank. Only regular files get here (checked above).
+    match unsafe { MappedFile::open(path) } {
         Ok(m) => Ok(Some(m)),
         Err(e)
             if matches!(

@@ -15,11 +15,11 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use utmp::sessions::{
-    begins, parse_time, HostColumn, LastFormat, LiveSystem, LoginUid, Pairing, ReverseReader,
-    SessionFilter, SystemState, TimeFormat, TimeZone,
+    begins, parse_time, Environment, HostColumn, LastFormat, LiveSystem, LoginUid, Pairing,
+    ReverseReader, SessionFilter, TimeFormat, TimeZone,
 };
 
-use utmp::{EntryRef, HistoryFile, Source};
+use utmp::{HistoryFile, Source};
 
 use crate::format_choice::{self, FormatArg, Source as Opened};
 use crate::output::{Failure, Outcome};
@@ -92,8 +92,11 @@ pub struct Args {
     /// session per line (no footer).
     #[arg(short = 'j', long = "json")]
     json: bool,
-    /// Read files with read(2) instead of mapping them into memory (slower;
-    /// safe against a file truncated while it is read).
+    /// Read files with read(2) instead of mapping them into memory. A
+    /// regular file up to 1 GiB is mapped by default (faster), trusting that
+    /// nobody truncates or rewrites it meanwhile: a file truncated while
+    /// mapped ends the process (SIGBUS), except when the size check made
+    /// every 512 records sees it first. With --no-mmap that cannot happen.
     #[arg(long = "no-mmap")]
     no_mmap: bool,
     /// The files' record format (`glibc-384-be`, `openbsd-utmp-le`, ...), or
@@ -242,13 +245,7 @@ fn args_for_wtmpdb(
         selection,
         time_format: args.time_format,
         full_times: args.full_times && full_times_win(std::env::args_os()),
-        host: if args.no_host {
-            HostColumn::Hidden
-        } else if args.host_last {
-            HostColumn::Last
-        } else {
-            HostColumn::Third
-        },
+        host: host_column(args),
         full_names: args.full_names,
         service: args.service,
         json: args.json,
@@ -292,9 +289,9 @@ fn is_count(name: &str) -> bool {
 /// tell: nothing. Its open logins show as `still logged in` (what its own
 /// `last` showed when the file was copied), never as gone because of this
 /// machine's boot time or processes.
-struct OtherMachine(SystemTime);
+struct OtherMachine(SystemTime, utmp::sessions::TimeZone);
 
-impl SystemState for OtherMachine {
+impl Environment for OtherMachine {
     fn now(&self) -> SystemTime {
         self.0
     }
@@ -307,31 +304,47 @@ impl SystemState for OtherMachine {
         Some(0)
     }
 
+    fn process_exists(&self, _pid: i32) -> bool {
+        true
+    }
+
     fn loginuid(&self, _pid: i32) -> LoginUid {
         // Unset: util-linux's test then keeps the login open.
         LoginUid::Uid(u32::MAX)
     }
 
-    fn tty_owner(&self, _line: &[u8]) -> Option<u32> {
+    fn terminal(&self, _device: &Path) -> Option<utmp::who::Terminal> {
         None
+    }
+
+    fn time_zone(&self) -> &utmp::sessions::TimeZone {
+        // Not asked by `last` (its zone is the LastFormat's).
+        &self.1
     }
 }
 
-pub fn run(args: Args) -> Outcome {
-    let tz = TimeZone::from_env();
-    let state = LiveSystem;
-    let now = state
-        .now()
+/// What `last` selects: the time window the pairing sees, the sessions
+/// shown, and how many.
+struct Selection {
+    since: Option<SystemTime>,
+    until: Option<SystemTime>,
+    present: Option<SystemTime>,
+    limit: Option<usize>,
+    filter: SessionFilter,
+}
+
+/// `-s`, `-t`, `-p`, `-n` and the names (`-NUM` is a limit).
+fn selection(args: &Args, tz: &TimeZone) -> Result<Selection, Failure> {
+    let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
     let time = |s: &Option<String>| -> Result<Option<SystemTime>, Failure> {
         s.as_deref()
-            .map(|s| parse_time(s, now, &tz).map(unix))
+            .map(|s| parse_time(s, now, tz).map(unix))
             .transpose()
             .map_err(|e| Failure::Message(e.to_string()))
     };
     let (since, until, present) = (time(&args.since)?, time(&args.until)?, time(&args.present)?);
-
     let mut limit = args.limit;
     let mut filter = SessionFilter::new();
     for name in &args.names {
@@ -348,47 +361,70 @@ pub fn run(args: Args) -> Outcome {
     if let Some(p) = present {
         filter = filter.present(p);
     }
-    // util-linux: a limit of 0 means no limit.
-    let limit = limit.filter(|&n| n > 0);
+    Ok(Selection {
+        since,
+        until,
+        present,
+        // util-linux: a limit of 0 means no limit.
+        limit: limit.filter(|&n| n > 0),
+        filter,
+    })
+}
 
-    let time_format = if args.full_times && full_times_win(std::env::args_os()) {
-        TimeFormat::Full
-    } else {
-        args.time_format.unwrap_or_default()
-    };
-    let host = if args.no_host {
+/// `-R` and `-a`.
+fn host_column(args: &Args) -> HostColumn {
+    if args.no_host {
         HostColumn::Hidden
     } else if args.host_last {
         HostColumn::Last
     } else {
         HostColumn::Third
+    }
+}
+
+/// How sessions are printed (`-F`, `--time-format`, `-R`, `-a`, `-w`, `-i`, `-T`).
+fn last_format(args: &Args, tz: TimeZone) -> LastFormat {
+    let time_format = if args.full_times && full_times_win(std::env::args_os()) {
+        TimeFormat::Full
+    } else {
+        args.time_format.unwrap_or_default()
     };
     let _ = args.dns;
-    let mut format = LastFormat::new(tz.clone())
+    LastFormat::new(tz)
         .time_format(time_format)
-        .host_column(host)
+        .host_column(host_column(args))
         .full_names(args.full_names)
         .numeric_address(args.ip)
         .separator(if args.tabs { b'\t' } else { b' ' })
-        .utf8(utf8_locale());
+        .utf8(utf8_locale())
+}
 
+/// wtmpdb databases: `wtmpdb last`'s way (Linux only).
+fn run_wtmpdb(args: &Args, files: &[HistoryFile], sel: &Selection) -> Outcome {
+    #[cfg(target_os = "linux")]
+    {
+        let options = args_for_wtmpdb(args, files, sel.since, sel.until, sel.present, sel.limit)?;
+        if args.follow {
+            return crate::wtmpdb_last::follow(&options, args.poll);
+        }
+        crate::wtmpdb_last::run(&options)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (args, files, sel.present);
+        Err(Failure::Usage(
+            "wtmpdb databases are read on Linux only".into(),
+        ))
+    }
+}
+
+pub fn run(args: Args) -> Outcome {
+    let tz = TimeZone::from_env();
+    let sel = selection(&args, &tz)?;
+    let format = last_format(&args, tz);
     let files = history_files(&args)?;
     if files.iter().any(|f| f.source() == Source::Wtmpdb) {
-        #[cfg(target_os = "linux")]
-        if args.follow {
-            return crate::wtmpdb_last::follow(
-                &args_for_wtmpdb(&args, &files, since, until, present, limit)?,
-                args.poll,
-            );
-        }
-        #[cfg(target_os = "linux")]
-        return crate::wtmpdb_last::run(&args_for_wtmpdb(
-            &args, &files, since, until, present, limit,
-        )?);
-        #[cfg(not(target_os = "linux"))]
-        return Err(Failure::Usage(
-            "wtmpdb databases are read on Linux only".into(),
-        ));
+        return run_wtmpdb(&args, &files, &sel);
     }
     if args.service {
         return Err(Failure::Usage(
@@ -396,20 +432,52 @@ pub fn run(args: Args) -> Outcome {
         ));
     }
     let files: Vec<PathBuf> = files.iter().map(|f| f.path().to_owned()).collect();
-
     if args.follow {
-        return follow(&args, files, format, filter, limit);
+        return follow(&args, files, format, sel.filter, sel.limit);
     }
     let stdout = io::stdout();
-    let mut out = stdout.lock();
-    let mut buf = Vec::with_capacity(1 << 16);
-    let mut shown = 0usize;
+    let mut printer = Printer {
+        args: &args,
+        format,
+        filter: sel.filter,
+        limit: sel.limit,
+        shown: 0,
+        buf: Vec::with_capacity(1 << 16),
+        out: stdout.lock(),
+    };
     for path in &files {
+        printer.file(path, sel.since, sel.until)?;
+    }
+    printer.out.write_all(&printer.buf)?;
+    printer.out.flush()?;
+    Ok(())
+}
+
+/// Prints sessions as they come, newest first, for every file in turn.
+struct Printer<'a, W> {
+    args: &'a Args,
+    format: LastFormat,
+    filter: SessionFilter,
+    limit: Option<usize>,
+    /// Lines shown so far (of all files).
+    shown: usize,
+    buf: Vec<u8>,
+    out: W,
+}
+
+impl<W: Write> Printer<'_, W> {
+    /// One file: its sessions, then its footer.
+    fn file(
+        &mut self,
+        path: &Path,
+        since: Option<SystemTime>,
+        until: Option<SystemTime>,
+    ) -> Outcome {
         // FreeBSD's logs go through its C library (see input::host_records).
         let host_records = crate::input::host_records(path)?;
         let opened = match host_records {
             Some(_) => Opened::Host(None),
-            None => format_choice::open(path, args.no_mmap, args.format)?,
+            None => format_choice::open(path, self.args.no_mmap, self.args.format)?,
         };
         let first = match (host_records.as_ref().and_then(|r| r.first()), &opened) {
             (Some(e), _) => unix(e.seconds()),
@@ -421,97 +489,99 @@ pub fn run(args: Args) -> Outcome {
         };
         // A file of another format comes from another machine: this one's
         // boot time and processes say nothing about its open logins.
-        let other = OtherMachine(state.now());
-        let live: &dyn SystemState = &state;
-        let which: &dyn SystemState = match &opened {
+        let (live, other) = (
+            LiveSystem::new(),
+            OtherMachine(SystemTime::now(), utmp::sessions::TimeZone::utc()),
+        );
+        let which: &dyn Environment = match &opened {
             Opened::Foreign(..) => &other,
-            Opened::Host(_) => live,
+            Opened::Host(_) => &live,
         };
-        let mut pairing = Pairing::new(which).btmp(args.bad);
+        let mut pairing = Pairing::new(which).btmp(self.args.bad);
         if let Some(t) = since {
             pairing = pairing.since(t);
         }
         if let Some(t) = until {
             pairing = pairing.until(t);
         }
-        // One record, newest first; `false` once the limit is reached.
-        let mut one = |entry: utmp::Result<EntryRef<'_>>| -> Result<bool, Failure> {
-            if limit.is_some_and(|n| shown >= n) {
-                return Ok(false);
-            }
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e @ utmp::Error::TrailingBytes { .. }) => {
-                    eprintln!("utmp: warning: {e} (ignored)");
-                    return Ok(true);
-                }
-                Err(e @ utmp::Error::Unrepresentable { .. }) => {
-                    eprintln!("utmp: warning: {e} (record left out)");
-                    return Ok(true);
-                }
-                Err(e) => return Err(e.into()),
-            };
-            let Some(session) = pairing.push(entry) else {
-                return Ok(true);
-            };
-            if (session.kind().is_system() && !args.system) || !filter.matches(&session) {
-                return Ok(true);
-            }
-            if args.json {
-                serde_json::to_writer(&mut buf, &session).map_err(io::Error::from)?;
-                buf.push(b'\n');
-            } else {
-                format.write_session(&session, &mut buf);
-            }
-            shown += 1;
-            if buf.len() >= 1 << 16 {
-                out.write_all(&buf)?;
-                buf.clear();
-            }
-            Ok(true)
-        };
+        let pairing = &mut pairing;
         match (host_records, opened) {
             (Some(records), _) => {
-                for entry in records.iter().rev() {
-                    if !one(Ok(entry.as_entry_ref()))? {
-                        break;
-                    }
-                }
+                self.newest_first(pairing, records.iter().rev().map(|e| Ok(e.as_entry_ref())))?;
             }
-            (None, Opened::Host(Some(file))) => {
-                for entry in file.entries().rev() {
-                    if !one(entry)? {
-                        break;
-                    }
-                }
-            }
+            (None, Opened::Host(Some(file))) => self.newest_first(pairing, file.entries().rev())?,
             (None, Opened::Foreign(f, data)) => {
-                for item in data.entries(f).rev() {
-                    let go = match item {
-                        Ok(e) => one(Ok(e.as_entry_ref()))?,
-                        Err(e) => one(Err(e))?,
-                    };
-                    if !go {
-                        break;
-                    }
-                }
+                self.newest_first(pairing, data.entries(f).rev())?
             }
             (None, Opened::Host(None)) => {
                 let mut reader = ReverseReader::open(path)?;
                 while let Some(entry) = reader.next_ref() {
-                    if !one(entry)? {
+                    if !self.record(pairing, entry)? {
                         break;
                     }
                 }
             }
         }
-        if !args.json {
-            format.write_footer(path, first, &mut buf);
+        if !self.args.json {
+            self.format.write_footer(path, first, &mut self.buf);
         }
+        Ok(())
     }
-    out.write_all(&buf)?;
-    out.flush()?;
-    Ok(())
+
+    /// Feeds `records` (newest first) to [`Printer::record`] until it says stop.
+    fn newest_first<B: std::borrow::Borrow<utmp::RecordBytes>>(
+        &mut self,
+        pairing: &mut Pairing<&dyn Environment>,
+        records: impl Iterator<Item = utmp::Result<utmp::Entry<B>>>,
+    ) -> Outcome {
+        for entry in records {
+            if !self.record(pairing, entry)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// One record, newest first; `false` once the limit is reached.
+    fn record<B: std::borrow::Borrow<utmp::RecordBytes>>(
+        &mut self,
+        pairing: &mut Pairing<&dyn Environment>,
+        entry: utmp::Result<utmp::Entry<B>>,
+    ) -> Result<bool, Failure> {
+        if self.limit.is_some_and(|n| self.shown >= n) {
+            return Ok(false);
+        }
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e @ utmp::Error::TrailingBytes { .. }) => {
+                eprintln!("utmp: warning: {e} (ignored)");
+                return Ok(true);
+            }
+            Err(e @ utmp::Error::Unrepresentable { .. }) => {
+                eprintln!("utmp: warning: {e} (record left out)");
+                return Ok(true);
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let Some(session) = pairing.push(entry) else {
+            return Ok(true);
+        };
+        if (session.kind().is_system() && !self.args.system) || !self.filter.matches(&session) {
+            return Ok(true);
+        }
+        if self.args.json {
+            serde_json::to_writer(&mut self.buf, &session).map_err(io::Error::from)?;
+            self.buf.push(b'\n');
+        } else {
+            self.format.write_session(&session, &mut self.buf);
+        }
+        self.shown += 1;
+        if self.buf.len() >= 1 << 16 {
+            self.out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(true)
+    }
 }
 
 /// `--follow`: one file, from now on (`crate::follow::last`).

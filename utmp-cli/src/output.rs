@@ -37,8 +37,8 @@ pub fn exit(result: Outcome) -> ExitCode {
     let message = match result {
         Ok(()) => return ExitCode::SUCCESS,
         Err(Failure::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
-        Err(Failure::Utmp(utmp::Error::Io { source, .. }))
-            if source.kind() == io::ErrorKind::BrokenPipe =>
+        Err(Failure::Utmp(utmp::Error::Io { error, .. }))
+            if error.kind() == io::ErrorKind::BrokenPipe =>
         {
             return ExitCode::SUCCESS
         }

@@ -7,7 +7,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 
 use utmp::logind::Session;
-use utmp::who::{Environment, Row, SystemEnvironment, TimeFormat, Who};
+use utmp::who::{Environment, LiveSystem, Row, TimeFormat, Who};
 use utmp::{CurrentSessions, Entry, MappedFile, RecordBytes, Source};
 
 use crate::format_choice::{self, FormatArg, Source as Opened};
@@ -332,7 +332,7 @@ pub fn run(args: Args) -> Outcome {
             None => no_tty = true,
         }
     }
-    let env: &dyn Environment = &SystemEnvironment::new();
+    let env: &dyn Environment = &LiveSystem::new();
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     match input {

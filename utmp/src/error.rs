@@ -14,13 +14,17 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[non_exhaustive]
 pub enum Error {
     /// An I/O error, with the path it happened on when there is one.
-    #[error("{}{source}", path_prefix(.path))]
+    ///
+    /// Its message is the path and what the operating system said
+    /// (`/var/log/wtmp: Permission denied (os error 13)`), whole; so that
+    /// reporters that walk `source()` do not print the cause twice, the
+    /// `io::Error` is a field, not a source (`source()` is `None`).
+    #[error("{}{error}", path_prefix(.path))]
     Io {
         /// The file that was being opened or read.
         path: Option<PathBuf>,
-        /// What the operating system said.
-        #[source]
-        source: io::Error,
+        /// What the operating system said (in the message already).
+        error: io::Error,
     },
     /// The data ended inside a record: `len` bytes of a `record_size`-byte record
     /// start at byte `offset`. Every whole record before it has been delivered.
@@ -174,7 +178,7 @@ impl Error {
     /// `InvalidData` for unparsable input, and so on.
     pub fn kind(&self) -> io::ErrorKind {
         match self {
-            Error::Io { source, .. } => source.kind(),
+            Error::Io { error, .. } => error.kind(),
             Error::TrailingBytes { .. } => io::ErrorKind::UnexpectedEof,
             Error::NoDatabase { .. } => io::ErrorKind::NotFound,
             Error::Unsupported { .. } => io::ErrorKind::Unsupported,
@@ -226,8 +230,8 @@ impl Error {
         self
     }
 
-    pub(crate) fn io(path: Option<PathBuf>, source: io::Error) -> Self {
-        Error::Io { path, source }
+    pub(crate) fn io(path: Option<PathBuf>, error: io::Error) -> Self {
+        Error::Io { path, error }
     }
 }
 
@@ -250,6 +254,11 @@ mod tests {
         );
         assert_eq!(e.kind(), io::ErrorKind::NotFound);
         assert!(e.to_string().starts_with("/nope: "), "{e}");
+        // The cause is in the message, once: not again as a source, or an
+        // error reporter walking the chain would print it twice.
+        let cause = io::Error::from(io::ErrorKind::NotFound).to_string();
+        assert_eq!(e.to_string(), format!("/nope: {cause}"));
+        assert!(std::error::Error::source(&e).is_none());
         let t = Error::TrailingBytes {
             path: None,
             offset: 768,

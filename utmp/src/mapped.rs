@@ -19,6 +19,7 @@ const PREFETCH_RECORDS: usize = 8;
 
 /// How many records are read between two checks of the file's size.
 const CHECK_EVERY: usize = 512;
+const _: () = assert!(CHECK_EVERY > 0, "the countdown restarts at CHECK_EVERY - 1");
 
 /// A file of records mapped into memory (`mmap`), read-only.
 ///
@@ -28,32 +29,16 @@ const CHECK_EVERY: usize = 512;
 /// kernel and only the parts of each record that are looked at are read.
 /// The `utmp` command uses it for regular files.
 ///
-/// # The file must not shrink while mapped
-///
-/// A mapping shows the file as it is: a process that rewrites records at the
-/// same moment can make one read torn (as with `read`), and one that
-/// truncates the file makes any access to the lost pages raise SIGBUS, which
-/// ends the process. Log files are appended to and rotated by renaming,
-/// which is safe; truncating a file that is being read (`> wtmp`,
-/// logrotate's `copytruncate`) is not. [`MappedEntries`] checks the file's
-/// size every 512 records and ends with an error when it shrank, which
-/// narrows the window to microseconds; use [`Reader`](crate::Reader) or
-/// [`ReverseReader`](crate::sessions::ReverseReader) when even that is too
-/// much.
-///
-/// ```no_run
-/// # fn main() -> utmp::Result<()> {
-/// let wtmp = utmp::MappedFile::open(utmp::wtmp_path())?;
-/// // The most recent login first.
-/// for entry in wtmp.entries().rev() {
-///     let entry = entry?;
-///     if entry.is_user_process() {
-///         println!("{} {}", entry.user_lossy(), entry.line_lossy());
-///         break;
-///     }
-/// }
-/// # Ok(()) }
-/// ```
+/// Mapping is [`unsafe`](MappedFile::open): the caller promises that nobody
+/// truncates or writes the file while it is mapped (see its `# Safety`
+/// section and example). As a second line of defence, [`MappedEntries`]
+/// checks the file's size every 512 records and ends with an error when it
+/// shrank, which narrows the window of a broken promise to microseconds.
+/// Reading asks the kernel for the next 4 MiB in the reader's direction
+/// (`MADV_POPULATE_READ` on Linux, `MADV_WILLNEED` elsewhere), so a
+/// backwards pass finds its pages mapped in; nothing beyond that window is
+/// touched (reading the last record of a 1 GiB file costs what it costs on
+/// 1 MiB), no other thread runs, and dropping the mapping waits for nothing.
 #[derive(Debug)]
 pub struct MappedFile {
     file: File,
@@ -63,40 +48,10 @@ pub struct MappedFile {
 }
 
 impl MappedFile {
-    /// Maps a file of records.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Io`] with the path when the file cannot be opened or mapped,
-    /// or is not a regular file (`InvalidInput`: a pipe or a device cannot
-    /// be mapped; read those with [`Reader`](crate::Reader)).
-    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
-        let path = path.as_ref();
-        let wrap = |e| Error::io(Some(path.to_owned()), e);
-        let file = File::open(path).map_err(wrap)?;
-        let meta = file.metadata().map_err(wrap)?;
-        if !meta.is_file() {
-            return Err(wrap(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "not a regular file: cannot be mapped",
-            )));
-        }
-        let len = usize::try_from(meta.len()).map_err(|_| {
-            wrap(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "too large to map on this platform",
-            ))
-        })?;
-        let map = if len == 0 {
-            None
-        } else {
-            Some(Mapping::new(&file, len).map_err(wrap)?)
-        };
-        Ok(MappedFile {
-            file,
-            path: path.to_owned(),
-            map,
-        })
+    /// A mapped file from its parts (see `MappedFile::open`, in the system
+    /// module, where the mapping is made).
+    pub(crate) fn from_parts(file: File, path: PathBuf, map: Option<Mapping>) -> Self {
+        MappedFile { file, path, map }
     }
 
     /// The path the file was opened with.
@@ -122,8 +77,8 @@ impl MappedFile {
         MappedEntries {
             inner: entries(self.as_bytes()),
             file: self,
-            countdown: 0,
-            done: false,
+            check: SizeCheck::default(),
+            ahead: (None, None),
         }
     }
 
@@ -138,8 +93,7 @@ impl MappedFile {
         MappedFormatEntries {
             inner: entries_in(self.as_bytes(), format),
             file: self,
-            countdown: 0,
-            done: false,
+            check: SizeCheck::default(),
         }
     }
 
@@ -165,29 +119,50 @@ impl MappedFile {
     }
 }
 
+/// The size check both iterators make every [`CHECK_EVERY`] records (the
+/// first before the first record).
+#[derive(Debug, Default)]
+struct SizeCheck {
+    /// Records left before the next check; 0: check before the next one.
+    countdown: usize,
+    /// The check failed (its error was returned): the iteration is over.
+    done: bool,
+}
+
+impl SizeCheck {
+    /// Before each record: `Err(Some(error))` when the file shrank (the
+    /// error to return), `Err(None)` once it has, `Ok(true)` when the size
+    /// was checked now, `Ok(false)` when it was not due.
+    fn before_record(&mut self, file: &MappedFile) -> Result<bool, Option<Error>> {
+        if self.done {
+            return Err(None);
+        }
+        if let Some(left) = self.countdown.checked_sub(1) {
+            self.countdown = left;
+            return Ok(false);
+        }
+        if let Some(e) = file.shrank() {
+            self.done = true;
+            return Err(Some(e));
+        }
+        self.countdown = CHECK_EVERY - 1;
+        Ok(true)
+    }
+}
+
 /// The iterator of [`MappedFile::entries_in`].
 #[derive(Debug)]
 pub struct MappedFormatEntries<'a> {
     inner: FormatEntries<'a>,
     file: &'a MappedFile,
-    /// Records left before the next size check.
-    countdown: usize,
-    done: bool,
+    check: SizeCheck,
 }
 
 impl MappedFormatEntries<'_> {
     fn step(&mut self, forwards: bool) -> Option<Result<Entry>> {
-        if self.done {
-            return None;
+        if let Err(stop) = self.check.before_record(self.file) {
+            return stop.map(Err);
         }
-        if self.countdown == 0 {
-            self.countdown = CHECK_EVERY;
-            if let Some(e) = self.file.shrank() {
-                self.done = true;
-                return Some(Err(e));
-            }
-        }
-        self.countdown = self.countdown.saturating_sub(1);
         let item = if forwards {
             self.inner.next()?
         } else {
@@ -219,51 +194,57 @@ impl FusedIterator for MappedFormatEntries<'_> {}
 pub struct MappedEntries<'a> {
     inner: SliceEntries<'a>,
     file: &'a MappedFile,
-    /// Records left before the next size check.
-    countdown: usize,
-    done: bool,
+    check: SizeCheck,
+    /// How far the kernel was asked to read ahead, forwards and backwards
+    /// (see `Mapping::read_ahead`).
+    ahead: (Option<usize>, Option<usize>),
 }
 
 impl<'a> MappedEntries<'a> {
     /// The next record from the front (`forwards`) or the back; the size
-    /// check first when it is due.
+    /// check first when it is due, and with it the kernel's read-ahead.
     #[inline]
     fn step(&mut self, forwards: bool) -> Option<Result<EntryRef<'a>>> {
-        if self.done {
-            return None;
-        }
-        if self.countdown == 0 {
-            self.countdown = CHECK_EVERY;
-            if let Some(e) = self.file.shrank() {
-                self.done = true;
-                return Some(Err(e));
-            }
-        }
-        self.countdown = self.countdown.saturating_sub(1);
+        let checked = match self.check.before_record(self.file) {
+            Ok(checked) => checked,
+            Err(stop) => return stop.map(Err),
+        };
         let item = if forwards {
             self.inner.next()?
         } else {
             self.inner.next_back()?
         };
-        self.prefetch_after(&item, forwards);
+        self.prefetch_after(&item, forwards, checked);
         Some(self.with_path(item))
     }
 
     /// Asks for the record [`PREFETCH_RECORDS`] places further in the
     /// reading direction while `item` is decoded (the hardware prefetchers
-    /// stop at page boundaries, and follow descending streams poorly).
+    /// stop at page boundaries, and follow descending streams poorly); when
+    /// `checked` (every 512 records), the kernel for the next megabytes.
     #[inline]
-    fn prefetch_after(&self, item: &Result<EntryRef<'a>>, forwards: bool) {
+    fn prefetch_after(&mut self, item: &Result<EntryRef<'a>>, forwards: bool, checked: bool) {
         let (Some(map), Ok(e)) = (self.file.map.as_ref(), item) else {
             return;
         };
-        // The record's offset in the mapping, from the two addresses.
+        // The record's offset in the mapping, from the two addresses (the
+        // record lies in the mapping: `inner` iterates over its bytes).
         let here = (e.as_bytes().as_ptr() as usize).wrapping_sub(map.bytes().as_ptr() as usize);
-        let step = PREFETCH_RECORDS * RECORD_SIZE;
+        debug_assert!(here < map.len(), "a mapped record outside its mapping");
+        if checked {
+            let ahead = if forwards {
+                &mut self.ahead.0
+            } else {
+                &mut self.ahead.1
+            };
+            map.read_ahead(ahead, here, forwards);
+        }
+        const STEP: usize = PREFETCH_RECORDS * RECORD_SIZE;
+        // Past either end of the mapping there is nothing to prefetch.
         let ahead = if forwards {
-            here.checked_add(step)
+            here.checked_add(STEP)
         } else {
-            here.checked_sub(step)
+            here.checked_sub(STEP)
         };
         if let Some(at) = ahead {
             map.prefetch(at, RECORD_SIZE);
@@ -271,20 +252,7 @@ impl<'a> MappedEntries<'a> {
     }
 
     fn with_path(&self, item: Result<EntryRef<'a>>) -> Result<EntryRef<'a>> {
-        item.map_err(|e| match e {
-            Error::TrailingBytes {
-                path: None,
-                offset,
-                len,
-                record_size,
-            } => Error::TrailingBytes {
-                path: Some(self.file.path.clone()),
-                offset,
-                len,
-                record_size,
-            },
-            other => other,
-        })
+        item.map_err(|e| e.with_reader_path(&Some(self.file.path.clone())))
     }
 }
 
@@ -297,12 +265,13 @@ impl<'a> Iterator for MappedEntries<'a> {
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        if self.done {
+        if self.check.done {
             (0, Some(0))
         } else {
-            // A size check may end it early, or add its error.
+            // A size check may end it early, or add its error (no upper
+            // bound when that one more does not fit a usize).
             let (_, hi) = self.inner.size_hint();
-            (0, hi.map(|n| n.saturating_add(1)))
+            (0, hi.and_then(|n| n.checked_add(1)))
         }
     }
 }

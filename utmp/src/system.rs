@@ -1,6 +1,8 @@
 //! The operating system, reached through calls that Rust cannot check: the
 //! system login database, read through the C library (`<utmpx.h>`), here, and
-//! read-only file mappings (`mmap`) in [`mapping`].
+//! read-only file mappings (`mmap`, through `memmap2`) in [`mapping`], with
+//! the `unsafe` [`MappedFile::open`](crate::MappedFile::open), and user and
+//! group names through NSS (`getpwnam_r`, `getgrnam_r`) in [`nss`].
 //!
 //! This is the only module of the crate that calls C or contains `unsafe`.
 //!
@@ -48,6 +50,7 @@ use crate::error::{Error, Result};
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub(crate) mod inotify;
 pub(crate) mod mapping;
+pub(crate) mod nss;
 pub(crate) mod wait;
 
 /// Guards the C library's process-global utmpx state.
@@ -274,12 +277,18 @@ impl Database {
     fn trailing_bytes(&self) -> Option<Error> {
         let size = std::fs::metadata(&self.path).ok()?.len();
         const RECORD_SIZE: usize = crate::layout::RECORD_SIZE;
-        let record = RECORD_SIZE as u64;
-        let rem = size.checked_rem(record)?;
+        const RECORD: std::num::NonZeroU64 = match std::num::NonZeroU64::new(RECORD_SIZE as u64) {
+            Some(n) => n,
+            None => panic!("a record has bytes"),
+        };
+        let rem = size % RECORD;
         let len = usize::try_from(rem).ok().filter(|&n| n != 0)?;
+        // rem = size % RECORD <= size.
+        #[allow(clippy::arithmetic_side_effects)]
+        let offset = size - rem;
         Some(Error::TrailingBytes {
             path: Some(self.path.clone()),
-            offset: size.saturating_sub(rem),
+            offset,
             len,
             record_size: RECORD_SIZE,
         })

@@ -4,7 +4,8 @@
 //! The selection and the layout are pure functions of the entries and of an
 //! [`Environment`] (the current time, the terminals' status, which processes
 //! exist, the local time zone), so they can be tested with fixed inputs;
-//! [`SystemEnvironment`] is the real one.
+//! [`LiveSystem`] is the real one (shared with [`sessions`](crate::sessions):
+//! see [`mod@crate::environment`]).
 //!
 //! ```
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -32,12 +33,11 @@ use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::io::{self, Write};
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::MetadataExt;
-use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::path::PathBuf;
 
 use crate::entry::{Entry, ExitStatus};
 use crate::entry_type::EntryType;
+pub use crate::environment::{Environment, FixedEnvironment, LiveSystem, Terminal};
 use crate::layout::RecordBytes;
 
 /// How `who` writes times.
@@ -165,169 +165,6 @@ impl Idle {
         let mut out = Vec::with_capacity(8);
         push_idle(&mut out, self);
         String::from_utf8_lossy(&out).into_owned()
-    }
-}
-
-/// What `who` learns about a terminal device.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Terminal {
-    /// Last access time, seconds since the epoch (`st_atime`).
-    pub accessed: i64,
-    /// Writable by the `tty` group (`mesg y`).
-    pub writable: bool,
-}
-
-/// The world outside the records that `who` looks at.
-pub trait Environment {
-    /// The current time, seconds since the epoch.
-    fn now(&self) -> i64;
-
-    /// The status of a terminal device (`/dev/pts/0`), `None` when it cannot
-    /// be examined.
-    fn terminal(&self, device: &Path) -> Option<Terminal>;
-
-    /// Whether a process with this id exists (used only with
-    /// [`Who::check_pids`]).
-    fn process_exists(&self, pid: i32) -> bool;
-
-    /// The local time zone, in which times are shown.
-    fn time_zone(&self) -> &TimeZone;
-}
-
-/// The real environment: the clock (read once, when made), `stat` of the
-/// terminals, `/proc` for processes, and the local time zone from `TZ` or
-/// `/etc/localtime`.
-#[derive(Debug, Clone)]
-pub struct SystemEnvironment {
-    now: i64,
-    tty_gid: Option<u32>,
-    zone: TimeZone,
-}
-
-impl SystemEnvironment {
-    /// Reads the clock, the `tty` group from `/etc/group` and the time zone.
-    pub fn new() -> Self {
-        let now = match SystemTime::now().duration_since(UNIX_EPOCH) {
-            Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
-            Err(e) => i64::try_from(e.duration().as_secs())
-                .ok()
-                .and_then(i64::checked_neg)
-                .unwrap_or(i64::MIN),
-        };
-        SystemEnvironment {
-            now,
-            tty_gid: tty_gid(),
-            zone: TimeZone::from_env(),
-        }
-    }
-}
-
-impl Default for SystemEnvironment {
-    fn default() -> Self {
-        SystemEnvironment::new()
-    }
-}
-
-/// The id of the group named `tty`, from `/etc/group`.
-fn tty_gid() -> Option<u32> {
-    let groups = std::fs::read("/etc/group").ok()?;
-    groups.split(|&c| c == b'\n').find_map(|line| {
-        let mut fields = line.split(|&c| c == b':');
-        (fields.next()? == b"tty").then_some(())?;
-        std::str::from_utf8(fields.nth(1)?).ok()?.parse().ok()
-    })
-}
-
-impl Environment for SystemEnvironment {
-    fn now(&self) -> i64 {
-        self.now
-    }
-
-    fn terminal(&self, device: &Path) -> Option<Terminal> {
-        let meta = std::fs::metadata(device).ok()?;
-        Some(Terminal {
-            accessed: meta.atime(),
-            writable: Some(meta.gid()) == self.tty_gid && meta.mode() & 0o020 != 0,
-        })
-    }
-
-    fn process_exists(&self, pid: i32) -> bool {
-        let proc = Path::new("/proc");
-        if !proc.join("self").exists() {
-            // No way to tell: keep the entry.
-            return true;
-        }
-        proc.join(pid.to_string()).exists()
-    }
-
-    fn time_zone(&self) -> &TimeZone {
-        &self.zone
-    }
-}
-
-/// A made-up environment for tests and reproducible output: a fixed clock,
-/// UTC (or a fixed offset), every process alive, and only the terminals
-/// added with [`FixedEnvironment::terminal`].
-#[derive(Debug, Clone, Default)]
-pub struct FixedEnvironment {
-    now: i64,
-    zone: TimeZone,
-    terminals: HashMap<PathBuf, Terminal>,
-    dead: Vec<i32>,
-}
-
-impl FixedEnvironment {
-    /// The clock stopped at `now` (seconds since the epoch), in UTC.
-    pub fn new(now: i64) -> Self {
-        FixedEnvironment {
-            now,
-            ..FixedEnvironment::default()
-        }
-    }
-
-    /// Local time this many seconds east of UTC (at most +-25:59:59: a
-    /// larger offset is taken as that limit).
-    pub fn utc_offset(mut self, seconds: i64) -> Self {
-        let seconds =
-            i32::try_from(seconds).unwrap_or(if seconds < 0 { i32::MIN } else { i32::MAX });
-        self.zone = TimeZone::fixed(seconds);
-        self
-    }
-
-    /// Local time in this zone.
-    pub fn time_zone(mut self, zone: TimeZone) -> Self {
-        self.zone = zone;
-        self
-    }
-
-    /// A terminal device and its status.
-    pub fn terminal(mut self, device: impl Into<PathBuf>, status: Terminal) -> Self {
-        self.terminals.insert(device.into(), status);
-        self
-    }
-
-    /// A process id that does not exist.
-    pub fn dead_process(mut self, pid: i32) -> Self {
-        self.dead.push(pid);
-        self
-    }
-}
-
-impl Environment for FixedEnvironment {
-    fn now(&self) -> i64 {
-        self.now
-    }
-
-    fn terminal(&self, device: &Path) -> Option<Terminal> {
-        self.terminals.get(device).copied()
-    }
-
-    fn process_exists(&self, pid: i32) -> bool {
-        !self.dead.contains(&pid)
-    }
-
-    fn time_zone(&self) -> &TimeZone {
-        &self.zone
     }
 }
 
@@ -975,9 +812,7 @@ impl TerminalCache {
         let device = if line.first() == Some(&b'/') {
             PathBuf::from(OsStr::from_bytes(line))
         } else {
-            let mut p = b"/dev/".to_vec();
-            p.extend_from_slice(line);
-            PathBuf::from(OsStr::from_bytes(&p))
+            crate::environment::device(line)
         };
         let status = env.terminal(&device);
         if self.seen.len() >= TERMINALS_CACHED {
@@ -1009,7 +844,7 @@ fn terminal_status<B: Borrow<RecordBytes>>(
         Mesg::NotWritable
     };
     let when = term.accessed;
-    let now = env.now();
+    let now = clock::unix_seconds(env.now());
     let idle = if when == 0 {
         Idle::Unknown
     } else if boot_time < when && now.saturating_sub(86_400) < when && when <= now {
@@ -1222,7 +1057,11 @@ mod tests {
             user("eve", "pts/2", "", 44, T),
             user("old", "pts/3", "", 45, T),
         ];
-        let term = |accessed, writable| Terminal { accessed, writable };
+        let term = |accessed, writable| Terminal {
+            accessed,
+            writable,
+            owner: 0,
+        };
         let env = FixedEnvironment::new(T + 3 * 3600 + 5 * 60 + 30)
             .terminal("/dev/pts/0", term(T + 3 * 3600 + 5 * 60, true))
             .terminal("/dev/pts/1", term(T, false))
@@ -1248,6 +1087,7 @@ mod tests {
             Terminal {
                 accessed: T - 1,
                 writable: false,
+                owner: 0,
             },
         );
         let rows = Who::new().users().rows(e, &env);
@@ -1258,6 +1098,7 @@ mod tests {
             Terminal {
                 accessed: T + 1,
                 writable: false,
+                owner: 0,
             },
         );
         assert_eq!(
@@ -1438,15 +1279,24 @@ mod tests {
     }
 
     impl Environment for Counting {
-        fn now(&self) -> i64 {
+        fn now(&self) -> std::time::SystemTime {
             Environment::now(&self.inner)
         }
-        fn terminal(&self, device: &Path) -> Option<Terminal> {
-            self.stats.set(self.stats.get() + 1);
-            Environment::terminal(&self.inner, device)
+        fn boot_time(&self) -> Option<std::time::SystemTime> {
+            Environment::boot_time(&self.inner)
+        }
+        fn user_uid(&self, user: &[u8]) -> Option<u32> {
+            Environment::user_uid(&self.inner, user)
         }
         fn process_exists(&self, pid: i32) -> bool {
             Environment::process_exists(&self.inner, pid)
+        }
+        fn loginuid(&self, pid: i32) -> crate::environment::LoginUid {
+            Environment::loginuid(&self.inner, pid)
+        }
+        fn terminal(&self, device: &std::path::Path) -> Option<Terminal> {
+            self.stats.set(self.stats.get() + 1);
+            Environment::terminal(&self.inner, device)
         }
         fn time_zone(&self) -> &TimeZone {
             &self.zone
@@ -1466,6 +1316,7 @@ mod tests {
         let seen = Terminal {
             accessed: T - 600,
             writable: true,
+            owner: 0,
         };
         let env = Counting {
             inner: FixedEnvironment::new(T + 1_000)

@@ -499,7 +499,10 @@ fn a_directory_is_an_io_error_naming_it() {
         }
     };
     match reader.next() {
-        Some(Err(Error::Io { path, source })) => {
+        Some(Err(Error::Io {
+            path,
+            error: source,
+        })) => {
             assert_eq!(path.as_deref(), Some(s.0.as_path()));
             assert_eq!(source.raw_os_error(), Some(libc::EISDIR));
         }

@@ -223,13 +223,12 @@ fn a_panic_while_holding_the_handle_does_not_poison_the_next_open() {
 }
 
 /// Mapped files from several threads at once: each maps the same file (large
-/// enough that a second thread maps its pages in), reads it both ways, and
-/// drops a mapping in the middle of a pass (its page-mapping thread is then
-/// joined, not left running over freed addresses). Also under TSan.
+/// enough for several read-ahead windows), reads it both ways, and drops a
+/// mapping in the middle of a pass. Also under TSan.
 #[test]
 fn mapped_files_read_at_once_agree_and_can_be_dropped_mid_pass() {
     use utmp::MappedFile;
-    // Over 4 MiB, where the page-mapping thread starts.
+    // Over 4 MiB: more than one read-ahead window.
     let n = (5 << 20) / utmp::RECORD_SIZE;
     let (file, records) = scratch_file("mapped", n);
     let path = file.0.clone();
@@ -237,7 +236,9 @@ fn mapped_files_read_at_once_agree_and_can_be_dropped_mid_pass() {
     for t in 0..4 {
         let (path, records, tx) = (path.clone(), records.clone(), tx.clone());
         thread::spawn(move || {
-            let mapped = MappedFile::open(&path).unwrap();
+            // SAFETY: the scratch file is written before the threads start
+            // and never again.
+            let mapped = unsafe { MappedFile::open(&path) }.unwrap();
             let forward = mapped
                 .entries()
                 .map(|r| r.unwrap().to_entry())
@@ -248,7 +249,8 @@ fn mapped_files_read_at_once_agree_and_can_be_dropped_mid_pass() {
                 .map(|r| r.unwrap().to_entry())
                 .collect::<Vec<Entry>>();
             backward.reverse();
-            let early = MappedFile::open(&path).unwrap();
+            // SAFETY: as above.
+            let early = unsafe { MappedFile::open(&path) }.unwrap();
             assert!(early.entries().nth(t * 1000).is_some());
             drop(early);
             tx.send(forward == records && backward == records).unwrap();

@@ -695,7 +695,8 @@ fn mapped_files_of_other_formats_read_as_slices_do() {
     bytes.push(0);
     let path = std::env::temp_dir().join(format!("utmp-foreign-mapped-{}", std::process::id()));
     std::fs::write(&path, &bytes).unwrap();
-    let file = utmp::MappedFile::open(&path).unwrap();
+    // SAFETY: the test's own scratch file, written above and never again.
+    let file = unsafe { utmp::MappedFile::open(&path) }.unwrap();
     for backwards in [false, true] {
         let mapped: Vec<_> = if backwards {
             file.entries_in(Format::GLIBC_400_BE).rev().collect()

@@ -13,8 +13,8 @@ use std::process::Command;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use utmp::sessions::{
-    begins, parse_time, End, FixedSystem, HostColumn, LastFormat, LiveSystem, ReverseReader,
-    SessionFilter, SessionKind, Sessions, SystemState, TimeFormat, TimeZone,
+    begins, parse_time, End, Environment, FixedEnvironment, HostColumn, LastFormat, LiveSystem,
+    ReverseReader, SessionFilter, SessionKind, Sessions, TimeFormat, TimeZone,
 };
 use utmp::{EntryBuilder, EntryType, RECORD_SIZE};
 
@@ -57,13 +57,13 @@ fn parse_args(tokens: &[String]) -> Args {
 }
 
 /// What `last ARGS` prints for the file `name` holding `path`'s records.
-fn run_last<S: SystemState>(args: &Args, path: &Path, name: &str, state: S) -> String {
+fn run_last<S: Environment>(args: &Args, path: &Path, name: &str, state: S) -> String {
     run_last_marked(args, path, name, state).0
 }
 
 /// The same for a file of record format `format`, read through
 /// `utmp::entries_in` backwards.
-fn run_last_in<S: SystemState>(
+fn run_last_in<S: Environment>(
     args: &Args,
     path: &Path,
     format: utmp::Format,
@@ -75,7 +75,7 @@ fn run_last_in<S: SystemState>(
 
 /// The output, and for each line whether it is a boot ended by a crash (the
 /// one case where 2.41+ differs from 2.38 in `-w` mode).
-fn run_last_marked<S: SystemState>(
+fn run_last_marked<S: Environment>(
     args: &Args,
     path: &Path,
     name: &str,
@@ -84,7 +84,7 @@ fn run_last_marked<S: SystemState>(
     run_last_source(args, path, None, name, state)
 }
 
-fn run_last_source<S: SystemState>(
+fn run_last_source<S: Environment>(
     args: &Args,
     path: &Path,
     record_format: Option<utmp::Format>,
@@ -276,9 +276,9 @@ fn fixture_file(dir: &Path, stem: &str, txt: &str) -> PathBuf {
 
 /// A fixed system for the expected files: run long after 2013, booted later
 /// than every login in the fixtures, no such processes.
-fn fixed_state() -> FixedSystem {
+fn fixed_state() -> FixedEnvironment {
     let now = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
-    FixedSystem::new(now, Some(now - Duration::from_secs(3600)))
+    FixedEnvironment::at(now).boot(Some(now - Duration::from_secs(3600)))
 }
 
 fn conformance(script: &str, expected: &str, stem: &str, txt: &str, file_name: &str) {
@@ -452,7 +452,7 @@ fn compare_tz(tool: &str, args: &[&str], file: &Path, tz: &str) -> usize {
     a.tz = Some(tz.to_owned());
     a.btmp = tool == "lastb";
     let name = file.file_name().unwrap().to_str().unwrap();
-    let (got, crash_boots) = run_last_marked(&a, file, name, LiveSystem);
+    let (got, crash_boots) = run_last_marked(&a, file, name, LiveSystem::new());
     let (g, w): (Vec<_>, Vec<_>) = (got.lines().collect(), want.lines().collect());
     assert_eq!(
         g.len(),

@@ -37,6 +37,14 @@ fn records(n: usize) -> Vec<u8> {
         .collect()
 }
 
+/// Maps `path`: the one `unsafe` call of these tests.
+fn map(path: impl AsRef<std::path::Path>) -> utmp::Result<MappedFile> {
+    // SAFETY: each test maps a scratch file of its own, that nothing else
+    // writes; the one that truncates it does so on purpose, keeping every
+    // page the reader touches before the size check that stops it.
+    unsafe { MappedFile::open(path) }
+}
+
 /// Each item as the record's pid, or the error's text.
 fn outcome<'a>(
     it: impl Iterator<Item = utmp::Result<utmp::EntryRef<'a>>>,
@@ -52,7 +60,7 @@ fn same_records_and_errors_as_the_slice_reader_both_ways() {
         let mut bytes = records(n);
         bytes.extend(std::iter::repeat_n(0xAB, extra));
         let file = scratch(&format!("{n}-{extra}"), &bytes);
-        let mapped = MappedFile::open(&file.0).unwrap();
+        let mapped = map(&file.0).unwrap();
         assert_eq!(mapped.as_bytes(), &bytes[..]);
         assert_eq!(mapped.path(), file.0.as_path());
         // The slice reader's errors have no path; the mapped file's name it.
@@ -84,14 +92,11 @@ fn same_records_and_errors_as_the_slice_reader_both_ways() {
 #[test]
 #[cfg_attr(miri, ignore = "opens files (isolation)")]
 fn what_cannot_be_mapped_is_an_error_that_names_the_path() {
-    let err = MappedFile::open("/dev/null").unwrap_err();
+    let err = map("/dev/null").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
     assert_eq!(err.path(), Some(std::path::Path::new("/dev/null")));
     let missing = std::env::temp_dir().join("utmp-mapped-no-such-file");
-    assert_eq!(
-        MappedFile::open(&missing).unwrap_err().kind(),
-        ErrorKind::NotFound
-    );
+    assert_eq!(map(&missing).unwrap_err().kind(), ErrorKind::NotFound);
 }
 
 #[test]
@@ -100,7 +105,7 @@ fn a_file_that_shrinks_while_read_ends_with_an_error_not_a_crash() {
     let n = 2000;
     let bytes = records(n);
     let file = scratch("shrinks", &bytes);
-    let mapped = MappedFile::open(&file.0).unwrap();
+    let mapped = map(&file.0).unwrap();
     let mut it = mapped.entries();
     for i in 0..10 {
         assert_eq!(it.next().unwrap().unwrap().pid(), i);
@@ -121,4 +126,45 @@ fn a_file_that_shrinks_while_read_ends_with_an_error_not_a_crash() {
         rest.last().unwrap().is_err(),
         "the error ends the iteration"
     );
+}
+
+/// The resident size, in KiB, of the mapping of `path` in this process
+/// (`/proc/self/smaps`), `None` when it is not mapped.
+#[cfg(target_os = "linux")]
+fn mapped_rss_kib(path: &std::path::Path) -> Option<u64> {
+    let smaps = fs::read_to_string("/proc/self/smaps").unwrap();
+    let name = path.to_str().unwrap();
+    let mut lines = smaps.lines().skip_while(|l| !l.ends_with(name));
+    lines.next()?;
+    let rss = lines.find(|l| l.starts_with("Rss:"))?;
+    rss.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Reading the last record of a large file maps in its end only: nothing
+/// (no thread, no advice) goes through the rest of the file, so `last -n 1`
+/// costs the same on 1 GiB as on 1 MiB, and dropping waits for nothing.
+#[test]
+#[cfg(target_os = "linux")]
+#[cfg_attr(miri, ignore = "maps files (isolation)")]
+fn reading_the_last_record_maps_in_only_the_end_of_the_file() {
+    let tail = records(3);
+    let file = scratch("large", &[]);
+    // 256 MiB of holes (no disk used), then three records.
+    let holes = (256u64 << 20) / RECORD_SIZE as u64 * RECORD_SIZE as u64;
+    {
+        use std::io::{Seek, SeekFrom, Write};
+        let mut f = fs::OpenOptions::new().write(true).open(&file.0).unwrap();
+        f.seek(SeekFrom::Start(holes)).unwrap();
+        f.write_all(&tail).unwrap();
+    }
+    let mapped = map(&file.0).unwrap();
+    let last = mapped.entries().next_back().unwrap().unwrap();
+    assert_eq!(last.pid(), 2);
+    let Some(rss) = mapped_rss_kib(&file.0) else {
+        panic!("{} is mapped but not in /proc/self/smaps", file.0.display());
+    };
+    // The read-ahead window (4 MiB) and the kernel's fault-around, no more.
+    assert!(rss <= 8 << 10, "{rss} KiB of the 256 MiB mapping resident");
+    drop(mapped);
+    assert_eq!(mapped_rss_kib(&file.0), None, "still mapped after drop");
 }

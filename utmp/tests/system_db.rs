@@ -215,7 +215,10 @@ fn a_directory_is_an_io_error_naming_it() {
     let dir = std::env::temp_dir();
     let mut db = Database::open_path(&dir).unwrap();
     match db.next() {
-        Some(Err(Error::Io { path, source })) => {
+        Some(Err(Error::Io {
+            path,
+            error: source,
+        })) => {
             assert_eq!(path.as_deref(), Some(dir.as_path()));
             assert_eq!(source.raw_os_error(), Some(libc::EISDIR), "{source}");
         }

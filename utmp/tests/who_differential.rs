@@ -10,22 +10,32 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use utmp::environment::LoginUid;
 use utmp::sessions::TimeZone;
-use utmp::who::{Environment, SystemEnvironment, Terminal, TimeFormat, Who};
+use utmp::who::{Environment, LiveSystem, Terminal, TimeFormat, Who};
 use utmp::{Entry, EntryBuilder, EntryType, ExitStatus};
 
 /// The system's terminals and clock, but UTC whatever `TZ` this test runs under.
-struct Utc(SystemEnvironment, TimeZone);
+struct Utc(LiveSystem, TimeZone);
 
 impl Environment for Utc {
-    fn now(&self) -> i64 {
+    fn now(&self) -> std::time::SystemTime {
         self.0.now()
     }
-    fn terminal(&self, device: &Path) -> Option<Terminal> {
-        self.0.terminal(device)
+    fn boot_time(&self) -> Option<std::time::SystemTime> {
+        self.0.boot_time()
+    }
+    fn user_uid(&self, user: &[u8]) -> Option<u32> {
+        self.0.user_uid(user)
     }
     fn process_exists(&self, pid: i32) -> bool {
         self.0.process_exists(pid)
+    }
+    fn loginuid(&self, pid: i32) -> LoginUid {
+        self.0.loginuid(pid)
+    }
+    fn terminal(&self, device: &Path) -> Option<Terminal> {
+        self.0.terminal(device)
     }
     fn time_zone(&self) -> &TimeZone {
         &self.1
@@ -92,11 +102,7 @@ fn ours(opts: &str, format: TimeFormat, file: &Path) -> Vec<u8> {
     let entries: Vec<_> = utmp::entries(&data).filter_map(Result::ok).collect();
     let mut out = Vec::new();
     who_for(opts, format)
-        .write(
-            &mut out,
-            &entries,
-            &Utc(SystemEnvironment::new(), TimeZone::utc()),
-        )
+        .write(&mut out, &entries, &Utc(LiveSystem::new(), TimeZone::utc()))
         .unwrap();
     out
 }

@@ -163,7 +163,12 @@ pub fn run(root: &Path, only: &[String]) -> Result<(), String> {
     time_command(Command::new("cat").arg(&file).arg(&foreign))?;
     time_command(Command::new("cat").arg(&db))?;
 
-    let specs = commands::specs(&file_arg, &db_arg);
+    write_tails(&file, &dir)?;
+    let tails = (
+        dir.join(SMALL_TAIL).to_string_lossy().into_owned(),
+        dir.join(LARGE_TAIL).to_string_lossy().into_owned(),
+    );
+    let specs = commands::specs(&file_arg, &db_arg, &utmp_bin.to_string_lossy(), &tails);
     if commands_only {
         let cli = commands::measure(&utmp_bin, specs, &dir, cli_runs);
         println!("\n{}", commands::section(&cli, cli_runs));
@@ -405,6 +410,38 @@ fn wtmpdb_program() -> Option<String> {
         Ok(p) if !p.is_empty() => Some(p),
         _ => on_path("wtmpdb").then(|| "wtmpdb".to_owned()),
     }
+}
+
+/// The files of the `last -n 1` row: the first 2730 records of the bench
+/// file (1 MiB) in [`SMALL_TAIL`], and 1024 copies of them (1 GiB, still
+/// mapped: at most 1 << 30 bytes) in [`LARGE_TAIL`]; both end alike and
+/// begin alike, so `last -n 1` prints the same on both.
+/// (Same file name in two directories: `last` prints the name in its footer.)
+const SMALL_TAIL: &str = "1MiB/wtmp";
+const LARGE_TAIL: &str = "1GiB/wtmp";
+
+fn write_tails(file: &Path, dir: &Path) -> Result<(), String> {
+    // 384-byte records (glibc on x86_64, aarch64...): 2730 of them.
+    let mut head = vec![0; 2730 * 384];
+    let err = |p: &Path, e: std::io::Error| format!("{}: {e}", p.display());
+    let mut f = std::fs::File::open(file).map_err(|e| err(file, e))?;
+    f.read_exact(&mut head).map_err(|e| err(file, e))?;
+    let (small, large) = (dir.join(SMALL_TAIL), dir.join(LARGE_TAIL));
+    for d in [&small, &large].into_iter().filter_map(|p| p.parent()) {
+        std::fs::create_dir_all(d).map_err(|e| err(d, e))?;
+    }
+    std::fs::write(&small, &head).map_err(|e| err(&small, e))?;
+    println!(
+        "$ write {} (1024 copies of {})",
+        large.display(),
+        small.display()
+    );
+    let mut out = std::fs::File::create(&large).map_err(|e| err(&large, e))?;
+    for _ in 0..1024 {
+        std::io::Write::write_all(&mut out, &head).map_err(|e| err(&large, e))?;
+    }
+    let _ = Command::new("sync").status();
+    Ok(())
 }
 
 /// `program args` in the environment both sides are compared in.

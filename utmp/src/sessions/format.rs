@@ -382,7 +382,7 @@ pub fn begins(path: impl AsRef<Path>) -> crate::Result<SystemTime> {
     let path = path.as_ref();
     let wrap = |e| crate::Error::Io {
         path: Some(path.to_owned()),
-        source: e,
+        error: e,
     };
     let mut file = std::fs::File::open(path).map_err(wrap)?;
     let mut first = [0u8; RECORD_SIZE];

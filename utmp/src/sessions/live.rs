@@ -132,7 +132,7 @@ impl LiveSessions {
                 Some((Activity::Shutdown, s))
             }
             Kind::RunLevel => {
-                let level = e.pid().to_le_bytes().first().copied().unwrap_or(0);
+                let [level, ..] = e.pid().to_le_bytes();
                 let s = session(e, SessionKind::RunLevel(level), End::Instant, at.secs);
                 Some((Activity::System, s))
             }

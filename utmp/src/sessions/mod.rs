@@ -17,7 +17,7 @@
 //! shutdowns, a login closes the previous login on the same line), its
 //! treatment of boots without a shutdown (`crash`), and its check for logins
 //! with no logout whose process is gone ([`End::GoneNoLogout`]), which asks a
-//! [`SystemState`] (the live system by default, a fixed one in tests).
+//! [`Environment`] (the live system by default, a fixed one in tests).
 //!
 //! # Versions and differences
 //!
@@ -31,8 +31,6 @@
 //!
 //! * no DNS: `last -d` has nothing to look up with; hosts are shown as
 //!   recorded, and [`LastFormat::numeric_address`] gives `-i`;
-//! * user names for the `gone - no logout` check come from `/etc/passwd`
-//!   ([`LiveSystem`]), not NSS;
 //! * records are aligned on the start of the file: a partial record at the
 //!   end is reported ([`crate::Error::TrailingBytes`]) and skipped, where
 //!   util-linux aligns records on the end of the file;
@@ -47,7 +45,7 @@
 //! use utmp::sessions::{LastFormat, LiveSystem, ReverseReader, Sessions, TimeZone};
 //! let mut format = LastFormat::new(TimeZone::from_env());
 //! let mut out = Vec::new();
-//! for session in Sessions::new(ReverseReader::open(utmp::wtmp_path())?, LiveSystem) {
+//! for session in Sessions::new(ReverseReader::open(utmp::wtmp_path())?, LiveSystem::new()) {
 //!     format.write_session(&session?, &mut out);
 //! }
 //! print!("{}", String::from_utf8_lossy(&out));
@@ -57,7 +55,6 @@
 mod format;
 mod live;
 mod reverse;
-mod system;
 mod when;
 
 use std::borrow::{Borrow, Cow};
@@ -72,10 +69,10 @@ use crate::layout::{self, RecordBytes};
 
 use crate::clock;
 pub use crate::clock::TimeZone;
+pub use crate::environment::{Environment, FixedEnvironment, LiveSystem, LoginUid};
 pub use format::{begins, HostColumn, LastFormat, ParseTimeFormatError, TimeFormat};
 pub use live::{Activity, LiveSessions};
 pub use reverse::ReverseReader;
-pub use system::{FixedSystem, LiveSystem, LoginUid, SystemState};
 pub use when::{parse_time, ParseTimeError};
 
 /// What a [`Session`] is about.
@@ -747,7 +744,7 @@ pub struct Sessions<I, S> {
     pairing: Pairing<S>,
 }
 
-impl<I, S: SystemState> Sessions<I, S> {
+impl<I, S: Environment> Sessions<I, S> {
     /// Sessions from `entries` (newest first), asking `state` about the system.
     pub fn new<B>(entries: I, state: S) -> Self
     where
@@ -784,7 +781,7 @@ impl<I, S: SystemState> Sessions<I, S> {
     }
 }
 
-impl<S: SystemState> Pairing<S> {
+impl<S: Environment> Pairing<S> {
     /// A pairing that asks `state` about the system (its clock is read now).
     pub fn new(state: S) -> Self {
         let now = Stamp {
@@ -874,7 +871,10 @@ impl<S: SystemState> Pairing<S> {
                 if line.first() == Some(&b':') {
                     return false;
                 }
-                self.state.tty_owner(line) != Some(uid)
+                self.state
+                    .terminal(&crate::environment::device(line))
+                    .map(|t| t.owner)
+                    != Some(uid)
             }
         }
     }
@@ -1019,7 +1019,7 @@ impl<I, B, S> Iterator for Sessions<I, S>
 where
     I: Iterator<Item = Result<Entry<B>>>,
     B: Borrow<RecordBytes>,
-    S: SystemState,
+    S: Environment,
 {
     type Item = Result<Session<B>>;
 

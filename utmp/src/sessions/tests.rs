@@ -19,12 +19,12 @@ fn at(secs: i64) -> SystemTime {
     UNIX_EPOCH + Duration::from_secs(secs as u64)
 }
 
-fn state() -> FixedSystem {
-    FixedSystem::new(at(NOW), Some(at(NOW - 100)))
+fn state() -> FixedEnvironment {
+    FixedEnvironment::at(at(NOW)).boot(Some(at(NOW - 100)))
 }
 
 /// Sessions of records given oldest first (as in the file).
-fn run(records: &[Entry], state: FixedSystem) -> Vec<(SessionKind, String, End)> {
+fn run(records: &[Entry], state: FixedEnvironment) -> Vec<(SessionKind, String, End)> {
     let it = records.iter().rev().map(|e| Ok(e.as_entry_ref()));
     Sessions::new(it, state)
         .map(|s| s.unwrap())
@@ -252,7 +252,7 @@ mod properties {
             tz in 0usize..3,
         ) {
             let now = at(i64::from(now));
-            let state = FixedSystem::new(now, Some(now));
+            let state = FixedEnvironment::at(now).boot(Some(now));
             let tz = [
                 TimeZone::utc(),
                 TimeZone::fixed(-12_600),

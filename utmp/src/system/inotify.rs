@@ -137,10 +137,13 @@ impl Inotify {
                     _ => Err(err),
                 };
             }
-            let n = usize::try_from(n).unwrap_or(0);
+            // `n >= 0` here: its magnitude is the count.
+            let n = n.unsigned_abs();
             if n == 0 {
                 return Ok(total);
             }
+            // A count of bytes drained, for "anything?": past usize::MAX it
+            // can only stay non-zero.
             total = total.saturating_add(n);
         }
     }

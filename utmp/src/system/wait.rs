@@ -45,7 +45,10 @@ pub(crate) fn poll(fds: &[BorrowedFd<'_>], timeout: Option<Duration>) -> io::Res
         // Rounded up, so that a short timeout still sleeps.
         Some(d) => libc::c_int::try_from(d.as_micros().div_ceil(1000)).unwrap_or(libc::c_int::MAX),
     };
-    let count = libc::nfds_t::try_from(set.len()).unwrap_or(0);
+    // A handful of descriptors; a count `nfds_t` cannot hold is an error,
+    // never a poll of fewer descriptors than the set has.
+    let count = libc::nfds_t::try_from(set.len())
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "too many descriptors"))?;
     // SAFETY: the pointer and count describe `set`, a live array of
     // initialized pollfd structures that the kernel may write (revents) for
     // the length of the call; every descriptor in it is open (borrowed for the
