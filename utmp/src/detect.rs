@@ -167,8 +167,16 @@ fn chain_sample(format: Format, bytes: &[u8]) -> Option<(Vec<(usize, usize)>, bo
     let mut clean_end = true;
     let mut at = 0usize;
     // Enough to judge past CHAIN_AT_MOST; the rest of a long chain is not
-    // walked (a large file of another format would be, in jumps).
-    while places.len() < CHAIN_AT_MOST {
+    // walked (a large file of another format would be, in jumps), nor
+    // anything past where CHAIN_AT_MOST whole records written by FreeBSD
+    // (a length prefix and at most one record each) can reach: long jumps
+    // through a large file of another format would read pages all over it.
+    let reach = format
+        .table()
+        .size
+        .saturating_add(2)
+        .saturating_mul(CHAIN_AT_MOST);
+    while places.len() < CHAIN_AT_MOST && at < reach {
         match next_record(format, bytes, at) {
             Next::End => break,
             Next::Trailing { .. } => {
