@@ -599,7 +599,8 @@ pub(crate) struct Table {
     pub(crate) syslen: Option<Int>,
 }
 
-const fn int(at: usize, width: u8) -> Int {
+/// A signed integer field of `width` bytes at `at`.
+pub(crate) const fn int(at: usize, width: u8) -> Int {
     Int {
         at,
         width,
@@ -607,7 +608,8 @@ const fn int(at: usize, width: u8) -> Int {
     }
 }
 
-const fn uint(at: usize, width: u8) -> Int {
+/// An unsigned integer field of `width` bytes at `at`.
+pub(crate) const fn uint(at: usize, width: u8) -> Int {
     Int {
         at,
         width,
@@ -615,7 +617,8 @@ const fn uint(at: usize, width: u8) -> Int {
     }
 }
 
-const fn s(at: usize, len: usize) -> Str {
+/// A byte-string field of `len` bytes at `at`.
+pub(crate) const fn s(at: usize, len: usize) -> Str {
     Str { at, len }
 }
 
