@@ -305,8 +305,8 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
     /// old BSD `struct utmp`), the host number of the inferred type.
     #[inline]
     pub fn raw_type(&self) -> RawEntryType {
-        // The field is a C short; `int` sign-extends it, so this never truncates.
-        RawEntryType::try_from(layout::int(self.record(), layout::UT_TYPE)).unwrap_or_default()
+        // The field is a C short: `UT_TYPE_I16` asserts its width at compile time.
+        layout::i16_at(self.record(), layout::UT_TYPE_I16)
     }
 
     /// True when `ut_type` is `USER_PROCESS` (pyutmp's `ut_user_process`).
@@ -321,7 +321,7 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
     /// [`Format::has`]).
     #[inline]
     pub fn pid(&self) -> i32 {
-        i32::try_from(layout::int(self.record(), layout::UT_PID)).unwrap_or_default()
+        layout::i32_at(self.record(), layout::UT_PID_I32)
     }
 
     string_field!(layout::UT_USER, "ut_user", user_bytes, user, user_lossy);
@@ -430,10 +430,10 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
             return None;
         }
         let rec = self.record();
-        let (termination, exit) = (layout::E_TERMINATION?, layout::E_EXIT?);
+        let (termination, exit) = (layout::E_TERMINATION_I16?, layout::E_EXIT_I16?);
         Some(ExitStatus {
-            termination: i16::try_from(layout::int(rec, termination)).unwrap_or_default(),
-            exit: i16::try_from(layout::int(rec, exit)).unwrap_or_default(),
+            termination: layout::i16_at(rec, termination),
+            exit: layout::i16_at(rec, exit),
         })
     }
 

@@ -304,6 +304,66 @@ pub(crate) fn bytes_mut(rec: &mut RecordBytes, span: Span) -> &mut [u8] {
     &mut rec[span.offset..span.offset + span.len]
 }
 
+/// A field whose width, `N` bytes, is checked at compile time: [`Fixed::new`]
+/// runs in the `const` items below, so a field of another width (or outside
+/// the record) does not build. Read with [`i16_at`] and [`i32_at`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fixed<const N: usize> {
+    offset: usize,
+}
+
+impl<const N: usize> Fixed<N> {
+    /// `span` as a field of exactly `N` bytes inside the record; for `const`
+    /// items only, where a failed assertion is a build error.
+    const fn new(span: Span) -> Self {
+        assert!(span.len == N && inside(span));
+        Self {
+            offset: span.offset,
+        }
+    }
+
+    /// The same for an optional field.
+    const fn new_if_any(span: Option<Span>) -> Option<Self> {
+        match span {
+            Some(s) => Some(Self::new(s)),
+            None => None,
+        }
+    }
+}
+
+/// `ut_type`, a C `short` on every system.
+pub(crate) const UT_TYPE_I16: Fixed<2> = Fixed::new(UT_TYPE);
+/// `ut_pid`, a `pid_t` (32 bits) on every system.
+pub(crate) const UT_PID_I32: Fixed<4> = Fixed::new(UT_PID);
+/// `ut_exit.e_termination`, a C `short` where the record has it.
+pub(crate) const E_TERMINATION_I16: Option<Fixed<2>> = Fixed::new_if_any(E_TERMINATION);
+/// `ut_exit.e_exit`, a C `short` where the record has it.
+pub(crate) const E_EXIT_I16: Option<Fixed<2>> = Fixed::new_if_any(E_EXIT);
+
+/// The `N` bytes of a [`Fixed`] field.
+#[inline]
+// `Fixed::new` asserted at compile time that `offset + N` lies inside the
+// record, so the range is in bounds and the sum cannot overflow; the slice is
+// `N` long, so `copy_from_slice` cannot fail.
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+fn array_at<const N: usize>(rec: &RecordBytes, field: Fixed<N>) -> [u8; N] {
+    let mut a = [0; N];
+    a.copy_from_slice(&rec[field.offset..field.offset + N]);
+    a
+}
+
+/// Reads a 2-byte signed native-endian field.
+#[inline]
+pub(crate) fn i16_at(rec: &RecordBytes, field: Fixed<2>) -> i16 {
+    i16::from_ne_bytes(array_at(rec, field))
+}
+
+/// Reads a 4-byte signed native-endian field.
+#[inline]
+pub(crate) fn i32_at(rec: &RecordBytes, field: Fixed<4>) -> i32 {
+    i32::from_ne_bytes(array_at(rec, field))
+}
+
 /// Reads a signed native-endian integer field of width 1, 2, 4 or 8.
 #[inline]
 pub(crate) fn int(rec: &RecordBytes, span: Span) -> i64 {
