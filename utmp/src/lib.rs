@@ -204,6 +204,7 @@ compile_error!(
      <utmpx.h> layout and database paths have not been added"
 );
 
+mod byte_split;
 mod clock;
 mod detect;
 mod encoder;

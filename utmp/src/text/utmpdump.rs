@@ -8,6 +8,7 @@ use std::borrow::Borrow;
 use std::io::{self, BufRead, Write};
 
 use super::{civil_time, push_2, push_int};
+use crate::byte_split::{around_first, before_first};
 use crate::clock::{abbreviation, Civil, MONTH_NAMES, WEEKDAY_NAMES};
 use crate::clock::{decimal_len, push_fill, two, write_decimal};
 use crate::entry::Entry;
@@ -575,13 +576,13 @@ fn parse_line(line: &[u8]) -> std::result::Result<Entry, LineError> {
         ("line", layout::UT_LINE),
         ("host", layout::UT_HOST),
     ] {
-        let (tok, used) = token(rest, span.len, true, name)?;
+        let (tok, after) = token(rest, span.len, true, name)?;
         copy_into(rec, span, tok);
-        rest = rest.get(used..).unwrap_or_default();
+        rest = after;
     }
     // INET6_ADDRSTRLEN - 1 bytes are kept; 46 or more cannot be an address.
-    let (addr, used) = token(rest, 46, true, "address")?;
-    rest = rest.get(used..).unwrap_or_default();
+    let (addr, after) = token(rest, 46, true, "address")?;
+    rest = after;
     let (time, _) = token(rest, 28, false, "time")?;
 
     let ip = if addr.contains(&b'.') {
@@ -624,25 +625,21 @@ fn copy_into(rec: &mut RecordBytes, span: Span, value: &[u8]) {
 }
 
 /// The next `[...]` field of `s`: its text (up to the first space when
-/// `eat_space`, at most `size` bytes) and how many bytes of `s` it used.
+/// `eat_space`, at most `size` bytes) and the rest of `s` after its `]`.
 fn token<'a>(
     s: &'a [u8],
     size: usize,
     eat_space: bool,
     name: &str,
-) -> std::result::Result<(&'a [u8], usize), LineError> {
+) -> std::result::Result<(&'a [u8], &'a [u8]), LineError> {
     let missing = || LineError::Stop(format!("no bracketed {name} field"));
-    let open = s.iter().position(|&c| c == b'[').ok_or_else(missing)?;
-    let inner = s.get(open.saturating_add(1)..).unwrap_or_default();
-    let close = inner.iter().position(|&c| c == b']').ok_or_else(missing)?;
-    let mut tok = inner.get(..close).unwrap_or_default();
+    let (_, inner) = around_first(s, b'[').ok_or_else(missing)?;
+    let (mut tok, rest) = around_first(inner, b']').ok_or_else(missing)?;
     if eat_space {
-        if let Some(sp) = tok.iter().position(|&c| c == b' ') {
-            tok = tok.get(..sp).unwrap_or_default();
-        }
+        tok = before_first(tok, b' ');
     }
-    let tok = tok.get(..size.min(tok.len())).unwrap_or(tok);
-    Ok((tok, open.saturating_add(close).saturating_add(2)))
+    let (tok, _) = tok.split_at(size.min(tok.len()));
+    Ok((tok, rest))
 }
 
 /// A cursor over a line, with the pieces of `sscanf` and `strptime` that
@@ -843,10 +840,9 @@ fn ctime_fields(s: &[u8], tm: &mut Civil) -> Option<()> {
 /// The microseconds: `strtol` of what follows the first comma, 0 when there
 /// is no number there or it overflows.
 fn strtousec(s: &[u8]) -> i64 {
-    let Some(comma) = s.iter().position(|&c| c == b',') else {
+    let Some((_, after)) = around_first(s, b',') else {
         return 0;
     };
-    let after = s.get(comma.saturating_add(1)..).unwrap_or_default();
     if after.is_empty() {
         return 0;
     }

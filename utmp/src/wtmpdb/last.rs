@@ -305,7 +305,7 @@ impl Pairing {
 
 /// A C string's view of bytes: up to the first NUL.
 fn c_str(b: &[u8]) -> &[u8] {
-    b.split(|&c| c == 0).next().unwrap_or_default()
+    crate::byte_split::before_first(b, 0)
 }
 
 /// Writes sessions in `wtmpdb last`'s layout, byte for byte as wtmpdb
@@ -638,14 +638,8 @@ fn push_length(out: &mut Vec<u8>, start: i64, stop: i64) {
 
 /// wtmpdb's `remove_parentheses`: what is between `(` and `)`.
 fn remove_parentheses(s: &[u8]) -> &[u8] {
-    let Some(open) = s.iter().position(|&c| c == b'(') else {
-        return s;
-    };
-    let rest = s.get(open.saturating_add(1)..).unwrap_or_default();
-    match rest.iter().position(|&c| c == b')') {
-        Some(close) => rest.get(..close).unwrap_or(rest),
-        None => rest,
-    }
+    use crate::byte_split::{around_first, before_first};
+    around_first(s, b'(').map_or(s, |(_, rest)| before_first(rest, b')'))
 }
 
 /// strftime's `%FT%T%z`: `2023-11-14T22:13:20+0000`.
