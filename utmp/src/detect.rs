@@ -309,14 +309,20 @@ fn score_record(format: Format, rec: &[u8], gaps: &[(usize, usize)]) -> (f64, f6
         );
     }
     for s in [t.user, t.line, t.host] {
-        let field = rec
-            .get(s.at..s.at.saturating_add(s.len))
-            .unwrap_or_default();
+        let field = rec.get(s.at..s.at.saturating_add(s.len));
+        // `rec` is one whole record (a utx.log one padded to its full size)
+        // and a format's fields lie inside its record: never `None`. The empty
+        // field is a release-build fallback only.
+        debug_assert!(field.is_some(), "a string field outside the record");
+        let field = field.unwrap_or_default();
         let cut = field.iter().position(|&b| b == 0).unwrap_or(field.len());
         let (text, rest) = field.split_at(cut);
         check(text.iter().all(|&b| b >= 0x20 && b != 0x7f), 1.0);
         check(rest.iter().all(|&b| b == 0), 0.25);
     }
+    // `gaps` are between the fields of this format's record, and `rec` is one
+    // whole record: never `None` (an empty gap is a release-build fallback).
+    debug_assert!(gaps.iter().all(|&(a, b)| rec.get(a..b).is_some()));
     let pad_zero = gaps
         .iter()
         .all(|&(a, b)| rec.get(a..b).unwrap_or_default().iter().all(|&x| x == 0));

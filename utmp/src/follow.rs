@@ -610,6 +610,9 @@ impl Follower {
                 Err(e) => return Err(Error::io(Some(self.path.clone()), e)),
             }
         }
+        // `got` counts bytes read into `buf[got..]`, so it never passes
+        // `buf.len()`; the empty slice is a release-build fallback only.
+        debug_assert!(got <= self.buf.len());
         let records = self.buf.get(..got).unwrap_or_default();
         for chunk in records.chunks_exact(self.format.size) {
             match self.format.decode(chunk) {

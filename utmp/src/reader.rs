@@ -342,7 +342,12 @@ impl<R: Read> Reader<R> {
         self.offset = self
             .offset
             .saturating_add(u64::try_from(skip.saturating_add(len)).unwrap_or(u64::MAX));
-        let rec = self.buf.get(at..end).unwrap_or_default();
+        let rec = self.buf.get(at..end);
+        // `fill_n(skip + len)` returned true: the buffer holds those bytes from
+        // `start`, so never `None`; the empty record is a release-build
+        // fallback only (it decodes as a short-record error, not a panic).
+        debug_assert!(rec.is_some(), "fill_n left fewer bytes than it said");
+        let rec = rec.unwrap_or_default();
         // utx.log: a length over 197 is read as 197 bytes, as FreeBSD does.
         let rec = match self.format.record_size() {
             None => rec

@@ -743,6 +743,10 @@ impl<'a> Scan<'a> {
     /// abbreviations (case-insensitive) that the input starts with, as its
     /// index.
     fn strptime_name(&mut self, names: &[&str]) -> Option<usize> {
+        // `pos` only moves over bytes already looked at (`peek`, `take`, a
+        // matched name), so it never passes the end;
+        // the empty rest is a release-build fallback only.
+        debug_assert!(self.pos <= self.s.len());
         let rest = self.s.get(self.pos..).unwrap_or_default();
         let mut best: Option<(usize, usize)> = None;
         for (i, full) in names.iter().enumerate() {
@@ -997,6 +1001,10 @@ impl<R: BufRead> Iterator for UtmpdumpReader<R> {
             }
         }
         let end = self.line.len().min(self.at.saturating_add(FGETS_CHUNK));
+        // `at` is a previous `end` (or 0) of this line, and `end` is at least
+        // `at` and at most the line's length; the empty piece is a
+        // release-build fallback only.
+        debug_assert!(self.at <= end && end <= self.line.len());
         let piece = self.line.get(self.at..end).unwrap_or_default();
         self.at = end;
         Some(parse_line(piece).map_err(|e| {
