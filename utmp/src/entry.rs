@@ -134,11 +134,10 @@ impl Entry {
         }
         let mut bytes = self.bytes;
         if format.system() == crate::format::System::FreeBsd {
-            // FreeBSD's ut_id is 8 bytes: kept whole in the reserved bytes.
-            let id: [u8; 4] = layout::bytes(&bytes, layout::UT_ID)
-                .try_into()
-                .unwrap_or_default();
-            if let Some(wide) = layout::WIDE_ID {
+            // FreeBSD's ut_id is 8 bytes: kept whole in the reserved bytes
+            // (on the hosts with a 4-byte ut_id and such a place: Linux).
+            if let (Some(narrow), Some(wide)) = (layout::UT_ID_4, layout::WIDE_ID) {
+                let id = layout::array_at(&bytes, narrow);
                 if let Some(d) = layout::bytes_mut(&mut bytes, wide).get_mut(..4) {
                     d.copy_from_slice(&id);
                 }

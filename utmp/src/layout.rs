@@ -133,6 +133,17 @@ pub(crate) mod sockaddr {
     const V4: usize = offset_of!(libc::sockaddr_in, sin_addr);
     const V6: usize = offset_of!(libc::sockaddr_in6, sin6_addr);
 
+    /// `n` as the one byte that `sin_len`/`ss_family` hold; in the `const`
+    /// items below only, where a value that does not fit fails the build.
+    const fn byte(n: usize) -> u8 {
+        assert!(n <= u8::MAX as usize);
+        n as u8
+    }
+    const LEN_V4: u8 = byte(size_of::<libc::sockaddr_in>());
+    const LEN_V6: u8 = byte(size_of::<libc::sockaddr_in6>());
+    const FAMILY_V4: u8 = byte(libc::AF_INET as usize);
+    const FAMILY_V6: u8 = byte(libc::AF_INET6 as usize);
+
     /// The address as `ut_addr_v6` would hold it: IPv4 in the first 4 bytes,
     /// IPv6 in all 16, all zero for any other family.
     pub(crate) fn address_bytes(ss: &[u8]) -> [u8; 16] {
@@ -154,24 +165,14 @@ pub(crate) mod sockaddr {
         ss.fill(0);
         let (len, family, at, bytes) = match addr {
             None => return,
-            Some(IpAddr::V4(a)) => (
-                size_of::<libc::sockaddr_in>(),
-                libc::AF_INET,
-                V4,
-                a.octets().to_vec(),
-            ),
-            Some(IpAddr::V6(a)) => (
-                size_of::<libc::sockaddr_in6>(),
-                libc::AF_INET6,
-                V6,
-                a.octets().to_vec(),
-            ),
+            Some(IpAddr::V4(a)) => (LEN_V4, FAMILY_V4, V4, a.octets().to_vec()),
+            Some(IpAddr::V6(a)) => (LEN_V6, FAMILY_V6, V6, a.octets().to_vec()),
         };
         if let Some(b) = ss.get_mut(0) {
-            *b = u8::try_from(len).unwrap_or_default();
+            *b = len;
         }
         if let Some(b) = ss.get_mut(FAMILY) {
-            *b = u8::try_from(family).unwrap_or_default();
+            *b = family;
         }
         if let Some(dst) = ss.get_mut(at..at.saturating_add(bytes.len())) {
             dst.copy_from_slice(&bytes);
@@ -340,13 +341,21 @@ pub(crate) const E_TERMINATION_I16: Option<Fixed<2>> = Fixed::new_if_any(E_TERMI
 /// `ut_exit.e_exit`, a C `short` where the record has it.
 pub(crate) const E_EXIT_I16: Option<Fixed<2>> = Fixed::new_if_any(E_EXIT);
 
+/// `ut_id` where it is 4 bytes (Linux; the host whose records keep a
+/// FreeBSD 8-byte id in [`WIDE_ID`]).
+#[cfg(target_os = "linux")]
+pub(crate) const UT_ID_4: Option<Fixed<4>> = Some(Fixed::new(UT_ID));
+/// `ut_id` where it is 4 bytes: not this host's.
+#[cfg(not(target_os = "linux"))]
+pub(crate) const UT_ID_4: Option<Fixed<4>> = None;
+
 /// The `N` bytes of a [`Fixed`] field.
 #[inline]
 // `Fixed::new` asserted at compile time that `offset + N` lies inside the
 // record, so the range is in bounds and the sum cannot overflow; the slice is
 // `N` long, so `copy_from_slice` cannot fail.
 #[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
-fn array_at<const N: usize>(rec: &RecordBytes, field: Fixed<N>) -> [u8; N] {
+pub(crate) fn array_at<const N: usize>(rec: &RecordBytes, field: Fixed<N>) -> [u8; N] {
     let mut a = [0; N];
     a.copy_from_slice(&rec[field.offset..field.offset + N]);
     a
