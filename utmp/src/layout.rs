@@ -445,6 +445,9 @@ pub(crate) fn c_str(rec: &RecordBytes, span: Span) -> &[u8] {
 /// The length of the C string in a fixed-size field: the index of its first
 /// NUL, or the field's length when it has none. Reads a word at a time.
 #[inline]
+// `at` counts bytes of `field` already looked at, and `zero`'s trailing zeros
+// and `n` index a byte after them: every sum is at most `field.len()`.
+#[allow(clippy::arithmetic_side_effects)]
 pub(crate) fn nul_len(field: &[u8]) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
@@ -459,12 +462,12 @@ pub(crate) fn nul_len(field: &[u8]) -> usize {
         // be wrong only above a zero byte, where a borrow came in).
         let zero = w.wrapping_sub(ONES) & !w & HIGHS;
         if zero != 0 {
-            return at.saturating_add(zero.trailing_zeros() as usize / 8);
+            return at + zero.trailing_zeros() as usize / 8;
         }
-        at = at.saturating_add(8);
+        at += 8;
     }
     match words.remainder().iter().position(|&c| c == 0) {
-        Some(n) => at.saturating_add(n),
+        Some(n) => at + n,
         None => field.len(),
     }
 }

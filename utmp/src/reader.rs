@@ -41,7 +41,9 @@ const BLOCK_RECORDS: usize = 512;
 /// # Ok(()) }
 /// ```
 pub fn entries(bytes: &[u8]) -> SliceEntries<'_> {
-    let whole = bytes.len().saturating_sub(bytes.len() % RECORD_SIZE);
+    // `len % RECORD_SIZE` is at most `len` (and RECORD_SIZE, a const, is not 0).
+    #[allow(clippy::arithmetic_side_effects)]
+    let whole = bytes.len() - bytes.len() % RECORD_SIZE;
     let (records, rest) = bytes.split_at(whole);
     SliceEntries {
         records: records.chunks_exact(RECORD_SIZE),
@@ -89,10 +91,10 @@ impl<'a> Iterator for SliceEntries<'a> {
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let n = self
-            .records
-            .len()
-            .saturating_add(usize::from(self.trailing != 0));
+        // `records` counts whole records of a slice, far below usize::MAX,
+        // so one more cannot overflow.
+        #[allow(clippy::arithmetic_side_effects)]
+        let n = self.records.len() + usize::from(self.trailing != 0);
         (n, Some(n))
     }
 }
@@ -207,7 +209,9 @@ impl<R: Read> Reader<R> {
     /// Makes sure `need` bytes are buffered (`need` <= the buffer's length).
     /// `Ok(false)` at a clean end.
     fn fill_n(&mut self, need: usize) -> Result<bool> {
-        // Invariant: start <= end <= buf.len().
+        // Invariant: start <= end <= buf.len(). The saturating subtractions
+        // below are the release fallback should it break (read as empty).
+        debug_assert!(self.start <= self.end && self.end <= self.buf.len());
         if self.end.saturating_sub(self.start) >= need {
             return Ok(true);
         }
@@ -221,7 +225,9 @@ impl<R: Read> Reader<R> {
             let room = space.len();
             match self.inner.read(space) {
                 Ok(0) => break,
-                Ok(n) if n <= room => self.end = self.end.saturating_add(n),
+                // `room` is `buf.len() - end`, so `end + n` is at most `buf.len()`.
+                #[allow(clippy::arithmetic_side_effects)]
+                Ok(n) if n <= room => self.end += n,
                 Ok(n) => {
                     // A broken `Read` impl: trusting it would index past the buffer.
                     self.done = true;
