@@ -477,6 +477,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn typed_readers_read_what_int_reads() {
+        let mut rec = [0u8; RECORD_SIZE];
+        for (i, b) in rec.iter_mut().enumerate() {
+            // Bytes with the high bit set and not, so a sign error shows.
+            *b = (i as u8).wrapping_mul(37).wrapping_add(0x81);
+        }
+        assert_eq!(i64::from(i16_at(&rec, UT_TYPE_I16)), int(&rec, UT_TYPE));
+        assert_eq!(i64::from(i32_at(&rec, UT_PID_I32)), int(&rec, UT_PID));
+        if let (Some(t), Some(span)) = (E_TERMINATION_I16, E_TERMINATION) {
+            assert_eq!(i64::from(i16_at(&rec, t)), int(&rec, span));
+        }
+        if let (Some(e), Some(span)) = (E_EXIT_I16, E_EXIT) {
+            assert_eq!(i64::from(i16_at(&rec, e)), int(&rec, span));
+        }
+        if let Some(id) = UT_ID_4 {
+            assert_eq!(array_at(&rec, id), bytes(&rec, UT_ID));
+        }
+    }
+
+    #[test]
     fn spans_tile_inside_the_record() {
         let spans = fields();
         for s in &spans {
