@@ -703,7 +703,7 @@ const FREEBSD_FUTX: Table = Table {
 /// `pid_t` @328, exit (two `uint16_t`) @332, `sockaddr_storage` @336,
 /// `struct timeval` (`time_t` 64-bit, `suseconds_t` int) @464/@472, then
 /// `uint32_t ut_pad[10]`: 520 bytes with 8-byte alignment.
-const NETBSD_UTMPX_520: Table = Table {
+pub(crate) const NETBSD_UTMPX_520: Table = Table {
     size: 520,
     ty: Some(uint(326, 2)),
     pid: Some(int(328, 4)),

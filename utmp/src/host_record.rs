@@ -15,7 +15,7 @@
 //! `struct futmpx`. Only Linux and NetBSD read their files zero-copy (see
 //! [`Format::is_host`](crate::Format::is_host)).
 
-use crate::format::{int, s, uint, Addr, ByteOrder, Int, Str, Table, Time};
+use crate::format::{int, s, Addr, ByteOrder, Int, Str, Table, Time};
 
 /// One host's `struct utmpx`: its table, its byte order, and where it keeps
 /// what its own fields cannot hold.
@@ -112,20 +112,7 @@ pub(crate) const ILLUMOS: HostRecord = HostRecord {
 /// NetBSD (amd64) `<utmpx.h>`: the same bytes as its files (`netbsd-utmpx-520-le`).
 pub(crate) const NETBSD: HostRecord = HostRecord {
     name: "netbsd",
-    table: Table {
-        size: 520,
-        ty: Some(uint(326, 2)),
-        pid: Some(int(328, 4)),
-        line: s(36, 32),
-        id: Some(s(32, 4)),
-        user: s(0, 32),
-        host: s(68, 256),
-        exit: Some((uint(332, 2), uint(334, 2))),
-        session: Some(uint(324, 2)),
-        time: Time::SecUsec(int(464, 8), int(472, 4)),
-        addr: Some(Addr::SockaddrStorage(336)),
-        syslen: None,
-    },
+    table: crate::format::NETBSD_UTMPX_520,
     order: ByteOrder::Little,
     wide_id: None,
     port: None,
