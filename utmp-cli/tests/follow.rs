@@ -692,6 +692,21 @@ fn dump_follow_reads_a_file_of_another_format_as_dump_does() {
     assert_eq!(status.code(), Some(0), "stderr: {err}");
 }
 
+/// A wtmpdb database in `s` (wtmpdb's table) holding one open login,
+/// `early` on pts/1 from a.example, and the connection that writes more.
+#[cfg(target_os = "linux")]
+fn wtmpdb_with_one_login(s: &Scratch) -> (std::path::PathBuf, rusqlite::Connection) {
+    let db = s.0.join("wtmp.db");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE wtmp(ID INTEGER PRIMARY KEY, Type INTEGER, User TEXT NOT NULL, \
+         Login INTEGER, Logout INTEGER, TTY TEXT, RemoteHost TEXT, Service TEXT);
+         INSERT INTO wtmp VALUES (1, 3, 'early', 1700000000000000, NULL, 'pts/1', 'a.example', 'sshd');",
+    )
+    .unwrap();
+    (db, conn)
+}
+
 /// `last --follow` on a wtmpdb database: each new login and each logout
 /// once, laid out as `utmp last -f DB` (wtmpdb's layout) shows that row.
 #[cfg(target_os = "linux")]
@@ -700,16 +715,8 @@ fn last_follow_on_a_wtmpdb_database_tells_logins_and_logouts() {
     if !runnable("last --follow on wtmpdb") {
         return;
     }
-    use rusqlite::Connection;
     let s = Scratch::new();
-    let db = s.0.join("wtmp.db");
-    let conn = Connection::open(&db).unwrap();
-    conn.execute_batch(
-        "CREATE TABLE wtmp(ID INTEGER PRIMARY KEY, Type INTEGER, User TEXT NOT NULL, \
-         Login INTEGER, Logout INTEGER, TTY TEXT, RemoteHost TEXT, Service TEXT);
-         INSERT INTO wtmp VALUES (1, 3, 'early', 1700000000000000, NULL, 'pts/1', 'a.example', 'sshd');",
-    )
-    .unwrap();
+    let (db, conn) = wtmpdb_with_one_login(&s);
     let login = |id: i64| {
         conn.execute(
             "INSERT INTO wtmp VALUES (?1, 3, ?2, ?3, NULL, 'pts/2', 'b.example', 'login')",
@@ -784,16 +791,8 @@ fn last_follow_json_on_a_wtmpdb_database_uses_the_entries_names_and_times() {
     if !runnable("last --follow --json on wtmpdb") {
         return;
     }
-    use rusqlite::Connection;
     let s = Scratch::new();
-    let db = s.0.join("wtmp.db");
-    let conn = Connection::open(&db).unwrap();
-    conn.execute_batch(
-        "CREATE TABLE wtmp(ID INTEGER PRIMARY KEY, Type INTEGER, User TEXT NOT NULL, \
-         Login INTEGER, Logout INTEGER, TTY TEXT, RemoteHost TEXT, Service TEXT);
-         INSERT INTO wtmp VALUES (1, 3, 'early', 1700000000000000, NULL, 'pts/1', 'a.example', 'sshd');",
-    )
-    .unwrap();
+    let (db, conn) = wtmpdb_with_one_login(&s);
     let p = db.to_str().unwrap();
     let run = Running::start(&["last", "--follow", "--json", "--poll", "0.01", "-f", p]);
     // The follower starts at the end: write logins until one is shown.

@@ -360,33 +360,6 @@ mod tests {
         ("s4/Debian11/aarch64_ARM64/wtmp", Format::GLIBC_400_LE),
     ];
 
-    /// A fixture file: the MIT ones (`s4/`) from the repository's
-    /// `fixtures/`, util-linux's (GPL, not in the repository) from
-    /// `$UTMP_FIXTURES` or `../shared/fixtures`; `None`, after a skip line,
-    /// when that folder is absent (a strict run fails on it only when
-    /// `UTMP_FIXTURES` named it, as the integration tests decide).
-    fn fixture(rel: &str) -> Option<std::path::PathBuf> {
-        let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        if rel.starts_with("s4/") {
-            return Some(manifest.join("../fixtures").join(rel));
-        }
-        let named = std::env::var_os("UTMP_FIXTURES").filter(|d| !d.is_empty());
-        let dir = match &named {
-            Some(d) => std::path::PathBuf::from(d),
-            None => manifest.join("../../shared/fixtures"),
-        };
-        if dir.is_dir() {
-            return Some(dir.join(rel));
-        }
-        let why =
-            format_args!("pretend hosts on {rel} (optional fixtures not found: set UTMP_FIXTURES)");
-        match named {
-            Some(_) => crate::test_skip::skip(why),
-            None => println!("skipped: {why}"),
-        }
-        None
-    }
-
     fn cut(b: &[u8]) -> &[u8] {
         &b[..b.iter().position(|&x| x == 0).unwrap_or(b.len())]
     }
@@ -509,7 +482,7 @@ mod tests {
     fn every_fixture_reads_the_same_through_every_host_record() {
         let mut checked = [0usize; PRETEND.len()];
         for (file, format) in FILES {
-            let Some(path) = fixture(file) else {
+            let Some(path) = crate::test_skip::fixture(file, "pretend hosts") else {
                 continue;
             };
             let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{file}: {e}"));

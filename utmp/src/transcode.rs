@@ -395,23 +395,17 @@ fn put_opt(
     }
 }
 
-/// Copies a string: with `whole`, every byte up to the last non-zero one
-/// when they fit (bytes after a NUL, as decoding keeps them, so a dump
-/// reads back byte for byte: `tty1\0tty1`), otherwise its C string (the
-/// bytes after the NUL are not part of the value).
-fn put_text(
-    rec: &mut [u8],
-    s: Str,
-    src: &[u8],
-    whole: bool,
-    name: &'static str,
-) -> Result<(), Missed> {
+/// Copies a string: every byte up to the last non-zero one when they fit
+/// (bytes after a NUL, as decoding keeps them, so a dump reads back byte
+/// for byte: `tty1\0tty1`), otherwise its C string (the bytes after the
+/// NUL are not part of the value).
+fn put_text(rec: &mut [u8], s: Str, src: &[u8], name: &'static str) -> Result<(), Missed> {
     let used = src
         .iter()
         .rposition(|&b| b != 0)
         .map_or(0, |i| i.wrapping_add(1));
     let src = match src.get(..used) {
-        Some(kept) if whole && used <= s.len => kept,
+        Some(kept) if used <= s.len => kept,
         _ => c_str(src),
     };
     match text_mut(rec, s).get_mut(..src.len()) {
@@ -518,19 +512,17 @@ fn put_addr(rec: &mut [u8], t: &Table, spare: Spare, addr: Option<Address>) -> R
 }
 
 /// Writes `f` into `rec`, one zeroed record of table `t` in order `o`.
-/// `whole` keeps the bytes after a string's NUL where the string fits.
 fn write_fields(
     t: &Table,
     o: ByteOrder,
     spare: Spare,
     f: &Fields<'_>,
-    whole: bool,
     rec: &mut [u8],
 ) -> Result<(), Missed> {
     debug_assert_eq!(rec.len(), t.size);
-    put_text(rec, t.user, f.user, whole, "ut_user")?;
-    put_text(rec, t.line, f.line, whole, "ut_line")?;
-    put_text(rec, t.host, f.host, whole, "ut_host")?;
+    put_text(rec, t.user, f.user, "ut_user")?;
+    put_text(rec, t.line, f.line, "ut_line")?;
+    put_text(rec, t.host, f.host, "ut_host")?;
     put_opt(rec, t.ty, o, f.ty.unwrap_or(0), "ut_type")?;
     put_opt(rec, t.pid, o, f.pid.unwrap_or(0), "ut_pid")?;
     put_id(rec, t.id, spare, f.id.unwrap_or(&[]))?;
@@ -594,7 +586,7 @@ pub(crate) fn decode_into(
         wide_id: host.wide_id,
         port: host.port,
     };
-    write_fields(&host.table, host.order, spare, &f, true, out).map_err(|(field, miss)| {
+    write_fields(&host.table, host.order, spare, &f, out).map_err(|(field, miss)| {
         let into = format!("this host's ({}) record", host.name);
         unrep(format, field, describe(&miss, &into))
     })
@@ -672,6 +664,6 @@ pub(crate) fn encode_from(
             None
         }
     };
-    write_fields(t, format.order, Spare::default(), &f, true, rec)
+    write_fields(t, format.order, Spare::default(), &f, rec)
         .map_err(|(field, miss)| bad(format, field, describe(&miss, "the format")))
 }
