@@ -29,11 +29,14 @@ use crate::format::{Format, Layout, Time};
 use crate::records::{next_record, Next};
 use crate::transcode::{read_int, FUTX_SIZE};
 
-/// How many records of each candidate are scored at most.
-pub const SAMPLE: usize = 512;
+/// How many records of each candidate are scored at most: 64 from the start
+/// and 64 from the end. Every command pays for it before its first record
+/// (19 candidates): 512 made detection a third of `utmp last -n 1`, and
+/// evidence from 128 records (`n / (n + 0.5)` = 0.996) is as strong.
+pub const SAMPLE: usize = 128;
 
 /// How many records of a length-prefixed chain (`utx.log`) are followed at most.
-const CHAIN_AT_MOST: usize = 4 * SAMPLE;
+const CHAIN_AT_MOST: usize = 2048;
 
 /// Seconds of 1980-01-01 and 2100-01-01.
 const TIME_RANGE: (i64, i64) = (315_532_800, 4_102_444_800);
@@ -105,7 +108,7 @@ fn score(format: Format, bytes: &[u8]) -> Option<f64> {
         } else {
             raw
         };
-        if rec.iter().all(|&b| b == 0) {
+        if all_zero(rec) {
             continue;
         }
         let (g, t) = score_record(format, rec, &gaps);
@@ -315,19 +318,37 @@ fn score_record(format: Format, rec: &[u8], gaps: &[(usize, usize)]) -> (f64, f6
         // field is a release-build fallback only.
         debug_assert!(field.is_some(), "a string field outside the record");
         let field = field.unwrap_or_default();
-        let cut = field.iter().position(|&b| b == 0).unwrap_or(field.len());
-        let (text, rest) = field.split_at(cut);
-        check(text.iter().all(|&b| b >= 0x20 && b != 0x7f), 1.0);
-        check(rest.iter().all(|&b| b == 0), 0.25);
+        let (text, rest) = crate::byte_split::around_first(field, 0).unwrap_or((field, &[]));
+        check(printable(text), 1.0);
+        check(all_zero(rest), 0.25);
     }
     // `gaps` are between the fields of this format's record, and `rec` is one
     // whole record: never `None` (an empty gap is a release-build fallback).
     debug_assert!(gaps.iter().all(|&(a, b)| rec.get(a..b).is_some()));
     let pad_zero = gaps
         .iter()
-        .all(|&(a, b)| rec.get(a..b).unwrap_or_default().iter().all(|&x| x == 0));
+        .all(|&(a, b)| rec.get(a..b).is_some_and(all_zero));
     if !gaps.is_empty() {
         check(pad_zero, 0.25);
     }
     (good, total)
+}
+
+/// Whether every byte is zero. Detection scores every candidate format over
+/// hundreds of records before a command reads its first one: 32 bytes at a
+/// time folded without a branch, which the compiler turns into wide loads,
+/// and an early exit between blocks (a plain `all` stays a byte loop, and
+/// was a third of `utmp last -n 1`).
+fn all_zero(bytes: &[u8]) -> bool {
+    let zero = |block: &[u8]| block.iter().fold(0u8, |acc, &b| acc | b) == 0;
+    let mut blocks = bytes.chunks_exact(32);
+    blocks.by_ref().all(zero) && zero(blocks.remainder())
+}
+
+/// Whether every byte is printable (not a control character, not DEL), in
+/// the same branch-free way as [`all_zero`].
+fn printable(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .fold(true, |acc, &b| acc & (b >= 0x20) & (b != 0x7f))
 }
