@@ -52,6 +52,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::entry_type::{EntryType, RawEntryType};
+use crate::enum_list::{enum_list, one_of};
 
 /// The order of the bytes of a record's integers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -71,36 +72,27 @@ impl ByteOrder {
     };
 }
 
-/// The system whose header defines a record layout (and its `ut_type` numbers).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum System {
-    /// Linux (glibc, musl).
-    Linux,
-    /// FreeBSD 9 and later.
-    FreeBsd,
-    /// NetBSD.
-    NetBsd,
-    /// OpenBSD.
-    OpenBsd,
-    /// macOS.
-    MacOs,
-    /// illumos and Solaris.
-    Illumos,
-}
-
-impl System {
-    /// The system's name (`"linux"`, `"freebsd"`, ...).
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            System::Linux => "linux",
-            System::FreeBsd => "freebsd",
-            System::NetBsd => "netbsd",
-            System::OpenBsd => "openbsd",
-            System::MacOs => "macos",
-            System::Illumos => "illumos",
-        }
+enum_list! {
+    /// The system whose header defines a record layout (and its `ut_type` numbers).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum System {
+        /// Linux (glibc, musl).
+        Linux = "linux",
+        /// FreeBSD 9 and later.
+        FreeBsd = "freebsd",
+        /// NetBSD.
+        NetBsd = "netbsd",
+        /// OpenBSD.
+        OpenBsd = "openbsd",
+        /// macOS.
+        MacOs = "macos",
+        /// illumos and Solaris.
+        Illumos = "illumos",
     }
+    /// The error of parsing a system name that is none of [`System::ALL`].
+    #[error("unknown system {0:?} (expected {list})", list = one_of::<System>())]
+    error ParseSystemError;
 }
 
 /// A field that some formats lack (see [`Format::has`]).
