@@ -95,24 +95,30 @@ enum_list! {
     error ParseSystemError;
 }
 
-/// A field that some formats lack (see [`Format::has`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Field {
-    /// `ut_type` (the old BSD `struct utmp` has none: the type is inferred).
-    Type,
-    /// `ut_pid`.
-    Pid,
-    /// `ut_id`.
-    Id,
-    /// `ut_exit`.
-    Exit,
-    /// `ut_session`.
-    Session,
-    /// The remote address (`ut_addr_v6`, NetBSD's `ut_ss`).
-    Address,
-    /// The microseconds of the time.
-    Microseconds,
+enum_list! {
+    /// A field that some formats lack (see [`Format::has`]), named as in
+    /// glibc's `struct utmpx`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Field {
+        /// `ut_type` (the old BSD `struct utmp` has none: the type is inferred).
+        Type = "ut_type",
+        /// `ut_pid`.
+        Pid = "ut_pid",
+        /// `ut_id`.
+        Id = "ut_id",
+        /// `ut_exit`.
+        Exit = "ut_exit",
+        /// `ut_session`.
+        Session = "ut_session",
+        /// The remote address (`ut_addr_v6`, NetBSD's `ut_ss`).
+        Address = "ut_addr_v6",
+        /// The microseconds of the time.
+        Microseconds = "ut_tv.tv_usec",
+    }
+    /// The error of parsing a field name that is none of [`Field::ALL`].
+    #[error("unknown field {0:?} (expected {list})", list = one_of::<Field>())]
+    error ParseFieldError;
 }
 
 /// The layouts (one per row of the table in the module docs, byte order aside).
@@ -780,6 +786,7 @@ mod tests {
     fn names_parse_back_and_are_distinct() {
         crate::enum_list::assert_names_round_trip::<Format>();
         crate::enum_list::assert_names_round_trip::<System>();
+        crate::enum_list::assert_names_round_trip::<Field>();
         assert_eq!("host".parse::<Format>(), Ok(Format::HOST));
         assert!(Format::HOST.is_host());
         assert!("bogus".parse::<Format>().is_err());
