@@ -29,7 +29,7 @@ enum_list! {
         /// A wtmpdb SQLite database: the login history on Debian 13 and openSUSE.
         Wtmpdb = "wtmpdb",
     }
-    /// The error of [`Source::from_str`]: the name is none of [`Source::ALL`].
+    /// The error of parsing a source name that is none of [`Source::ALL`].
     #[error("unknown login source {0:?} (expected {list})", list = one_of::<Source>())]
     error ParseSourceError;
 }
