@@ -430,3 +430,18 @@ fn logind_errors(errors: &[utmp::Error]) -> Outcome {
     }
     Err(Failure::Message(last.to_string()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_history_source_is_refused_not_read_as_utmp() {
+        for source in [Source::Wtmp, Source::Wtmpdb] {
+            let got = Input::open(SourceArg::Named(source), None, false, None);
+            let refused = matches!(&got, Err(Failure::Usage(m))
+                if *m == format!("--source {source}: not a source of current sessions"));
+            assert!(refused, "{source}");
+        }
+    }
+}

@@ -43,6 +43,8 @@ pub(crate) fn one_of<T: Named>() -> String {
 
 /// Generates an enum from one list.
 ///
+/// The enum is `#[non_exhaustive]` (the callers give its other attributes).
+///
 /// Names: each row `Variant = "name",` makes a unit variant; the enum gets
 /// `ALL` (every variant, in the list's order), a `const fn as_str`,
 /// `Display` (the name) and [`Named`]. An optional trailing
@@ -66,6 +68,7 @@ macro_rules! enum_list {
         )?
     ) => {
         $(#[$attr])*
+        #[non_exhaustive]
         $vis enum $Enum {
             $( $(#[$vattr])* $Variant, )+
         }
@@ -120,6 +123,7 @@ macro_rules! enum_list {
         other $Other:ident($(#[$uattr:meta])* $Unknown:ident);
     ) => {
         $(#[$attr])*
+        #[non_exhaustive]
         $vis enum $Enum {
             $( $(#[$vattr])* $Variant, )+
             $(#[$oattr])*

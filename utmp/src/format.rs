@@ -75,7 +75,6 @@ impl ByteOrder {
 enum_list! {
     /// The system whose header defines a record layout (and its `ut_type` numbers).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    #[non_exhaustive]
     pub enum System {
         /// Linux (glibc, musl).
         Linux = "linux",
@@ -99,7 +98,6 @@ enum_list! {
     /// A field that some formats lack (see [`Format::has`]), named as in
     /// glibc's `struct utmpx`.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
     pub enum Field {
         /// `ut_type` (the old BSD `struct utmp` has none: the type is inferred).
         Type = "ut_type",

@@ -16,7 +16,6 @@ use crate::logind;
 enum_list! {
     /// A source of login records.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
     pub enum Source {
         /// The utmp database of current sessions (`/var/run/utmp`), records of
         /// `struct utmpx`.

@@ -88,7 +88,6 @@ impl TimeFormat {
 enum_list! {
     /// Why an entry is shown, which decides its layout.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
     pub enum Kind {
         /// A logged-in user (`USER_PROCESS` with a user name): `-u`, the default.
         User = "user",

@@ -15,7 +15,6 @@ use std::borrow::Borrow;
 enum_list! {
     /// How `last` shows times (`--time-format`).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
-    #[non_exhaustive]
     pub enum TimeFormat {
         /// `notime`: no times, only the length column.
         NoTime = "notime",

@@ -11,7 +11,6 @@ use crate::enum_list::{enum_list, one_of};
 enum_list! {
     /// What a record just written means (see [`LiveSessions::push`]).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
     pub enum Activity {
         /// A user logged in; the session is still on.
         Login = "login",

@@ -44,7 +44,6 @@ enum_list! {
     ///
     /// wtmpdb's numbers are its own, not utmp's: 1 boot, 2 runlevel, 3 login.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
     pub enum RowType(i64) {
         /// `1` (`BOOT_TIME`): the system booted; `Logout` is its shutdown.
         Boot = 1,
