@@ -77,7 +77,11 @@ macro_rules! enum_list {
             /// Every value, in a fixed order.
             $vis const ALL: [$Enum; [$($name),+].len()] = [$($Enum::$Variant),+];
 
-            /// The name, as `Display` writes it and `FromStr` parses it.
+            /// The name, as `Display` writes it and `FromStr` parses it:
+            ///
+            $(#[doc = concat!(
+                "* [`", stringify!($Variant), "`](Self::", stringify!($Variant), "): `", $name, "`"
+            )])+
             $vis const fn as_str(self) -> &'static str {
                 match self {
                     $($Enum::$Variant => $name,)+
@@ -154,7 +158,12 @@ macro_rules! enum_list {
                 }
             }
 
-            /// The number.
+            /// The number:
+            ///
+            $(#[doc = concat!(
+                "* [`", stringify!($Variant), "`](Self::", stringify!($Variant), "): ", stringify!($raw)
+            )])+
+            /// * the catch-all variant: the number it holds.
             $vis const fn raw(self) -> $Raw {
                 match self {
                     $($Enum::$Variant => $raw,)+
