@@ -505,13 +505,23 @@ impl fmt::Display for Format {
     }
 }
 
+/// The names that [`FromStr`] takes besides [`Format::name`]'s: `host`, and
+/// `musl` (musl's 64-bit record is glibc's 400-byte one in the host's byte
+/// order).
+const ALIASES: [(&str, Format); 2] = [
+    ("host", Format::HOST),
+    ("musl", fmt(Layout::Glibc400, ByteOrder::NATIVE)),
+];
+
 /// The error of parsing a format name that names no format.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown record format {0:?} (known: host, musl, {list})", list = format_names())]
+#[error("unknown record format {0:?} (known: {list})", list = format_names())]
 pub struct ParseFormatError(String);
 
 fn format_names() -> String {
-    Format::ALL.map(Format::name).join(", ")
+    let aliases = ALIASES.map(|(name, _)| name);
+    let names = Format::ALL.map(Format::name);
+    [&aliases[..], &names[..]].concat().join(", ")
 }
 
 impl FromStr for Format {
@@ -520,12 +530,12 @@ impl FromStr for Format {
     /// Parses a name from the table in the module docs, `host`, or `musl`
     /// (musl's 64-bit record is glibc's 400-byte one in the host's byte order).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "host" => return Ok(Format::HOST),
-            "musl" => return Ok(fmt(Layout::Glibc400, ByteOrder::NATIVE)),
-            _ => {}
-        }
-        find(s).ok_or_else(|| ParseFormatError(s.to_owned()))
+        ALIASES
+            .iter()
+            .find(|(alias, _)| *alias == s)
+            .map(|&(_, format)| format)
+            .or_else(|| find(s))
+            .ok_or_else(|| ParseFormatError(s.to_owned()))
     }
 }
 
@@ -788,6 +798,17 @@ mod tests {
         assert_eq!("host".parse::<Format>(), Ok(Format::HOST));
         assert!(Format::HOST.is_host());
         assert!("bogus".parse::<Format>().is_err());
+        let e = "x".parse::<Format>().map(|_| ()).map_err(|e| e.to_string());
+        let want = "unknown record format \"x\" (known: host, musl, glibc-384-le, glibc-384-be, \
+            glibc-400-le, glibc-400-be, glibc-m68k, glibc-arc, freebsd-utx, freebsd-utx-log, \
+            netbsd-utmpx-520-le, netbsd-utmpx-520-be, netbsd-utmpx-516-le, netbsd-utmpx-516-be, \
+            netbsd-utmp-le, netbsd-utmp-be, openbsd-utmp-le, openbsd-utmp-be, macos-utmpx, \
+            illumos-le, illumos-be)";
+        assert_eq!(e, Err(want.to_owned()));
+        assert_eq!(
+            "musl".parse::<Format>().map(|f| f.record_size()),
+            Ok(Some(400))
+        );
         assert!("Linux".parse::<System>().is_err());
         let e = "bsd"
             .parse::<System>()
