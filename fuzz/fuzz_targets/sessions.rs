@@ -33,14 +33,9 @@ fuzz_target!(|data: &[u8]| {
     } else {
         TimeZone::fixed(i32::from(h[7] as i8) * 900)
     };
-    let formats = [
-        TimeFormat::NoTime,
-        TimeFormat::Short,
-        TimeFormat::Full,
-        TimeFormat::Iso,
-    ];
+    let formats = TimeFormat::ALL;
     let mut format = LastFormat::new(tz)
-        .time_format(formats[usize::from(h[7] & 3)])
+        .time_format(formats[usize::from(h[7]) % formats.len()])
         .full_names(h[4] & 8 == 8)
         .numeric_address(h[4] & 16 == 16);
 

@@ -94,12 +94,7 @@ fn list(rows: &[Row], opts: [u8; 4]) {
         sel = sel.name("root").name("pts/0");
     }
     let host = [HostColumn::Third, HostColumn::Last, HostColumn::Hidden][usize::from(opts[1] % 3)];
-    for fmt in [
-        TimeFormat::NoTime,
-        TimeFormat::Short,
-        TimeFormat::Full,
-        TimeFormat::Iso,
-    ] {
+    for fmt in TimeFormat::ALL {
         let tz = TimeZone::fixed(i32::from(opts[3] as i8) * 900);
         let mut layout = LastLayout::new(tz)
             .time_format(fmt)

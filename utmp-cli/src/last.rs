@@ -23,6 +23,7 @@ use utmp::{HistoryFile, Source};
 
 use crate::format_choice::{self, FormatArg, Source as Opened};
 use crate::output::{Failure, Outcome};
+use crate::source_choice::{self, SourceArg};
 
 /// Arguments of `utmp last`.
 #[derive(Debug, clap::Args)]
@@ -40,7 +41,12 @@ pub struct Args {
     /// Where the history comes from: auto (wtmpdb when its database exists,
     /// else wtmp), wtmpdb, wtmp, utmp (the utmp file read as records);
     /// logind keeps no history.
-    #[arg(long = "source", value_name = "SOURCE", default_value = "auto")]
+    #[arg(long = "source", value_name = "SOURCE", default_value = "auto", value_parser = source_choice::parser(None, &[
+        (Source::Utmp, None),
+        (Source::Wtmp, None),
+        (Source::Wtmpdb, None),
+        (Source::Logind, None),
+    ]))]
     source: SourceArg,
     /// wtmpdb: show the PAM service column.
     #[arg(short = 'S', long = "service")]
@@ -117,16 +123,6 @@ pub struct Args {
     names: Vec<String>,
 }
 
-/// `--source`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum SourceArg {
-    Auto,
-    Utmp,
-    Wtmp,
-    Wtmpdb,
-    Logind,
-}
-
 /// The locale's character set is UTF-8 (the first of `LC_ALL`, `LC_CTYPE`,
 /// `LANG` that is set decides).
 fn utf8_locale() -> bool {
@@ -148,7 +144,7 @@ fn unix(secs: i64) -> SystemTime {
 
 /// The files to read and how, by `--source` and `-f`.
 fn history_files(args: &Args) -> Result<Vec<HistoryFile>, Failure> {
-    if args.source == SourceArg::Logind {
+    if args.source == SourceArg::Named(Source::Logind) {
         return Err(Failure::Usage(
             "--source logind: logind keeps current sessions only, no login history \
              (use --source wtmpdb or wtmp)"
@@ -166,17 +162,19 @@ fn history_files(args: &Args) -> Result<Vec<HistoryFile>, Failure> {
                     // The reader reports what is wrong with the file.
                     Err(_) => Ok(records(f)),
                 },
-                SourceArg::Wtmpdb => Ok(HistoryFile::new(Source::Wtmpdb, f)),
+                SourceArg::Named(Source::Wtmpdb) => Ok(HistoryFile::new(Source::Wtmpdb, f)),
                 _ => Ok(records(f)),
             })
             .collect();
     }
     Ok(vec![match args.source {
-        _ if args.bad && args.source != SourceArg::Wtmpdb => records(utmp::btmp_path()),
-        SourceArg::Utmp => records(utmp::utmp_path()),
-        SourceArg::Wtmp => records(utmp::wtmp_path()),
+        _ if args.bad && args.source != SourceArg::Named(Source::Wtmpdb) => {
+            records(utmp::btmp_path())
+        }
+        SourceArg::Named(Source::Utmp) => records(utmp::utmp_path()),
+        SourceArg::Named(Source::Wtmp) => records(utmp::wtmp_path()),
         #[cfg(target_os = "linux")]
-        SourceArg::Wtmpdb => HistoryFile::new(
+        SourceArg::Named(Source::Wtmpdb) => HistoryFile::new(
             Source::Wtmpdb,
             utmp::wtmpdb::default_path().unwrap_or(Path::new(utmp::wtmpdb::DEFAULT_PATHS[0])),
         ),

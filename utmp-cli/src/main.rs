@@ -9,6 +9,7 @@ mod format_choice;
 mod input;
 mod last;
 mod output;
+mod source_choice;
 mod who;
 #[cfg(target_os = "linux")]
 mod wtmpdb_last;

@@ -12,6 +12,7 @@ use utmp::{CurrentSessions, Entry, MappedFile, RecordBytes, Source};
 
 use crate::format_choice::{self, FormatArg, Source as Opened};
 use crate::output::{Failure, Outcome};
+use crate::source_choice::{self, SourceArg};
 
 /// Arguments of `utmp who`.
 #[derive(Debug, clap::Args)]
@@ -71,7 +72,15 @@ pub struct Args {
     /// else the utmp database), `utmp`, or `logind`. With FILE, `logind`
     /// reads FILE as a sessions folder like /run/systemd/sessions, the others
     /// as a utmp/wtmp file.
-    #[arg(long, value_enum, default_value_t = SourceArg::Auto, value_name = "SOURCE")]
+    // History sources (`wtmp`, `wtmpdb`) are `utmp last`'s; a wtmp file can
+    // still be given as FILE.
+    #[arg(long, default_value = "auto", value_name = "SOURCE", value_parser = source_choice::parser(
+        Some("logind when it has sessions, else the utmp database"),
+        &[
+            (Source::Utmp, Some("The utmp database (or FILE)")),
+            (Source::Logind, Some("systemd-logind's (elogind's) sessions (or the folder FILE)")),
+        ],
+    ))]
     source: SourceArg,
     /// FILE's record format (`freebsd-utx`, `netbsd-utmpx-516-le`, ...), or
     /// `auto` to detect it [default: this host's, or the detected one when
@@ -82,18 +91,6 @@ pub struct Args {
     /// arguments (`who am i`) mean -m.
     #[arg(value_name = "FILE | ARG1 ARG2", num_args = 0..=2)]
     operands: Vec<OsString>,
-}
-
-/// `--source`. History sources (`wtmp`, `wtmpdb`) are `utmp last`'s; a wtmp
-/// file can still be given as FILE.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum SourceArg {
-    /// logind when it has sessions, else the utmp database.
-    Auto,
-    /// The utmp database (or FILE).
-    Utmp,
-    /// systemd-logind's (elogind's) sessions (or the folder FILE).
-    Logind,
 }
 
 /// One option: applies itself to the `Who`.
@@ -298,10 +295,10 @@ impl Input {
         format: Option<FormatArg>,
     ) -> Result<Self, Failure> {
         Ok(match (source, file) {
-            (SourceArg::Logind, Some(dir)) => {
+            (SourceArg::Named(Source::Logind), Some(dir)) => {
                 Input::Logind(CurrentSessions::from_logind(PathBuf::from(dir))?)
             }
-            (SourceArg::Logind, None) => {
+            (SourceArg::Named(Source::Logind), None) => {
                 Input::Logind(CurrentSessions::from_logind(utmp::logind::sessions_dir())?)
             }
             (SourceArg::Auto, None) => {
@@ -311,8 +308,14 @@ impl Input {
                     other => Input::Records(Records::of(now.into_entries()), other),
                 }
             }
-            (SourceArg::Utmp | SourceArg::Auto, file) => {
+            (SourceArg::Named(Source::Utmp) | SourceArg::Auto, file) => {
                 Input::Records(Records::open(file, no_mmap, format)?, Source::Utmp)
+            }
+            // The parser takes no other source; refused here too, not read as utmp.
+            (SourceArg::Named(other), _) => {
+                return Err(Failure::Usage(format!(
+                    "--source {other}: not a source of current sessions"
+                )))
             }
         })
     }
@@ -426,4 +429,19 @@ fn logind_errors(errors: &[utmp::Error]) -> Outcome {
         eprintln!("utmp: {e}");
     }
     Err(Failure::Message(last.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_history_source_is_refused_not_read_as_utmp() {
+        for source in [Source::Wtmp, Source::Wtmpdb] {
+            let got = Input::open(SourceArg::Named(source), None, false, None);
+            let refused = matches!(&got, Err(Failure::Usage(m))
+                if *m == format!("--source {source}: not a source of current sessions"));
+            assert!(refused, "{source}");
+        }
+    }
 }

@@ -102,33 +102,23 @@ impl Entry {
             return Ok(self);
         }
         let lost = [
-            (Field::Pid, self.pid() != 0, "ut_pid"),
-            (Field::Id, self.id_raw().iter().any(|&b| b != 0), "ut_id"),
+            (Field::Pid, self.pid() != 0),
+            (Field::Id, self.id_raw().iter().any(|&b| b != 0)),
             (
                 Field::Exit,
                 self.exit_status()
                     .is_some_and(|x| x != ExitStatus::default()),
-                "ut_exit",
             ),
-            (
-                Field::Session,
-                self.session().is_some_and(|s| s != 0),
-                "ut_session",
-            ),
+            (Field::Session, self.session().is_some_and(|s| s != 0)),
             (
                 Field::Address,
                 self.address_bytes().is_some_and(|a| a != [0; 16]),
-                "ut_addr_v6",
             ),
-            (
-                Field::Microseconds,
-                self.microseconds() != 0,
-                "ut_tv.tv_usec",
-            ),
+            (Field::Microseconds, self.microseconds() != 0),
         ];
-        if let Some((_, _, field)) = lost.iter().find(|(f, set, _)| *set && !format.has(*f)) {
+        if let Some((field, _)) = lost.iter().find(|(f, set)| *set && !format.has(*f)) {
             return Err(crate::Error::InvalidField {
-                field,
+                field: field.as_str(),
                 message: format!("the format has no such field (format {format})"),
             });
         }

@@ -4,6 +4,7 @@
 use core::ffi::c_short;
 use core::fmt;
 
+use crate::enum_list::{find, Named};
 use crate::format::System;
 
 /// The raw type of `ut_type` in the C structure.
@@ -305,11 +306,17 @@ impl core::str::FromStr for EntryType {
 
     /// Parses a C constant's name (`"USER_PROCESS"`).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        EntryType::EVERY
-            .iter()
-            .copied()
-            .find(|t| t.as_str() == s)
-            .ok_or_else(|| ParseEntryTypeError(s.to_owned()))
+        find(s).ok_or_else(|| ParseEntryTypeError(s.to_owned()))
+    }
+}
+
+impl Named for EntryType {
+    /// The named variants of any system ([`EntryType::Unknown`] has no name
+    /// of its own to parse).
+    const LIST: &'static [Self] = EntryType::EVERY;
+
+    fn name(self) -> &'static str {
+        self.as_str()
     }
 }
 
@@ -342,8 +349,8 @@ mod tests {
         }
         assert_eq!(EntryType::from_raw(-1).to_string(), "UNKNOWN(-1)");
         assert!("BOGUS".parse::<EntryType>().is_err());
+        crate::enum_list::assert_names_round_trip::<EntryType>();
         for &t in EntryType::EVERY {
-            assert_eq!(t.as_str().parse::<EntryType>(), Ok(t));
             let named = EntryType::ALL.contains(&t);
             assert_eq!(t.raw().is_some(), named, "{t}");
         }
@@ -351,20 +358,12 @@ mod tests {
 
     #[test]
     fn an_unknown_type_never_holds_a_named_number() {
-        let systems = [
-            System::Linux,
-            System::FreeBsd,
-            System::NetBsd,
-            System::OpenBsd,
-            System::MacOs,
-            System::Illumos,
-        ];
         for raw in -2..=300 {
             if let EntryType::Unknown(u) = EntryType::from_raw(raw) {
                 assert_eq!(u.raw(), raw);
                 assert!(EntryType::ALL.iter().all(|t| t.raw() != Some(raw)), "{raw}");
             }
-            for system in systems {
+            for system in System::ALL {
                 let t = EntryType::from_raw_in(system, raw);
                 assert_eq!(t.raw_in(system), Some(raw), "{system:?} {raw}");
                 if let EntryType::Unknown(u) = t {

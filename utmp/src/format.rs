@@ -52,6 +52,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::entry_type::{EntryType, RawEntryType};
+use crate::enum_list::{enum_list, find, one_of, Named};
 
 /// The order of the bytes of a record's integers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -71,56 +72,51 @@ impl ByteOrder {
     };
 }
 
-/// The system whose header defines a record layout (and its `ut_type` numbers).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum System {
-    /// Linux (glibc, musl).
-    Linux,
-    /// FreeBSD 9 and later.
-    FreeBsd,
-    /// NetBSD.
-    NetBsd,
-    /// OpenBSD.
-    OpenBsd,
-    /// macOS.
-    MacOs,
-    /// illumos and Solaris.
-    Illumos,
-}
-
-impl System {
-    /// The system's name (`"linux"`, `"freebsd"`, ...).
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            System::Linux => "linux",
-            System::FreeBsd => "freebsd",
-            System::NetBsd => "netbsd",
-            System::OpenBsd => "openbsd",
-            System::MacOs => "macos",
-            System::Illumos => "illumos",
-        }
+enum_list! {
+    /// The system whose header defines a record layout (and its `ut_type` numbers).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum System {
+        /// Linux (glibc, musl).
+        Linux = "linux",
+        /// FreeBSD 9 and later.
+        FreeBsd = "freebsd",
+        /// NetBSD.
+        NetBsd = "netbsd",
+        /// OpenBSD.
+        OpenBsd = "openbsd",
+        /// macOS.
+        MacOs = "macos",
+        /// illumos and Solaris.
+        Illumos = "illumos",
     }
+    /// The error of parsing a system name that is none of [`System::ALL`].
+    #[error("unknown system {0:?} (expected {list})", list = one_of::<System>())]
+    error ParseSystemError;
 }
 
-/// A field that some formats lack (see [`Format::has`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Field {
-    /// `ut_type` (the old BSD `struct utmp` has none: the type is inferred).
-    Type,
-    /// `ut_pid`.
-    Pid,
-    /// `ut_id`.
-    Id,
-    /// `ut_exit`.
-    Exit,
-    /// `ut_session`.
-    Session,
-    /// The remote address (`ut_addr_v6`, NetBSD's `ut_ss`).
-    Address,
-    /// The microseconds of the time.
-    Microseconds,
+enum_list! {
+    /// A field that some formats lack (see [`Format::has`]), named as in
+    /// glibc's `struct utmpx`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Field {
+        /// `ut_type` (the old BSD `struct utmp` has none: the type is inferred).
+        Type = "ut_type",
+        /// `ut_pid`.
+        Pid = "ut_pid",
+        /// `ut_id`.
+        Id = "ut_id",
+        /// `ut_exit`.
+        Exit = "ut_exit",
+        /// `ut_session`.
+        Session = "ut_session",
+        /// The remote address (`ut_addr_v6`, NetBSD's `ut_ss`).
+        Address = "ut_addr_v6",
+        /// The microseconds of the time.
+        Microseconds = "ut_tv.tv_usec",
+    }
+    /// The error of parsing a field name that is none of [`Field::ALL`].
+    #[error("unknown field {0:?} (expected {list})", list = one_of::<Field>())]
+    error ParseFieldError;
 }
 
 /// The layouts (one per row of the table in the module docs, byte order aside).
@@ -160,98 +156,92 @@ const fn fmt(layout: Layout, order: ByteOrder) -> Format {
     Format { layout, order }
 }
 
-impl Format {
+/// Generates the named [`Format`] constants, [`Format::ALL`] and
+/// [`Format::name`] from one list. Each row: the constant's docs, the
+/// constant and its name, its layout and byte order; `only` marks a layout
+/// that exists in one byte order, whose name has no `-le`/`-be`. The name is
+/// a match on (layout, order) that the compiler proves exhaustive (a layout
+/// without a row does not build) and without overlap (a second row for the
+/// same format is an unreachable pattern, denied by clippy).
+macro_rules! formats {
+    ($(
+        $(#[doc = $doc:literal])*
+        $constant:ident = $name:literal, $layout:ident, $order:ident $($only:ident)?;
+    )+) => {
+        impl Format {
+            $(
+                $(#[doc = $doc])*
+                pub const $constant: Format = fmt(Layout::$layout, ByteOrder::$order);
+            )+
+
+            /// Every format, in a fixed order.
+            pub const ALL: [Format; [$($name),+].len()] = [$(Format::$constant),+];
+
+            /// The format's name, as [`FromStr`] and `--format` take it.
+            pub const fn name(self) -> &'static str {
+                match (self.layout, self.order) {
+                    $((Layout::$layout, formats!(@order $order $($only)?)) => $name,)+
+                }
+            }
+        }
+    };
+    (@order $order:ident) => { ByteOrder::$order };
+    (@order $order:ident only) => { _ };
+}
+
+formats! {
     /// glibc, 384-byte records (32-bit-compatible time), little-endian.
-    pub const GLIBC_384_LE: Format = fmt(Layout::Glibc384, ByteOrder::Little);
+    GLIBC_384_LE = "glibc-384-le", Glibc384, Little;
     /// glibc, 384-byte records, big-endian (ppc, s390, sparc, mips...).
-    pub const GLIBC_384_BE: Format = fmt(Layout::Glibc384, ByteOrder::Big);
+    GLIBC_384_BE = "glibc-384-be", Glibc384, Big;
     /// glibc, 400-byte records (64-bit time), little-endian (aarch64; musl on 64-bit).
-    pub const GLIBC_400_LE: Format = fmt(Layout::Glibc400, ByteOrder::Little);
+    GLIBC_400_LE = "glibc-400-le", Glibc400, Little;
     /// glibc, 400-byte records, big-endian (s390x).
-    pub const GLIBC_400_BE: Format = fmt(Layout::Glibc400, ByteOrder::Big);
+    GLIBC_400_BE = "glibc-400-be", Glibc400, Big;
     /// glibc on m68k: 382-byte big-endian records.
-    pub const GLIBC_M68K: Format = fmt(Layout::GlibcM68k, ByteOrder::Big);
+    GLIBC_M68K = "glibc-m68k", GlibcM68k, Big only;
     /// glibc on arc/or1k: 392-byte little-endian records.
-    pub const GLIBC_ARC: Format = fmt(Layout::GlibcArc, ByteOrder::Little);
+    GLIBC_ARC = "glibc-arc", GlibcArc, Little only;
     /// FreeBSD `utx.active` and `utx.lastlogin`: 197-byte `struct futx`, big-endian.
-    pub const FREEBSD_UTX: Format = fmt(Layout::FreeBsdUtx, ByteOrder::Big);
+    FREEBSD_UTX = "freebsd-utx", FreeBsdUtx, Big only;
     /// FreeBSD `utx.log`: length-prefixed `struct futx` with trailing zeros cut.
-    pub const FREEBSD_UTX_LOG: Format = fmt(Layout::FreeBsdUtxLog, ByteOrder::Big);
+    FREEBSD_UTX_LOG = "freebsd-utx-log", FreeBsdUtxLog, Big only;
     /// NetBSD `struct utmpx` on 64-bit ports, little-endian (amd64).
-    pub const NETBSD_UTMPX_520_LE: Format = fmt(Layout::NetBsdUtmpx520, ByteOrder::Little);
+    NETBSD_UTMPX_520_LE = "netbsd-utmpx-520-le", NetBsdUtmpx520, Little;
     /// NetBSD `struct utmpx` on 64-bit ports, big-endian (sparc64).
-    pub const NETBSD_UTMPX_520_BE: Format = fmt(Layout::NetBsdUtmpx520, ByteOrder::Big);
+    NETBSD_UTMPX_520_BE = "netbsd-utmpx-520-be", NetBsdUtmpx520, Big;
     /// NetBSD `struct utmpx` on 32-bit ports, little-endian (i386).
-    pub const NETBSD_UTMPX_516_LE: Format = fmt(Layout::NetBsdUtmpx516, ByteOrder::Little);
+    NETBSD_UTMPX_516_LE = "netbsd-utmpx-516-le", NetBsdUtmpx516, Little;
     /// NetBSD `struct utmpx` on 32-bit ports, big-endian.
-    pub const NETBSD_UTMPX_516_BE: Format = fmt(Layout::NetBsdUtmpx516, ByteOrder::Big);
+    NETBSD_UTMPX_516_BE = "netbsd-utmpx-516-be", NetBsdUtmpx516, Big;
     /// NetBSD's old 40-byte `struct utmp`, little-endian.
-    pub const NETBSD_UTMP_LE: Format = fmt(Layout::NetBsdUtmp, ByteOrder::Little);
+    NETBSD_UTMP_LE = "netbsd-utmp-le", NetBsdUtmp, Little;
     /// NetBSD's old 40-byte `struct utmp`, big-endian.
-    pub const NETBSD_UTMP_BE: Format = fmt(Layout::NetBsdUtmp, ByteOrder::Big);
+    NETBSD_UTMP_BE = "netbsd-utmp-be", NetBsdUtmp, Big;
     /// OpenBSD's 304-byte `struct utmp`, little-endian.
-    pub const OPENBSD_UTMP_LE: Format = fmt(Layout::OpenBsdUtmp, ByteOrder::Little);
+    OPENBSD_UTMP_LE = "openbsd-utmp-le", OpenBsdUtmp, Little;
     /// OpenBSD's 304-byte `struct utmp`, big-endian.
-    pub const OPENBSD_UTMP_BE: Format = fmt(Layout::OpenBsdUtmp, ByteOrder::Big);
+    OPENBSD_UTMP_BE = "openbsd-utmp-be", OpenBsdUtmp, Big;
     /// macOS `/var/run/utmpx`: 628-byte little-endian records.
-    pub const MACOS_UTMPX: Format = fmt(Layout::MacOs, ByteOrder::Little);
+    MACOS_UTMPX = "macos-utmpx", MacOs, Little only;
     /// illumos/Solaris `struct futmpx`, little-endian (x86).
-    pub const ILLUMOS_LE: Format = fmt(Layout::Illumos, ByteOrder::Little);
+    ILLUMOS_LE = "illumos-le", Illumos, Little;
     /// illumos/Solaris `struct futmpx`, big-endian (SPARC).
-    pub const ILLUMOS_BE: Format = fmt(Layout::Illumos, ByteOrder::Big);
+    ILLUMOS_BE = "illumos-be", Illumos, Big;
+}
 
-    /// Every format, in a fixed order.
-    pub const ALL: [Format; 19] = [
-        Format::GLIBC_384_LE,
-        Format::GLIBC_384_BE,
-        Format::GLIBC_400_LE,
-        Format::GLIBC_400_BE,
-        Format::GLIBC_M68K,
-        Format::GLIBC_ARC,
-        Format::FREEBSD_UTX,
-        Format::FREEBSD_UTX_LOG,
-        Format::NETBSD_UTMPX_520_LE,
-        Format::NETBSD_UTMPX_520_BE,
-        Format::NETBSD_UTMPX_516_LE,
-        Format::NETBSD_UTMPX_516_BE,
-        Format::NETBSD_UTMP_LE,
-        Format::NETBSD_UTMP_BE,
-        Format::OPENBSD_UTMP_LE,
-        Format::OPENBSD_UTMP_BE,
-        Format::MACOS_UTMPX,
-        Format::ILLUMOS_LE,
-        Format::ILLUMOS_BE,
-    ];
+impl Named for Format {
+    const LIST: &'static [Self] = &Format::ALL;
 
+    fn name(self) -> &'static str {
+        Format::name(self)
+    }
+}
+
+impl Format {
     /// The format of this host's `struct utmpx` (what the C library writes and
     /// [`crate::entries`] reads).
     pub const HOST: Format = host_format();
-
-    /// The format's name, as [`FromStr`] and `--format` take it.
-    pub const fn name(self) -> &'static str {
-        use ByteOrder::{Big as B, Little as L};
-        match (self.layout, self.order) {
-            (Layout::Glibc384, L) => "glibc-384-le",
-            (Layout::Glibc384, B) => "glibc-384-be",
-            (Layout::Glibc400, L) => "glibc-400-le",
-            (Layout::Glibc400, B) => "glibc-400-be",
-            (Layout::GlibcM68k, _) => "glibc-m68k",
-            (Layout::GlibcArc, _) => "glibc-arc",
-            (Layout::FreeBsdUtx, _) => "freebsd-utx",
-            (Layout::FreeBsdUtxLog, _) => "freebsd-utx-log",
-            (Layout::NetBsdUtmpx520, L) => "netbsd-utmpx-520-le",
-            (Layout::NetBsdUtmpx520, B) => "netbsd-utmpx-520-be",
-            (Layout::NetBsdUtmpx516, L) => "netbsd-utmpx-516-le",
-            (Layout::NetBsdUtmpx516, B) => "netbsd-utmpx-516-be",
-            (Layout::NetBsdUtmp, L) => "netbsd-utmp-le",
-            (Layout::NetBsdUtmp, B) => "netbsd-utmp-be",
-            (Layout::OpenBsdUtmp, L) => "openbsd-utmp-le",
-            (Layout::OpenBsdUtmp, B) => "openbsd-utmp-be",
-            (Layout::MacOs, _) => "macos-utmpx",
-            (Layout::Illumos, L) => "illumos-le",
-            (Layout::Illumos, B) => "illumos-be",
-        }
-    }
 
     /// The system whose header defines the layout and type numbers.
     #[inline]
@@ -515,13 +505,23 @@ impl fmt::Display for Format {
     }
 }
 
+/// The names that [`FromStr`] takes besides [`Format::name`]'s: `host`, and
+/// `musl` (musl's 64-bit record is glibc's 400-byte one in the host's byte
+/// order).
+const ALIASES: [(&str, Format); 2] = [
+    ("host", Format::HOST),
+    ("musl", fmt(Layout::Glibc400, ByteOrder::NATIVE)),
+];
+
 /// The error of parsing a format name that names no format.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown record format {0:?} (known: host, musl, {list})", list = format_names())]
+#[error("unknown record format {0:?} (known: {list})", list = format_names())]
 pub struct ParseFormatError(String);
 
 fn format_names() -> String {
-    Format::ALL.map(Format::name).join(", ")
+    let aliases = ALIASES.map(|(name, _)| name);
+    let names = Format::ALL.map(Format::name);
+    [&aliases[..], &names[..]].concat().join(", ")
 }
 
 impl FromStr for Format {
@@ -530,14 +530,11 @@ impl FromStr for Format {
     /// Parses a name from the table in the module docs, `host`, or `musl`
     /// (musl's 64-bit record is glibc's 400-byte one in the host's byte order).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "host" => return Ok(Format::HOST),
-            "musl" => return Ok(fmt(Layout::Glibc400, ByteOrder::NATIVE)),
-            _ => {}
-        }
-        Format::ALL
-            .into_iter()
-            .find(|f| f.name() == s)
+        ALIASES
+            .iter()
+            .find(|(alias, _)| *alias == s)
+            .map(|&(_, format)| format)
+            .or_else(|| find(s))
             .ok_or_else(|| ParseFormatError(s.to_owned()))
     }
 }
@@ -795,16 +792,31 @@ mod tests {
 
     #[test]
     fn names_parse_back_and_are_distinct() {
-        for (i, f) in Format::ALL.iter().enumerate() {
-            assert_eq!(f.name().parse::<Format>(), Ok(*f));
-            for g in &Format::ALL[..i] {
-                assert_ne!(f, g);
-                assert_ne!(f.name(), g.name());
-            }
-        }
+        crate::enum_list::assert_names_round_trip::<Format>();
+        crate::enum_list::assert_names_round_trip::<System>();
+        crate::enum_list::assert_names_round_trip::<Field>();
         assert_eq!("host".parse::<Format>(), Ok(Format::HOST));
         assert!(Format::HOST.is_host());
         assert!("bogus".parse::<Format>().is_err());
+        let e = "x".parse::<Format>().map(|_| ()).map_err(|e| e.to_string());
+        let want = "unknown record format \"x\" (known: host, musl, glibc-384-le, glibc-384-be, \
+            glibc-400-le, glibc-400-be, glibc-m68k, glibc-arc, freebsd-utx, freebsd-utx-log, \
+            netbsd-utmpx-520-le, netbsd-utmpx-520-be, netbsd-utmpx-516-le, netbsd-utmpx-516-be, \
+            netbsd-utmp-le, netbsd-utmp-be, openbsd-utmp-le, openbsd-utmp-be, macos-utmpx, \
+            illumos-le, illumos-be)";
+        assert_eq!(e, Err(want.to_owned()));
+        assert_eq!(
+            "musl".parse::<Format>().map(|f| f.record_size()),
+            Ok(Some(400))
+        );
+        assert!("Linux".parse::<System>().is_err());
+        let e = "bsd"
+            .parse::<System>()
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+        let want =
+            "unknown system \"bsd\" (expected linux, freebsd, netbsd, openbsd, macos or illumos)";
+        assert_eq!(e, Err(want.to_owned()));
     }
 
     #[test]

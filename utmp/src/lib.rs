@@ -210,6 +210,7 @@ mod detect;
 mod encoder;
 mod entry;
 mod entry_type;
+mod enum_list;
 pub mod environment;
 mod error;
 pub mod follow;
@@ -243,7 +244,9 @@ pub use encoder::{write_entries, write_entries_in, EntryBuilder};
 pub use entry::{Entry, EntryRef, ExitStatus};
 pub use entry_type::{EntryType, ParseEntryTypeError, RawEntryType, UnknownType};
 pub use error::{Error, Result};
-pub use format::{ByteOrder, Field, Format, ParseFormatError, System};
+pub use format::{
+    ByteOrder, Field, Format, ParseFieldError, ParseFormatError, ParseSystemError, System,
+};
 pub use layout::{RecordBytes, RECORD_SIZE};
 pub use lending::LendingRecords;
 pub use mapped::{MappedEntries, MappedFile, MappedFormatEntries};

@@ -37,6 +37,7 @@ use std::path::PathBuf;
 
 use crate::entry::{Entry, ExitStatus};
 use crate::entry_type::EntryType;
+use crate::enum_list::{enum_list, one_of};
 pub use crate::environment::{Environment, FixedEnvironment, LiveSystem, Terminal};
 use crate::layout::RecordBytes;
 
@@ -84,40 +85,28 @@ impl TimeFormat {
     }
 }
 
-/// Why an entry is shown, which decides its layout.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Kind {
-    /// A logged-in user (`USER_PROCESS` with a user name): `-u`, the default.
-    User,
-    /// `RUN_LVL`: `-r`.
-    RunLevel,
-    /// `BOOT_TIME`: `-b`.
-    BootTime,
-    /// `NEW_TIME`: `-t`.
-    ClockChange,
-    /// `INIT_PROCESS`: `-p`.
-    InitSpawn,
-    /// `LOGIN_PROCESS`: `-l`.
-    Login,
-    /// `DEAD_PROCESS`: `-d`.
-    Dead,
-}
-
-impl Kind {
-    /// A short lowercase name (`user`, `run-level`, `boot`, `clock-change`,
-    /// `init`, `login`, `dead`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::User => "user",
-            Kind::RunLevel => "run-level",
-            Kind::BootTime => "boot",
-            Kind::ClockChange => "clock-change",
-            Kind::InitSpawn => "init",
-            Kind::Login => "login",
-            Kind::Dead => "dead",
-        }
+enum_list! {
+    /// Why an entry is shown, which decides its layout.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Kind {
+        /// A logged-in user (`USER_PROCESS` with a user name): `-u`, the default.
+        User = "user",
+        /// `RUN_LVL`: `-r`.
+        RunLevel = "run-level",
+        /// `BOOT_TIME`: `-b`.
+        BootTime = "boot",
+        /// `NEW_TIME`: `-t`.
+        ClockChange = "clock-change",
+        /// `INIT_PROCESS`: `-p`.
+        InitSpawn = "init",
+        /// `LOGIN_PROCESS`: `-l`.
+        Login = "login",
+        /// `DEAD_PROCESS`: `-d`.
+        Dead = "dead",
     }
+    /// A kind name that is none of [`Kind::ALL`].
+    #[error("unknown kind {0:?} (expected {list})", list = one_of::<Kind>())]
+    error ParseKindError;
 }
 
 /// Whether other users may write to a user's terminal (`mesg`), the `-T` column.
@@ -977,6 +966,12 @@ mod tests {
     use super::*;
     use crate::encoder::EntryBuilder;
     use crate::entry::ExitStatus;
+
+    #[test]
+    fn kind_names_round_trip() {
+        crate::enum_list::assert_names_round_trip::<Kind>();
+        assert!("boot-time".parse::<Kind>().is_err());
+    }
 
     fn build(b: EntryBuilder) -> Entry {
         b.build().unwrap()

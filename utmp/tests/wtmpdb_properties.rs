@@ -230,7 +230,7 @@ proptest! {
         if let Some(s) = since { sel = sel.since(t(s)); }
         if let Some(u) = until { sel = sel.until(t(u)); }
         if let Some(p) = present { sel = sel.present(t(p)); }
-        for fmt in [TimeFormat::NoTime, TimeFormat::Short, TimeFormat::Full, TimeFormat::Iso] {
+        for fmt in TimeFormat::ALL {
             let mut layout = LastLayout::new(TimeZone::utc())
                 .time_format(fmt)
                 .host_column([HostColumn::Third, HostColumn::Last, HostColumn::Hidden][host])

@@ -1,44 +1,38 @@
 //! `last`'s text layout, byte for byte as util-linux 2.41+ prints it.
 
-use std::fmt;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
-use std::str::FromStr;
 use std::time::SystemTime;
 
 use super::clock::{self, TimeZone};
 use super::{End, Session};
+use crate::enum_list::enum_list;
 use crate::layout::{self, RecordBytes, RECORD_SIZE};
 use std::borrow::Borrow;
 
-/// How `last` shows times (`--time-format`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TimeFormat {
-    /// `notime`: no times, only the length column.
-    NoTime,
-    /// `short` (the default): `Wed Aug 28 11:00 - 12:00`.
-    #[default]
-    Short,
-    /// `full` (`-F`): `Wed Aug 28 11:00:00 2013 - Wed Aug 28 12:00:00 2013`.
-    Full,
-    /// `iso`: `2013-08-28T11:00:00+00:00 - 2013-08-28T12:00:00+00:00`.
-    Iso,
+enum_list! {
+    /// How `last` shows times (`--time-format`).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+    pub enum TimeFormat {
+        /// `notime`: no times, only the length column.
+        NoTime = "notime",
+        /// `short` (the default): `Wed Aug 28 11:00 - 12:00`.
+        #[default]
+        Short = "short",
+        /// `full` (`-F`): `Wed Aug 28 11:00:00 2013 - Wed Aug 28 12:00:00 2013`.
+        Full = "full",
+        /// `iso`: `2013-08-28T11:00:00+00:00 - 2013-08-28T12:00:00+00:00`.
+        Iso = "iso",
+    }
+    /// A time format name that is none of [`TimeFormat::ALL`] (`notime`,
+    /// `short`, `full`, `iso`).
+    #[error("unknown time format: {0}")]
+    error ParseTimeFormatError;
 }
 
 impl TimeFormat {
-    /// The `--time-format` name.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            TimeFormat::NoTime => "notime",
-            TimeFormat::Short => "short",
-            TimeFormat::Full => "full",
-            TimeFormat::Iso => "iso",
-        }
-    }
-
     /// Widths of the login and logout columns.
     const fn widths(self) -> (usize, usize) {
         match self {
@@ -46,31 +40,6 @@ impl TimeFormat {
             TimeFormat::Short => (16, 7),
             TimeFormat::Full => (24, 26),
             TimeFormat::Iso => (25, 27),
-        }
-    }
-}
-
-impl fmt::Display for TimeFormat {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A time format name that is not `notime`, `short`, `full` or `iso`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown time format: {0}")]
-pub struct ParseTimeFormatError(String);
-
-impl FromStr for TimeFormat {
-    type Err = ParseTimeFormatError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "notime" => Ok(TimeFormat::NoTime),
-            "short" => Ok(TimeFormat::Short),
-            "full" => Ok(TimeFormat::Full),
-            "iso" => Ok(TimeFormat::Iso),
-            other => Err(ParseTimeFormatError(other.to_owned())),
         }
     }
 }
@@ -608,6 +577,16 @@ fn printable_utf8_len(b: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn time_format_names_round_trip() {
+        crate::enum_list::assert_names_round_trip::<TimeFormat>();
+        let e = "long"
+            .parse::<TimeFormat>()
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+        assert_eq!(e, Err("unknown time format: long".to_owned()));
+    }
 
     fn duration_text(secs: i64) -> String {
         let mut v = Vec::new();

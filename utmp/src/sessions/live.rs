@@ -3,49 +3,32 @@
 //! with the login it ends.
 
 use std::collections::HashMap;
-use std::fmt;
 
 use super::{classify, End, Kind, Session, SessionKind, Stamp};
 use crate::entry::Entry;
+use crate::enum_list::{enum_list, one_of};
 
-/// What a record just written means (see [`LiveSessions::push`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Activity {
-    /// A user logged in; the session is still on.
-    Login,
-    /// A user logged out; the session holds the login (when it was seen),
-    /// ended at the logout's time.
-    Logout,
-    /// The system booted.
-    Boot,
-    /// The system was shut down.
-    Shutdown,
-    /// The runlevel or the clock changed (`last -x` shows them).
-    System,
-    /// A login failed (a btmp record).
-    FailedLogin,
-}
-
-impl Activity {
-    /// A short name: `login`, `logout`, `boot`, `shutdown`, `system`,
-    /// `failed_login`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Activity::Login => "login",
-            Activity::Logout => "logout",
-            Activity::Boot => "boot",
-            Activity::Shutdown => "shutdown",
-            Activity::System => "system",
-            Activity::FailedLogin => "failed_login",
-        }
+enum_list! {
+    /// What a record just written means (see [`LiveSessions::push`]).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Activity {
+        /// A user logged in; the session is still on.
+        Login = "login",
+        /// A user logged out; the session holds the login (when it was seen),
+        /// ended at the logout's time.
+        Logout = "logout",
+        /// The system booted.
+        Boot = "boot",
+        /// The system was shut down.
+        Shutdown = "shutdown",
+        /// The runlevel or the clock changed (`last -x` shows them).
+        System = "system",
+        /// A login failed (a btmp record).
+        FailedLogin = "failed_login",
     }
-}
-
-impl fmt::Display for Activity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
+    /// An activity name that is none of [`Activity::ALL`].
+    #[error("unknown activity {0:?} (expected {list})", list = one_of::<Activity>())]
+    error ParseActivityError;
 }
 
 /// Pairs logouts with logins in file order (oldest first), one record at a
@@ -163,6 +146,12 @@ mod tests {
             .seconds(secs)
             .build()
             .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn activity_names_round_trip() {
+        crate::enum_list::assert_names_round_trip::<Activity>();
+        assert!("Login".parse::<Activity>().is_err());
     }
 
     #[test]

@@ -71,7 +71,7 @@ use crate::clock;
 pub use crate::clock::TimeZone;
 pub use crate::environment::{Environment, FixedEnvironment, LiveSystem, LoginUid};
 pub use format::{begins, HostColumn, LastFormat, ParseTimeFormatError, TimeFormat};
-pub use live::{Activity, LiveSessions};
+pub use live::{Activity, LiveSessions, ParseActivityError};
 pub use reverse::ReverseReader;
 pub use when::{parse_time, ParseTimeError};
 

@@ -265,7 +265,7 @@ mod properties {
                     .btmp(btmp)
                     .map(|s| s.unwrap())
                     .collect();
-                for time in [TimeFormat::NoTime, TimeFormat::Short, TimeFormat::Full, TimeFormat::Iso] {
+                for time in TimeFormat::ALL {
                     for host in [HostColumn::Third, HostColumn::Last, HostColumn::Hidden] {
                         for (full, numeric) in [(false, false), (true, true)] {
                             let mut f = LastFormat::new(tz.clone())

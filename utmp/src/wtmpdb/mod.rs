@@ -81,7 +81,7 @@ use crate::error::{Error, Result};
 
 pub use follow::{RowEvent, RowFollower};
 pub use last::{LastLayout, Pairing, Pushed, Selection, Session};
-pub use row::{Row, RowError, RowType, Value, COLUMNS};
+pub use row::{Row, RowError, RowType, UnknownRowType, Value, COLUMNS};
 
 /// Where wtmpdb keeps its database, in the order they are tried:
 /// wtmpdb's own default, then Debian's (which makes the first a symlink to

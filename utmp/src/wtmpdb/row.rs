@@ -7,6 +7,7 @@ use std::fmt;
 use std::time::SystemTime;
 
 use crate::clock;
+use crate::enum_list::enum_list;
 
 /// One value of a column as SQLite stores it (its storage class).
 ///
@@ -38,42 +39,25 @@ impl Value<'_> {
     }
 }
 
-/// What a row records (the `Type` column).
-///
-/// wtmpdb's numbers are its own, not utmp's: 1 boot, 2 runlevel, 3 login.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RowType {
-    /// `1` (`BOOT_TIME`): the system booted; `Logout` is its shutdown.
-    Boot,
-    /// `2` (`RUNLEVEL`): a runlevel change (unused with systemd).
-    RunLevel,
-    /// `3` (`USER_PROCESS`): a user's login.
-    Login,
-    /// Any other number, kept.
-    Other(i64),
-}
-
-impl RowType {
-    /// The type of a `Type` number.
-    pub const fn from_raw(raw: i64) -> RowType {
-        match raw {
-            1 => RowType::Boot,
-            2 => RowType::RunLevel,
-            3 => RowType::Login,
-            other => RowType::Other(other),
-        }
+enum_list! {
+    /// What a row records (the `Type` column).
+    ///
+    /// wtmpdb's numbers are its own, not utmp's: 1 boot, 2 runlevel, 3 login.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum RowType(i64) {
+        /// `1` (`BOOT_TIME`): the system booted; `Logout` is its shutdown.
+        Boot = 1,
+        /// `2` (`RUNLEVEL`): a runlevel change (unused with systemd).
+        RunLevel = 2,
+        /// `3` (`USER_PROCESS`): a user's login.
+        Login = 3,
     }
-
-    /// The `Type` number.
-    pub const fn raw(self) -> i64 {
-        match self {
-            RowType::Boot => 1,
-            RowType::RunLevel => 2,
-            RowType::Login => 3,
-            RowType::Other(n) => n,
-        }
-    }
+    /// Any other number, kept (built only by [`RowType::from_raw`]: never
+    /// one of the numbers above).
+    other Other(
+        /// A `Type` number that wtmpdb does not name, kept in [`RowType::Other`].
+        UnknownRowType
+    );
 }
 
 /// Why a row could not be decoded: the column and what is wrong with it.
@@ -157,7 +141,7 @@ impl Default for Row {
     fn default() -> Row {
         Row {
             id: 0,
-            row_type: RowType::Other(0),
+            row_type: RowType::from_raw(0),
             login: 0,
             logout: None,
             text: Vec::new(),
@@ -458,5 +442,13 @@ mod tests {
         }
         assert_eq!(RowType::from_raw(1), RowType::Boot);
         assert_eq!(RowType::from_raw(2), RowType::RunLevel);
+        for t in RowType::ALL {
+            assert_eq!(RowType::from_raw(t.raw()), t);
+        }
+        for raw in -2..10 {
+            let named = RowType::ALL.iter().any(|t| t.raw() == raw);
+            let other = matches!(RowType::from_raw(raw), RowType::Other(u) if u.raw() == raw);
+            assert_eq!(other, !named, "{raw}");
+        }
     }
 }
