@@ -215,7 +215,10 @@ mod error;
 pub mod follow;
 pub mod format;
 mod host_record;
+#[cfg(feature = "json")]
+pub mod json;
 mod layout;
+pub mod layouts;
 mod lending;
 pub mod logind;
 mod mapped;
@@ -229,12 +232,10 @@ mod source;
 mod system;
 #[cfg(test)]
 mod test_skip;
-pub mod text;
 #[cfg_attr(not(feature = "serde"), allow(dead_code))]
 mod time_fmt;
 mod transcode;
 mod validate;
-pub mod who;
 #[cfg(target_os = "linux")]
 pub mod wtmpdb;
 

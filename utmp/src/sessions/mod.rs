@@ -52,7 +52,6 @@
 //! # Ok(()) }
 //! ```
 
-mod format;
 mod live;
 mod reverse;
 mod when;
@@ -70,7 +69,7 @@ use crate::layout::{self, RecordBytes};
 use crate::clock;
 pub use crate::clock::TimeZone;
 pub use crate::environment::{Environment, FixedEnvironment, LiveSystem, LoginUid};
-pub use format::{begins, HostColumn, LastFormat, ParseTimeFormatError, TimeFormat};
+use crate::layouts::last as format;
 pub use live::{Activity, LiveSessions};
 pub use reverse::ReverseReader;
 pub use when::{parse_time, ParseTimeError};

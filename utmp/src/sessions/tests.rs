@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::encoder::EntryBuilder;
+use crate::layouts::last::{HostColumn, LastFormat, TimeFormat};
 use std::time::UNIX_EPOCH;
 
 const NOW: i64 = 2_000_000_000;

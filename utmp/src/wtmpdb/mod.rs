@@ -65,8 +65,7 @@
 //! ```
 
 mod follow;
-mod last;
-mod row;
+pub(crate) mod row;
 
 use std::cmp::Ordering;
 use std::fs::File;
@@ -79,8 +78,8 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::error::{Error, Result};
 
+pub use crate::layouts::wtmpdb_last::{Pairing, Pushed, Selection, Session};
 pub use follow::{RowEvent, RowFollower};
-pub use last::{LastLayout, Pairing, Pushed, Selection, Session};
 pub use row::{Row, RowError, RowType, Value, COLUMNS};
 
 /// Where wtmpdb keeps its database, in the order they are tried:

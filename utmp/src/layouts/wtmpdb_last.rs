@@ -13,9 +13,10 @@
 
 use std::time::SystemTime;
 
-use super::row::{micros_to_time, Row, RowType};
+use super::last::{HostColumn, TimeFormat};
 use crate::clock::{self, Civil, LocalClock, TimeZone};
-use crate::sessions::{End, HostColumn, SessionKind, TimeFormat};
+use crate::sessions::{End, SessionKind};
+use crate::wtmpdb::row::{micros_to_time, Row, RowType};
 
 const USEC: i64 = 1_000_000;
 

@@ -36,13 +36,11 @@
 //! many bytes were left over and where. `utmpdump` ignores such bytes silently;
 //! the `utmp dump` command prints the records and then exits with status 1.
 
-#[cfg(feature = "json")]
-mod json;
-mod utmpdump;
-
-#[cfg(feature = "json")]
-pub use json::{parse_json_line, push_json, write_json, JsonReader};
-pub use utmpdump::{parse_utmpdump_line, push_utmpdump, write_utmpdump, UtmpdumpReader};
+pub mod last;
+pub mod utmpdump;
+pub mod who;
+#[cfg(target_os = "linux")]
+pub mod wtmpdb_last;
 
 use crate::clock::{Civil, DayCache};
 #[cfg(test)]

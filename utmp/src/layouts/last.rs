@@ -8,9 +8,9 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::SystemTime;
 
-use super::clock::{self, TimeZone};
-use super::{End, Session};
+use crate::clock::{self, TimeZone};
 use crate::layout::{self, RecordBytes, RECORD_SIZE};
+use crate::sessions::{End, Session};
 use std::borrow::Borrow;
 
 /// How `last` shows times (`--time-format`).
