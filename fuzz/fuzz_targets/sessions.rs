@@ -6,8 +6,9 @@
 use std::time::{Duration, UNIX_EPOCH};
 
 use libfuzzer_sys::fuzz_target;
+use utmp::environment::FixedEnvironment;
 use utmp::layouts::last::{LastFormat, TimeFormat};
-use utmp::sessions::{FixedEnvironment, Pairing, Sessions, TimeZone};
+use utmp::sessions::{Pairing, Sessions, TimeZone};
 use utmp::{entries, RECORD_SIZE};
 use utmp_fuzz::check_entry;
 

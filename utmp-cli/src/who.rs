@@ -6,7 +6,8 @@ use std::io::{self, IsTerminal, Write};
 use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 
-use utmp::layouts::who::{Environment, LiveSystem, Row, TimeFormat, Who};
+use utmp::environment::{Environment, LiveSystem};
+use utmp::layouts::who::{Row, TimeFormat, Who};
 use utmp::logind::Session;
 use utmp::{CurrentSessions, Entry, MappedFile, RecordBytes, Source};
 

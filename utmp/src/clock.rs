@@ -615,8 +615,10 @@ pub(crate) fn civil_at(t: i64, offset: i64) -> Option<Civil> {
 /// years -9999 to 9999 take the offset of the same instant of the 400-year
 /// Gregorian cycle inside them.
 ///
-/// The zone is chosen by the caller ([`LastFormat::new`](crate::sessions::LastFormat::new),
-/// `wtmpdb::LastLayout::new`, [`who::FixedEnvironment::time_zone`](crate::who::FixedEnvironment::time_zone)):
+/// The zone is chosen by the caller
+/// ([`LastFormat::new`](crate::layouts::last::LastFormat::new),
+/// `layouts::wtmpdb_last::LastLayout::new`,
+/// [`FixedEnvironment::time_zone`](crate::environment::FixedEnvironment::time_zone)):
 /// `TZ` of this process, or another one to reproduce a run elsewhere. It
 /// wraps jiff's zone rather than exposing it, so that jiff (0.x) is not part
 /// of this crate's API.

@@ -12,10 +12,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use utmp::environment::{Environment, FixedEnvironment, LiveSystem};
 use utmp::layouts::last::{begins, HostColumn, LastFormat, TimeFormat};
 use utmp::sessions::{
-    parse_time, End, Environment, FixedEnvironment, LiveSystem, ReverseReader, SessionFilter,
-    SessionKind, Sessions, TimeZone,
+    parse_time, End, ReverseReader, SessionFilter, SessionKind, Sessions, TimeZone,
 };
 use utmp::{EntryBuilder, EntryType, RECORD_SIZE};
 

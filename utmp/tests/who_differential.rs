@@ -11,7 +11,8 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use utmp::environment::LoginUid;
-use utmp::layouts::who::{Environment, LiveSystem, Terminal, TimeFormat, Who};
+use utmp::environment::{Environment, LiveSystem, Terminal};
+use utmp::layouts::who::{TimeFormat, Who};
 use utmp::sessions::TimeZone;
 use utmp::{Entry, EntryBuilder, EntryType, ExitStatus};
 

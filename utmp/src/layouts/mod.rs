@@ -1,46 +1,35 @@
-//! Records as text, and text back to records: the `utmpdump` format and a
-//! lossless JSON Lines format.
+//! The text of other tools, byte for byte: the layouts that `utmp who`,
+//! `utmp last` and `utmp dump` print in place of the tools they mimic, and
+//! that the conformance and differential tests hold against those tools'
+//! own expected outputs and installed programs.
 //!
-//! # The utmpdump format
+//! Nothing here is needed to read records. The model is elsewhere: records
+//! ([`Entry`](crate::Entry)), their sources, and [`sessions`](crate::sessions)
+//! (which also follow util-linux `last`, for which logins pair with which
+//! logouts). Each module here turns that model into one tool's text and
+//! follows the tool's source wherever the output depends on it: column
+//! widths and cuts, escapes, padding, time texts, and the quirks that decide
+//! what is printed.
 //!
-//! One line per record, as util-linux `utmpdump` prints it (see
-//! [`write_utmpdump`]), and the reverse conversion of `utmpdump -r` (see
-//! [`parse_utmpdump_line`] and [`UtmpdumpReader`]), byte for byte for the
-//! records it writes:
+//! | module | mimics | version followed | what it covers |
+//! |---|---|---|---|
+//! | [`who`] | coreutils `who` (`src/who.c`) | 9.1 | which records each option lists, and its rows |
+//! | [`last`] | util-linux `last` (`login-utils/last.c`) | 2.41 and later (the tests use 2.43-devel's expected outputs) | the line of each [`Session`](crate::sessions::Session), the `begins` footer |
+//! | [`utmpdump`] | util-linux `utmpdump` (`login-utils/utmpdump.c`) | 2.43 (the same text since 2.41) | the line of each record, and `utmpdump -r`'s way back |
+//! | `wtmpdb_last` (Linux) | wtmpdb's `wtmpdb last` (`src/wtmpdb.c`) | 0.75.0 | the text and JSON of each `wtmpdb::Session` |
 //!
-//! ```text
-//! [7] [17058] [ts/1] [kerolasa] [pts/1       ] [:0.0                ] [0.0.0.0        ] [2013-01-16T23:44:09,000000+00:00]
-//!  type pid    id     user       line           host                   address           time (always UTC)
-//! ```
-//!
-//! The format is lossy (characters outside printable ASCII become `?`, a space
-//! ends a field on the way back, nothing after a string's NUL and neither
-//! `ut_exit` nor `ut_session` is kept). Use it to read and edit records by
-//! hand, and JSON Lines to keep them.
-//!
-//! # The JSON Lines format (feature `json`)
-//!
-//! One JSON object per record and line (see `write_json` and
-//! `parse_json_line`), in the crate's one serde representation of a record:
-//! every field readable for people and scripts, and the exact bytes beside
-//! a field only when its text would lose some, so dumping a file to JSON
-//! Lines and reading it back gives the same file, byte for byte, whatever it
-//! holds. The members and how they are read back are in `docs/json.md` (in
-//! the repository; the crate docs' "Serialization" section says the same in
-//! short).
-//!
-//! # A partial record at the end of the input
-//!
-//! Dumping works over the direct reader: every whole record is written, then
-//! the reader's [`Error::TrailingBytes`](crate::Error::TrailingBytes) says how
-//! many bytes were left over and where. `utmpdump` ignores such bytes silently;
-//! the `utmp dump` command prints the records and then exits with status 1.
+//! Where a layout differs from its tool on purpose (no DNS for `last -d`;
+//! control bytes written as `?` where `wtmpdb last` passes them to the
+//! terminal), its module says so. The crate's own lossless text, JSON
+//! Lines, mimics no tool: it is `utmp::json` (feature `json`).
 
 pub mod last;
 pub mod utmpdump;
 pub mod who;
 #[cfg(target_os = "linux")]
 pub mod wtmpdb_last;
+
+// utmpdump's number and time writers.
 
 use crate::clock::{Civil, DayCache};
 #[cfg(test)]

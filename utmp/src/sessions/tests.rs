@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::encoder::EntryBuilder;
+use crate::environment::FixedEnvironment;
 use crate::layouts::last::{HostColumn, LastFormat, TimeFormat};
 use std::time::UNIX_EPOCH;
 
