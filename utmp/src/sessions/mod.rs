@@ -73,7 +73,6 @@ use crate::layout::{self, RecordBytes};
 use crate::clock;
 pub use crate::clock::TimeZone;
 use crate::environment::{Environment, LoginUid};
-use crate::layouts::last as format;
 pub use live::{Activity, LiveSessions};
 pub use reverse::ReverseReader;
 pub use when::{parse_time, ParseTimeError};
@@ -400,7 +399,7 @@ impl<B: Borrow<RecordBytes>> Session<B> {
                 } else if cut(b"uucp") {
                     out.extend_from_slice(b"uucp");
                 } else {
-                    format::push_field_prefix(out, layout::bytes(rec, layout::UT_LINE), line.len());
+                    layout::push_field_prefix(out, layout::bytes(rec, layout::UT_LINE), line.len());
                 }
             }
             _ => out.extend_from_slice(&self.match_line()),
