@@ -5,8 +5,8 @@
 //!
 //! Nothing here is needed to read records. The model is elsewhere: records
 //! ([`Entry`](crate::Entry)), their sources, and [`sessions`](crate::sessions)
-//! (which also follow util-linux `last`, for which logins pair with which
-//! logouts). Each module here turns that model into one tool's text and
+//! (which follow util-linux `last` too, in which login pairs with which
+//! logout). Each module here turns that model into one tool's text and
 //! follows the tool's source wherever the output depends on it: column
 //! widths and cuts, escapes, padding, time texts, and the quirks that decide
 //! what is printed.
