@@ -28,9 +28,9 @@
 use std::borrow::Borrow;
 use std::io::{self, BufRead, Write};
 
-use super::{civil_time, push_2, push_int};
+use super::{push_2, push_int};
 use crate::byte_split::{around_first, before_first};
-use crate::clock::{abbreviation, Civil, MONTH_NAMES, WEEKDAY_NAMES};
+use crate::clock::{abbreviation, civil_time, Civil, MONTH_NAMES, WEEKDAY_NAMES};
 use crate::clock::{decimal_len, push_fill, two, write_decimal};
 use crate::entry::Entry;
 use crate::error::{Error, Result};
