@@ -91,7 +91,7 @@ fn main() -> std::io::Result<()> {
         let mut text = Vec::new();
         for (i, e) in recs.iter().enumerate() {
             let mut line = Vec::new();
-            if utmp::text::push_utmpdump(e, &mut line) {
+            if utmp::layouts::utmpdump::push_utmpdump(e, &mut line) {
                 write(&dir, &format!("seed-line-{i:02}"), &line)?;
                 text.extend_from_slice(&line);
             }
@@ -103,7 +103,7 @@ fn main() -> std::io::Result<()> {
         let mut text = Vec::new();
         for (i, e) in recs.iter().enumerate() {
             let mut line = Vec::new();
-            utmp::text::push_json(e, &mut line);
+            utmp::json::push_json(e, &mut line);
             write(&dir, &format!("seed-line-{i:02}"), &line)?;
             text.extend_from_slice(&line);
             write(&dir, &format!("seed-record-{i:02}"), e.as_bytes())?;

@@ -6,7 +6,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use utmp::text::{parse_json_line, push_json, JsonReader};
+use utmp::json::{parse_json_line, push_json, JsonReader};
 use utmp::{entries, entries_in, Entry, Format, RECORD_SIZE};
 use utmp_fuzz::check_entry;
 

@@ -6,7 +6,9 @@
 use std::time::{Duration, UNIX_EPOCH};
 
 use libfuzzer_sys::fuzz_target;
-use utmp::sessions::{FixedEnvironment, LastFormat, Pairing, Sessions, TimeFormat, TimeZone};
+use utmp::environment::FixedEnvironment;
+use utmp::layouts::last::{LastFormat, TimeFormat};
+use utmp::sessions::{Pairing, Sessions, TimeZone};
 use utmp::{entries, RECORD_SIZE};
 use utmp_fuzz::check_entry;
 

@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use utmp::text::{parse_utmpdump_line, push_utmpdump, UtmpdumpReader};
+use utmp::layouts::utmpdump::{parse_utmpdump_line, push_utmpdump, UtmpdumpReader};
 use utmp_fuzz::check_entry;
 
 /// dump(e) parses back to a record whose dump is the same text.

@@ -9,10 +9,10 @@
 use std::time::{Duration, UNIX_EPOCH};
 
 use libfuzzer_sys::fuzz_target;
-use utmp::sessions::{HostColumn, TimeFormat, TimeZone};
-use utmp::wtmpdb::{
-    sort_newest_first, Database, LastLayout, Pairing, Row, Selection, Value, SQLITE_HEADER,
-};
+use utmp::layouts::last::{HostColumn, TimeFormat};
+use utmp::layouts::wtmpdb_last::LastLayout;
+use utmp::sessions::TimeZone;
+use utmp::wtmpdb::{sort_newest_first, Database, Pairing, Row, Selection, Value, SQLITE_HEADER};
 
 /// Bytes taken from the front of the input.
 struct Input<'a>(&'a [u8]);
@@ -164,6 +164,8 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     sort_newest_first(&mut rows);
-    assert!(rows.windows(2).all(|w| w[0].login_micros() >= w[1].login_micros()));
+    assert!(rows
+        .windows(2)
+        .all(|w| w[0].login_micros() >= w[1].login_micros()));
     list(&rows, opts);
 });

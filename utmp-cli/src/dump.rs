@@ -17,7 +17,8 @@ use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::path::Path;
 use std::path::PathBuf;
 
-use utmp::text::{push_json, push_utmpdump, JsonReader, UtmpdumpReader};
+use utmp::json::{push_json, JsonReader};
+use utmp::layouts::utmpdump::{push_utmpdump, UtmpdumpReader};
 use utmp::{Entry, Format, LendingRecords, Reader, RecordBytes};
 
 use crate::format_choice::{self, FormatArg, Source};

@@ -13,8 +13,10 @@ use std::path::Path;
 use std::time::Duration;
 
 use utmp::follow::{Event, FollowOptions, Follower, Start};
-use utmp::sessions::{Activity, LastFormat, LiveSessions, SessionFilter};
-use utmp::text::{push_json, push_utmpdump};
+use utmp::json::push_json;
+use utmp::layouts::last::LastFormat;
+use utmp::layouts::utmpdump::push_utmpdump;
+use utmp::sessions::{Activity, LiveSessions, SessionFilter};
 use utmp::Format;
 
 use crate::format_choice::FormatArg;

@@ -14,11 +14,9 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use utmp::sessions::{
-    begins, parse_time, Environment, HostColumn, LastFormat, LiveSystem, LoginUid, Pairing,
-    ReverseReader, SessionFilter, TimeFormat, TimeZone,
-};
-
+use utmp::environment::{Environment, LiveSystem, LoginUid};
+use utmp::layouts::last::{begins, HostColumn, LastFormat, TimeFormat};
+use utmp::sessions::{parse_time, Pairing, ReverseReader, SessionFilter, TimeZone};
 use utmp::{HistoryFile, Source};
 
 use crate::format_choice::{self, FormatArg, Source as Opened};
@@ -311,7 +309,7 @@ impl Environment for OtherMachine {
         LoginUid::Uid(u32::MAX)
     }
 
-    fn terminal(&self, _device: &Path) -> Option<utmp::who::Terminal> {
+    fn terminal(&self, _device: &Path) -> Option<utmp::environment::Terminal> {
         None
     }
 

@@ -6,8 +6,9 @@ use std::io::{self, IsTerminal, Write};
 use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 
+use utmp::environment::{Environment, LiveSystem};
+use utmp::layouts::who::{Row, TimeFormat, Who};
 use utmp::logind::Session;
-use utmp::who::{Environment, LiveSystem, Row, TimeFormat, Who};
 use utmp::{CurrentSessions, Entry, MappedFile, RecordBytes, Source};
 
 use crate::format_choice::{self, FormatArg, Source as Opened};

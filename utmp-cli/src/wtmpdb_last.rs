@@ -6,8 +6,10 @@ use std::path::PathBuf;
 use std::sync::mpsc;
 use std::thread;
 
-use utmp::sessions::{HostColumn, TimeFormat, TimeZone};
-use utmp::wtmpdb::{Database, LastLayout, Pairing, Row, RowEvent, RowFollower, RowType, Selection};
+use utmp::layouts::last::{HostColumn, TimeFormat};
+use utmp::layouts::wtmpdb_last::LastLayout;
+use utmp::sessions::TimeZone;
+use utmp::wtmpdb::{Database, Pairing, Row, RowEvent, RowFollower, RowType, Selection};
 
 use crate::output::Outcome;
 

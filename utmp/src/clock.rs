@@ -406,6 +406,22 @@ impl DayCache {
     }
 }
 
+thread_local! {
+    /// The last UTC day converted: records come in time order, many per day.
+    static LAST_DAY: std::cell::Cell<Option<DayCache>> = const { std::cell::Cell::new(None) };
+}
+
+/// The UTC time `seconds` after the epoch, through the day cache.
+pub(crate) fn civil_time(seconds: i64) -> Civil {
+    LAST_DAY.with(|last| {
+        if let Some(c) = last.get().and_then(|day| day.civil(seconds)) {
+            return c;
+        }
+        last.set(DayCache::utc(seconds));
+        Civil::from_local_seconds(seconds, 0)
+    })
+}
+
 /// A zone and the last local day computed in it: the local time of instants
 /// that come many per day (records in time order), with each day's offsets
 /// looked up once.
@@ -615,8 +631,10 @@ pub(crate) fn civil_at(t: i64, offset: i64) -> Option<Civil> {
 /// years -9999 to 9999 take the offset of the same instant of the 400-year
 /// Gregorian cycle inside them.
 ///
-/// The zone is chosen by the caller ([`LastFormat::new`](crate::sessions::LastFormat::new),
-/// `wtmpdb::LastLayout::new`, [`who::FixedEnvironment::time_zone`](crate::who::FixedEnvironment::time_zone)):
+/// The zone is chosen by the caller
+/// ([`LastFormat::new`](crate::layouts::last::LastFormat::new),
+/// `layouts::wtmpdb_last::LastLayout::new`,
+/// [`FixedEnvironment::time_zone`](crate::environment::FixedEnvironment::time_zone)):
 /// `TZ` of this process, or another one to reproduce a run elsewhere. It
 /// wraps jiff's zone rather than exposing it, so that jiff (0.x) is not part
 /// of this crate's API.
@@ -754,6 +772,31 @@ impl TimeZone {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn civil_round_trips_and_knows_landmarks() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        assert_eq!(days_from_civil(1900, 1, 1), -25_567);
+        for d in (-800_000..800_000).step_by(997) {
+            let (y, m, dd) = civil_from_days(d);
+            assert_eq!(days_from_civil(y, m, dd), d);
+        }
+        // 2038-01-19T03:14:07 is 2^31 - 1 (util-linux's wtmp-a fixture).
+        let c = civil_time(i64::from(i32::MAX));
+        assert_eq!(
+            (c.year, c.month, c.day, c.hour, c.minute, c.second),
+            (2038, 1, 19, 3, 14, 7)
+        );
+        // The cached day answers the same as a direct conversion, and far
+        // times are not clamped (utmpdump leaves them out by their year).
+        for t in [i64::from(i32::MAX) + 1, i64::MIN, i64::MAX, -1, 0] {
+            assert_eq!(civil_time(t), Civil::from_local_seconds(t, 0), "{t}");
+            assert_eq!(civil_time(t), Civil::from_local_seconds(t, 0), "{t} cached");
+        }
+        assert!(civil_time(i64::MAX).year > i64::from(i32::MAX));
+    }
 
     #[test]
     fn civil_round_trip_and_known_days() {

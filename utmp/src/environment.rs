@@ -38,7 +38,7 @@ pub enum LoginUid {
     Uid(u32),
 }
 
-/// The questions [`who`](crate::who) and [`sessions`](crate::sessions) ask
+/// The questions [`who`](crate::layouts::who) and [`sessions`](crate::sessions) ask
 /// about the system.
 ///
 /// [`LiveSystem`] answers from this machine; [`FixedEnvironment`] from fixed
@@ -54,7 +54,7 @@ pub trait Environment {
     fn user_uid(&self, user: &[u8]) -> Option<u32>;
 
     /// Whether a process with this id exists (`who --lookup`'s dead
-    /// process check, [`Who::check_pids`](crate::who::Who::check_pids)).
+    /// process check, [`Who::check_pids`](crate::layouts::who::Who::check_pids)).
     fn process_exists(&self, pid: i32) -> bool;
 
     /// The login uid of a process.

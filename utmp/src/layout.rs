@@ -472,6 +472,25 @@ pub(crate) fn nul_len(field: &[u8]) -> usize {
     }
 }
 
+/// Appends the first `len` bytes of a record's field, copying whole 16-byte
+/// blocks (fixed-size copies, no call to `memcpy`) and cutting after.
+#[inline]
+pub(crate) fn push_field_prefix(out: &mut Vec<u8>, field: &[u8], len: usize) {
+    let end = out.len().saturating_add(len.min(field.len()));
+    let mut blocks = field.chunks_exact(16);
+    while out.len() < end {
+        match blocks.next().map(<&[u8; 16]>::try_from) {
+            Some(Ok(block)) => out.extend_from_slice(block),
+            _ => {
+                // A field whose size is not a multiple of 16.
+                out.extend_from_slice(blocks.remainder());
+                break;
+            }
+        }
+    }
+    out.truncate(end);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -93,16 +93,19 @@
 //!
 //! # The text of other tools
 //!
-//! A separate part of the crate, not needed to read records: byte-for-byte
-//! copies of other programs' output, which the `utmp` command prints and
-//! which the tests hold against those programs.
+//! A separate part of the crate, not needed to read records: [`layouts`],
+//! byte-for-byte copies of other programs' output, which the `utmp` command
+//! prints and which the tests hold against those programs.
 //!
-//! | item | mimics |
+//! | module | mimics |
 //! |---|---|
-//! | [`who`] | coreutils `who`: which entries each option shows, and its rows |
-//! | [`sessions::LastFormat`], [`sessions::TimeFormat`], [`sessions::HostColumn`], [`sessions::begins`] | util-linux `last`'s lines and its `begins` footer |
-//! | [`text`] | util-linux `utmpdump`'s text, both ways, and lossless JSON Lines |
-//! | `wtmpdb::LastLayout` (Linux) | `wtmpdb last`'s text and JSON |
+//! | [`layouts::who`] | coreutils `who`: which entries each option shows, and its rows |
+//! | [`layouts::last`] | util-linux `last`'s lines and its `begins` footer |
+//! | [`layouts::utmpdump`] | util-linux `utmpdump`'s text, both ways |
+//! | `layouts::wtmpdb_last` (Linux) | `wtmpdb last`'s text and JSON |
+//!
+//! The crate's own lossless text is JSON Lines, `json` (feature `json`;
+//! see [Serialization](#serialization-features-serde-and-json)).
 //!
 //! # Migrating from pyutmp
 //!
@@ -165,8 +168,8 @@
 //! "2023-11-14T22:13:20.250000Z"`) beside the exact values (`type_raw`,
 //! `seconds`, `microseconds`), and `<field>_hex`/`padding_hex` only where
 //! the text would lose bytes, so a record read back is the same bytes.
-//! `json` adds JSON Lines over it (`text::push_json`,
-//! `text::parse_json_line`, `text::JsonReader`). `utmp dump --json`,
+//! `json` adds JSON Lines over it, the module `json` (`json::push_json`,
+//! `json::parse_json_line`, `json::JsonReader`). `utmp dump --json`,
 //! `undump --json` and `who --json` use the same form; sessions use its names
 //! and times. The format is documented once, in
 //! [`docs/json.md`](https://github.com/utmp-rs/utmp/blob/main/docs/json.md)
@@ -216,7 +219,10 @@ mod error;
 pub mod follow;
 pub mod format;
 mod host_record;
+#[cfg(feature = "json")]
+pub mod json;
 mod layout;
+pub mod layouts;
 mod lending;
 pub mod logind;
 mod mapped;
@@ -230,12 +236,10 @@ mod source;
 mod system;
 #[cfg(test)]
 mod test_skip;
-pub mod text;
 #[cfg_attr(not(feature = "serde"), allow(dead_code))]
 mod time_fmt;
 mod transcode;
 mod validate;
-pub mod who;
 #[cfg(target_os = "linux")]
 pub mod wtmpdb;
 

@@ -1,6 +1,6 @@
 //! The one serde representation of a record (feature `serde`):
 //! `Serialize` for every entry, `Deserialize` for [`Entry`]. JSON Lines
-//! ([`crate::text`], `utmp dump --json`, `utmp undump --json`) and
+//! (`utmp::json`, feature `json`; `utmp dump --json`, `utmp undump --json`) and
 //! `utmp who --json` are this representation; the format is documented once,
 //! in `docs/json.md`.
 //!

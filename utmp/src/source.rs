@@ -46,7 +46,7 @@ enum_list! {
 /// value whole; session files that could not be read are in
 /// [`errors`](CurrentSessions::errors), never dropped silently. From utmp,
 /// the entries are the database's records, every type (filter with
-/// [`Entry::is_user_process`] or [`crate::who`]).
+/// [`Entry::is_user_process`] or [`crate::layouts::who`]).
 #[derive(Debug)]
 pub struct CurrentSessions {
     source: Source,

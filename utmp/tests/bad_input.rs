@@ -839,7 +839,7 @@ fn a_5_gib_sparse_file_streams_in_constant_memory() {
 /// writes `-00028` instead.)
 #[test]
 fn negative_microseconds_in_utmpdump_text_wrap_and_then_settle() {
-    use utmp::text::{parse_utmpdump_line, push_utmpdump};
+    use utmp::layouts::utmpdump::{parse_utmpdump_line, push_utmpdump};
     let head = "[7] [00010] [ipv6] [IPv6    ] [root        ] [dns-server          ] \
                 [2001:503:ba3e::2:30] [2013-08-28T20:30:40,";
     let e = parse_utmpdump_line(format!("{head}-28+00:00]")).unwrap();
@@ -872,7 +872,7 @@ fn negative_microseconds_in_utmpdump_text_wrap_and_then_settle() {
 /// this line (`utmpdump -r` then `utmpdump` prints `[0.0.0.0        ]`).
 #[test]
 fn an_embedded_ipv4_address_in_utmpdump_text_reads_back_as_zero() {
-    use utmp::text::{parse_utmpdump_line, push_utmpdump};
+    use utmp::layouts::utmpdump::{parse_utmpdump_line, push_utmpdump};
     let line = |addr: &str| {
         format!(
             "[5] [00005] [s?/t] [init    ] [foo         ] [five                ] \

@@ -16,7 +16,7 @@ mod common;
 
 use std::path::Path;
 
-use utmp::text::{parse_utmpdump_line, push_utmpdump};
+use utmp::layouts::utmpdump::{parse_utmpdump_line, push_utmpdump};
 use utmp::{entries_in, Format};
 
 /// Shows a field as utmpdump does: non-printable ASCII and brackets as `?`.

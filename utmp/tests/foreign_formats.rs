@@ -10,7 +10,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use utmp::text::push_utmpdump;
+use utmp::layouts::utmpdump::push_utmpdump;
 use utmp::{entries_in, Entry, EntryType, Format};
 
 fn decode(path: &PathBuf, format: Format) -> Vec<Entry> {
@@ -790,7 +790,7 @@ fn freebsd_ids_dump_whole_and_read_back() {
             let mut text = Vec::new();
             assert!(push_utmpdump(&e, &mut text));
             let line = String::from_utf8(text.clone()).unwrap();
-            let back = utmp::text::parse_utmpdump_line(&text)
+            let back = utmp::layouts::utmpdump::parse_utmpdump_line(&text)
                 .and_then(|b| b.numbered_as(Format::FREEBSD_UTX))
                 .unwrap_or_else(|err| panic!("{line}: {err}"));
             let mut again = Vec::new();

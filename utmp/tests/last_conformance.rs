@@ -12,9 +12,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use utmp::environment::{Environment, FixedEnvironment, LiveSystem};
+use utmp::layouts::last::{begins, HostColumn, LastFormat, TimeFormat};
 use utmp::sessions::{
-    begins, parse_time, End, Environment, FixedEnvironment, HostColumn, LastFormat, LiveSystem,
-    ReverseReader, SessionFilter, SessionKind, Sessions, TimeFormat, TimeZone,
+    parse_time, End, ReverseReader, SessionFilter, SessionKind, Sessions, TimeZone,
 };
 use utmp::{EntryBuilder, EntryType, RECORD_SIZE};
 
@@ -253,7 +254,7 @@ fn fixture_file(dir: &Path, stem: &str, txt: &str) -> PathBuf {
     let text = std::fs::read_to_string(dir.join("util-linux").join(txt)).unwrap();
     let mut bytes = Vec::new();
     for line in text.lines() {
-        let e = utmp::text::parse_utmpdump_line(line).unwrap();
+        let e = utmp::layouts::utmpdump::parse_utmpdump_line(line).unwrap();
         bytes.extend_from_slice(e.as_bytes());
     }
     if RECORD_SIZE == 384 {

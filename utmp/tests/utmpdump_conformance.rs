@@ -23,7 +23,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use utmp::text::{push_utmpdump, UtmpdumpReader};
+use utmp::layouts::utmpdump::{push_utmpdump, UtmpdumpReader};
 use utmp::{entries, Entry, EntryBuilder, EntryType, ExitStatus, RECORD_SIZE};
 
 fn fixtures() -> Option<PathBuf> {

@@ -11,8 +11,9 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use utmp::environment::LoginUid;
+use utmp::environment::{Environment, LiveSystem, Terminal};
+use utmp::layouts::who::{TimeFormat, Who};
 use utmp::sessions::TimeZone;
-use utmp::who::{Environment, LiveSystem, Terminal, TimeFormat, Who};
 use utmp::{Entry, EntryBuilder, EntryType, ExitStatus};
 
 /// The system's terminals and clock, but UTC whatever `TZ` this test runs under.

@@ -151,8 +151,9 @@ fn microseconds_and_64_bit_times_are_exact() {
     // Every row formats without a panic, in every layout; times to the
     // second as stored, before 1970 and after 2038 alike.
     for fmt in ["notime", "short", "full", "iso"] {
-        let mut layout = utmp::wtmpdb::LastLayout::new(utmp::sessions::TimeZone::utc())
-            .time_format(fmt.parse().unwrap());
+        let mut layout =
+            utmp::layouts::wtmpdb_last::LastLayout::new(utmp::sessions::TimeZone::utc())
+                .time_format(fmt.parse().unwrap());
         let mut pairing = Pairing::new(Selection::new().system(true));
         let (mut text, mut json) = (Vec::new(), Vec::new());
         for row in &rows {
@@ -433,7 +434,7 @@ fn non_utf8_text_comes_back_exactly() {
     assert_eq!(rows[0].host(), Some(&b"\x80"[..]));
     assert_eq!(rows[0].service(), Some(&b"\n\t"[..]));
     // JSON stays valid.
-    let mut layout = utmp::wtmpdb::LastLayout::new(utmp::sessions::TimeZone::utc());
+    let mut layout = utmp::layouts::wtmpdb_last::LastLayout::new(utmp::sessions::TimeZone::utc());
     let mut out = Vec::new();
     layout.write_json_start(&mut out);
     let mut pairing = Pairing::new(Selection::new());
@@ -460,7 +461,7 @@ fn empty_databases_have_no_rows() {
     assert!(Database::open(&zero).unwrap().rows().unwrap().is_empty());
     // The footer says so, as wtmpdb does.
     let mut out = Vec::new();
-    let mut layout = utmp::wtmpdb::LastLayout::new(utmp::sessions::TimeZone::utc());
+    let mut layout = utmp::layouts::wtmpdb_last::LastLayout::new(utmp::sessions::TimeZone::utc());
     layout.write_footer(b"zero.db", None, &mut out);
     assert_eq!(out, b"zero.db has no entries\n");
 }

@@ -9,8 +9,10 @@ use std::time::{Duration, UNIX_EPOCH};
 use proptest::prelude::*;
 use rusqlite::types::Value as SqlValue;
 use rusqlite::Connection;
-use utmp::sessions::{HostColumn, TimeFormat, TimeZone};
-use utmp::wtmpdb::{Database, LastLayout, Pairing, Row, RowType, Selection, Value};
+use utmp::layouts::last::{HostColumn, TimeFormat};
+use utmp::layouts::wtmpdb_last::LastLayout;
+use utmp::sessions::TimeZone;
+use utmp::wtmpdb::{Database, Pairing, Row, RowType, Selection, Value};
 
 /// Owned column values, as a strategy makes them.
 #[derive(Debug, Clone, PartialEq)]

@@ -5,8 +5,8 @@
 //! [`ReverseReader`], or `utmp::entries(&bytes).rev()`) and yields one
 //! [`Session`] per record that `last` would list: a login with how it ended
 //! ([`End`]), a boot, a shutdown, a runlevel change, a clock change, or (in
-//! btmp mode) a failed login. [`LastFormat`] writes them in `last`'s text
-//! layout; [`SessionFilter`] selects them like `last`'s user/tty arguments and
+//! btmp mode) a failed login. [`layouts::last::LastFormat`](crate::layouts::last::LastFormat)
+//! writes them in `last`'s text layout; [`SessionFilter`] selects them like `last`'s user/tty arguments and
 //! `--present`. [`LiveSessions`] tells logins, logouts and boots in file
 //! order as they are written (`last --follow`, over a
 //! [`Follower`](crate::follow::Follower)).
@@ -30,7 +30,9 @@
 //! Where this crate deliberately differs from util-linux:
 //!
 //! * no DNS: `last -d` has nothing to look up with; hosts are shown as
-//!   recorded, and [`LastFormat::numeric_address`] gives `-i`;
+//!   recorded, and
+//!   [`LastFormat::numeric_address`](crate::layouts::last::LastFormat::numeric_address)
+//!   gives `-i`;
 //! * records are aligned on the start of the file: a partial record at the
 //!   end is reported ([`crate::Error::TrailingBytes`]) and skipped, where
 //!   util-linux aligns records on the end of the file;
@@ -42,7 +44,9 @@
 //!
 //! ```no_run
 //! # fn main() -> utmp::Result<()> {
-//! use utmp::sessions::{LastFormat, LiveSystem, ReverseReader, Sessions, TimeZone};
+//! use utmp::environment::LiveSystem;
+//! use utmp::layouts::last::LastFormat;
+//! use utmp::sessions::{ReverseReader, Sessions, TimeZone};
 //! let mut format = LastFormat::new(TimeZone::from_env());
 //! let mut out = Vec::new();
 //! for session in Sessions::new(ReverseReader::open(utmp::wtmp_path())?, LiveSystem::new()) {
@@ -52,7 +56,6 @@
 //! # Ok(()) }
 //! ```
 
-mod format;
 mod live;
 mod reverse;
 mod when;
@@ -69,8 +72,7 @@ use crate::layout::{self, RecordBytes};
 
 use crate::clock;
 pub use crate::clock::TimeZone;
-pub use crate::environment::{Environment, FixedEnvironment, LiveSystem, LoginUid};
-pub use format::{begins, HostColumn, LastFormat, ParseTimeFormatError, TimeFormat};
+use crate::environment::{Environment, LoginUid};
 pub use live::{Activity, LiveSessions, ParseActivityError};
 pub use reverse::ReverseReader;
 pub use when::{parse_time, ParseTimeError};
@@ -169,7 +171,8 @@ pub enum End {
     /// The current boot, or the current runlevel. `last`: `still running`.
     StillRunning,
     /// A shutdown with no boot after it in the file. util-linux prints the
-    /// epoch as its end time (`- 00:00`); [`LastFormat`] does the same.
+    /// epoch as its end time (`- 00:00`);
+    /// [`LastFormat`](crate::layouts::last::LastFormat) does the same.
     StillDown,
     /// A clock change: an instant, nothing ends.
     Instant,
@@ -396,7 +399,7 @@ impl<B: Borrow<RecordBytes>> Session<B> {
                 } else if cut(b"uucp") {
                     out.extend_from_slice(b"uucp");
                 } else {
-                    format::push_field_prefix(out, layout::bytes(rec, layout::UT_LINE), line.len());
+                    layout::push_field_prefix(out, layout::bytes(rec, layout::UT_LINE), line.len());
                 }
             }
             _ => out.extend_from_slice(&self.match_line()),

@@ -2,6 +2,8 @@
 
 use super::*;
 use crate::encoder::EntryBuilder;
+use crate::environment::FixedEnvironment;
+use crate::layouts::last::{HostColumn, LastFormat, TimeFormat};
 use std::time::UNIX_EPOCH;
 
 const NOW: i64 = 2_000_000_000;

@@ -17,9 +17,10 @@
 //! 64-bit microsecond times and text bytes kept exactly, so 2038 and later,
 //! long user names and any encoding come through); [`Pairing`] turns rows
 //! into [`Session`]s with their [`End`](crate::sessions::End) the way
-//! `wtmpdb last` does, and [`LastLayout`] prints them in `wtmpdb last`'s
-//! layout, byte for byte as wtmpdb 0.75.0 does (`utmp last` on a wtmpdb
-//! database).
+//! `wtmpdb last` does, and
+//! [`layouts::wtmpdb_last::LastLayout`](crate::layouts::wtmpdb_last::LastLayout)
+//! prints them in `wtmpdb last`'s layout, byte for byte as wtmpdb 0.75.0
+//! does (`utmp last` on a wtmpdb database).
 //!
 //! # Reading without writing
 //!
@@ -65,7 +66,7 @@
 //! ```
 
 mod follow;
-mod last;
+pub(crate) mod pairing;
 mod row;
 
 use std::cmp::Ordering;
@@ -80,7 +81,7 @@ use rusqlite::{Connection, OpenFlags};
 use crate::error::{Error, Result};
 
 pub use follow::{RowEvent, RowFollower};
-pub use last::{LastLayout, Pairing, Pushed, Selection, Session};
+pub use pairing::{Pairing, Pushed, Selection, Session};
 pub use row::{Row, RowError, RowType, UnknownRowType, Value, COLUMNS};
 
 /// Where wtmpdb keeps its database, in the order they are tried:

@@ -4,12 +4,13 @@
 //! The selection and the layout are pure functions of the entries and of an
 //! [`Environment`] (the current time, the terminals' status, which processes
 //! exist, the local time zone), so they can be tested with fixed inputs;
-//! [`LiveSystem`] is the real one (shared with [`sessions`](crate::sessions):
-//! see [`mod@crate::environment`]).
+//! [`LiveSystem`](crate::environment::LiveSystem) is the real one (shared
+//! with [`sessions`](crate::sessions): see [`mod@crate::environment`]).
 //!
 //! ```
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! use utmp::who::{FixedEnvironment, TimeFormat, Who};
+//! use utmp::environment::FixedEnvironment;
+//! use utmp::layouts::who::{TimeFormat, Who};
 //! use utmp::{EntryBuilder, EntryType};
 //!
 //! let entries = [EntryBuilder::new(EntryType::UserProcess)
@@ -38,7 +39,7 @@ use std::path::PathBuf;
 use crate::entry::{Entry, ExitStatus};
 use crate::entry_type::EntryType;
 use crate::enum_list::{enum_list, one_of};
-pub use crate::environment::{Environment, FixedEnvironment, LiveSystem, Terminal};
+use crate::environment::{Environment, Terminal};
 use crate::layout::RecordBytes;
 
 /// How `who` writes times.
@@ -966,6 +967,7 @@ mod tests {
     use super::*;
     use crate::encoder::EntryBuilder;
     use crate::entry::ExitStatus;
+    use crate::environment::FixedEnvironment;
 
     #[test]
     fn kind_names_round_trip() {

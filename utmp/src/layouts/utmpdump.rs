@@ -3,13 +3,34 @@
 //! Written from the behaviour of `login-utils/utmpdump.c` (util-linux 2.43),
 //! glibc's `strptime`, `sscanf`, `inet_pton` and `inet_ntop`, checked against
 //! util-linux's own test expectations and the installed `utmpdump`.
+//!
+//! One line per record, as `utmpdump` prints it (see [`write_utmpdump`]),
+//! and the reverse conversion of `utmpdump -r` (see [`parse_utmpdump_line`]
+//! and [`UtmpdumpReader`]), byte for byte for the records it writes:
+//!
+//! ```text
+//! [7] [17058] [ts/1] [kerolasa] [pts/1       ] [:0.0                ] [0.0.0.0        ] [2013-01-16T23:44:09,000000+00:00]
+//!  type pid    id     user       line           host                   address           time (always UTC)
+//! ```
+//!
+//! The format is lossy (characters outside printable ASCII become `?`, a space
+//! ends a field on the way back, nothing after a string's NUL and neither
+//! `ut_exit` nor `ut_session` is kept). Use it to read and edit records by
+//! hand, and JSON Lines (`utmp::json`) to keep them.
+//!
+//! # A partial record at the end of the input
+//!
+//! Dumping works over the direct reader: every whole record is written, then
+//! the reader's [`Error::TrailingBytes`] says how
+//! many bytes were left over and where. `utmpdump` ignores such bytes silently;
+//! the `utmp dump` command prints the records and then exits with status 1.
 
 use std::borrow::Borrow;
 use std::io::{self, BufRead, Write};
 
-use super::{civil_time, push_2, push_int};
+use super::{push_2, push_int};
 use crate::byte_split::{around_first, before_first};
-use crate::clock::{abbreviation, Civil, MONTH_NAMES, WEEKDAY_NAMES};
+use crate::clock::{abbreviation, civil_time, Civil, MONTH_NAMES, WEEKDAY_NAMES};
 use crate::clock::{decimal_len, push_fill, two, write_decimal};
 use crate::entry::Entry;
 use crate::error::{Error, Result};
@@ -60,7 +81,7 @@ use crate::time_fmt::days_from_civil;
 ///     .seconds(1_358_379_849)
 ///     .build()?;
 /// let mut line = Vec::new();
-/// assert!(utmp::text::push_utmpdump(&entry, &mut line));
+/// assert!(utmp::layouts::utmpdump::push_utmpdump(&entry, &mut line));
 /// assert_eq!(
 ///     line,
 ///     b"[7] [17058] [ts/1] [kerolasa] [pts/1       ] [:0.0                ] \
@@ -487,7 +508,7 @@ impl LineError {
 ///
 /// ```
 /// # fn main() -> utmp::Result<()> {
-/// let e = utmp::text::parse_utmpdump_line(
+/// let e = utmp::layouts::utmpdump::parse_utmpdump_line(
 ///     "[7] [00013] [ts/1] [torvalds] [linux       ] [hobby               ] \
 ///      [128.214.205.14 ] [1991-08-26T00:57:08,000000+00:00]",
 /// )?;
@@ -938,7 +959,7 @@ fn inet_pton4(s: &[u8]) -> Option<[u8; 4]> {
 /// # fn main() -> utmp::Result<()> {
 /// let text = "[2] [00000] [~~  ] [reboot  ] [~           ] [5.14.0] [0.0.0.0        ] \
 ///             [2023-04-22T21:55:14,144000+00:00]\n";
-/// let records = utmp::text::UtmpdumpReader::new(text.as_bytes()).collect::<utmp::Result<Vec<_>>>()?;
+/// let records = utmp::layouts::utmpdump::UtmpdumpReader::new(text.as_bytes()).collect::<utmp::Result<Vec<_>>>()?;
 /// assert_eq!(records[0].microseconds(), 144_000);
 /// # Ok(()) }
 /// ```

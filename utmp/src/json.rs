@@ -1,6 +1,16 @@
-//! JSON Lines: one record per line, in the crate's one serde representation
-//! of a record (the `serde` feature's; the format is in `docs/json.md`),
-//! written and read with `serde_json`.
+//! JSON Lines (feature `json`): one record per line, in the crate's one
+//! serde representation of a record (the `serde` feature's), written and
+//! read with `serde_json`.
+//!
+//! Every field is readable for people and scripts, and the exact bytes sit
+//! beside a field only when its text would lose some, so dumping a file to
+//! JSON Lines and reading it back gives the same file, byte for byte,
+//! whatever it holds ([`push_json`] and [`write_json`] one way,
+//! [`parse_json_line`] and [`JsonReader`] back; `utmp dump --json` and
+//! `utmp undump --json`). This is the crate's own format, not another
+//! tool's text (those are in [`layouts`](crate::layouts)). The members and
+//! how they are read back are in `docs/json.md` (in the repository; the
+//! crate docs' "Serialization" section says the same in short).
 
 use std::borrow::Borrow;
 use std::io::{self, BufRead, Write};
@@ -16,12 +26,12 @@ use crate::layout::RecordBytes;
 /// use utmp::{EntryBuilder, EntryType};
 /// let entry = EntryBuilder::new(EntryType::UserProcess).user("alice").seconds(1).build()?;
 /// let mut line = Vec::new();
-/// utmp::text::push_json(&entry, &mut line);
+/// utmp::json::push_json(&entry, &mut line);
 /// let text = String::from_utf8_lossy(&line);
 /// assert!(text.starts_with(r#"{"type":"USER_PROCESS","type_raw":7,"pid":0,"line":"","#));
 /// assert!(text.contains(r#""time":"1970-01-01T00:00:01.000000Z","seconds":1,"microseconds":0,"#));
 /// assert!(!text.contains("_hex"), "the text says it all");
-/// assert_eq!(utmp::text::parse_json_line(&line)?, entry);
+/// assert_eq!(utmp::json::parse_json_line(&line)?, entry);
 /// # Ok(()) }
 /// ```
 pub fn push_json<B: Borrow<RecordBytes>>(entry: &Entry<B>, buf: &mut Vec<u8>) {

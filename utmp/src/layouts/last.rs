@@ -6,10 +6,10 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use std::time::SystemTime;
 
-use super::clock::{self, TimeZone};
-use super::{End, Session};
+use crate::clock::{self, TimeZone};
 use crate::enum_list::enum_list;
-use crate::layout::{self, RecordBytes, RECORD_SIZE};
+use crate::layout::{self, push_field_prefix, RecordBytes, RECORD_SIZE};
+use crate::sessions::{End, Session};
 use std::borrow::Borrow;
 
 enum_list! {
@@ -370,25 +370,6 @@ pub fn begins(path: impl AsRef<Path>) -> crate::Result<SystemTime> {
 
 fn is_c_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
-}
-
-/// Appends the first `len` bytes of a record's field, copying whole 16-byte
-/// blocks (fixed-size copies, no call to `memcpy`) and cutting after.
-#[inline]
-pub(crate) fn push_field_prefix(out: &mut Vec<u8>, field: &[u8], len: usize) {
-    let end = out.len().saturating_add(len.min(field.len()));
-    let mut blocks = field.chunks_exact(16);
-    while out.len() < end {
-        match blocks.next().map(<&[u8; 16]>::try_from) {
-            Some(Ok(block)) => out.extend_from_slice(block),
-            _ => {
-                // A field whose size is not a multiple of 16.
-                out.extend_from_slice(blocks.remainder());
-                break;
-            }
-        }
-    }
-    out.truncate(end);
 }
 
 /// Appends the user column's text and returns its width: the record's user,
