@@ -123,22 +123,44 @@ struct Hex<'a>(&'a [u8]);
 
 impl fmt::Display for Hex<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use fmt::Write;
-        for &b in self.0 {
-            // Both indexes are below 16, the table's length.
-            #[allow(clippy::indexing_slicing)]
-            for digit in [
-                HEX_DIGITS[usize::from(b >> 4)],
-                HEX_DIGITS[usize::from(b & 0xf)],
-            ] {
-                f.write_char(char::from(digit))?;
+        // In pieces of 32 bytes, each written as one `str`.
+        for piece in self.0.chunks(32) {
+            let mut text = [b'0'; 64];
+            for (pair, &b) in text.chunks_exact_mut(2).zip(piece) {
+                // Both indexes are below 16, the table's length.
+                #[allow(clippy::indexing_slicing)]
+                pair.copy_from_slice(&[
+                    HEX_DIGITS[usize::from(b >> 4)],
+                    HEX_DIGITS[usize::from(b & 0xf)],
+                ]);
             }
+            let digits = text.get(..piece.len().saturating_mul(2)).unwrap_or(&[]);
+            // Hex digits are ASCII.
+            f.write_str(std::str::from_utf8(digits).map_err(|_| fmt::Error)?)?;
         }
         Ok(())
     }
 }
 
 impl Serialize for Hex<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// The bytes outside every field of a record ([`gaps`]), in order, as
+/// lowercase hexadecimal text (without copying them together first).
+struct Padding<'a>(&'a RecordBytes);
+
+impl fmt::Display for Padding<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        gaps()
+            .iter()
+            .try_for_each(|&g| Hex(layout::bytes(self.0, g)).fmt(f))
+    }
+}
+
+impl Serialize for Padding<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
     }
@@ -194,20 +216,15 @@ impl<B: Borrow<RecordBytes>> Serialize for Entry<B> {
         let (seconds, micros) = (self.seconds(), self.microseconds());
         let time = u32::try_from(micros)
             .ok()
-            .and_then(|us| time_fmt::rfc3339_utc(seconds, us));
-        st.serialize_field("time", &time)?;
+            .and_then(|us| time_fmt::Rfc3339::utc(seconds, us));
+        st.serialize_field("time", &time.as_ref().map(time_fmt::Rfc3339::as_str))?;
         st.serialize_field("seconds", &seconds)?;
         st.serialize_field("microseconds", &micros)?;
         st.serialize_field("exit", &self.exit_status())?;
         st.serialize_field("session", &self.session())?;
         let nonzero = |&g: &Span| layout::bytes(rec, g).iter().fold(0, |any, &b| any | b) != 0;
         if gaps().iter().any(nonzero) {
-            let padding: Vec<u8> = gaps()
-                .iter()
-                .flat_map(|&g| layout::bytes(rec, g))
-                .copied()
-                .collect();
-            st.serialize_field("padding_hex", &Hex(&padding))?;
+            st.serialize_field("padding_hex", &Padding(rec))?;
         } else {
             st.skip_field("padding_hex")?;
         }

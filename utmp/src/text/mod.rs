@@ -54,7 +54,7 @@ thread_local! {
 }
 
 /// The UTC time `seconds` after the epoch, through the day cache.
-fn civil_time(seconds: i64) -> Civil {
+pub(crate) fn civil_time(seconds: i64) -> Civil {
     LAST_DAY.with(|last| {
         if let Some(c) = last.get().and_then(|day| day.civil(seconds)) {
             return c;
