@@ -406,16 +406,15 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
             .ok()
             .filter(|&u| u < 1_000_000)?;
         let secs = self.seconds();
-        let frac = Duration::from_micros(u64::from(usec));
         if secs >= 0 {
-            UNIX_EPOCH
-                .checked_add(Duration::from_secs(secs.unsigned_abs()))?
-                .checked_add(frac)
-        } else {
-            UNIX_EPOCH
-                .checked_sub(Duration::from_secs(secs.unsigned_abs()))?
-                .checked_add(frac)
+            // One addition to the epoch: `usec` < 1,000,000, so its
+            // nanoseconds are below 10^9 and `Duration::new` carries nothing.
+            let nanos = usec.checked_mul(1_000)?;
+            return UNIX_EPOCH.checked_add(Duration::new(secs.unsigned_abs(), nanos));
         }
+        UNIX_EPOCH
+            .checked_sub(Duration::from_secs(secs.unsigned_abs()))?
+            .checked_add(Duration::from_micros(u64::from(usec)))
     }
 
     /// `ut_exit`: how a dead process ended.
