@@ -1,6 +1,8 @@
 //! JSON Lines: one record per line, in the crate's one serde representation
 //! of a record (the `serde` feature's; the format is in `docs/json.md`),
-//! written and read with `serde_json`.
+//! read with `serde_json` and written through that same `Serialize` by
+//! `LineWriter`, a serializer that writes serde_json's bytes for it
+//! without serde_json's per-byte work (the tests hold the two equal).
 
 use std::borrow::Borrow;
 use std::io::{self, BufRead, Write};
