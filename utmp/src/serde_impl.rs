@@ -17,7 +17,7 @@ use std::net::IpAddr;
 use serde::de::{self, Deserialize, Deserializer};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
-use crate::entry::{Entry, ExitStatus};
+use crate::entry::{Entry, ExitStatus, Ipv4Text};
 use crate::entry_type::{EntryType, RawEntryType};
 use crate::layout::{self, RecordBytes, Span, RECORD_SIZE};
 use crate::time_fmt;
@@ -166,12 +166,16 @@ impl Serialize for Padding<'_> {
     }
 }
 
-/// A value serialized as its `Display` text, without a `String` between.
-struct AsText<T>(T);
+/// An address serialized as its `Display` text, without a `String`
+/// between (an IPv4 address, the common one, without `fmt` either).
+struct AddressText(IpAddr);
 
-impl<T: fmt::Display> Serialize for AsText<T> {
+impl Serialize for AddressText {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&self.0)
+        match self.0 {
+            IpAddr::V4(a) => s.serialize_str(Ipv4Text::new(a).as_str()),
+            IpAddr::V6(_) => s.collect_str(&self.0),
+        }
     }
 }
 
@@ -212,7 +216,7 @@ impl<B: Borrow<RecordBytes>> Serialize for Entry<B> {
         for string in STRINGS {
             string_field(&mut st, string, rec)?;
         }
-        st.serialize_field("address", &self.address().map(AsText))?;
+        st.serialize_field("address", &self.address().map(AddressText))?;
         let (seconds, micros) = (self.seconds(), self.microseconds());
         let time = u32::try_from(micros)
             .ok()
