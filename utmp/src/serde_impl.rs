@@ -182,6 +182,7 @@ impl Serialize for AddressText {
 /// Serializes a string field: its text up to the first NUL (invalid UTF-8
 /// replaced by U+FFFD), and also its whole array in hex when that text does
 /// not give the bytes back (not UTF-8, or bytes after the NUL).
+#[inline(always)]
 fn string_field<S: SerializeStruct>(
     st: &mut S,
     (name, hex_name, span): (&'static str, &'static str, Span),
