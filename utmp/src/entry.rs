@@ -203,6 +203,11 @@ macro_rules! string_field {
 /// scan and borrowed, without the chunk-by-chunk walk.
 #[inline]
 fn lossy(bytes: &[u8]) -> Cow<'_, str> {
+    // Empty fields are common (the host of a local login, the user of a
+    // DEAD_PROCESS): no call for them.
+    if bytes.is_empty() {
+        return Cow::Borrowed("");
+    }
     match std::str::from_utf8(bytes) {
         Ok(text) => Cow::Borrowed(text),
         Err(_) => String::from_utf8_lossy(bytes),
