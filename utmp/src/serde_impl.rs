@@ -498,24 +498,31 @@ impl Serialize for crate::wtmpdb::Row {
         st.serialize_field("host", &text(self.host()))?;
         st.serialize_field("service", &text(self.service()))?;
         let login = self.login_micros();
-        st.serialize_field("login", &rfc3339_of_micros(login))?;
-        st.serialize_field("logout", &self.logout_micros().and_then(rfc3339_of_micros))?;
+        let (login_text, logout_text) = (
+            rfc3339_of_micros(login),
+            self.logout_micros().and_then(rfc3339_of_micros),
+        );
+        st.serialize_field("login", &login_text.as_ref().map(time_fmt::Rfc3339::as_str))?;
+        st.serialize_field(
+            "logout",
+            &logout_text.as_ref().map(time_fmt::Rfc3339::as_str),
+        )?;
         st.serialize_field("login_us", &login)?;
         st.serialize_field("logout_us", &self.logout_micros())?;
         st.end()
     }
 }
 
-/// [`time_fmt::rfc3339_utc`] of microseconds since the epoch.
+/// [`time_fmt::Rfc3339::utc`] of microseconds since the epoch.
 #[cfg(target_os = "linux")]
-fn rfc3339_of_micros(micros: i64) -> Option<String> {
+fn rfc3339_of_micros(micros: i64) -> Option<time_fmt::Rfc3339> {
     // Euclidean division by a positive constant cannot overflow.
     #[allow(clippy::arithmetic_side_effects)]
     let (seconds, us) = (micros.div_euclid(1_000_000), micros.rem_euclid(1_000_000));
     // 0 <= us < 1,000,000: always a u32.
     let us = u32::try_from(us);
     debug_assert!(us.is_ok(), "{us:?}");
-    time_fmt::rfc3339_utc(seconds, us.ok()?)
+    time_fmt::Rfc3339::utc(seconds, us.ok()?)
 }
 
 #[cfg(test)]
