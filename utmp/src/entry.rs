@@ -506,12 +506,15 @@ pub(crate) fn ip_from_bytes(b: [u8; 16]) -> Option<IpAddr> {
 }
 
 /// An IPv4 address as std's `Display` writes it (`192.0.2.7`), without
-/// `fmt`: the text is the first `len` (7 to 15) bytes of `bytes`.
+/// `fmt`: the text is the first `len` (7 to 15) bytes of `bytes`. (For
+/// serde's `address`; without the feature, only its tests use it.)
+#[cfg_attr(not(feature = "serde"), allow(dead_code))]
 pub(crate) struct Ipv4Text {
     bytes: [u8; 16],
     len: usize,
 }
 
+#[cfg_attr(not(feature = "serde"), allow(dead_code))]
 impl Ipv4Text {
     /// The text of `a`. Each number is written as three bytes (its digits,
     /// then filler) and the next starts after its digits and a dot.
