@@ -193,6 +193,11 @@ macro_rules! string_field {
 /// scan and borrowed, without the chunk-by-chunk walk.
 #[inline]
 fn lossy(bytes: &[u8]) -> Cow<'_, str> {
+    // Empty fields are common (the host of a local login, the user of a
+    // DEAD_PROCESS): no call for them.
+    if bytes.is_empty() {
+        return Cow::Borrowed("");
+    }
     match std::str::from_utf8(bytes) {
         Ok(text) => Cow::Borrowed(text),
         Err(_) => String::from_utf8_lossy(bytes),
@@ -396,16 +401,15 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
             .ok()
             .filter(|&u| u < 1_000_000)?;
         let secs = self.seconds();
-        let frac = Duration::from_micros(u64::from(usec));
         if secs >= 0 {
-            UNIX_EPOCH
-                .checked_add(Duration::from_secs(secs.unsigned_abs()))?
-                .checked_add(frac)
-        } else {
-            UNIX_EPOCH
-                .checked_sub(Duration::from_secs(secs.unsigned_abs()))?
-                .checked_add(frac)
+            // One addition to the epoch: `usec` < 1,000,000, so its
+            // nanoseconds are below 10^9 and `Duration::new` carries nothing.
+            let nanos = usec.checked_mul(1_000)?;
+            return UNIX_EPOCH.checked_add(Duration::new(secs.unsigned_abs(), nanos));
         }
+        UNIX_EPOCH
+            .checked_sub(Duration::from_secs(secs.unsigned_abs()))?
+            .checked_add(Duration::from_micros(u64::from(usec)))
     }
 
     /// `ut_exit`: how a dead process ended.
@@ -488,6 +492,56 @@ pub(crate) fn ip_from_bytes(b: [u8; 16]) -> Option<IpAddr> {
             Some(IpAddr::V4(Ipv4Addr::new(a, b, c, d)))
         }
         v6 => Some(IpAddr::V6(Ipv6Addr::from(v6))),
+    }
+}
+
+/// An IPv4 address as std's `Display` writes it (`192.0.2.7`), without
+/// `fmt`: the text is the first `len` (7 to 15) bytes of `bytes`. (For
+/// serde's `address`; without the feature, only its tests use it.)
+#[cfg_attr(not(feature = "serde"), allow(dead_code))]
+pub(crate) struct Ipv4Text {
+    bytes: [u8; 16],
+    len: usize,
+}
+
+#[cfg_attr(not(feature = "serde"), allow(dead_code))]
+impl Ipv4Text {
+    /// The text of `a`. Each number is written as three bytes (its digits,
+    /// then filler) and the next starts after its digits and a dot.
+    // `at` is at most 4 * 4 = 16 at the end, and 12 before the last number:
+    // `at + 3` <= 15 < 16, the array's length, and the sums cannot overflow.
+    #[allow(clippy::arithmetic_side_effects)]
+    pub(crate) fn new(a: Ipv4Addr) -> Self {
+        use crate::clock::two;
+        let mut bytes = [b'.'; 16];
+        let mut at = 0usize;
+        for b in a.octets() {
+            let [t, o] = two(u32::from(b));
+            let (digits, n) = match b {
+                100.. => ([two(u32::from(b / 100))[1], t, o], 3),
+                10.. => ([t, o, b'.'], 2),
+                _ => ([o, b'.', b'.'], 1),
+            };
+            let d = bytes.get_mut(at..at + 3);
+            debug_assert!(d.is_some(), "{at}");
+            if let Some(d) = d {
+                d.copy_from_slice(&digits);
+            }
+            at += n + 1;
+        }
+        // The last number's dot is not part of the text.
+        Ipv4Text { bytes, len: at - 1 }
+    }
+
+    /// The text.
+    pub(crate) fn as_str(&self) -> &str {
+        let text = self.bytes.get(..self.len).map(std::str::from_utf8);
+        // Digits and dots only, at most 15 of them.
+        debug_assert!(matches!(text, Some(Ok(_))), "{:?}", self.bytes);
+        match text {
+            Some(Ok(text)) => text,
+            _ => "",
+        }
     }
 }
 
@@ -608,6 +662,28 @@ mod tests {
         assert_eq!(e.address(), Some("192.168.1.2".parse().unwrap()));
         bytes_mut(e.bytes_mut(), span)[15] = 1;
         assert_eq!(e.address(), Some("c0a8:102::1".parse().unwrap()));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ipv4_text_is_std_display(a in proptest::num::u32::ANY) {
+            let a = Ipv4Addr::from(a);
+            let text = Ipv4Text::new(a);
+            proptest::prop_assert_eq!(text.as_str(), a.to_string());
+        }
+    }
+
+    #[test]
+    fn ipv4_text_of_every_length() {
+        for a in [
+            [0, 0, 0, 0],
+            [1, 22, 133, 9],
+            [255, 255, 255, 255],
+            [10, 100, 0, 99],
+        ] {
+            let a = Ipv4Addr::from(a);
+            assert_eq!(Ipv4Text::new(a).as_str(), a.to_string());
+        }
     }
 
     #[test]

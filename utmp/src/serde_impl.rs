@@ -17,7 +17,7 @@ use std::net::IpAddr;
 use serde::de::{self, Deserialize, Deserializer};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
-use crate::entry::{Entry, ExitStatus};
+use crate::entry::{Entry, ExitStatus, Ipv4Text};
 use crate::entry_type::{EntryType, RawEntryType};
 use crate::layout::{self, RecordBytes, Span, RECORD_SIZE};
 use crate::time_fmt;
@@ -123,16 +123,20 @@ struct Hex<'a>(&'a [u8]);
 
 impl fmt::Display for Hex<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use fmt::Write;
-        for &b in self.0 {
-            // Both indexes are below 16, the table's length.
-            #[allow(clippy::indexing_slicing)]
-            for digit in [
-                HEX_DIGITS[usize::from(b >> 4)],
-                HEX_DIGITS[usize::from(b & 0xf)],
-            ] {
-                f.write_char(char::from(digit))?;
+        // In pieces of 32 bytes, each written as one `str`.
+        for piece in self.0.chunks(32) {
+            let mut text = [b'0'; 64];
+            for (pair, &b) in text.chunks_exact_mut(2).zip(piece) {
+                // Both indexes are below 16, the table's length.
+                #[allow(clippy::indexing_slicing)]
+                pair.copy_from_slice(&[
+                    HEX_DIGITS[usize::from(b >> 4)],
+                    HEX_DIGITS[usize::from(b & 0xf)],
+                ]);
             }
+            let digits = text.get(..piece.len().saturating_mul(2)).unwrap_or(&[]);
+            // Hex digits are ASCII.
+            f.write_str(std::str::from_utf8(digits).map_err(|_| fmt::Error)?)?;
         }
         Ok(())
     }
@@ -144,18 +148,41 @@ impl Serialize for Hex<'_> {
     }
 }
 
-/// A value serialized as its `Display` text, without a `String` between.
-struct AsText<T>(T);
+/// The bytes outside every field of a record ([`gaps`]), in order, as
+/// lowercase hexadecimal text (without copying them together first).
+struct Padding<'a>(&'a RecordBytes);
 
-impl<T: fmt::Display> Serialize for AsText<T> {
+impl fmt::Display for Padding<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        gaps()
+            .iter()
+            .try_for_each(|&g| Hex(layout::bytes(self.0, g)).fmt(f))
+    }
+}
+
+impl Serialize for Padding<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&self.0)
+        s.collect_str(self)
+    }
+}
+
+/// An address serialized as its `Display` text, without a `String`
+/// between (an IPv4 address, the common one, without `fmt` either).
+struct AddressText(IpAddr);
+
+impl Serialize for AddressText {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            IpAddr::V4(a) => s.serialize_str(Ipv4Text::new(a).as_str()),
+            IpAddr::V6(_) => s.collect_str(&self.0),
+        }
     }
 }
 
 /// Serializes a string field: its text up to the first NUL (invalid UTF-8
 /// replaced by U+FFFD), and also its whole array in hex when that text does
 /// not give the bytes back (not UTF-8, or bytes after the NUL).
+#[inline(always)]
 fn string_field<S: SerializeStruct>(
     st: &mut S,
     (name, hex_name, span): (&'static str, &'static str, Span),
@@ -190,24 +217,19 @@ impl<B: Borrow<RecordBytes>> Serialize for Entry<B> {
         for string in STRINGS {
             string_field(&mut st, string, rec)?;
         }
-        st.serialize_field("address", &self.address().map(AsText))?;
+        st.serialize_field("address", &self.address().map(AddressText))?;
         let (seconds, micros) = (self.seconds(), self.microseconds());
         let time = u32::try_from(micros)
             .ok()
-            .and_then(|us| time_fmt::rfc3339_utc(seconds, us));
-        st.serialize_field("time", &time)?;
+            .and_then(|us| time_fmt::Rfc3339::utc(seconds, us));
+        st.serialize_field("time", &time.as_ref().map(time_fmt::Rfc3339::as_str))?;
         st.serialize_field("seconds", &seconds)?;
         st.serialize_field("microseconds", &micros)?;
         st.serialize_field("exit", &self.exit_status())?;
         st.serialize_field("session", &self.session())?;
         let nonzero = |&g: &Span| layout::bytes(rec, g).iter().fold(0, |any, &b| any | b) != 0;
         if gaps().iter().any(nonzero) {
-            let padding: Vec<u8> = gaps()
-                .iter()
-                .flat_map(|&g| layout::bytes(rec, g))
-                .copied()
-                .collect();
-            st.serialize_field("padding_hex", &Hex(&padding))?;
+            st.serialize_field("padding_hex", &Padding(rec))?;
         } else {
             st.skip_field("padding_hex")?;
         }
@@ -476,24 +498,31 @@ impl Serialize for crate::wtmpdb::Row {
         st.serialize_field("host", &text(self.host()))?;
         st.serialize_field("service", &text(self.service()))?;
         let login = self.login_micros();
-        st.serialize_field("login", &rfc3339_of_micros(login))?;
-        st.serialize_field("logout", &self.logout_micros().and_then(rfc3339_of_micros))?;
+        let (login_text, logout_text) = (
+            rfc3339_of_micros(login),
+            self.logout_micros().and_then(rfc3339_of_micros),
+        );
+        st.serialize_field("login", &login_text.as_ref().map(time_fmt::Rfc3339::as_str))?;
+        st.serialize_field(
+            "logout",
+            &logout_text.as_ref().map(time_fmt::Rfc3339::as_str),
+        )?;
         st.serialize_field("login_us", &login)?;
         st.serialize_field("logout_us", &self.logout_micros())?;
         st.end()
     }
 }
 
-/// [`time_fmt::rfc3339_utc`] of microseconds since the epoch.
+/// [`time_fmt::Rfc3339::utc`] of microseconds since the epoch.
 #[cfg(target_os = "linux")]
-fn rfc3339_of_micros(micros: i64) -> Option<String> {
+fn rfc3339_of_micros(micros: i64) -> Option<time_fmt::Rfc3339> {
     // Euclidean division by a positive constant cannot overflow.
     #[allow(clippy::arithmetic_side_effects)]
     let (seconds, us) = (micros.div_euclid(1_000_000), micros.rem_euclid(1_000_000));
     // 0 <= us < 1,000,000: always a u32.
     let us = u32::try_from(us);
     debug_assert!(us.is_ok(), "{us:?}");
-    time_fmt::rfc3339_utc(seconds, us.ok()?)
+    time_fmt::Rfc3339::utc(seconds, us.ok()?)
 }
 
 #[cfg(test)]

@@ -71,46 +71,54 @@ pub(crate) fn days_in_month(year: i64, month: u32) -> u32 {
     }
 }
 
-/// Writes `YYYY-MM-DDTHH:MM:SS.ffffffZ` for a Unix time: the crate's one
-/// RFC 3339 writer (serde, `utmp dump --json`, `last --json`). Returns
-/// `false`, writing nothing, when `micros` is not below 1,000,000 or the
-/// year is outside 0000-9999.
-pub(crate) fn push_rfc3339_utc(out: &mut Vec<u8>, seconds: i64, micros: u32) -> bool {
-    use crate::clock::{put, two};
-    let c = crate::clock::Civil::from_local_seconds(seconds, 0);
-    let Ok(year) = u32::try_from(c.year) else {
-        return false;
-    };
-    if year > 9999 || micros >= 1_000_000 {
-        return false;
+/// The text `YYYY-MM-DDTHH:MM:SS.ffffffZ` of a Unix time, on the stack: the
+/// crate's one RFC 3339 writer (serde, `utmp dump --json`, `last --json`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Rfc3339([u8; 27]);
+
+impl Rfc3339 {
+    /// The text of `seconds` and `micros` in UTC; `None` when `micros` is
+    /// not below 1,000,000 or the year is outside 0000-9999. The calendar
+    /// comes through the text writers' day cache (records come in time
+    /// order, many per day).
+    pub(crate) fn utc(seconds: i64, micros: u32) -> Option<Self> {
+        use crate::clock::{put, two};
+        if micros >= 1_000_000 {
+            return None;
+        }
+        let c = crate::clock::civil_time(seconds);
+        let year = u32::try_from(c.year).ok().filter(|&y| y <= 9999)?;
+        // The calendar's fields are in range (month 1-12, day 1-31, ...).
+        let field = |v: i64| {
+            debug_assert!((0..100).contains(&v));
+            two(u32::try_from(v).unwrap_or(0))
+        };
+        let mut text = *b"yyyy-mm-ddThh:mm:ss.uuuuuuZ";
+        put(&mut text, 0, two(year / 100));
+        put(&mut text, 2, two(year));
+        put(&mut text, 5, field(c.month));
+        put(&mut text, 8, field(c.day));
+        put(&mut text, 11, field(c.hour));
+        put(&mut text, 14, field(c.minute));
+        put(&mut text, 17, field(c.second));
+        put(&mut text, 20, two(micros / 10_000));
+        put(&mut text, 22, two(micros / 100));
+        put(&mut text, 24, two(micros));
+        Some(Rfc3339(text))
     }
-    // The calendar's fields are in range (month 1-12, day 1-31, ...).
-    let field = |v: i64| {
-        debug_assert!((0..100).contains(&v));
-        two(u32::try_from(v).unwrap_or(0))
-    };
-    let mut text = *b"yyyy-mm-ddThh:mm:ss.uuuuuuZ";
-    put(&mut text, 0, two(year / 100));
-    put(&mut text, 2, two(year));
-    put(&mut text, 5, field(c.month));
-    put(&mut text, 8, field(c.day));
-    put(&mut text, 11, field(c.hour));
-    put(&mut text, 14, field(c.minute));
-    put(&mut text, 17, field(c.second));
-    put(&mut text, 20, two(micros / 10_000));
-    put(&mut text, 22, two(micros / 100));
-    put(&mut text, 24, two(micros));
-    out.extend_from_slice(&text);
-    true
+
+    /// The text.
+    pub(crate) fn as_str(&self) -> &str {
+        let text = std::str::from_utf8(&self.0);
+        // `utc` writes ASCII digits into an ASCII template, nothing else.
+        debug_assert!(text.is_ok(), "{:?}", self.0);
+        text.unwrap_or("")
+    }
 }
 
-/// [`push_rfc3339_utc`] as a `String`; `None` where it writes nothing.
+/// [`Rfc3339::utc`] as a `String`; `None` where it has no text.
 pub(crate) fn rfc3339_utc(seconds: i64, micros: u32) -> Option<String> {
-    let mut out = Vec::with_capacity(27);
-    if !push_rfc3339_utc(&mut out, seconds, micros) {
-        return None;
-    }
-    String::from_utf8(out).ok()
+    Rfc3339::utc(seconds, micros).map(|t| t.as_str().to_owned())
 }
 
 /// Parses an RFC 3339 time: `YYYY-MM-DD`, `T` (or `t` or a space),
