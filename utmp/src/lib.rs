@@ -217,6 +217,7 @@ pub mod format;
 mod host_record;
 mod layout;
 mod lending;
+mod line_map;
 pub mod logind;
 mod mapped;
 mod paths;

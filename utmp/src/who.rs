@@ -29,7 +29,6 @@
 use crate::clock::{self, TimeZone};
 
 use std::borrow::Borrow;
-use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::io::{self, Write};
 use std::os::unix::ffi::OsStrExt;
@@ -38,7 +37,8 @@ use std::path::PathBuf;
 use crate::entry::{Entry, ExitStatus};
 use crate::entry_type::EntryType;
 pub use crate::environment::{Environment, FixedEnvironment, LiveSystem, Terminal};
-use crate::layout::RecordBytes;
+use crate::layout::{self, RecordBytes};
+use crate::line_map::LineMap;
 
 /// How `who` writes times.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -365,9 +365,18 @@ impl Who {
     /// Only the entry's own fields count here; [`Who::rows`] also applies
     /// [`line_only`](Who::line_only) and [`check_pids`](Who::check_pids).
     pub fn kind_of<B: Borrow<RecordBytes>>(&self, entry: &Entry<B>) -> Option<Kind> {
-        let r = self.resolved();
-        let t = entry.entry_type();
-        if r.users && is_user(entry) {
+        self.kind_with(self.resolved(), entry.entry_type(), entry)
+    }
+
+    /// [`Who::kind_of`] with the options resolved and the entry's type read.
+    #[inline]
+    fn kind_with<B: Borrow<RecordBytes>>(
+        &self,
+        r: Resolved,
+        t: EntryType,
+        entry: &Entry<B>,
+    ) -> Option<Kind> {
+        if r.users && is_user_of(t, entry) {
             Some(Kind::User)
         } else if self.run_level && t == EntryType::RunLevel {
             Some(Kind::RunLevel)
@@ -387,7 +396,21 @@ impl Who {
     }
 
     fn kept<B: Borrow<RecordBytes>>(&self, entry: &Entry<B>, env: &dyn Environment) -> bool {
-        !(self.check_pids && is_user(entry) && entry.pid() > 0 && !env.process_exists(entry.pid()))
+        self.kept_of(entry.entry_type(), entry, env)
+    }
+
+    /// [`Who::kept`] with the entry's type read.
+    #[inline]
+    fn kept_of<B: Borrow<RecordBytes>>(
+        &self,
+        t: EntryType,
+        entry: &Entry<B>,
+        env: &dyn Environment,
+    ) -> bool {
+        !(self.check_pids
+            && is_user_of(t, entry)
+            && entry.pid() > 0
+            && !env.process_exists(entry.pid()))
     }
 
     /// The rows `who` shows for these entries, in order.
@@ -465,18 +488,22 @@ impl Who {
     {
         let mut boot_time = i64::MIN;
         let mut devices = TerminalCache::default();
+        // Read once, as `who` reads the clock once for its idle times.
+        let now = clock::unix_seconds(env.now());
+        let r = self.resolved();
         for entry in entries {
             let entry = entry.borrow();
-            if !self.kept(entry, env) {
+            let t = entry.entry_type();
+            if !self.kept_of(t, entry, env) {
                 continue;
             }
             let on_line = match &self.line_only {
                 Some(line) => line.get(..32).unwrap_or(line) == entry.line_bytes(),
                 None => true,
             };
-            if let Some(kind) = self.kind_of(entry).filter(|_| on_line) {
+            if let Some(kind) = self.kind_with(r, t, entry).filter(|_| on_line) {
                 let (mesg, idle) = if kind == Kind::User && terminals {
-                    let (m, i) = terminal_status(entry, boot_time, env, &mut devices);
+                    let (m, i) = terminal_status(entry, boot_time, now, env, &mut devices);
                     (Some(m), Some(i))
                 } else {
                     (None, None)
@@ -488,7 +515,7 @@ impl Who {
                     idle,
                 })?;
             }
-            if entry.entry_type() == EntryType::BootTime {
+            if t == EntryType::BootTime {
                 boot_time = entry.seconds();
             }
         }
@@ -799,15 +826,16 @@ const TERMINALS_CACHED: usize = 4096;
 /// [`TERMINALS_CACHED`] devices, so memory stays bounded.
 #[derive(Default)]
 struct TerminalCache {
-    seen: HashMap<Vec<u8>, Option<Terminal>>,
+    seen: LineMap<Option<Terminal>>,
 }
 
 impl TerminalCache {
-    /// The status of the terminal on `line`: `/dev/` + the line (or the line
-    /// itself when absolute), as `who` builds it.
-    fn status(&mut self, line: &[u8], env: &dyn Environment) -> Option<Terminal> {
-        if let Some(known) = self.seen.get(line) {
-            return *known;
+    /// The status of the terminal on the record's line: `/dev/` + the line
+    /// (or the line itself when absolute), as `who` builds it.
+    fn status(&mut self, rec: &RecordBytes, env: &dyn Environment) -> Option<Terminal> {
+        let line = layout::c_str(rec, layout::UT_LINE);
+        if let Some(known) = self.seen.get(rec, line.len()) {
+            return known;
         }
         let device = if line.first() == Some(&b'/') {
             PathBuf::from(OsStr::from_bytes(line))
@@ -818,24 +846,31 @@ impl TerminalCache {
         if self.seen.len() >= TERMINALS_CACHED {
             self.seen.clear();
         }
-        self.seen.insert(line.to_vec(), status);
+        self.seen.insert(rec, line.len(), status);
         status
     }
 }
 
 /// `who`'s `IS_USER_PROCESS`: a `USER_PROCESS` entry with a user name.
 fn is_user<B: Borrow<RecordBytes>>(entry: &Entry<B>) -> bool {
-    entry.entry_type() == EntryType::UserProcess && !entry.user_bytes().is_empty()
+    is_user_of(entry.entry_type(), entry)
+}
+
+/// [`is_user`] of an entry of type `t`.
+#[inline]
+fn is_user_of<B: Borrow<RecordBytes>>(t: EntryType, entry: &Entry<B>) -> bool {
+    t == EntryType::UserProcess && !entry.user_bytes().is_empty()
 }
 
 /// The `mesg` mark and idle time of a user's terminal.
 fn terminal_status<B: Borrow<RecordBytes>>(
     entry: &Entry<B>,
     boot_time: i64,
+    now: i64,
     env: &dyn Environment,
     devices: &mut TerminalCache,
 ) -> (Mesg, Idle) {
-    let Some(term) = devices.status(entry.line_bytes(), env) else {
+    let Some(term) = devices.status(entry.as_bytes(), env) else {
         return (Mesg::Unknown, Idle::Unknown);
     };
     let mesg = if term.writable {
@@ -844,7 +879,6 @@ fn terminal_status<B: Borrow<RecordBytes>>(
         Mesg::NotWritable
     };
     let when = term.accessed;
-    let now = clock::unix_seconds(env.now());
     let idle = if when == 0 {
         Idle::Unknown
     } else if boot_time < when && now.saturating_sub(86_400) < when && when <= now {
@@ -929,8 +963,9 @@ fn pad(out: &mut Vec<u8>, parts: &[&[u8]], width: usize) {
 }
 
 /// `n` blanks.
+#[inline]
 fn blanks(out: &mut Vec<u8>, n: usize) {
-    out.resize(out.len().saturating_add(n), b' ');
+    clock::push_fill(out, b' ', n);
 }
 
 /// Room for the digits of any `u64` and a minus sign.
