@@ -586,7 +586,12 @@ impl Who {
             line: e.line_bytes(),
             time,
             idle: Cell::Text(b""),
-            pid: pid_digits.of(i64::from(e.pid())),
+            // The short form has no PID column: no digits to make.
+            pid: if self.resolved().short {
+                b""
+            } else {
+                pid_digits.of(i64::from(e.pid()))
+            },
             comment: [b"", b"", b""],
             exit: Cell::Text(b""),
         };
@@ -658,30 +663,32 @@ impl Who {
     fn push_line(&self, out: &mut Vec<u8>, f: Fields<'_>) {
         let r = self.resolved();
         let start = out.len();
-        pad(out, &[f.name], 8);
+        let mut row = Cells { out, blanks: 0 };
+        row.pad(&[f.name], 8);
         if self.mesg {
-            out.push(b' ');
-            out.push(f.state);
+            row.blank(1);
+            row.byte(f.state);
         }
-        out.push(b' ');
-        pad(out, &[f.line], 12);
-        out.push(b' ');
-        pad(out, &[f.time], self.time_format.width());
+        row.blank(1);
+        row.pad(&[f.line], 12);
+        row.blank(1);
+        row.pad(&[f.time], self.time_format.width());
         if self.idle && !r.short {
-            out.push(b' ');
-            push_cell(out, &f.idle, 6);
+            row.blank(1);
+            row.cell(&f.idle, 6);
         }
         if !r.short {
-            out.push(b' ');
-            blanks(out, 10usize.saturating_sub(f.pid.len()));
-            out.extend_from_slice(f.pid);
+            row.blank(1);
+            row.blank(10usize.saturating_sub(f.pid.len()));
+            row.text(f.pid);
         }
-        out.push(b' ');
-        pad(out, &f.comment, 8);
+        row.blank(1);
+        row.pad(&f.comment, 8);
         if self.exit {
-            out.push(b' ');
-            push_cell(out, &f.exit, 12);
+            row.blank(1);
+            row.cell(&f.exit, 12);
         }
+        // The blanks held back are dropped; those a text ended with go too.
         while out.len() > start && out.last() == Some(&b' ') {
             out.pop();
         }
@@ -913,21 +920,83 @@ enum Cell<'a> {
     Exit(ExitStatus),
 }
 
-/// `%-Ns` of a cell.
-fn push_cell(out: &mut Vec<u8>, cell: &Cell<'_>, width: usize) {
-    let start = out.len();
-    match *cell {
-        Cell::Text(text) => out.extend_from_slice(text),
-        Cell::Idle(idle) => push_idle(out, idle),
-        Cell::Exit(status) => {
-            out.extend_from_slice(b"term=");
-            out.extend_from_slice(Decimal::new().of(status.termination.into()));
-            out.extend_from_slice(b" exit=");
-            out.extend_from_slice(Decimal::new().of(status.exit.into()));
+/// A row being written: blanks are held back until a text follows them,
+/// so a row has no trailing blanks to take off but those of its last text
+/// (and no blank is written twice).
+struct Cells<'o> {
+    out: &'o mut Vec<u8>,
+    /// Blanks owed before the next text.
+    blanks: usize,
+}
+
+impl Cells<'_> {
+    /// `n` blanks (written before the next text, if any).
+    #[inline]
+    fn blank(&mut self, n: usize) {
+        self.blanks = self.blanks.saturating_add(n);
+    }
+
+    /// Writes the blanks owed.
+    #[inline]
+    fn flush(&mut self) {
+        clock::push_fill(self.out, b' ', self.blanks);
+        self.blanks = 0;
+    }
+
+    /// A text, after the blanks owed (nothing for an empty one).
+    #[inline]
+    fn text(&mut self, text: &[u8]) {
+        if !text.is_empty() {
+            self.flush();
+            self.out.extend_from_slice(text);
         }
     }
-    debug_assert!(out.len() >= start, "only appended to");
-    blanks(out, width.saturating_sub(out.len().wrapping_sub(start)));
+
+    /// One character (a blank is owed like the others).
+    #[inline]
+    fn byte(&mut self, c: u8) {
+        if c == b' ' {
+            self.blank(1);
+        } else {
+            self.flush();
+            self.out.push(c);
+        }
+    }
+
+    /// `%-Ns`: the parts, then blanks up to `width`.
+    #[inline]
+    fn pad(&mut self, parts: &[&[u8]], width: usize) {
+        let mut len = 0usize;
+        for part in parts {
+            self.text(part);
+            len = len.saturating_add(part.len());
+        }
+        self.blank(width.saturating_sub(len));
+    }
+
+    /// `%-Ns` of a cell.
+    fn cell(&mut self, cell: &Cell<'_>, width: usize) {
+        if let Cell::Text(text) = *cell {
+            self.pad(&[text], width);
+            return;
+        }
+        self.flush();
+        let start = self.out.len();
+        match *cell {
+            Cell::Text(_) => {}
+            Cell::Idle(idle) => push_idle(self.out, idle),
+            Cell::Exit(status) => {
+                self.out.extend_from_slice(b"term=");
+                self.out
+                    .extend_from_slice(Decimal::new().of(status.termination.into()));
+                self.out.extend_from_slice(b" exit=");
+                self.out
+                    .extend_from_slice(Decimal::new().of(status.exit.into()));
+            }
+        }
+        debug_assert!(self.out.len() >= start, "only appended to");
+        self.blank(width.saturating_sub(self.out.len().wrapping_sub(start)));
+    }
 }
 
 /// The `IDLE` column's text.
@@ -950,22 +1019,6 @@ fn push_idle(out: &mut Vec<u8>, idle: Idle) {
             }
         }
     }
-}
-
-/// `%-Ns`: the parts, then blanks up to `width`.
-fn pad(out: &mut Vec<u8>, parts: &[&[u8]], width: usize) {
-    let mut len = 0usize;
-    for part in parts {
-        out.extend_from_slice(part);
-        len = len.saturating_add(part.len());
-    }
-    blanks(out, width.saturating_sub(len));
-}
-
-/// `n` blanks.
-#[inline]
-fn blanks(out: &mut Vec<u8>, n: usize) {
-    clock::push_fill(out, b' ', n);
 }
 
 /// Room for the digits of any `u64` and a minus sign.
