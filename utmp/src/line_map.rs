@@ -83,7 +83,7 @@ struct Slot<V> {
 }
 
 /// A map from a record's line to a `V`: an open-addressing table (linear
-/// probing, at most half full) that is only ever added to and emptied:
+/// probing, at most a quarter full: few probes) that is only ever added to and emptied:
 /// emptying starts a new generation instead of touching every place.
 #[derive(Debug)]
 pub(crate) struct LineMap<V> {
@@ -128,7 +128,8 @@ impl<V: Copy + Default> LineMap<V> {
     fn find(&self, key: &LineKey) -> usize {
         let mask = self.slots.len().wrapping_sub(1);
         let mut i = (key.hash() as usize) & mask;
-        // At most half full: a free place comes within the table's length.
+        // At most a quarter full: a free place comes within the table's
+        // length.
         for _ in 0..self.slots.len() {
             match self.slots.get(i) {
                 Some(slot) if slot.generation == self.generation && slot.key != *key => {
@@ -155,7 +156,7 @@ impl<V: Copy + Default> LineMap<V> {
     #[inline]
     pub(crate) fn insert(&mut self, rec: &RecordBytes, len: usize, value: V) -> Option<V> {
         let key = line_key(rec, len);
-        if self.used.saturating_mul(2) >= self.slots.len() {
+        if self.used.saturating_mul(4) >= self.slots.len() {
             self.grow();
         }
         let i = self.find(&key);

@@ -722,9 +722,14 @@ impl<S: Environment> Pairing<S> {
     }
 
     /// How a login ends: at its line's logout, at a dead process of its
-    /// id, still logged in, or at the next boot or crash.
-    fn user_end<B: Borrow<RecordBytes>>(&mut self, e: &Entry<B>, at: Stamp) -> (End, i64) {
-        let line = e.line_bytes();
+    /// id, still logged in, or at the next boot or crash. `line` is the
+    /// record's (read once by [`Pairing::push`]).
+    fn user_end<B: Borrow<RecordBytes>>(
+        &mut self,
+        e: &Entry<B>,
+        line: &[u8],
+        at: Stamp,
+    ) -> (End, i64) {
         // One probe: the line's last record (the logout), replaced by
         // this login (which closes any earlier login on the line).
         let logout = if line.is_empty() {
@@ -750,10 +755,9 @@ impl<S: Environment> Pairing<S> {
         }
     }
 
-    /// A dead process: the logout of its line (or, without a line, of its
+    /// A dead process: the logout of its `line` (or, without a line, of its
     /// id) for the logins before it.
-    fn dead<B: Borrow<RecordBytes>>(&mut self, e: &Entry<B>, at: Stamp) {
-        let line = e.line_bytes();
+    fn dead<B: Borrow<RecordBytes>>(&mut self, e: &Entry<B>, line: &[u8], at: Stamp) {
         if !line.is_empty() {
             self.lines.insert(e.as_bytes(), line.len(), at);
         } else if let Some(key) = id_key(e) {
@@ -841,8 +845,8 @@ impl<S: Environment> Pairing<S> {
                 }
                 self.last_runlevel = at;
             }
-            Kind::User => out = Some((SessionKind::User, self.user_end(&e, at))),
-            Kind::Dead => self.dead(&e, at),
+            Kind::User => out = Some((SessionKind::User, self.user_end(&e, line, at))),
+            Kind::Dead => self.dead(&e, line, at),
             Kind::Ignored => {}
         }
         if down {
