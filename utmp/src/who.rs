@@ -1044,13 +1044,19 @@ impl Decimal {
     fn of(&mut self, v: i64) -> &[u8] {
         let mut at = DECIMAL_MAX;
         let mut n = v.unsigned_abs();
-        loop {
+        // Two digits at a time while more than two are left (a pid has
+        // up to seven), then the last one or two.
+        while n >= 100 {
+            at -= 2;
+            [self.buf[at], self.buf[at + 1]] = clock::two((n % 100) as u32);
+            n /= 100;
+        }
+        if n >= 10 {
+            at -= 2;
+            [self.buf[at], self.buf[at + 1]] = clock::two(n as u32);
+        } else {
             at -= 1;
-            self.buf[at] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
+            self.buf[at] = b'0' + n as u8;
         }
         if v < 0 {
             at -= 1;
