@@ -977,12 +977,13 @@ impl Cells<'_> {
     /// `%-Ns` of a cell.
     fn cell(&mut self, cell: &Cell<'_>, width: usize) {
         if let Cell::Text(text) = *cell {
-            self.pad(&[text], width);
-            return;
+            return self.pad(&[text], width);
         }
+        // The blanks owed go before, not into the cell's width.
         self.flush();
         let start = self.out.len();
         match *cell {
+            // Padded above.
             Cell::Text(_) => {}
             Cell::Idle(idle) => push_idle(self.out, idle),
             Cell::Exit(status) => {
