@@ -1345,6 +1345,37 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        // A row written with its blanks held back is the row written with
+        // every blank, its trailing blanks then taken off (`print_line`).
+        #[cfg_attr(miri, ignore = "safe code; slow under Miri")]
+        #[test]
+        fn held_back_blanks_equal_padding_then_trimming(
+            cells in proptest::collection::vec(
+                (proptest::collection::vec(proptest::prop_oneof![proptest::strategy::Just(b' '), b'a'..=b'c'], 0..6), 0usize..8, 0usize..3),
+                0..8,
+            )
+        ) {
+            let mut held = Vec::new();
+            let mut row = Cells { out: &mut held, blanks: 0 };
+            let mut padded = Vec::new();
+            for (text, width, before) in &cells {
+                row.blank(*before);
+                row.pad(&[text], *width);
+                padded.resize(padded.len() + before, b' ');
+                padded.extend_from_slice(text);
+                padded.resize(padded.len() + width.saturating_sub(text.len()), b' ');
+            }
+            while held.last() == Some(&b' ') {
+                held.pop();
+            }
+            while padded.last() == Some(&b' ') {
+                padded.pop();
+            }
+            proptest::prop_assert_eq!(held, padded);
+        }
+    }
+
     #[test]
     fn idle_text_is_printf_02d_02d() {
         for s in [
