@@ -213,6 +213,23 @@ mod tests {
         e
     }
 
+    #[test]
+    fn lines_that_differ_in_one_high_byte_spread_over_the_places() {
+        // `pts/10` to `pts/99` differ in their fifth and sixth bytes only: a
+        // hash whose low bits see only the low bytes (a plain 64-bit
+        // product) puts them all in one place of a 256-place table.
+        let mask = 255usize;
+        let homes: std::collections::HashSet<usize> = (10..100)
+            .map(|n| {
+                let text = format!("pts/{n}");
+                let e = record(text.as_bytes());
+                (line_key(e.as_bytes(), text.len()).hash() as usize) & mask
+            })
+            .collect();
+        // 90 keys in 256 places: about 75 distinct places at random.
+        assert!(homes.len() >= 60, "{} places for 90 lines", homes.len());
+    }
+
     proptest::proptest! {
         // Two records share a key exactly when their lines (up to the first
         // NUL) are equal, whatever follows the NUL.
