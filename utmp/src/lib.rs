@@ -224,6 +224,7 @@ pub mod json;
 mod layout;
 pub mod layouts;
 mod lending;
+mod line_map;
 pub mod logind;
 mod mapped;
 mod paths;

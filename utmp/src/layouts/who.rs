@@ -30,7 +30,6 @@
 use crate::clock::{self, TimeZone};
 
 use std::borrow::Borrow;
-use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::io::{self, Write};
 use std::os::unix::ffi::OsStrExt;
@@ -40,7 +39,8 @@ use crate::entry::{Entry, ExitStatus};
 use crate::entry_type::EntryType;
 use crate::enum_list::{enum_list, one_of};
 use crate::environment::{Environment, Terminal};
-use crate::layout::RecordBytes;
+use crate::layout::{self, RecordBytes};
+use crate::line_map::LineMap;
 
 /// How `who` writes times.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -355,9 +355,18 @@ impl Who {
     /// Only the entry's own fields count here; [`Who::rows`] also applies
     /// [`line_only`](Who::line_only) and [`check_pids`](Who::check_pids).
     pub fn kind_of<B: Borrow<RecordBytes>>(&self, entry: &Entry<B>) -> Option<Kind> {
-        let r = self.resolved();
-        let t = entry.entry_type();
-        if r.users && is_user(entry) {
+        self.kind_with(self.resolved(), entry.entry_type(), entry)
+    }
+
+    /// [`Who::kind_of`] with the options resolved and the entry's type read.
+    #[inline]
+    fn kind_with<B: Borrow<RecordBytes>>(
+        &self,
+        r: Resolved,
+        t: EntryType,
+        entry: &Entry<B>,
+    ) -> Option<Kind> {
+        if r.users && is_user_of(t, entry) {
             Some(Kind::User)
         } else if self.run_level && t == EntryType::RunLevel {
             Some(Kind::RunLevel)
@@ -377,7 +386,21 @@ impl Who {
     }
 
     fn kept<B: Borrow<RecordBytes>>(&self, entry: &Entry<B>, env: &dyn Environment) -> bool {
-        !(self.check_pids && is_user(entry) && entry.pid() > 0 && !env.process_exists(entry.pid()))
+        self.kept_of(entry.entry_type(), entry, env)
+    }
+
+    /// [`Who::kept`] with the entry's type read.
+    #[inline]
+    fn kept_of<B: Borrow<RecordBytes>>(
+        &self,
+        t: EntryType,
+        entry: &Entry<B>,
+        env: &dyn Environment,
+    ) -> bool {
+        !(self.check_pids
+            && is_user_of(t, entry)
+            && entry.pid() > 0
+            && !env.process_exists(entry.pid()))
     }
 
     /// The rows `who` shows for these entries, in order.
@@ -455,18 +478,22 @@ impl Who {
     {
         let mut boot_time = i64::MIN;
         let mut devices = TerminalCache::default();
+        // Read once, as `who` reads the clock once for its idle times.
+        let now = clock::unix_seconds(env.now());
+        let r = self.resolved();
         for entry in entries {
             let entry = entry.borrow();
-            if !self.kept(entry, env) {
+            let t = entry.entry_type();
+            if !self.kept_of(t, entry, env) {
                 continue;
             }
             let on_line = match &self.line_only {
                 Some(line) => line.get(..32).unwrap_or(line) == entry.line_bytes(),
                 None => true,
             };
-            if let Some(kind) = self.kind_of(entry).filter(|_| on_line) {
+            if let Some(kind) = self.kind_with(r, t, entry).filter(|_| on_line) {
                 let (mesg, idle) = if kind == Kind::User && terminals {
-                    let (m, i) = terminal_status(entry, boot_time, env, &mut devices);
+                    let (m, i) = terminal_status(entry, boot_time, now, env, &mut devices);
                     (Some(m), Some(i))
                 } else {
                     (None, None)
@@ -478,7 +505,7 @@ impl Who {
                     idle,
                 })?;
             }
-            if entry.entry_type() == EntryType::BootTime {
+            if t == EntryType::BootTime {
                 boot_time = entry.seconds();
             }
         }
@@ -549,7 +576,12 @@ impl Who {
             line: e.line_bytes(),
             time,
             idle: Cell::Text(b""),
-            pid: pid_digits.of(i64::from(e.pid())),
+            // The short form has no PID column: no digits to make.
+            pid: if self.resolved().short {
+                b""
+            } else {
+                pid_digits.of(i64::from(e.pid()))
+            },
             comment: [b"", b"", b""],
             exit: Cell::Text(b""),
         };
@@ -621,30 +653,32 @@ impl Who {
     fn push_line(&self, out: &mut Vec<u8>, f: Fields<'_>) {
         let r = self.resolved();
         let start = out.len();
-        pad(out, &[f.name], 8);
+        let mut row = Cells { out, blanks: 0 };
+        row.pad(&[f.name], 8);
         if self.mesg {
-            out.push(b' ');
-            out.push(f.state);
+            row.blank(1);
+            row.byte(f.state);
         }
-        out.push(b' ');
-        pad(out, &[f.line], 12);
-        out.push(b' ');
-        pad(out, &[f.time], self.time_format.width());
+        row.blank(1);
+        row.pad(&[f.line], 12);
+        row.blank(1);
+        row.pad(&[f.time], self.time_format.width());
         if self.idle && !r.short {
-            out.push(b' ');
-            push_cell(out, &f.idle, 6);
+            row.blank(1);
+            row.cell(&f.idle, 6);
         }
         if !r.short {
-            out.push(b' ');
-            blanks(out, 10usize.saturating_sub(f.pid.len()));
-            out.extend_from_slice(f.pid);
+            row.blank(1);
+            row.blank(10usize.saturating_sub(f.pid.len()));
+            row.text(f.pid);
         }
-        out.push(b' ');
-        pad(out, &f.comment, 8);
+        row.blank(1);
+        row.pad(&f.comment, 8);
         if self.exit {
-            out.push(b' ');
-            push_cell(out, &f.exit, 12);
+            row.blank(1);
+            row.cell(&f.exit, 12);
         }
+        // The blanks held back are dropped; those a text ended with go too.
         while out.len() > start && out.last() == Some(&b' ') {
             out.pop();
         }
@@ -789,15 +823,16 @@ const TERMINALS_CACHED: usize = 4096;
 /// [`TERMINALS_CACHED`] devices, so memory stays bounded.
 #[derive(Default)]
 struct TerminalCache {
-    seen: HashMap<Vec<u8>, Option<Terminal>>,
+    seen: LineMap<Option<Terminal>>,
 }
 
 impl TerminalCache {
-    /// The status of the terminal on `line`: `/dev/` + the line (or the line
-    /// itself when absolute), as `who` builds it.
-    fn status(&mut self, line: &[u8], env: &dyn Environment) -> Option<Terminal> {
-        if let Some(known) = self.seen.get(line) {
-            return *known;
+    /// The status of the terminal on the record's line: `/dev/` + the line
+    /// (or the line itself when absolute), as `who` builds it.
+    fn status(&mut self, rec: &RecordBytes, env: &dyn Environment) -> Option<Terminal> {
+        let line = layout::c_str(rec, layout::UT_LINE);
+        if let Some(known) = self.seen.get(rec, line.len()) {
+            return known;
         }
         let device = if line.first() == Some(&b'/') {
             PathBuf::from(OsStr::from_bytes(line))
@@ -808,24 +843,31 @@ impl TerminalCache {
         if self.seen.len() >= TERMINALS_CACHED {
             self.seen.clear();
         }
-        self.seen.insert(line.to_vec(), status);
+        self.seen.insert(rec, line.len(), status);
         status
     }
 }
 
 /// `who`'s `IS_USER_PROCESS`: a `USER_PROCESS` entry with a user name.
 fn is_user<B: Borrow<RecordBytes>>(entry: &Entry<B>) -> bool {
-    entry.entry_type() == EntryType::UserProcess && !entry.user_bytes().is_empty()
+    is_user_of(entry.entry_type(), entry)
+}
+
+/// [`is_user`] of an entry of type `t`.
+#[inline]
+fn is_user_of<B: Borrow<RecordBytes>>(t: EntryType, entry: &Entry<B>) -> bool {
+    t == EntryType::UserProcess && !entry.user_bytes().is_empty()
 }
 
 /// The `mesg` mark and idle time of a user's terminal.
 fn terminal_status<B: Borrow<RecordBytes>>(
     entry: &Entry<B>,
     boot_time: i64,
+    now: i64,
     env: &dyn Environment,
     devices: &mut TerminalCache,
 ) -> (Mesg, Idle) {
-    let Some(term) = devices.status(entry.line_bytes(), env) else {
+    let Some(term) = devices.status(entry.as_bytes(), env) else {
         return (Mesg::Unknown, Idle::Unknown);
     };
     let mesg = if term.writable {
@@ -834,7 +876,6 @@ fn terminal_status<B: Borrow<RecordBytes>>(
         Mesg::NotWritable
     };
     let when = term.accessed;
-    let now = clock::unix_seconds(env.now());
     let idle = if when == 0 {
         Idle::Unknown
     } else if boot_time < when && now.saturating_sub(86_400) < when && when <= now {
@@ -869,21 +910,84 @@ enum Cell<'a> {
     Exit(ExitStatus),
 }
 
-/// `%-Ns` of a cell.
-fn push_cell(out: &mut Vec<u8>, cell: &Cell<'_>, width: usize) {
-    let start = out.len();
-    match *cell {
-        Cell::Text(text) => out.extend_from_slice(text),
-        Cell::Idle(idle) => push_idle(out, idle),
-        Cell::Exit(status) => {
-            out.extend_from_slice(b"term=");
-            out.extend_from_slice(Decimal::new().of(status.termination.into()));
-            out.extend_from_slice(b" exit=");
-            out.extend_from_slice(Decimal::new().of(status.exit.into()));
+/// A row being written: blanks are held back until a text follows them,
+/// so a row has no trailing blanks to take off but those of its last text
+/// (and no blank is written twice).
+struct Cells<'o> {
+    out: &'o mut Vec<u8>,
+    /// Blanks owed before the next text.
+    blanks: usize,
+}
+
+impl Cells<'_> {
+    /// `n` blanks (written before the next text, if any).
+    #[inline]
+    fn blank(&mut self, n: usize) {
+        self.blanks = self.blanks.saturating_add(n);
+    }
+
+    /// Writes the blanks owed.
+    #[inline]
+    fn flush(&mut self) {
+        clock::push_fill(self.out, b' ', self.blanks);
+        self.blanks = 0;
+    }
+
+    /// A text, after the blanks owed (nothing for an empty one).
+    #[inline]
+    fn text(&mut self, text: &[u8]) {
+        if !text.is_empty() {
+            self.flush();
+            self.out.extend_from_slice(text);
         }
     }
-    debug_assert!(out.len() >= start, "only appended to");
-    blanks(out, width.saturating_sub(out.len().wrapping_sub(start)));
+
+    /// One character (a blank is owed like the others).
+    #[inline]
+    fn byte(&mut self, c: u8) {
+        if c == b' ' {
+            self.blank(1);
+        } else {
+            self.flush();
+            self.out.push(c);
+        }
+    }
+
+    /// `%-Ns`: the parts, then blanks up to `width`.
+    #[inline]
+    fn pad(&mut self, parts: &[&[u8]], width: usize) {
+        let mut len = 0usize;
+        for part in parts {
+            self.text(part);
+            len = len.saturating_add(part.len());
+        }
+        self.blank(width.saturating_sub(len));
+    }
+
+    /// `%-Ns` of a cell.
+    fn cell(&mut self, cell: &Cell<'_>, width: usize) {
+        if let Cell::Text(text) = *cell {
+            return self.pad(&[text], width);
+        }
+        // The blanks owed go before, not into the cell's width.
+        self.flush();
+        let start = self.out.len();
+        match *cell {
+            // Padded above.
+            Cell::Text(_) => {}
+            Cell::Idle(idle) => push_idle(self.out, idle),
+            Cell::Exit(status) => {
+                self.out.extend_from_slice(b"term=");
+                self.out
+                    .extend_from_slice(Decimal::new().of(status.termination.into()));
+                self.out.extend_from_slice(b" exit=");
+                self.out
+                    .extend_from_slice(Decimal::new().of(status.exit.into()));
+            }
+        }
+        debug_assert!(self.out.len() >= start, "only appended to");
+        self.blank(width.saturating_sub(self.out.len().wrapping_sub(start)));
+    }
 }
 
 /// The `IDLE` column's text.
@@ -906,21 +1010,6 @@ fn push_idle(out: &mut Vec<u8>, idle: Idle) {
             }
         }
     }
-}
-
-/// `%-Ns`: the parts, then blanks up to `width`.
-fn pad(out: &mut Vec<u8>, parts: &[&[u8]], width: usize) {
-    let mut len = 0usize;
-    for part in parts {
-        out.extend_from_slice(part);
-        len = len.saturating_add(part.len());
-    }
-    blanks(out, width.saturating_sub(len));
-}
-
-/// `n` blanks.
-fn blanks(out: &mut Vec<u8>, n: usize) {
-    out.resize(out.len().saturating_add(n), b' ');
 }
 
 /// Room for the digits of any `u64` and a minus sign.
@@ -946,13 +1035,19 @@ impl Decimal {
     fn of(&mut self, v: i64) -> &[u8] {
         let mut at = DECIMAL_MAX;
         let mut n = v.unsigned_abs();
-        loop {
+        // Two digits at a time while more than two are left (a pid has
+        // up to seven), then the last one or two.
+        while n >= 100 {
+            at -= 2;
+            [self.buf[at], self.buf[at + 1]] = clock::two((n % 100) as u32);
+            n /= 100;
+        }
+        if n >= 10 {
+            at -= 2;
+            [self.buf[at], self.buf[at + 1]] = clock::two(n as u32);
+        } else {
             at -= 1;
-            self.buf[at] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
+            self.buf[at] = b'0' + n as u8;
         }
         if v < 0 {
             at -= 1;
@@ -1244,6 +1339,37 @@ mod tests {
         fn decimal_digits_match_display_for_any_i64(v in proptest::num::i64::ANY) {
             let (mut digits, want) = (Decimal::new(), v.to_string());
             proptest::prop_assert_eq!(digits.of(v), want.as_bytes());
+        }
+    }
+
+    proptest::proptest! {
+        // A row written with its blanks held back is the row written with
+        // every blank, its trailing blanks then taken off (`print_line`).
+        #[cfg_attr(miri, ignore = "safe code; slow under Miri")]
+        #[test]
+        fn held_back_blanks_equal_padding_then_trimming(
+            cells in proptest::collection::vec(
+                (proptest::collection::vec(proptest::prop_oneof![proptest::strategy::Just(b' '), b'a'..=b'c'], 0..6), 0usize..8, 0usize..3),
+                0..8,
+            )
+        ) {
+            let mut held = Vec::new();
+            let mut row = Cells { out: &mut held, blanks: 0 };
+            let mut padded = Vec::new();
+            for (text, width, before) in &cells {
+                row.blank(*before);
+                row.pad(&[text], *width);
+                padded.resize(padded.len() + before, b' ');
+                padded.extend_from_slice(text);
+                padded.resize(padded.len() + width.saturating_sub(text.len()), b' ');
+            }
+            while held.last() == Some(&b' ') {
+                held.pop();
+            }
+            while padded.last() == Some(&b' ') {
+                padded.pop();
+            }
+            proptest::prop_assert_eq!(held, padded);
         }
     }
 

@@ -73,6 +73,7 @@ use crate::layout::{self, RecordBytes};
 use crate::clock;
 pub use crate::clock::TimeZone;
 use crate::environment::{Environment, LoginUid};
+use crate::line_map::LineMap;
 pub use live::{Activity, LiveSessions, ParseActivityError};
 pub use reverse::ReverseReader;
 pub use when::{parse_time, ParseTimeError};
@@ -505,170 +506,11 @@ fn classify(t: EntryType, user: &[u8], line: &[u8]) -> Kind {
     kind
 }
 
-/// The number of 64-bit words that hold a line.
-const LINE_WORDS: usize = layout::UT_LINE.len.div_ceil(8);
-
-/// The terminal-line key of the logout table: the line's bytes, zero-padded,
-/// as little-endian words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct LineKey([u64; LINE_WORDS]);
-
-/// The key of the record's line, `len` bytes long (up to its first NUL):
-/// the field read a word at a time, the bytes from the NUL on cleared.
-#[inline]
-fn line_key(rec: &RecordBytes, len: usize) -> LineKey {
-    let field = layout::bytes(rec, layout::UT_LINE);
-    let mut key = [0u64; LINE_WORDS];
-    for (i, (k, chunk)) in key.iter_mut().zip(field.chunks(8)).enumerate() {
-        // The bytes of this word that belong to the line.
-        let keep = len.saturating_sub(i.saturating_mul(8));
-        if keep == 0 {
-            break;
-        }
-        let word = match <[u8; 8]>::try_from(chunk) {
-            Ok(word) => word,
-            Err(_) => {
-                // The short last piece of a field whose size is not a
-                // multiple of 8.
-                let mut word = [0u8; 8];
-                for (d, &b) in word.iter_mut().zip(chunk) {
-                    *d = b;
-                }
-                word
-            }
-        };
-        let word = u64::from_le_bytes(word);
-        *k = if keep >= 8 {
-            word
-        } else {
-            // The low `keep` bytes: keep < 8, so the shift is below 64.
-            word & 1u64
-                .wrapping_shl((keep as u32).wrapping_mul(8))
-                .wrapping_sub(1)
-        };
-    }
-    LineKey(key)
-}
-
 /// Why the system went down, as seen so far (reading backwards).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum WhyDown {
     Crash,
     Down,
-}
-
-impl LineKey {
-    /// One well-mixed word (FxHash's step per word, then the high half
-    /// folded into the low one, which picks the slot). No adversary to fear:
-    /// the keys come from the file being read and a collision costs time
-    /// only.
-    #[inline]
-    fn hash(&self) -> u64 {
-        let mut h: u64 = 0;
-        for &w in &self.0 {
-            h = (h.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
-        }
-        h ^ (h >> 32)
-    }
-}
-
-/// One place of the [`LineMap`]: in use when its generation is the map's.
-#[derive(Debug, Clone, Copy)]
-struct Slot {
-    generation: u32,
-    key: LineKey,
-    at: Stamp,
-}
-
-const FREE: Slot = Slot {
-    generation: 0,
-    key: LineKey([0; LINE_WORDS]),
-    at: Stamp { secs: 0, usec: 0 },
-};
-
-/// The logout table: the time of the most recent record of each line. An
-/// open-addressing table (linear probing, at most half full) that is only
-/// ever added to and emptied: emptying starts a new generation instead of
-/// touching every place.
-#[derive(Debug)]
-struct LineMap {
-    /// A power of two long.
-    slots: Vec<Slot>,
-    used: usize,
-    generation: u32,
-}
-
-impl Default for LineMap {
-    fn default() -> Self {
-        LineMap {
-            slots: vec![FREE; 64],
-            used: 0,
-            generation: 1,
-        }
-    }
-}
-
-impl LineMap {
-    /// Sets the time of the record's line (`len` bytes); returns the time it
-    /// replaces.
-    #[inline]
-    fn insert(&mut self, rec: &RecordBytes, len: usize, at: Stamp) -> Option<Stamp> {
-        let key = line_key(rec, len);
-        if self.used.saturating_mul(2) >= self.slots.len() {
-            self.grow();
-        }
-        let mask = self.slots.len().wrapping_sub(1);
-        // The table is at most half full: a free place comes within its
-        // length.
-        let mut i = (key.hash() as usize) & mask;
-        for _ in 0..self.slots.len() {
-            let Some(slot) = self.slots.get_mut(i) else {
-                break;
-            };
-            if slot.generation != self.generation {
-                *slot = Slot {
-                    generation: self.generation,
-                    key,
-                    at,
-                };
-                self.used = self.used.saturating_add(1);
-                return None;
-            }
-            if slot.key == key {
-                return Some(std::mem::replace(&mut slot.at, at));
-            }
-            i = i.wrapping_add(1) & mask;
-        }
-        None
-    }
-
-    /// Twice the places, the lines in use placed again.
-    fn grow(&mut self) {
-        let size = self.slots.len().saturating_mul(2).max(64);
-        let old = std::mem::replace(&mut self.slots, vec![FREE; size]);
-        let mask = self.slots.len().wrapping_sub(1);
-        for slot in old.into_iter().filter(|s| s.generation == self.generation) {
-            let mut i = (slot.key.hash() as usize) & mask;
-            while let Some(place) = self.slots.get_mut(i) {
-                if place.generation != self.generation {
-                    *place = slot;
-                    break;
-                }
-                i = i.wrapping_add(1) & mask;
-            }
-        }
-    }
-
-    /// Forgets every line.
-    fn clear(&mut self) {
-        self.used = 0;
-        if let Some(next) = self.generation.checked_add(1) {
-            self.generation = next;
-        } else {
-            self.slots.fill(FREE);
-            self.generation = 1;
-        }
-    }
 }
 
 /// The kind of a record of another system that has a type field: its type
@@ -726,7 +568,7 @@ pub struct Pairing<S> {
     now: Stamp,
     boot_time: Option<i64>,
     /// The most recent (in reading order) record of each line.
-    lines: LineMap,
+    lines: LineMap<Stamp>,
     last_boot: Stamp,
     last_down: Stamp,
     last_runlevel: Stamp,
@@ -883,9 +725,14 @@ impl<S: Environment> Pairing<S> {
     }
 
     /// How a login ends: at its line's logout, at a dead process of its
-    /// id, still logged in, or at the next boot or crash.
-    fn user_end<B: Borrow<RecordBytes>>(&mut self, e: &Entry<B>, at: Stamp) -> (End, i64) {
-        let line = e.line_bytes();
+    /// id, still logged in, or at the next boot or crash. `line` is the
+    /// record's (read once by [`Pairing::push`]).
+    fn user_end<B: Borrow<RecordBytes>>(
+        &mut self,
+        e: &Entry<B>,
+        line: &[u8],
+        at: Stamp,
+    ) -> (End, i64) {
         // One probe: the line's last record (the logout), replaced by
         // this login (which closes any earlier login on the line).
         let logout = if line.is_empty() {
@@ -911,10 +758,9 @@ impl<S: Environment> Pairing<S> {
         }
     }
 
-    /// A dead process: the logout of its line (or, without a line, of its
+    /// A dead process: the logout of its `line` (or, without a line, of its
     /// id) for the logins before it.
-    fn dead<B: Borrow<RecordBytes>>(&mut self, e: &Entry<B>, at: Stamp) {
-        let line = e.line_bytes();
+    fn dead<B: Borrow<RecordBytes>>(&mut self, e: &Entry<B>, line: &[u8], at: Stamp) {
         if !line.is_empty() {
             self.lines.insert(e.as_bytes(), line.len(), at);
         } else if let Some(key) = id_key(e) {
@@ -1002,8 +848,8 @@ impl<S: Environment> Pairing<S> {
                 }
                 self.last_runlevel = at;
             }
-            Kind::User => out = Some((SessionKind::User, self.user_end(&e, at))),
-            Kind::Dead => self.dead(&e, at),
+            Kind::User => out = Some((SessionKind::User, self.user_end(&e, line, at))),
+            Kind::Dead => self.dead(&e, line, at),
             Kind::Ignored => {}
         }
         if down {

@@ -292,63 +292,6 @@ mod properties {
     }
 }
 
-proptest::proptest! {
-    // Two records share a logout-table key exactly when their lines (up to
-    // the first NUL) are equal, whatever follows the NUL.
-    #[cfg_attr(miri, ignore = "safe code; 10 s to minutes under Miri even with PROPTEST_CASES=8")]
-    #[test]
-    fn line_keys_are_equal_exactly_when_lines_are(
-        a in proptest::collection::vec(proptest::prop_oneof![proptest::strategy::Just(0u8), 1u8..4, proptest::num::u8::ANY], 32),
-        b in proptest::collection::vec(proptest::prop_oneof![proptest::strategy::Just(0u8), 1u8..4, proptest::num::u8::ANY], 32),
-        copy_prefix in 0usize..33,
-    ) {
-        let mut b = b;
-        b[..copy_prefix].copy_from_slice(&a[..copy_prefix]);
-        let mut ra = Entry::zeroed();
-        let mut rb = Entry::zeroed();
-        layout::bytes_mut(ra.bytes_mut(), layout::UT_LINE).copy_from_slice(&a);
-        layout::bytes_mut(rb.bytes_mut(), layout::UT_LINE).copy_from_slice(&b);
-        let (la, lb) = (ra.line_bytes(), rb.line_bytes());
-        let ka = line_key(ra.as_bytes(), la.len());
-        let kb = line_key(rb.as_bytes(), lb.len());
-        proptest::prop_assert_eq!(ka == kb, la == lb);
-        proptest::prop_assert_eq!(layout::c_str(ra.as_bytes(), layout::UT_LINE), la);
-    }
-}
-
-proptest::proptest! {
-    // The logout table against std's HashMap keyed by the line's bytes:
-    // inserts (short and long lines, enough to make it grow) and clears.
-    #[cfg_attr(miri, ignore = "safe code; 10 s to minutes under Miri even with PROPTEST_CASES=8")]
-    #[test]
-    fn line_map_behaves_like_a_hash_map(
-        ops in proptest::collection::vec(
-            proptest::option::of((0usize..200, 0usize..33, proptest::num::i64::ANY)),
-            0..600,
-        )
-    ) {
-        let mut map = LineMap::default();
-        let mut model = std::collections::HashMap::new();
-        for op in ops {
-            match op {
-                None => {
-                    map.clear();
-                    model.clear();
-                }
-                Some((n, len, secs)) => {
-                    // A line of `len` bytes (at most 32) made from n.
-                    let text: Vec<u8> = format!("{n:x}").bytes().cycle().take(len.max(1)).collect();
-                    let mut e = Entry::zeroed();
-                    layout::bytes_mut(e.bytes_mut(), layout::UT_LINE)[..text.len()].copy_from_slice(&text);
-                    let at = Stamp { secs, usec: 0 };
-                    let got = map.insert(e.as_bytes(), text.len(), at);
-                    proptest::prop_assert_eq!(got, model.insert(text, at));
-                }
-            }
-        }
-    }
-}
-
 #[test]
 fn boot_and_shutdown_records_by_type_off_linux() {
     let boot = classify(EntryType::BootTime, b"", b"");
