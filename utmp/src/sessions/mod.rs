@@ -458,6 +458,21 @@ enum Kind {
     Ignored,
 }
 
+impl Kind {
+    /// The kind a record's type alone says, before any correction.
+    fn of_type(t: EntryType) -> Kind {
+        match t {
+            EntryType::RunLevel => Kind::RunLevel,
+            EntryType::BootTime => Kind::Boot,
+            EntryType::NewTime => Kind::NewTime,
+            EntryType::OldTime => Kind::OldTime,
+            EntryType::UserProcess => Kind::User,
+            EntryType::DeadProcess => Kind::Dead,
+            _ => Kind::Ignored,
+        }
+    }
+}
+
 fn classify(t: EntryType, user: &[u8], line: &[u8]) -> Kind {
     // FreeBSD, macOS, illumos and NetBSD mark boots and shutdowns by type
     // alone (FreeBSD writes them with no user and no line); the corrections
@@ -469,15 +484,7 @@ fn classify(t: EntryType, user: &[u8], line: &[u8]) -> Kind {
             _ => {}
         }
     }
-    let mut kind = match t {
-        EntryType::RunLevel => Kind::RunLevel,
-        EntryType::BootTime => Kind::Boot,
-        EntryType::NewTime => Kind::NewTime,
-        EntryType::OldTime => Kind::OldTime,
-        EntryType::UserProcess => Kind::User,
-        EntryType::DeadProcess => Kind::Dead,
-        _ => Kind::Ignored,
-    };
+    let mut kind = Kind::of_type(t);
     if line.starts_with(b"~") {
         if user.starts_with(b"shutdown") {
             kind = Kind::Shutdown;
@@ -531,15 +538,7 @@ fn foreign_kind<B: Borrow<RecordBytes>>(e: &Entry<B>) -> Option<Kind> {
     if e.is_shutdown_type() {
         return Some(Kind::Shutdown);
     }
-    Some(match e.entry_type() {
-        EntryType::RunLevel => Kind::RunLevel,
-        EntryType::BootTime => Kind::Boot,
-        EntryType::NewTime => Kind::NewTime,
-        EntryType::OldTime => Kind::OldTime,
-        EntryType::UserProcess => Kind::User,
-        EntryType::DeadProcess => Kind::Dead,
-        _ => Kind::Ignored,
-    })
+    Some(Kind::of_type(e.entry_type()))
 }
 
 /// The `ut_id` of a record as a key, `None` when it has none (all zero).
