@@ -4,6 +4,7 @@
 
 use std::fs::File;
 use std::io;
+use std::ops::Range;
 use std::path::Path;
 
 use memmap2::{Advice, Mmap, MmapOptions};
@@ -115,12 +116,19 @@ impl Mapping {
     }
 
     /// Asks the kernel for the next [`READ_AHEAD`] bytes beyond `at` in the
-    /// reading direction ([`ADVICE`]), when the reader at `at` has gone
-    /// through half of what was last asked for. `ahead` is that frontier,
-    /// kept by the reader. Nothing is asked beyond the window: `last -n 1`
-    /// on a 1 GiB file touches its last megabytes only.
-    pub(crate) fn read_ahead(&self, ahead: &mut Option<usize>, at: usize, forwards: bool) {
-        let len = self.len();
+    /// reading direction ([`ADVICE`]), not beyond `within` (the bytes the
+    /// reader reads), when the reader at `at` has gone through half of what
+    /// was last asked for. `ahead` is that frontier, kept by the reader.
+    /// Nothing is asked beyond the window: `last -n 1` on a 1 GiB file
+    /// touches its last megabytes only.
+    pub(crate) fn read_ahead(
+        &self,
+        ahead: &mut Option<usize>,
+        at: usize,
+        forwards: bool,
+        within: &Range<usize>,
+    ) {
+        let end = within.end.min(self.len());
         let half = READ_AHEAD / 2;
         // Only what was not asked for before: from the old frontier on.
         let (from, to) = if forwards {
@@ -128,13 +136,13 @@ impl Mapping {
                 return;
             }
             let from = ahead.map_or(at, |f| f.max(at));
-            (from, at.saturating_add(READ_AHEAD).min(len))
+            (from, at.saturating_add(READ_AHEAD).min(end))
         } else {
             if ahead.is_some_and(|f| at.saturating_sub(f) > half) {
                 return;
             }
-            let to = ahead.map_or(at, |f| f.min(at)).min(len);
-            (at.saturating_sub(READ_AHEAD), to)
+            let to = ahead.map_or(at, |f| f.min(at)).min(end);
+            (at.saturating_sub(READ_AHEAD).max(within.start), to)
         };
         *ahead = Some(if forwards { to } else { from });
         // Nothing to ask for at either end of the mapping (`to <= from`).

@@ -42,7 +42,9 @@ mod utmpdump;
 
 #[cfg(feature = "json")]
 pub use json::{parse_json_line, push_json, write_json, JsonReader};
-pub use utmpdump::{parse_utmpdump_line, push_utmpdump, write_utmpdump, UtmpdumpReader};
+pub use utmpdump::{
+    parse_utmpdump_line, push_utmpdump, write_utmpdump, UtmpdumpBuffer, UtmpdumpReader,
+};
 
 use crate::clock::{Civil, DayCache};
 #[cfg(test)]
