@@ -697,6 +697,73 @@ impl Line<'_> {
     }
 }
 
+impl Line<'_> {
+    /// An IPv4 address in dotted decimal, padded with spaces to 15
+    /// columns: spaces first, then each number as one 4-byte word from
+    /// [`DOTTED`] (its digits, a dot, spaces) written over them.
+    #[inline(always)]
+    fn put_ipv4(&mut self, a: [u8; 4]) {
+        let start = self.at;
+        self.put([b' '; 16], 0);
+        let [a0, a1, a2, a3] = a;
+        for b in [a0, a1, a2] {
+            let (word, len) = dotted(b);
+            // The number and its dot.
+            #[allow(clippy::arithmetic_side_effects)]
+            self.put(word.to_le_bytes(), len + 1);
+        }
+        let (word, len) = dotted(a3);
+        // The last number without its dot (len <= 3: the shift is below 32).
+        #[allow(clippy::arithmetic_side_effects)]
+        let dot = u32::from(b'.' ^ b' ') << (8 * len);
+        self.put((word ^ dot).to_le_bytes(), len);
+        // At most 15 columns: the cursor moved by at most 4 * 3 + 3.
+        #[allow(clippy::arithmetic_side_effects)]
+        let end = start + (self.at - start).max(15);
+        self.at = end;
+    }
+}
+
+/// The decimal digits of `b` followed by a dot and spaces, first byte
+/// lowest, and the number of digits.
+#[inline(always)]
+// A u8 indexes a table of 256 entries: always in bounds; 1 + 1 + 1 at most.
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+fn dotted(b: u8) -> (u32, usize) {
+    let len = 1 + usize::from(b >= 10) + usize::from(b >= 100);
+    (DOTTED[usize::from(b)], len)
+}
+
+/// `DOTTED[b]`: the decimal digits of `b`, a dot, then spaces to 4 bytes,
+/// as a little-endian word.
+// Evaluated at compile time: an index out of bounds would not build.
+#[allow(clippy::indexing_slicing)]
+const DOTTED: [u32; 256] = {
+    let mut table = [0u32; 256];
+    let mut b = 0usize;
+    while b < 256 {
+        let mut text = [b' '; 4];
+        let n = b as u8;
+        let len = if n >= 100 {
+            text[0] = b'0' + n / 100;
+            text[1] = b'0' + n / 10 % 10;
+            text[2] = b'0' + n % 10;
+            3
+        } else if n >= 10 {
+            text[0] = b'0' + n / 10;
+            text[1] = b'0' + n % 10;
+            2
+        } else {
+            text[0] = b'0' + n;
+            1
+        };
+        text[len] = b'.';
+        table[b] = u32::from_le_bytes(text);
+        b += 1;
+    }
+    table
+};
+
 /// The last bytes of a field (fewer than 16), as a block.
 #[inline]
 fn short_block(rest: &[u8]) -> [u8; 16] {
@@ -786,8 +853,7 @@ fn write_line<B: Borrow<RecordBytes>>(
     // A format without an address field prints as no address.
     let address = entry.address_bytes().unwrap_or([0; 16]);
     if let [a0, a1, a2, a3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] = address {
-        let (text, len) = ipv4_text([a0, a1, a2, a3]);
-        line.put(text, len.max(15));
+        line.put_ipv4([a0, a1, a2, a3]);
     } else {
         let (text, len) = ipv6_text(address);
         line.put(text, len.max(15));
