@@ -128,6 +128,9 @@ fn format_chunk<C: Chunk>(file: &MappedFile, size: usize, k: usize, chunk: &mut 
     let first = k * size;
     let records = file.entries_range(first..first + size);
     chunk.format(records, first);
+    // Its pages leave the process now, on this thread, not all at the end
+    // on the writer's.
+    file.release(first..first + size);
 }
 
 #[cfg(test)]

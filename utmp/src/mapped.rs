@@ -151,6 +151,25 @@ impl MappedFile {
         }
     }
 
+    /// Tells the system that the records in `records` (indexes as for
+    /// [`MappedFile::entries_range`]) are read: on Linux their pages leave
+    /// the process (`MADV_DONTNEED`), so that its resident size stays that of
+    /// the parts not yet released, and unmapping them at the end costs
+    /// nothing. Reading them again is allowed and reads the same bytes
+    /// (mapped in again from the page cache). Whole pages only: those the
+    /// range shares with other records stay. Elsewhere it does nothing.
+    ///
+    /// A reader that goes through a large file in parts (see
+    /// [`MappedFile::entries_range`]) calls it for each part it is done with.
+    pub fn release(&self, records: Range<usize>) {
+        if let Some(map) = &self.map {
+            let (start, end) = (records.start, records.end);
+            // A range past the end of the file releases nothing there.
+            let bytes = |i: usize| i.saturating_mul(RECORD_SIZE);
+            map.release(bytes(start)..bytes(end));
+        }
+    }
+
     /// `Some(error)` when the file is now shorter than what was mapped.
     fn shrank(&self) -> Option<Error> {
         let mapped = self.map.as_ref().map_or(0, Mapping::len) as u64;

@@ -7,6 +7,8 @@ use std::io;
 use std::ops::Range;
 use std::path::Path;
 
+#[cfg(target_os = "linux")]
+use memmap2::UncheckedAdvice;
 use memmap2::{Advice, Mmap, MmapOptions};
 
 use crate::error::{Error, Result};
@@ -151,6 +153,42 @@ impl Mapping {
             // they are touched, as without it.
             let _ = self.map.advise_range(ADVICE, from, n);
         }
+    }
+
+    /// Takes the whole pages inside `within` out of the process's page
+    /// tables (`MADV_DONTNEED`, Linux; elsewhere nothing): its resident size
+    /// shrinks, unmapping them later costs nothing, and reading them again
+    /// maps them in again. Aligned to 64 KiB (a multiple of every page size
+    /// in use), so the pages at either end, which other records may share,
+    /// stay.
+    pub(crate) fn release(&self, within: Range<usize>) {
+        #[cfg(target_os = "linux")]
+        {
+            const ALIGN: usize = 64 << 10;
+            // Rounded down: at most the value, no overflow.
+            #[allow(clippy::arithmetic_side_effects)]
+            let end = within.end.min(self.len()) / ALIGN * ALIGN;
+            let start = within.start.checked_next_multiple_of(ALIGN);
+            let Some((start, len)) = start.and_then(|s| Some((s, end.checked_sub(s)?))) else {
+                return;
+            };
+            if len == 0 {
+                return;
+            }
+            // SAFETY: the mapping is read-only and private, so no page of it
+            // was ever written and none is a private copy: MADV_DONTNEED only
+            // removes page-table entries, and the next read of those bytes
+            // maps in the same page-cache pages, the file's bytes, which the
+            // caller of `MappedFile::open` promised do not change. So bytes
+            // borrowed from the range (`&[u8]`) keep their values; the range
+            // lies in the mapping (`end <= len`) and starts on a page.
+            let _ = unsafe {
+                self.map
+                    .unchecked_advise_range(UncheckedAdvice::DontNeed, start, len)
+            };
+        }
+        #[cfg(not(target_os = "linux"))]
+        let _ = within;
     }
 
     /// Asks the CPU to start loading `len` bytes at `offset` into its caches
