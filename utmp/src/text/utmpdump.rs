@@ -1711,6 +1711,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "safe code; 160,000 format! calls or 6,000 lines, minutes under Miri"
+    )]
     fn buffer_grows_in_proportion_to_its_text() {
         // A type of 10 takes the slow path, every line.
         let mut e = Entry::zeroed();
@@ -1733,6 +1737,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "safe code; 160,000 format! calls or 6,000 lines, minutes under Miri"
+    )]
     fn digit_words_are_decimal() {
         for n in (0..100_000_000u32)
             .step_by(9_973)
