@@ -223,3 +223,27 @@ fn parts_read_as_the_whole_and_released_parts_leave_and_read_the_same() {
         .collect();
     assert!(again == whole, "released records read differently");
 }
+
+/// Each part checks the file's size before its first record: a part of a
+/// file that shrank ends with the error before it reads anything, even a
+/// part beyond the new end (which would otherwise die of SIGBUS).
+#[test]
+#[cfg_attr(miri, ignore = "maps files (isolation)")]
+fn a_part_of_a_file_that_shrank_ends_with_an_error_before_reading() {
+    let file = scratch("part-shrank", &records(2000));
+    let mapped = map(&file.0).unwrap();
+    fs::OpenOptions::new()
+        .write(true)
+        .open(&file.0)
+        .unwrap()
+        .set_len(1000 * RECORD_SIZE as u64)
+        .unwrap();
+    for range in [1500..1600, 0..10] {
+        let mut part = mapped.entries_range(range.clone());
+        match part.next() {
+            Some(Err(e)) => assert_eq!(e.kind(), ErrorKind::UnexpectedEof, "{range:?}: {e}"),
+            other => panic!("{range:?}: {other:?}"),
+        }
+        assert!(part.next().is_none(), "{range:?}: the part goes on");
+    }
+}
