@@ -1657,6 +1657,7 @@ mod tests {
         // a run of records (the day cache, across days and back), and again
         // after clear().
         #[test]
+        #[cfg_attr(miri, ignore = "safe code; minutes under Miri even with PROPTEST_CASES=8")]
         fn buffer_writes_what_push_utmpdump_writes(
             records in proptest::collection::vec((
                 proptest::collection::vec(proptest::num::u8::ANY, RECORD_SIZE),
