@@ -18,9 +18,10 @@ use std::path::Path;
 use std::path::PathBuf;
 
 use utmp::json::{push_json, JsonReader};
-use utmp::layouts::utmpdump::{push_utmpdump, UtmpdumpReader};
-use utmp::{Entry, Format, LendingRecords, Reader, RecordBytes};
+use utmp::layouts::utmpdump::{UtmpdumpBuffer, UtmpdumpReader};
+use utmp::{Entry, Format, LendingRecords, MappedEntries, MappedFile, Reader, RecordBytes};
 
+use crate::chunks::{self, Chunk};
 use crate::format_choice::{self, FormatArg, Source};
 
 use crate::output::{Failure, Outcome};
@@ -42,6 +43,8 @@ pub struct DumpArgs {
     /// nobody truncates or rewrites it meanwhile: a file truncated while
     /// mapped ends the process (SIGBUS), except when the size check made
     /// every 512 records sees it first. With --no-mmap that cannot happen.
+    /// A mapped file of more than 4096 records is formatted on one thread
+    /// per CPU (up to 8) and written in file order; a read one on one thread.
     #[arg(long = "no-mmap")]
     no_mmap: bool,
     /// The file's record format (`glibc-400-be`, `freebsd-utx-log`, ...; see
@@ -115,7 +118,7 @@ pub fn run_dump(args: DumpArgs) -> Outcome {
         None => utmp::utmp_path(),
     };
     match format_choice::open(path, args.no_mmap, args.format)? {
-        Source::Host(Some(file)) => dump(&mut file.entries(), args.json, &mut out),
+        Source::Host(Some(file)) => dump_mapped(&file, args.json, &mut out),
         Source::Host(None) => dump(&mut Reader::open(path)?, args.json, &mut out),
         Source::Foreign(f, data) => dump_foreign(data.entries(f), args.json, &mut out),
     }
@@ -131,35 +134,78 @@ fn dump_foreign(
     let mut dumped = Dumped::new(json);
     for item in records {
         match item {
-            Ok(entry) => dumped.record(&entry, out)?,
+            Ok(entry) => dumped.record(&entry),
             Err(e @ utmp::Error::Unrepresentable { .. }) => {
                 eprintln!("utmp: warning: {e} (record left out)");
             }
             Err(e) => return dumped.finish(Err(e), out),
+        }
+        if dumped.text().len() >= CHUNK {
+            out.write_all(dumped.text())?;
+            dumped.clear_text();
         }
     }
     dumped.finish(Ok(()), out)
 }
 
 /// Dumps records lent one by one: a streamed input (standard input, a FIFO,
-/// a file over 1 GiB, or `--no-mmap`) from the reader's buffer, a mapped
-/// file in place.
+/// a file over 1 GiB, or `--no-mmap`) from the reader's buffer.
 fn dump(records: &mut impl LendingRecords, json: bool, out: &mut impl Write) -> Outcome {
     let mut dumped = Dumped::new(json);
     let ended = loop {
         match records.next_ref() {
             None => break Ok(()),
             Some(Err(e)) => break Err(e),
-            Some(Ok(entry)) => dumped.record(&entry, out)?,
+            Some(Ok(entry)) => dumped.record(&entry),
+        }
+        if dumped.text().len() >= CHUNK {
+            out.write_all(dumped.text())?;
+            dumped.clear_text();
         }
     };
     dumped.finish(ended, out)
+}
+
+/// Dumps a mapped file in place, in chunks formatted on several threads
+/// (see [`chunks`]) and written in order; the first error in a chunk ends
+/// the dump after that chunk's records.
+fn dump_mapped(file: &MappedFile, json: bool, out: &mut impl Write) -> Outcome {
+    let mut total = Dumped::new(json);
+    let mut ended = Ok(());
+    chunks::format_in_order(
+        file,
+        chunks::Plan::new(),
+        || Dumped::new(json),
+        out,
+        |chunk: &mut Dumped| {
+            total.tally.absorb(&chunk.tally);
+            match chunk.ended.take() {
+                Some(e) => {
+                    ended = Err(e);
+                    false
+                }
+                None => true,
+            }
+        },
+    )?;
+    total.finish(ended, out)
 }
 
 /// What a dump has written so far, and what was odd about it.
 struct Dumped {
     json: bool,
     buf: Vec<u8>,
+    text: UtmpdumpBuffer,
+    tally: Tally,
+    /// As a chunk: the error that ended its records.
+    ended: Option<utmp::Error>,
+}
+
+/// What is counted while dumping.
+#[derive(Default)]
+struct Tally {
+    /// The index of the first record (0, or a chunk's first).
+    first: u64,
     records: u64,
     /// Records utmpdump cannot print (a year beyond a C int).
     left_out: u64,
@@ -168,49 +214,94 @@ struct Dumped {
     first_odd: Option<(u64, String)>,
 }
 
+impl Tally {
+    /// Adds the counts of the records after these (the next chunk's).
+    fn absorb(&mut self, next: &Tally) {
+        self.records += next.records;
+        self.left_out += next.left_out;
+        self.odd += next.odd;
+        if self.first_odd.is_none() {
+            self.first_odd.clone_from(&next.first_odd);
+        }
+    }
+}
+
+impl Chunk for Dumped {
+    fn format(&mut self, mut records: MappedEntries<'_>, first: usize) {
+        self.clear_text();
+        self.tally = Tally {
+            first: first as u64,
+            ..Tally::default()
+        };
+        self.ended = loop {
+            match records.next() {
+                None => break None,
+                Some(Err(e)) => break Some(e),
+                Some(Ok(entry)) => self.record(&entry),
+            }
+        };
+    }
+
+    fn text(&self) -> &[u8] {
+        self.text()
+    }
+}
+
 impl Dumped {
     fn new(json: bool) -> Self {
         Dumped {
             json,
-            buf: Vec::with_capacity(CHUNK + 4096),
-            records: 0,
-            left_out: 0,
-            odd: 0,
-            first_odd: None,
+            buf: Vec::new(),
+            text: UtmpdumpBuffer::new(),
+            tally: Tally::default(),
+            ended: None,
         }
     }
 
-    /// One record, in the output buffer (handed on once it is large).
-    fn record<B: Borrow<RecordBytes>>(
-        &mut self,
-        entry: &Entry<B>,
-        out: &mut impl Write,
-    ) -> io::Result<()> {
+    /// One record, in the text buffer.
+    #[inline]
+    fn record<B: Borrow<RecordBytes>>(&mut self, entry: &Entry<B>) {
+        let tally = &mut self.tally;
         if let Some(why) = entry.implausibility() {
-            self.odd += 1;
-            self.first_odd
-                .get_or_insert((self.records * utmp::RECORD_SIZE as u64, why));
+            tally.odd += 1;
+            let offset = (tally.first + tally.records) * utmp::RECORD_SIZE as u64;
+            tally.first_odd.get_or_insert((offset, why));
         }
-        self.records += 1;
+        tally.records += 1;
         if self.json {
             push_json(entry, &mut self.buf);
-        } else if !push_utmpdump(entry, &mut self.buf) {
-            self.left_out += 1;
+        } else if !self.text.push(entry) {
+            tally.left_out += 1;
         }
-        if self.buf.len() >= CHUNK {
-            out.write_all(&self.buf)?;
-            self.buf.clear();
+    }
+
+    /// The text written so far.
+    fn text(&self) -> &[u8] {
+        if self.json {
+            &self.buf
+        } else {
+            self.text.as_bytes()
         }
-        Ok(())
+    }
+
+    fn clear_text(&mut self) {
+        self.buf.clear();
+        self.text.clear();
     }
 
     /// Writes the rest and says on stderr how the input ended (`ended`) and
     /// what was odd about it: one line either way.
     fn finish(self, ended: utmp::Result<()>, out: &mut impl Write) -> Outcome {
-        out.write_all(&self.buf)?;
+        out.write_all(self.text())?;
         out.flush()?;
-        let (records, odd, left_out) = (self.records, self.odd, self.left_out);
-        let odd_note = self.first_odd.map(|(offset, why)| {
+        let Tally {
+            records,
+            left_out,
+            odd,
+            first_odd,
+            ..
+        } = self.tally;
+        let odd_note = first_odd.map(|(offset, why)| {
             format!(
                 "{odd} of {records} record(s) do not look like this platform's \
                  (the first at byte offset {offset}: {why}); another format, ABI or byte order?"
@@ -334,8 +425,8 @@ mod tests {
     /// The one stderr line `finish` ends with (or none).
     fn finish_line(left_out: u64, ended: utmp::Result<()>) -> Option<String> {
         let mut dumped = Dumped::new(false);
-        dumped.records = 5;
-        dumped.left_out = left_out;
+        dumped.tally.records = 5;
+        dumped.tally.left_out = left_out;
         match dumped.finish(ended, &mut Vec::new()) {
             Ok(()) => None,
             Err(Failure::Message(m) | Failure::Usage(m)) => Some(m),

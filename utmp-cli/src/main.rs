@@ -3,6 +3,7 @@
 //! A thin consumer of the `utmp` crate: argument parsing and printing only.
 //! Exit codes: 0 success, 1 runtime error (one line on stderr), 2 usage error.
 
+mod chunks;
 mod dump;
 mod follow;
 mod format_choice;

@@ -412,3 +412,59 @@ fn mapped_and_streamed_reading_agree() {
     let mapped = run(&["dump", path], b"");
     assert!(from_stdin.stdout == mapped.stdout);
 }
+
+/// A mapped file of several chunks (`utmp dump` formats chunks of 4096
+/// records on several threads) dumps as the streamed one does: the same
+/// lines in the same order, the same warning about records of odd shape
+/// (the first one's offset, in a later chunk), and the same exit status and
+/// line for a partial record at the end; also with --json.
+#[test]
+fn chunked_dump_is_the_streamed_dump() {
+    if !runnable("utmp CLI tests") {
+        return;
+    }
+    let scratch = scratch();
+    let records = 4096 * 2 + 777;
+    let mut bytes = random_bytes(RECORD_SIZE * records, 0x005e_ed0f_c4a2);
+    for (i, rec) in bytes.chunks_exact_mut(RECORD_SIZE).enumerate() {
+        let b = utmp::EntryBuilder::from_entry(utmp::Entry::from_bytes(rec.try_into().unwrap()))
+            .entry_type(utmp::EntryType::UserProcess)
+            .seconds(1_700_000_000 + 61 * i as i64)
+            .microseconds(i as i64 % 1_000_000);
+        // Odd records from the second chunk on: microseconds out of range.
+        let b = if i > 5000 && i % 997 == 0 {
+            b.microseconds(1_000_000 + i as i64)
+        } else {
+            b
+        };
+        rec.copy_from_slice(b.build().unwrap().as_bytes());
+    }
+    let whole = bytes.clone();
+    bytes.extend_from_slice(&[9; 17]);
+    for (name, data, code) in [("whole", &whole, Some(0)), ("partial", &bytes, Some(1))] {
+        let path = scratch.join(name);
+        std::fs::write(&path, data).unwrap();
+        let path = path.to_str().unwrap();
+        for json in [false, true] {
+            let mut args = vec!["dump", path];
+            if json {
+                args.insert(1, "--json");
+            }
+            let mapped = run(&args, b"");
+            args.insert(1, "--no-mmap");
+            let streamed = run(&args, b"");
+            assert_eq!(mapped.status.code(), code, "{args:?}");
+            assert_eq!(streamed.status.code(), code, "{args:?}");
+            assert!(mapped.stdout == streamed.stdout, "{args:?}: stdout differs");
+            let lines = String::from_utf8_lossy(&mapped.stdout).lines().count();
+            assert_eq!(lines, records, "{args:?}");
+            let stderr = stderr_lines(&mapped);
+            assert_eq!(stderr, stderr_lines(&streamed), "{args:?}");
+            let first_odd = format!("byte offset {}", 5982 * RECORD_SIZE);
+            assert!(
+                stderr.len() == 1 && stderr[0].contains(&first_odd),
+                "{args:?}: {stderr:?}"
+            );
+        }
+    }
+}

@@ -4,6 +4,7 @@
 use std::fs::File;
 use std::io;
 use std::iter::FusedIterator;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use crate::entry::{Entry, EntryRef};
@@ -74,11 +75,64 @@ impl MappedFile {
     /// records) ends the iteration with an [`Error::Io`] of kind
     /// `UnexpectedEof`.
     pub fn entries(&self) -> MappedEntries<'_> {
+        self.entries_range(0..usize::MAX)
+    }
+
+    /// The number of whole records in the file as mapped.
+    pub fn record_count(&self) -> usize {
+        self.as_bytes().len() / RECORD_SIZE
+    }
+
+    /// The records whose indexes (counted from 0, in file order) are in
+    /// `records`, borrowed from the mapping, as [`MappedFile::entries`]
+    /// lends them; a range past the end is cut at the last record.
+    ///
+    /// For reading a large file in parts, each on its own thread (a
+    /// [`MappedFile`] is `Sync`): the parts of a file read one after the
+    /// other yield exactly what [`MappedFile::entries`] yields. The part that
+    /// reaches the last whole record also reports a partial record after it
+    /// ([`Error::TrailingBytes`], with its offset in the file). The kernel's
+    /// read-ahead stays within the part, and each part checks the file's
+    /// size before its first record and every 512 records.
+    ///
+    /// ```no_run
+    /// # fn main() -> utmp::Result<()> {
+    /// // SAFETY: wtmp is only appended to, and rotated by renaming.
+    /// let wtmp = unsafe { utmp::MappedFile::open(utmp::wtmp_path())? };
+    /// let half = wtmp.record_count() / 2;
+    /// let logins = |range| {
+    ///     let records = wtmp.entries_range(range);
+    ///     records.filter(|e| e.as_ref().is_ok_and(|e| e.is_user_process())).count()
+    /// };
+    /// let (first, second) = std::thread::scope(|s| {
+    ///     let first = s.spawn(|| logins(0..half));
+    ///     (first.join(), logins(half..usize::MAX))
+    /// });
+    /// println!("{} logins", first.unwrap_or(0) + second);
+    /// # Ok(()) }
+    /// ```
+    pub fn entries_range(&self, records: Range<usize>) -> MappedEntries<'_> {
+        let bytes = self.as_bytes();
+        let whole = bytes.len() / RECORD_SIZE;
+        let start = records.start.min(whole);
+        let end = records.end.clamp(start, whole);
+        // start <= end <= whole, and whole * RECORD_SIZE <= bytes.len().
+        #[allow(clippy::arithmetic_side_effects)]
+        let from = start * RECORD_SIZE;
+        #[allow(clippy::arithmetic_side_effects)]
+        let to = if end == whole {
+            bytes.len()
+        } else {
+            end * RECORD_SIZE
+        };
+        let part = bytes.get(from..to);
+        debug_assert!(part.is_some(), "{from}..{to} lies in the mapping");
         MappedEntries {
-            inner: entries(self.as_bytes()),
+            inner: entries(part.unwrap_or_default()),
             file: self,
             check: SizeCheck::default(),
             ahead: (None, None),
+            within: from..to,
         }
     }
 
@@ -94,6 +148,25 @@ impl MappedFile {
             inner: entries_in(self.as_bytes(), format),
             file: self,
             check: SizeCheck::default(),
+        }
+    }
+
+    /// Tells the system that the records in `records` (indexes as for
+    /// [`MappedFile::entries_range`]) are read: on Linux their pages leave
+    /// the process (`MADV_DONTNEED`), so that its resident size stays that of
+    /// the parts not yet released, and unmapping them at the end costs
+    /// nothing. Reading them again is allowed and reads the same bytes
+    /// (mapped in again from the page cache). Whole pages only: those the
+    /// range shares with other records stay. Elsewhere it does nothing.
+    ///
+    /// A reader that goes through a large file in parts (see
+    /// [`MappedFile::entries_range`]) calls it for each part it is done with.
+    pub fn release(&self, records: Range<usize>) {
+        if let Some(map) = &self.map {
+            let (start, end) = (records.start, records.end);
+            // A range past the end of the file releases nothing there.
+            let bytes = |i: usize| i.saturating_mul(RECORD_SIZE);
+            map.release(bytes(start)..bytes(end));
         }
     }
 
@@ -117,6 +190,14 @@ impl MappedFile {
             )
         })
     }
+}
+
+/// The offset in the file of `offset` within the part `within`.
+// Both lie in the file, whose length fits a usize and so a u64.
+#[allow(clippy::arithmetic_side_effects)]
+fn in_file(offset: u64, within: &Range<usize>) -> u64 {
+    debug_assert!(offset <= (within.end - within.start) as u64);
+    offset + within.start as u64
 }
 
 /// The size check both iterators make every [`CHECK_EVERY`] records (the
@@ -198,6 +279,9 @@ pub struct MappedEntries<'a> {
     /// How far the kernel was asked to read ahead, forwards and backwards
     /// (see `Mapping::read_ahead`).
     ahead: (Option<usize>, Option<usize>),
+    /// The bytes of the mapping this iterator reads (all of them but for
+    /// [`MappedFile::entries_range`]).
+    within: Range<usize>,
 }
 
 impl<'a> MappedEntries<'a> {
@@ -237,7 +321,7 @@ impl<'a> MappedEntries<'a> {
             } else {
                 &mut self.ahead.1
             };
-            map.read_ahead(ahead, here, forwards);
+            map.read_ahead(ahead, here, forwards, &self.within);
         }
         const STEP: usize = PREFETCH_RECORDS * RECORD_SIZE;
         // Past either end of the mapping there is nothing to prefetch.
@@ -251,8 +335,33 @@ impl<'a> MappedEntries<'a> {
         }
     }
 
+    #[inline]
     fn with_path(&self, item: Result<EntryRef<'a>>) -> Result<EntryRef<'a>> {
-        item.map_err(|e| e.with_reader_path(&Some(self.file.path.clone())))
+        match item {
+            Ok(entry) => Ok(entry),
+            Err(e) => Err(self.in_file(e)),
+        }
+    }
+
+    /// An error of the records in `within`, with the path, and the offset
+    /// in the file of a partial record at the end.
+    #[cold]
+    fn in_file(&self, e: Error) -> Error {
+        let e = match e {
+            Error::TrailingBytes {
+                path,
+                offset,
+                len,
+                record_size,
+            } => Error::TrailingBytes {
+                path,
+                offset: in_file(offset, &self.within),
+                len,
+                record_size,
+            },
+            other => other,
+        };
+        e.with_reader_path(&Some(self.file.path.clone()))
     }
 }
 

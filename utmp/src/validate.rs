@@ -30,7 +30,20 @@ impl<B: Borrow<RecordBytes>> Entry<B> {
     /// Why this record cannot have been written by this platform's C library,
     /// or `None` when it could have: a `ut_type` the header does not name, or a
     /// `tv_usec` outside 0..1,000,000 (see [`validate`]).
+    #[inline]
     pub fn implausibility(&self) -> Option<String> {
+        // The usual answer, checked inline (`utmp dump` asks for every
+        // record); the reason is worded out of line.
+        let host_type = || !matches!(self.entry_type(), EntryType::Unknown(_));
+        if self.format().is_host() && (0..1_000_000).contains(&self.microseconds()) && host_type() {
+            return None;
+        }
+        self.implausibility_worded()
+    }
+
+    /// [`Entry::implausibility`] in full.
+    #[cold]
+    fn implausibility_worded(&self) -> Option<String> {
         let format = self.format();
         if !format.is_host() {
             // A record of another format: judged by its own system's types.

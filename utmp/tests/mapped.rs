@@ -168,3 +168,82 @@ fn reading_the_last_record_maps_in_only_the_end_of_the_file() {
     drop(mapped);
     assert_eq!(mapped_rss_kib(&file.0), None, "still mapped after drop");
 }
+
+/// Parts read with `entries_range` give what `entries` gives, each with
+/// the file's offsets; a released part leaves the process's resident size
+/// and reads the same bytes again.
+#[test]
+#[cfg_attr(miri, ignore = "maps files (isolation)")]
+fn parts_read_as_the_whole_and_released_parts_leave_and_read_the_same() {
+    let n = 20_000;
+    let mut bytes = records(n);
+    bytes.extend_from_slice(&[7; 5]);
+    let file = scratch("parts", &bytes);
+    let mapped = map(&file.0).unwrap();
+    assert_eq!(mapped.record_count(), n);
+    let whole: Vec<_> = mapped
+        .entries()
+        .map(|e| e.map(|e| e.to_entry()).map_err(|e| e.to_string()))
+        .collect();
+    let mut parts = Vec::new();
+    for start in (0..n + 1000).step_by(3000) {
+        let part = mapped.entries_range(start..start + 3000);
+        parts.extend(part.map(|e| e.map(|e| e.to_entry()).map_err(|e| e.to_string())));
+    }
+    assert!(parts == whole, "the parts differ from the whole");
+    let last = whole.last().unwrap().as_ref().unwrap_err();
+    assert!(
+        last.contains(&format!("offset {}", n * RECORD_SIZE)),
+        "{last}"
+    );
+    assert_eq!(
+        mapped.entries_range(n..usize::MAX).count(),
+        1,
+        "only the partial record"
+    );
+    assert_eq!(
+        mapped.entries_range(n + 5..n + 9).count(),
+        1,
+        "cut at the end"
+    );
+    #[cfg(target_os = "linux")]
+    {
+        let before = mapped_rss_kib(&file.0).unwrap();
+        assert!(
+            before >= 6000,
+            "{before} KiB resident after reading 7.3 MiB"
+        );
+        mapped.release(0..n);
+        let after = mapped_rss_kib(&file.0).unwrap_or(0);
+        assert!(after <= 256, "{after} KiB still resident after release");
+    }
+    let again: Vec<_> = mapped
+        .entries()
+        .map(|e| e.map(|e| e.to_entry()).map_err(|e| e.to_string()))
+        .collect();
+    assert!(again == whole, "released records read differently");
+}
+
+/// Each part checks the file's size before its first record: a part of a
+/// file that shrank ends with the error before it reads anything, even a
+/// part beyond the new end (which would otherwise die of SIGBUS).
+#[test]
+#[cfg_attr(miri, ignore = "maps files (isolation)")]
+fn a_part_of_a_file_that_shrank_ends_with_an_error_before_reading() {
+    let file = scratch("part-shrank", &records(2000));
+    let mapped = map(&file.0).unwrap();
+    fs::OpenOptions::new()
+        .write(true)
+        .open(&file.0)
+        .unwrap()
+        .set_len(1000 * RECORD_SIZE as u64)
+        .unwrap();
+    for range in [1500..1600, 0..10] {
+        let mut part = mapped.entries_range(range.clone());
+        match part.next() {
+            Some(Err(e)) => assert_eq!(e.kind(), ErrorKind::UnexpectedEof, "{range:?}: {e}"),
+            other => panic!("{range:?}: {other:?}"),
+        }
+        assert!(part.next().is_none(), "{range:?}: the part goes on");
+    }
+}

@@ -23,7 +23,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use utmp::layouts::utmpdump::{push_utmpdump, UtmpdumpReader};
+use utmp::layouts::utmpdump::{push_utmpdump, UtmpdumpBuffer, UtmpdumpReader};
 use utmp::{entries, Entry, EntryBuilder, EntryType, ExitStatus, RECORD_SIZE};
 
 fn fixtures() -> Option<PathBuf> {
@@ -54,12 +54,20 @@ fn records_are_384(what: &str) -> bool {
     }
 }
 
+/// The dump of `bytes` through `UtmpdumpBuffer` (what `utmp dump` writes),
+/// checked to be what `push_utmpdump` writes.
 fn dump(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
+    let mut text = UtmpdumpBuffer::new();
     for e in entries(bytes) {
         let e = e.expect("whole records");
         assert!(push_utmpdump(&e, &mut out));
+        assert!(text.push(&e));
     }
+    assert!(
+        text.as_bytes() == out,
+        "UtmpdumpBuffer and push_utmpdump differ"
+    );
     out
 }
 
@@ -237,9 +245,18 @@ fn compare_dump(bytes: &[u8], what: &str) {
     let theirs = String::from_utf8_lossy(&theirs).into_owned();
     let mut their_lines = theirs.split_inclusive('\n');
     let mut time_skipped = 0;
+    // One buffer for the whole file, as `utmp dump` uses it (its day cache
+    // carries over from line to line).
+    let mut text = UtmpdumpBuffer::new();
     for (i, e) in entries(bytes).filter_map(Result::ok).enumerate() {
         let mut ours = Vec::new();
         assert!(push_utmpdump(&e, &mut ours));
+        text.clear();
+        assert!(text.push(&e));
+        assert!(
+            text.as_bytes() == ours,
+            "{what}: record {i}: the buffer differs"
+        );
         let ours = String::from_utf8_lossy(&ours);
         let their = their_lines
             .next()

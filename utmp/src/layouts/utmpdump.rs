@@ -319,18 +319,40 @@ fn cleansed(c: u8) -> u8 {
 /// `ut_addr_v6` as utmpdump shows it: IPv6 when any of words 1 to 3 is set,
 /// else the IPv4 address in word 0.
 fn push_address(buf: &mut Vec<u8>, a: [u8; 16]) {
+    let (text, len) = address_text(a);
+    debug_assert!(len <= text.len(), "an address text longer than its array");
+    buf.extend_from_slice(text.get(..len).unwrap_or(&text));
+}
+
+/// The text of [`push_address`], then spaces to the end of the array, and
+/// its length (at most 39, `ffff:` eight times less one colon).
+#[inline]
+fn address_text(a: [u8; 16]) -> ([u8; 48], usize) {
     let [a0, a1, a2, a3, rest @ ..] = a;
     if rest == [0; 12] {
-        push_ipv4(buf, [a0, a1, a2, a3]);
+        let (v4, len) = ipv4_text([a0, a1, a2, a3]);
+        let mut text = [b' '; 48];
+        if let Some(head) = text.first_chunk_mut::<16>() {
+            *head = v4;
+        }
+        (text, len)
     } else {
-        push_ipv6(buf, a);
+        ipv6_text(a)
     }
 }
 
+#[cfg(test)]
 fn push_ipv4(buf: &mut Vec<u8>, a: [u8; 4]) {
+    let (text, len) = ipv4_text(a);
+    buf.extend_from_slice(text.get(..len).unwrap_or(&text));
+}
+
+/// An IPv4 address in dotted decimal, then spaces to the end of the array
+/// (so that utmpdump's 15 columns come padded), and its length.
+#[inline]
+fn ipv4_text(a: [u8; 4]) -> ([u8; 16], usize) {
     if a == [0; 4] {
-        buf.extend_from_slice(b"0.0.0.0");
-        return;
+        return (*b"0.0.0.0         ", 7);
     }
     // Up to 15 characters, built in place: each number is written as three
     // bytes (digits then spaces) and the cursor moves by its length.
@@ -354,48 +376,42 @@ fn push_ipv4(buf: &mut Vec<u8>, a: [u8; 4]) {
         }
         at = at.saturating_add(n);
     }
-    let end = buf.len().saturating_add(at);
-    buf.extend_from_slice(&text);
-    buf.truncate(end);
+    (text, at)
+}
+
+#[cfg(test)]
+fn push_ipv6(buf: &mut Vec<u8>, a: [u8; 16]) {
+    let (text, len) = ipv6_text(a);
+    buf.extend_from_slice(text.get(..len).unwrap_or(&text));
 }
 
 /// IPv6 text as glibc's `inet_ntop` writes it: lowercase hex, the first
 /// longest run of two or more zero groups as `::`, and `::a.b.c.d` /
-/// `::ffff:a.b.c.d` for IPv4-compatible and IPv4-mapped addresses.
+/// `::ffff:a.b.c.d` for IPv4-compatible and IPv4-mapped addresses; then
+/// spaces to the end of the array, and the text's length.
 // Indices and run lengths are at most 8.
 #[allow(clippy::arithmetic_side_effects)]
-fn push_ipv6(buf: &mut Vec<u8>, a: [u8; 16]) {
+fn ipv6_text(a: [u8; 16]) -> ([u8; 48], usize) {
     let mut words = [0u16; 8];
     for (w, pair) in words.iter_mut().zip(a.chunks_exact(2)) {
         if let [hi, lo] = *pair {
             *w = u16::from_be_bytes([hi, lo]);
         }
     }
-    // The first longest run of zero words, if at least two long (else an
-    // empty run at 8).
-    let (mut best, mut best_len) = (8, 0);
-    let mut run = 0;
-    for (i, &w) in words.iter().enumerate() {
-        if w == 0 {
-            run += 1;
-            if run > best_len {
-                (best, best_len) = (i + 1 - run, run);
-            }
-        } else {
-            run = 0;
-        }
-    }
-    if best_len < 2 {
-        (best, best_len) = (8, 0);
-    }
+    let (best, best_len) = zero_run(&words);
+    let mut text = [b' '; 48];
     if best == 0 && (best_len == 6 || (best_len == 5 && words[5] == 0xffff)) {
-        buf.extend_from_slice(if best_len == 6 { b"::" } else { b"::ffff:" });
-        push_ipv4(buf, [a[12], a[13], a[14], a[15]]);
-        return;
+        let prefix: &[u8] = if best_len == 6 { b"::" } else { b"::ffff:" };
+        let (v4, len) = ipv4_text([a[12], a[13], a[14], a[15]]);
+        if let Some(d) = text.get_mut(..prefix.len() + 16) {
+            let (p, rest) = d.split_at_mut(prefix.len());
+            p.copy_from_slice(prefix);
+            rest.copy_from_slice(&v4);
+        }
+        return (text, prefix.len() + len);
     }
     // Built in place (at most 39 characters; each group is written as four
-    // bytes and the cursor moves by its length), then copied once.
-    let mut text = [0u8; 48];
+    // bytes and the cursor moves by its length).
     let mut at = 0usize;
     for (i, &w) in words.iter().enumerate() {
         if i >= best && i < best + best_len {
@@ -430,9 +446,35 @@ fn push_ipv6(buf: &mut Vec<u8>, a: [u8; 16]) {
         }
         at += 1;
     }
-    let end = buf.len() + at;
-    buf.extend_from_slice(&text);
-    buf.truncate(end);
+    // The group written last may have left digits beyond the end.
+    if let Some(tail) = text.get_mut(at..) {
+        tail.fill(b' ');
+    }
+    (text, at)
+}
+
+/// The first longest run of zero words, as (start, length), when at least
+/// two long; else an empty run at 8.
+// Indices and run lengths are at most 8.
+#[allow(clippy::arithmetic_side_effects)]
+fn zero_run(words: &[u16; 8]) -> (usize, usize) {
+    let (mut best, mut best_len) = (8, 0);
+    let mut run = 0;
+    for (i, &w) in words.iter().enumerate() {
+        if w == 0 {
+            run += 1;
+            if run > best_len {
+                (best, best_len) = (i + 1 - run, run);
+            }
+        } else {
+            run = 0;
+        }
+    }
+    if best_len < 2 {
+        (8, 0)
+    } else {
+        (best, best_len)
+    }
 }
 
 /// "00" to "ff".
@@ -453,6 +495,522 @@ e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
 fn hex_pair(b: u8) -> [u8; 2] {
     let i = usize::from(b) * 2;
     [HEX_PAIRS[i], HEX_PAIRS[i + 1]]
+}
+
+// ---------------------------------------------------------------------------
+// Records to text, fast: a buffer of lines
+// ---------------------------------------------------------------------------
+
+/// Lines of `utmpdump` text in a buffer of their own: the same lines as
+/// [`push_utmpdump`], written faster (what `utmp dump` uses).
+///
+/// Each line is written in place at the end of the buffer, whole fields at
+/// a time: every string field as blocks of 16 bytes cut at its NUL and
+/// padded with spaces by the same vector operations, the numbers a word at a
+/// time, the date once per day. Records of unusual shape (a type above 9, a
+/// pid of more than 8 digits, a year outside 1000 to 9999, microseconds out
+/// of range) go through [`push_utmpdump`], so the text is the same for any
+/// bytes. Reuse one buffer (clear it after handing its text on): it keeps
+/// its memory and its day.
+///
+/// ```
+/// # fn main() -> utmp::Result<()> {
+/// use utmp::layouts::utmpdump::UtmpdumpBuffer;
+/// use utmp::{EntryBuilder, EntryType};
+/// let entry = EntryBuilder::new(EntryType::UserProcess)
+///     .pid(17058)
+///     .user("kerolasa")
+///     .seconds(1_358_379_849)
+///     .build()?;
+/// let mut text = UtmpdumpBuffer::new();
+/// assert!(text.push(&entry));
+/// let mut line = Vec::new();
+/// assert!(utmp::layouts::utmpdump::push_utmpdump(&entry, &mut line));
+/// assert_eq!(text.as_bytes(), line);
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct UtmpdumpBuffer {
+    /// The text (`..len`), then room for the next line: bytes of no
+    /// meaning, initialized once, written over in place.
+    buf: Vec<u8>,
+    len: usize,
+    /// The UTC day of the last line and its date text.
+    day: Option<DateText>,
+    /// A line of unusual shape, from [`push_utmpdump`].
+    scratch: Vec<u8>,
+}
+
+/// One UTC day and `YYYY-MM-DDT`, as the time column starts during it.
+#[derive(Debug, Clone, Copy)]
+struct DateText {
+    start: i64,
+    /// Only the first 11 bytes are the date; the rest is padding.
+    text: [u8; 16],
+}
+
+/// The longest line the fast writer writes: the string fields whole, the
+/// rest at their widest.
+const LONGEST_LINE: usize = {
+    let fields = layout::UT_USER.len + layout::UT_LINE.len + layout::UT_HOST.len;
+    // `[T] [` + pid (8) + id (8) + the address (39) + the time column (33),
+    // the 6 separators `] [`.
+    5 + 8 + 8 + fields + 39 + 33 + 6 * 3
+};
+
+/// The room a line is written in: the longest line and the farthest a
+/// block write reaches past the line's end (a 16-byte block of the host
+/// field, 15 bytes beyond its text; the 8-byte end of the line), rounded up
+/// (512 bytes on Linux, more where the fields are wider).
+const WINDOW: usize = (LONGEST_LINE + 48).next_multiple_of(64);
+
+impl UtmpdumpBuffer {
+    /// An empty buffer.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Appends the `utmpdump` line of `entry`, as [`push_utmpdump`] writes
+    /// it (the same bytes, the same `false` for a record utmpdump leaves
+    /// out, with nothing appended).
+    #[inline]
+    pub fn push<B: Borrow<RecordBytes>>(&mut self, entry: &Entry<B>) -> bool {
+        if self
+            .buf
+            .len()
+            .checked_sub(self.len)
+            .is_none_or(|room| room < WINDOW)
+        {
+            self.grow();
+        }
+        let window = self
+            .buf
+            .get_mut(self.len..)
+            .and_then(|rest| rest.first_chunk_mut::<WINDOW>());
+        debug_assert!(window.is_some(), "grow leaves a window");
+        match window.and_then(|w| write_line(entry, &mut self.day, w)) {
+            Some(n) => {
+                // n <= LONGEST_LINE < WINDOW, and the window lies in `buf`:
+                // the sum is at most its length.
+                #[allow(clippy::arithmetic_side_effects)]
+                let len = self.len + n;
+                self.len = len;
+                true
+            }
+            None => self.push_slow(entry),
+        }
+    }
+
+    /// A line through [`push_utmpdump`], copied in (over the room after
+    /// the text, which stays: truncating it would make the next line grow
+    /// the buffer again).
+    #[cold]
+    fn push_slow<B: Borrow<RecordBytes>>(&mut self, entry: &Entry<B>) -> bool {
+        self.scratch.clear();
+        let shown = push_utmpdump(entry, &mut self.scratch);
+        let n = self.scratch.len();
+        while self
+            .buf
+            .len()
+            .checked_sub(self.len)
+            .is_none_or(|room| room < n)
+        {
+            self.grow();
+        }
+        let end = self.len.checked_add(n);
+        match end.and_then(|end| self.buf.get_mut(self.len..end)) {
+            Some(to) => to.copy_from_slice(&self.scratch),
+            None => debug_assert!(false, "grow leaves room for the line"),
+        }
+        self.len = end.unwrap_or(self.len);
+        shown
+    }
+
+    /// Room for at least one more line: the buffer grows by the text's
+    /// length (doubles), at least by a window.
+    #[cold]
+    fn grow(&mut self) {
+        let want = self.buf.len().checked_add(self.len.max(WINDOW));
+        debug_assert!(want.is_some(), "a text buffer near usize::MAX");
+        self.buf.resize(want.unwrap_or(usize::MAX), 0);
+    }
+
+    /// The lines written since the buffer was made or cleared.
+    pub fn as_bytes(&self) -> &[u8] {
+        let text = self.buf.get(..self.len);
+        debug_assert!(text.is_some(), "len is within the buffer");
+        text.unwrap_or(&[])
+    }
+
+    /// The length of the text, in bytes.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when no line was written since the buffer was made or cleared.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Forgets the text, keeping the memory (and the last day).
+    pub fn clear(&mut self) {
+        self.len = 0;
+    }
+}
+
+/// A line being written into a window of [`WINDOW`] bytes: each write is a
+/// block of fixed size at `at`, which then moves by the part that counts.
+struct Line<'a> {
+    w: &'a mut [u8; WINDOW],
+    at: usize,
+    /// Every block fitted (always: the window is `LONGEST_LINE` and more).
+    fits: bool,
+}
+
+impl Line<'_> {
+    /// Writes `block` at the cursor and moves it by `advance` (at most `K`).
+    #[inline(always)]
+    fn put<const K: usize>(&mut self, block: [u8; K], advance: usize) {
+        debug_assert!(advance <= K);
+        match self
+            .w
+            .get_mut(self.at..)
+            .and_then(|s| s.first_chunk_mut::<K>())
+        {
+            Some(d) => *d = block,
+            None => self.fits = false,
+        }
+        // `at` is a sum of the advances so far, each at most a block's
+        // size (at most 48), a few of them per line: far from overflow.
+        #[allow(clippy::arithmetic_side_effects)]
+        let at = self.at + advance;
+        self.at = at;
+    }
+
+    /// A string field: up to its first NUL, every byte that is not
+    /// printable ASCII (and `[`, `]`) as `?`, padded with spaces to
+    /// `width`, written as 16-byte blocks.
+    #[inline(always)]
+    fn put_field(&mut self, field: &[u8], width: usize) {
+        let n = nul_len(field);
+        let shown = n.max(width);
+        let start = self.at;
+        let mut from = 0usize;
+        while from < shown {
+            let block = match field.get(from..).and_then(|s| s.first_chunk::<16>()) {
+                Some(&b) => b,
+                None => short_block(field.get(from..).unwrap_or_default()),
+            };
+            let keep = n.checked_sub(from).map_or(0, |k| k.min(16));
+            self.put(cleansed_padded(block, keep), 16);
+            // from < shown <= the field's length or the width (both small).
+            #[allow(clippy::arithmetic_side_effects)]
+            let next = from + 16;
+            from = next;
+        }
+        // The cursor ends after the shown text, not after the last block.
+        #[allow(clippy::arithmetic_side_effects)]
+        let end = start + shown;
+        self.at = end;
+    }
+}
+
+impl Line<'_> {
+    /// An IPv4 address in dotted decimal, padded with spaces to 15
+    /// columns: spaces first, then each number as one 4-byte word from
+    /// [`DOTTED`] (its digits, a dot, spaces) written over them.
+    #[inline(always)]
+    fn put_ipv4(&mut self, a: [u8; 4]) {
+        let start = self.at;
+        self.put([b' '; 16], 0);
+        let [a0, a1, a2, a3] = a;
+        for b in [a0, a1, a2] {
+            let (word, len) = dotted(b);
+            // The number and its dot.
+            #[allow(clippy::arithmetic_side_effects)]
+            self.put(word.to_le_bytes(), len + 1);
+        }
+        let (word, len) = dotted(a3);
+        // The last number without its dot (len <= 3: the shift is below 32).
+        #[allow(clippy::arithmetic_side_effects)]
+        let dot = u32::from(b'.' ^ b' ') << (8 * len);
+        self.put((word ^ dot).to_le_bytes(), len);
+        // At most 15 columns: the cursor moved by at most 4 * 3 + 3.
+        #[allow(clippy::arithmetic_side_effects)]
+        let end = start + (self.at - start).max(15);
+        self.at = end;
+    }
+}
+
+impl Line<'_> {
+    /// An IPv6 address as [`ipv6_text`] writes it, padded with spaces to 15
+    /// columns: spaces first, then each group as one word (its digits, a
+    /// colon, spaces) written over them. Addresses with an IPv4 part go
+    /// through [`ipv6_text`].
+    #[inline(always)]
+    // Indices and run lengths are at most 8, the cursor moves by at most 5
+    // per group.
+    #[allow(clippy::arithmetic_side_effects)]
+    fn put_ipv6(&mut self, a: [u8; 16]) {
+        let mut words = [0u16; 8];
+        for (w, pair) in words.iter_mut().zip(a.chunks_exact(2)) {
+            if let [hi, lo] = *pair {
+                *w = u16::from_be_bytes([hi, lo]);
+            }
+        }
+        let (best, best_len) = zero_run(&words);
+        if best == 0 && (best_len == 6 || (best_len == 5 && words[5] == 0xffff)) {
+            let (text, len) = ipv6_text(a);
+            self.put(text, len.max(15));
+            return;
+        }
+        let start = self.at;
+        self.put([b' '; 16], 0);
+        let mut last_was_group = false;
+        for (i, &w) in words.iter().enumerate() {
+            if i >= best && i < best + best_len {
+                // The run: `::` at the start, else one more colon after the
+                // group before it.
+                if i == 0 {
+                    self.put(*b"::", 2);
+                } else if i == best {
+                    self.put(*b": ", 1);
+                }
+                last_was_group = false;
+                continue;
+            }
+            let n = (16 - w.leading_zeros() as usize).div_ceil(4).max(1);
+            let [hi, lo] = (w << (4 * (4 - n))).to_be_bytes();
+            let [h0, h1] = hex_pair(hi);
+            let [h2, h3] = hex_pair(lo);
+            // The n digits, a colon, spaces (1 <= n <= 4: shifts below 64).
+            let digits = u64::from(u32::from_le_bytes([h0, h1, h2, h3]));
+            let word = (digits & ((1u64 << (8 * n)) - 1))
+                | (u64::from(b':') << (8 * n))
+                | (u64::from_le_bytes([b' '; 8]) << (8 * (n + 1)));
+            self.put(word.to_le_bytes(), n + 1);
+            last_was_group = true;
+        }
+        if last_was_group {
+            // No colon after the last group.
+            self.at -= 1;
+            self.put([b' '], 0);
+        }
+        let end = start + (self.at - start).max(15);
+        self.at = end;
+    }
+}
+
+/// The decimal digits of `b` followed by a dot and spaces, first byte
+/// lowest, and the number of digits.
+#[inline(always)]
+// A u8 indexes a table of 256 entries: always in bounds; 1 + 1 + 1 at most.
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+fn dotted(b: u8) -> (u32, usize) {
+    let len = 1 + usize::from(b >= 10) + usize::from(b >= 100);
+    (DOTTED[usize::from(b)], len)
+}
+
+/// `DOTTED[b]`: the decimal digits of `b`, a dot, then spaces to 4 bytes,
+/// as a little-endian word.
+// Evaluated at compile time: an index out of bounds would not build.
+#[allow(clippy::indexing_slicing)]
+const DOTTED: [u32; 256] = {
+    let mut table = [0u32; 256];
+    let mut b = 0usize;
+    while b < 256 {
+        let mut text = [b' '; 4];
+        let n = b as u8;
+        let len = if n >= 100 {
+            text[0] = b'0' + n / 100;
+            text[1] = b'0' + n / 10 % 10;
+            text[2] = b'0' + n % 10;
+            3
+        } else if n >= 10 {
+            text[0] = b'0' + n / 10;
+            text[1] = b'0' + n % 10;
+            2
+        } else {
+            text[0] = b'0' + n;
+            1
+        };
+        text[len] = b'.';
+        table[b] = u32::from_le_bytes(text);
+        b += 1;
+    }
+    table
+};
+
+/// The last bytes of a field (fewer than 16), as a block.
+#[inline]
+fn short_block(rest: &[u8]) -> [u8; 16] {
+    let mut block = [0u8; 16];
+    if let [a, b, c, d] = *rest {
+        // ut_id: a fixed copy, no call to memcpy.
+        block[..4].copy_from_slice(&[a, b, c, d]);
+    } else {
+        for (to, &from) in block.iter_mut().zip(rest) {
+            *to = from;
+        }
+    }
+    block
+}
+
+/// The first `keep` bytes of `block` [`cleansed`], the rest spaces (loops
+/// over fixed-size arrays, without branches: a few vector instructions).
+#[inline(always)]
+fn cleansed_padded(block: [u8; 16], keep: usize) -> [u8; 16] {
+    // keep <= 16 at every caller.
+    debug_assert!(keep <= 16);
+    let mask = KEEP.get(keep).copied().unwrap_or([0xff; 16]);
+    let mut out = cleansed_block(block);
+    for (o, m) in out.iter_mut().zip(mask) {
+        *o = (*o & m) | (b' ' & !m);
+    }
+    out
+}
+
+/// `KEEP[k]`: the first `k` bytes 0xff, the rest 0.
+// Evaluated at compile time: an index out of bounds would not build.
+#[allow(clippy::indexing_slicing)]
+const KEEP: [[u8; 16]; 17] = {
+    let mut masks = [[0u8; 16]; 17];
+    let mut k = 0;
+    while k <= 16 {
+        let mut i = 0;
+        while i < k {
+            masks[k][i] = 0xff;
+            i += 1;
+        }
+        k += 1;
+    }
+    masks
+};
+
+/// Writes the line of `entry` into `w` and returns its length; `None` for a
+/// record of unusual shape (see [`UtmpdumpBuffer`]), with `w` left in any
+/// state.
+#[inline]
+fn write_line<B: Borrow<RecordBytes>>(
+    entry: &Entry<B>,
+    day: &mut Option<DateText>,
+    w: &mut [u8; WINDOW],
+) -> Option<usize> {
+    let rec = entry.as_bytes();
+    let t = type_digit(layout::int(rec, layout::UT_TYPE))?;
+    let pid = u32::try_from(layout::int(rec, layout::UT_PID))
+        .ok()
+        .filter(|&p| p < 100_000_000)?;
+    let usec = u32::try_from(entry.microseconds())
+        .ok()
+        .filter(|&u| u < 1_000_000)?;
+    let (date, sod) = date_text(day, entry.seconds())?;
+    let mut line = Line {
+        w,
+        at: 0,
+        fits: true,
+    };
+    line.put([b'[', t, b']', b' ', b'['], 5);
+    let pid_len = decimal_len(u64::from(pid)).max(5);
+    // 5 <= pid_len <= 8: the shift drops the leading zeros beyond 5.
+    #[allow(clippy::arithmetic_side_effects)]
+    let pid_text = eight_digits(pid) >> (8 * (8 - pid_len));
+    line.put(pid_text.to_le_bytes(), pid_len);
+    line.put(*b"] [", 3);
+    // All of an id wider than 4 bytes (FreeBSD's 8) is shown, in 8 columns.
+    let id = entry.id_raw();
+    line.put_field(id, if nul_len(id) > 4 { 8 } else { 4 });
+    line.put(*b"] [", 3);
+    line.put_field(layout::bytes(rec, layout::UT_USER), 8);
+    line.put(*b"] [", 3);
+    line.put_field(layout::bytes(rec, layout::UT_LINE), 12);
+    line.put(*b"] [", 3);
+    line.put_field(layout::bytes(rec, layout::UT_HOST), 20);
+    line.put(*b"] [", 3);
+    // A format without an address field prints as no address.
+    let address = entry.address_bytes().unwrap_or([0; 16]);
+    if let [a0, a1, a2, a3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] = address {
+        line.put_ipv4([a0, a1, a2, a3]);
+    } else {
+        line.put_ipv6(address);
+    }
+    line.put(*b"] [", 3);
+    line.put(date, 11);
+    line.put(time_of_day(sod).to_le_bytes(), 8);
+    line.put(microseconds_text(usec).to_le_bytes(), 8);
+    line.put(*b"00:00]\n\0", 7);
+    line.fits.then_some(line.at)
+}
+
+/// The date text of the UTC day of `seconds`, from the cache when it is the
+/// same day, and the seconds since that midnight; `None` for a year outside
+/// 1000 to 9999.
+#[inline]
+fn date_text(day: &mut Option<DateText>, seconds: i64) -> Option<([u8; 16], u32)> {
+    const DAY: i64 = 86_400;
+    if let Some(d) = *day {
+        if let Some(sod) = seconds
+            .checked_sub(d.start)
+            .filter(|s| (0..DAY).contains(s))
+        {
+            // 0 <= sod < 86,400.
+            return Some((d.text, sod as u32));
+        }
+    }
+    let start = seconds.div_euclid(DAY).checked_mul(DAY)?;
+    let c = Civil::from_local_seconds(start, 0);
+    let year = u32::try_from(c.year)
+        .ok()
+        .filter(|y| (1000..10_000).contains(y))?;
+    let (month, date) = (u32::try_from(c.month).ok()?, u32::try_from(c.day).ok()?);
+    let [y0, y1] = two(year / 100);
+    let [y2, y3] = two(year);
+    let [m0, m1] = two(month);
+    let [d0, d1] = two(date);
+    let text = [
+        y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1, b'T', b' ', b' ', b' ', b' ', b' ',
+    ];
+    *day = Some(DateText { start, text });
+    // seconds - start = seconds.rem_euclid(DAY): 0..86,400.
+    Some((text, seconds.rem_euclid(DAY) as u32))
+}
+
+/// Numbers below 100 in separate byte lanes of `x` (each at least 14 bits
+/// above the one below it) split into two decimal digits: the tens where the
+/// number was, the units in the byte above (`tens` marks the low 4 bits of
+/// each lane). Add `0` (0x30) to each digit's byte for the text.
+#[inline(always)]
+fn split_tens(x: u64, tens: u64) -> u64 {
+    // v * 103 >> 10 is v / 10 for v < 100, and v * 103 < 2^14 stays in its
+    // lane; v - 10 * (v / 10) borrows from no other lane.
+    let t = (x.wrapping_mul(103) >> 10) & tens;
+    let u = x.wrapping_sub(t.wrapping_mul(10));
+    t | (u << 8)
+}
+
+/// `n` (below 10^8) as 8 decimal digits, the first in the lowest byte.
+#[inline(always)]
+fn eight_digits(n: u32) -> u64 {
+    let n = u64::from(n);
+    let x =
+        (n / 1_000_000) | ((n / 10_000 % 100) << 16) | ((n / 100 % 100) << 32) | ((n % 100) << 48);
+    split_tens(x, 0x000f_000f_000f_000f) | 0x3030_3030_3030_3030
+}
+
+/// `hh:mm:ss` of `sod` seconds after midnight (below 86,400), first byte lowest.
+#[inline(always)]
+fn time_of_day(sod: u32) -> u64 {
+    let (h, m, s) = (sod / 3600, sod / 60 % 60, sod % 60);
+    let x = u64::from(h) | (u64::from(m) << 24) | (u64::from(s) << 48);
+    split_tens(x, 0x000f_0000_0f00_000f) | 0x3030_3a30_303a_3030
+}
+
+/// `,uuuuuu+` of `usec` (below 1,000,000), first byte lowest.
+#[inline(always)]
+fn microseconds_text(usec: u32) -> u64 {
+    let (a, b, c) = (usec / 10_000, usec / 100 % 100, usec % 100);
+    let x = (u64::from(a) << 8) | (u64::from(b) << 24) | (u64::from(c) << 40);
+    split_tens(x, 0x0000_0f00_0f00_0f00) | 0x2b30_3030_3030_302c
 }
 
 // ---------------------------------------------------------------------------
@@ -1046,8 +1604,182 @@ impl<R: BufRead> std::iter::FusedIterator for UtmpdumpReader<R> {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::layout::RECORD_SIZE;
     use crate::EntryBuilder;
     use crate::EntryType;
+
+    /// A record for the fast writer's test: random bytes with the fields
+    /// the fast path looks at set from the arguments (strings made
+    /// printable when `printable`, cut at the given NULs).
+    #[allow(clippy::too_many_arguments)]
+    fn shaped_record(
+        bytes: &[u8],
+        ut_type: i64,
+        pid: i64,
+        seconds: i64,
+        usec: i64,
+        nuls: (usize, usize, usize, usize),
+        printable: bool,
+        address: u8,
+    ) -> Entry {
+        let mut e = Entry::zeroed();
+        let rec = e.bytes_mut();
+        rec.copy_from_slice(&bytes[..RECORD_SIZE]);
+        for (span, nul) in [
+            (layout::UT_ID, nuls.0),
+            (layout::UT_USER, nuls.1),
+            (layout::UT_LINE, nuls.2),
+            (layout::UT_HOST, nuls.3),
+        ] {
+            let field = layout::bytes_mut(rec, span);
+            if printable {
+                for b in field.iter_mut() {
+                    *b = 0x20 + *b % 0x5f;
+                }
+            }
+            if let Some(b) = field.get_mut(nul) {
+                *b = 0;
+            }
+        }
+        layout::set_int(rec, layout::UT_TYPE, ut_type, false);
+        layout::set_int(rec, layout::UT_PID, pid, false);
+        layout::set_int(rec, layout::TV_SEC, seconds, layout::TV_SEC.len == 4);
+        layout::set_int(rec, layout::TV_USEC, usec, false);
+        if let Some(span) = layout::UT_ADDR_V6 {
+            let a = layout::bytes_mut(rec, span);
+            match address % 7 {
+                0 => a.fill(0),
+                1 => a[4..].fill(0),
+                2 => {}
+                3 => {
+                    a[..10].fill(0);
+                    a[10..12].fill(0xff);
+                }
+                4 => a[..12].fill(0),
+                _ => {
+                    // Runs of zero groups anywhere, and small groups.
+                    let (zeros, small) = (bytes[0], bytes[1]);
+                    for i in 0..8 {
+                        if zeros >> i & 1 == 1 {
+                            a[2 * i..2 * i + 2].fill(0);
+                        } else if small >> i & 1 == 1 {
+                            a[2 * i] = 0;
+                            a[2 * i + 1] &= 0x1f;
+                        }
+                    }
+                }
+            }
+        }
+        e
+    }
+
+    proptest::proptest! {
+        // UtmpdumpBuffer against push_utmpdump, record by record and over
+        // a run of records (the day cache, across days and back), and again
+        // after clear().
+        #[test]
+        #[cfg_attr(miri, ignore = "safe code; minutes under Miri even with PROPTEST_CASES=8")]
+        fn buffer_writes_what_push_utmpdump_writes(
+            records in proptest::collection::vec((
+                proptest::collection::vec(proptest::num::u8::ANY, RECORD_SIZE),
+                -1i64..12,
+                proptest::sample::select(vec![
+                    0i64, 1, 42, 99_999, 100_000, 4_194_304, 99_999_999, 100_000_000, -1,
+                    i64::from(i32::MAX), i64::from(i32::MIN),
+                ]),
+                proptest::prop_oneof![
+                    -100_000i64..5_000_000_000,
+                    proptest::sample::select(vec![
+                        0i64, -1, 86_399, 86_400, 253_402_300_799, 253_402_300_800,
+                        -30_610_224_000, -30_610_224_001, i64::MAX, i64::MIN,
+                    ]),
+                ],
+                proptest::sample::select(vec![0i64, 1, 999_999, 1_000_000, -1, 123_456, i64::from(i32::MAX)]),
+                (0usize..40, 0usize..40, 0usize..40, 0usize..300),
+                proptest::bool::ANY,
+                proptest::num::u8::ANY,
+            ), 1..24)
+        ) {
+            let entries: Vec<Entry> = records
+                .iter()
+                .map(|(bytes, t, pid, secs, usec, nuls, printable, address)| {
+                    shaped_record(bytes, *t, *pid, *secs, *usec, *nuls, *printable, *address)
+                })
+                .collect();
+            let mut text = UtmpdumpBuffer::new();
+            let mut want = Vec::new();
+            for e in &entries {
+                let mut line = Vec::new();
+                let shown = push_utmpdump(e, &mut line);
+                proptest::prop_assert_eq!(text.push(e), shown);
+                want.extend_from_slice(&line);
+                proptest::prop_assert_eq!(
+                    String::from_utf8_lossy(text.as_bytes()),
+                    String::from_utf8_lossy(&want)
+                );
+            }
+            proptest::prop_assert_eq!(text.len(), want.len());
+            text.clear();
+            proptest::prop_assert!(text.is_empty());
+            for e in entries.iter().rev() {
+                text.push(e);
+            }
+            let mut again = Vec::new();
+            for e in entries.iter().rev() {
+                push_utmpdump(e, &mut again);
+            }
+            proptest::prop_assert!(text.as_bytes() == again.as_slice());
+        }
+    }
+
+    #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "safe code; 160,000 format! calls or 6,000 lines, minutes under Miri"
+    )]
+    fn buffer_grows_in_proportion_to_its_text() {
+        // A type of 10 takes the slow path, every line.
+        let mut e = Entry::zeroed();
+        assert!(layout::set_int(e.bytes_mut(), layout::UT_TYPE, 10, false));
+        let mut text = UtmpdumpBuffer::new();
+        let mut size = 0;
+        for round in 0..3 {
+            for _ in 0..2000 {
+                assert!(text.push(&e));
+                let grown = text.buf.len() <= 2 * text.len() + 2 * WINDOW;
+                assert!(round > 0 || grown, "{} for {}", text.buf.len(), text.len());
+            }
+            let line = text.as_bytes().len() / 2000;
+            assert!(text.as_bytes().starts_with(b"[10] [00000] ") && line > 100);
+            // The same text again fits the memory the first took.
+            assert!(round == 0 || text.buf.len() == size, "round {round}");
+            size = text.buf.len();
+            text.clear();
+        }
+    }
+
+    #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "safe code; 160,000 format! calls or 6,000 lines, minutes under Miri"
+    )]
+    fn digit_words_are_decimal() {
+        for n in (0..100_000_000u32)
+            .step_by(9_973)
+            .chain([0, 9, 10, 99, 100, 99_999_999])
+        {
+            assert_eq!(eight_digits(n).to_le_bytes(), *format!("{n:08}").as_bytes());
+        }
+        for sod in 0..86_400u32 {
+            let (h, m, s) = (sod / 3600, sod / 60 % 60, sod % 60);
+            let want = format!("{h:02}:{m:02}:{s:02}");
+            assert_eq!(time_of_day(sod).to_le_bytes(), *want.as_bytes());
+        }
+        for usec in (0..1_000_000u32).step_by(7).chain([999_999]) {
+            let want = format!(",{usec:06}+");
+            assert_eq!(microseconds_text(usec).to_le_bytes(), *want.as_bytes());
+        }
+    }
 
     fn line_of(e: &Entry) -> String {
         let mut buf = Vec::new();

@@ -4,8 +4,11 @@
 
 use std::fs::File;
 use std::io;
+use std::ops::Range;
 use std::path::Path;
 
+#[cfg(target_os = "linux")]
+use memmap2::UncheckedAdvice;
 use memmap2::{Advice, Mmap, MmapOptions};
 
 use crate::error::{Error, Result};
@@ -115,12 +118,19 @@ impl Mapping {
     }
 
     /// Asks the kernel for the next [`READ_AHEAD`] bytes beyond `at` in the
-    /// reading direction ([`ADVICE`]), when the reader at `at` has gone
-    /// through half of what was last asked for. `ahead` is that frontier,
-    /// kept by the reader. Nothing is asked beyond the window: `last -n 1`
-    /// on a 1 GiB file touches its last megabytes only.
-    pub(crate) fn read_ahead(&self, ahead: &mut Option<usize>, at: usize, forwards: bool) {
-        let len = self.len();
+    /// reading direction ([`ADVICE`]), not beyond `within` (the bytes the
+    /// reader reads), when the reader at `at` has gone through half of what
+    /// was last asked for. `ahead` is that frontier, kept by the reader.
+    /// Nothing is asked beyond the window: `last -n 1` on a 1 GiB file
+    /// touches its last megabytes only.
+    pub(crate) fn read_ahead(
+        &self,
+        ahead: &mut Option<usize>,
+        at: usize,
+        forwards: bool,
+        within: &Range<usize>,
+    ) {
+        let end = within.end.min(self.len());
         let half = READ_AHEAD / 2;
         // Only what was not asked for before: from the old frontier on.
         let (from, to) = if forwards {
@@ -128,13 +138,13 @@ impl Mapping {
                 return;
             }
             let from = ahead.map_or(at, |f| f.max(at));
-            (from, at.saturating_add(READ_AHEAD).min(len))
+            (from, at.saturating_add(READ_AHEAD).min(end))
         } else {
             if ahead.is_some_and(|f| at.saturating_sub(f) > half) {
                 return;
             }
-            let to = ahead.map_or(at, |f| f.min(at)).min(len);
-            (at.saturating_sub(READ_AHEAD), to)
+            let to = ahead.map_or(at, |f| f.min(at)).min(end);
+            (at.saturating_sub(READ_AHEAD).max(within.start), to)
         };
         *ahead = Some(if forwards { to } else { from });
         // Nothing to ask for at either end of the mapping (`to <= from`).
@@ -143,6 +153,42 @@ impl Mapping {
             // they are touched, as without it.
             let _ = self.map.advise_range(ADVICE, from, n);
         }
+    }
+
+    /// Takes the whole pages inside `within` out of the process's page
+    /// tables (`MADV_DONTNEED`, Linux; elsewhere nothing): its resident size
+    /// shrinks, unmapping them later costs nothing, and reading them again
+    /// maps them in again. Aligned to 64 KiB (a multiple of every page size
+    /// in use), so the pages at either end, which other records may share,
+    /// stay.
+    pub(crate) fn release(&self, within: Range<usize>) {
+        #[cfg(target_os = "linux")]
+        {
+            const ALIGN: usize = 64 << 10;
+            // Rounded down: at most the value, no overflow.
+            #[allow(clippy::arithmetic_side_effects)]
+            let end = within.end.min(self.len()) / ALIGN * ALIGN;
+            let start = within.start.checked_next_multiple_of(ALIGN);
+            let Some((start, len)) = start.and_then(|s| Some((s, end.checked_sub(s)?))) else {
+                return;
+            };
+            if len == 0 {
+                return;
+            }
+            // SAFETY: the mapping is read-only and private, so no page of it
+            // was ever written and none is a private copy: MADV_DONTNEED only
+            // removes page-table entries, and the next read of those bytes
+            // maps in the same page-cache pages, the file's bytes, which the
+            // caller of `MappedFile::open` promised do not change. So bytes
+            // borrowed from the range (`&[u8]`) keep their values; the range
+            // lies in the mapping (`end <= len`) and starts on a page.
+            let _ = unsafe {
+                self.map
+                    .unchecked_advise_range(UncheckedAdvice::DontNeed, start, len)
+            };
+        }
+        #[cfg(not(target_os = "linux"))]
+        let _ = within;
     }
 
     /// Asks the CPU to start loading `len` bytes at `offset` into its caches

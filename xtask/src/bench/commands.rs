@@ -403,7 +403,10 @@ pub fn section(rows: &[Row], runs: usize) -> String {
          records are read in place in the page cache; the reader asks the kernel \
          to map in the next 4 MiB ahead of it (`MADV_POPULATE_READ`), with no \
          thread of its own, so a reader that stops early (`last -n 1`) touches \
-         only the pages it reads. `utmp last` on a wtmpdb database reads the rows \
+         only the pages it reads. `utmp dump` formats a mapped file in chunks of \
+         4096 records on one thread per CPU (up to 8), written in file order: its \
+         CPU column (all threads) is above its wall time, and its wall time needs \
+         idle CPUs. `utmp last` on a wtmpdb database reads the rows \
          with SQLite on a second thread while the first pairs and prints them \
          (a table in time order, as wtmpdb writes it, is read backwards in \
          constant memory: no sort); the sqlite3 row is SQLite's shell reading and \

@@ -1,0 +1,265 @@
+//! Formatting the records of a mapped file on several threads: the file is
+//! cut into chunks of [`CHUNK_RECORDS`] records, workers format chunks into
+//! text buffers, and the calling thread writes the buffers in file order, so
+//! the output is the same as one thread's, byte for byte.
+//!
+//! Chunk `k` goes to worker `k % workers`, which hands its buffers to the
+//! writer through a channel of one place and gets them back to reuse: at
+//! most three buffers per worker exist at a time (one being filled, one
+//! waiting, one being written), whatever the file's size. A file of one
+//! chunk, or a machine of one CPU, is formatted on the calling thread, chunk
+//! after chunk, with one buffer.
+//!
+//! `utmp dump` uses it for utmpdump text and JSON Lines; any command that
+//! turns each record into text independently of the others can.
+
+use std::io::{self, Write};
+use std::sync::mpsc;
+
+use utmp::{MappedEntries, MappedFile};
+
+/// Records per chunk: 1.5 MiB of glibc records, about half a megabyte of
+/// utmpdump text.
+pub const CHUNK_RECORDS: usize = 4096;
+
+/// Never more workers than this, whatever the number of CPUs: beyond it the
+/// writer and the page cache are the limit.
+const MAX_WORKERS: usize = 8;
+
+/// A chunk's text buffer and whatever the formatting counts beside it.
+pub trait Chunk: Send {
+    /// Formats `records` into this chunk, replacing what it held; `first`
+    /// is the index in the file of the first of them.
+    fn format(&mut self, records: MappedEntries<'_>, first: usize);
+
+    /// The text to write.
+    fn text(&self) -> &[u8];
+}
+
+/// How to cut a file: records per chunk (at least 1), and workers.
+#[derive(Debug, Clone, Copy)]
+pub struct Plan {
+    pub chunk_records: usize,
+    pub workers: usize,
+}
+
+impl Plan {
+    /// [`CHUNK_RECORDS`] per chunk, one worker per CPU up to [`MAX_WORKERS`].
+    pub fn new() -> Self {
+        let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Plan {
+            chunk_records: CHUNK_RECORDS,
+            workers: cpus.min(MAX_WORKERS),
+        }
+    }
+}
+
+/// Formats every record of `file` into chunks made by `new`, as `plan`
+/// says, and writes their text to `out` in file order. After each chunk's
+/// text is written, `done` sees the chunk and returns false to stop there
+/// (an error in it ends the output).
+///
+/// # Errors
+///
+/// Writing to `out`.
+pub fn format_in_order<C: Chunk>(
+    file: &MappedFile,
+    plan: Plan,
+    new: impl Fn() -> C + Sync,
+    out: &mut impl Write,
+    mut done: impl FnMut(&mut C) -> bool,
+) -> io::Result<()> {
+    let size = plan.chunk_records.max(1);
+    // One chunk even for an empty file: it reports a partial record alone.
+    let chunks = file.record_count().div_ceil(size).max(1);
+    let workers = plan.workers.min(chunks);
+    if workers <= 1 {
+        let mut chunk = new();
+        for k in 0..chunks {
+            format_chunk(file, size, k, &mut chunk);
+            out.write_all(chunk.text())?;
+            if !done(&mut chunk) {
+                break;
+            }
+        }
+        return Ok(());
+    }
+    std::thread::scope(|scope| {
+        let lanes: Vec<_> = (0..workers)
+            .map(|w| {
+                let (to_writer, from_worker) = mpsc::sync_channel::<C>(1);
+                let (to_worker, returned) = mpsc::channel::<C>();
+                let new = &new;
+                scope.spawn(move || {
+                    for k in (w..chunks).step_by(workers) {
+                        let mut chunk = returned.try_recv().unwrap_or_else(|_| new());
+                        format_chunk(file, size, k, &mut chunk);
+                        // The writer stopped (an error): so does the worker.
+                        if to_writer.send(chunk).is_err() {
+                            return;
+                        }
+                    }
+                });
+                (from_worker, to_worker)
+            })
+            .collect();
+        for (from_worker, to_worker) in lanes.iter().cycle().take(chunks) {
+            // A worker that panicked: the scope passes its panic on.
+            let Ok(mut chunk) = from_worker.recv() else {
+                break;
+            };
+            out.write_all(chunk.text())?;
+            if !done(&mut chunk) {
+                break;
+            }
+            // A worker that has finished no longer needs it.
+            let _ = to_worker.send(chunk);
+        }
+        // Leaving drops the channels: a worker still sending stops.
+        Ok(())
+    })
+}
+
+/// Formats chunk `k` (of `size` records) of `file` into `chunk`.
+fn format_chunk<C: Chunk>(file: &MappedFile, size: usize, k: usize, chunk: &mut C) {
+    // k < chunks <= records / size + 1: the products stay below the
+    // number of records plus two chunks; the last range is cut by
+    // entries_range.
+    let first = k * size;
+    let records = file.entries_range(first..first + size);
+    chunk.format(records, first);
+    // Its pages leave the process now, on this thread, not all at the end
+    // on the writer's.
+    file.release(first..first + size);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each record's index and pid, one line each, and what ended the chunk.
+    #[derive(Default)]
+    struct Pids {
+        text: Vec<u8>,
+        ended: Option<utmp::Error>,
+    }
+
+    impl Chunk for Pids {
+        fn format(&mut self, records: MappedEntries<'_>, first: usize) {
+            self.text.clear();
+            self.ended = None;
+            for (i, entry) in (first..).zip(records) {
+                match entry {
+                    Ok(e) => writeln!(self.text, "{i} {}", e.pid()).unwrap(),
+                    Err(e) => self.ended = Some(e),
+                }
+            }
+        }
+
+        fn text(&self) -> &[u8] {
+            &self.text
+        }
+    }
+
+    fn file_of(pids: std::ops::Range<i32>, tail: &[u8]) -> (tempdir::Dir, MappedFile) {
+        let dir = tempdir::Dir::new();
+        let path = dir.0.join("records");
+        let mut bytes = Vec::new();
+        for pid in pids {
+            let e = utmp::EntryBuilder::new(utmp::EntryType::UserProcess)
+                .pid(pid)
+                .build()
+                .unwrap();
+            bytes.extend_from_slice(e.as_bytes());
+        }
+        bytes.extend_from_slice(tail);
+        std::fs::write(&path, &bytes).unwrap();
+        let file = crate::input::mapped(&path, false).unwrap().unwrap();
+        (dir, file)
+    }
+
+    mod tempdir {
+        pub struct Dir(pub std::path::PathBuf);
+        impl Dir {
+            pub fn new() -> Self {
+                static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+                let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let dir = std::env::temp_dir()
+                    .join(format!("utmp-chunks-test-{}-{n}", std::process::id()));
+                std::fs::create_dir_all(&dir).unwrap();
+                Dir(dir)
+            }
+        }
+        impl Drop for Dir {
+            fn drop(&mut self) {
+                let _ = std::fs::remove_dir_all(&self.0);
+            }
+        }
+    }
+
+    fn run(file: &MappedFile, plan: Plan, stop_after: usize) -> (String, Vec<String>) {
+        let mut out = Vec::new();
+        let mut errors = Vec::new();
+        let mut seen = 0;
+        format_in_order(file, plan, Pids::default, &mut out, |c: &mut Pids| {
+            seen += 1;
+            if let Some(e) = c.ended.take() {
+                errors.push(e.to_string());
+                return false;
+            }
+            seen < stop_after
+        })
+        .unwrap();
+        (String::from_utf8(out).unwrap(), errors)
+    }
+
+    #[test]
+    fn chunks_are_written_in_file_order_whatever_the_workers() {
+        let (_dir, file) = file_of(0..1000, &[]);
+        let want: String = (0..1000).map(|i| format!("{i} {i}\n")).collect();
+        for chunk_records in [1, 7, 64, 999, 1000, 5000] {
+            for workers in [1, 2, 3, 8] {
+                let plan = Plan {
+                    chunk_records,
+                    workers,
+                };
+                let (got, errors) = run(&file, plan, usize::MAX);
+                assert!(got == want, "{plan:?}");
+                assert!(errors.is_empty(), "{plan:?}: {errors:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_partial_record_ends_the_last_chunk_and_stopping_stops() {
+        let (_dir, file) = file_of(0..100, &[1, 2, 3]);
+        let want: String = (0..100).map(|i| format!("{i} {i}\n")).collect();
+        for workers in [1, 4] {
+            let plan = Plan {
+                chunk_records: 9,
+                workers,
+            };
+            let (got, errors) = run(&file, plan, usize::MAX);
+            assert_eq!(got, want);
+            let offset = format!("offset {}", 100 * utmp::RECORD_SIZE);
+            assert!(
+                errors.len() == 1 && errors[0].contains(&offset),
+                "{errors:?}"
+            );
+            // Stopped after the third chunk: 27 records, then nothing.
+            let (got, _) = run(&file, plan, 3);
+            assert_eq!(got, want[..want.find("27 27").unwrap()]);
+        }
+        // Only a partial record: one chunk, its error.
+        let (_dir, file) = file_of(0..0, &[1, 2, 3]);
+        let (got, errors) = run(
+            &file,
+            Plan {
+                chunk_records: 9,
+                workers: 4,
+            },
+            usize::MAX,
+        );
+        assert!(got.is_empty() && errors.len() == 1, "{errors:?}");
+    }
+}
