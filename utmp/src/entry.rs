@@ -497,14 +497,12 @@ pub(crate) fn ip_from_bytes(b: [u8; 16]) -> Option<IpAddr> {
 
 /// An IPv4 address as std's `Display` writes it (`192.0.2.7`), without
 /// `fmt`: the text is the first `len` (7 to 15) bytes of `bytes`. (For
-/// serde's `address`; without the feature, only its tests use it.)
-#[cfg_attr(not(feature = "serde"), allow(dead_code))]
+/// serde's `address` and utmpdump's address column.)
 pub(crate) struct Ipv4Text {
     bytes: [u8; 16],
     len: usize,
 }
 
-#[cfg_attr(not(feature = "serde"), allow(dead_code))]
 impl Ipv4Text {
     /// The text of `a`. Each number is written as three bytes (its digits,
     /// then filler) and the next starts after its digits and a dot.
@@ -533,7 +531,16 @@ impl Ipv4Text {
         Ipv4Text { bytes, len: at - 1 }
     }
 
+    /// The text's bytes.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        let text = self.bytes.get(..self.len);
+        // `len` is at most 15 (see `new`).
+        debug_assert!(text.is_some(), "{}", self.len);
+        text.unwrap_or(&self.bytes)
+    }
+
     /// The text.
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
     pub(crate) fn as_str(&self) -> &str {
         let text = self.bytes.get(..self.len).map(std::str::from_utf8);
         // Digits and dots only, at most 15 of them.

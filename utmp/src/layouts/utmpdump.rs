@@ -354,29 +354,13 @@ fn ipv4_text(a: [u8; 4]) -> ([u8; 16], usize) {
     if a == [0; 4] {
         return (*b"0.0.0.0         ", 7);
     }
-    // Up to 15 characters, built in place: each number is written as three
-    // bytes (digits then spaces) and the cursor moves by its length.
+    let v4 = crate::entry::Ipv4Text::new(std::net::Ipv4Addr::from(a));
+    let digits = v4.as_bytes();
     let mut text = [b' '; 16];
-    let mut at = 0usize;
-    for (i, b) in a.into_iter().enumerate() {
-        if i > 0 {
-            if let Some(dot) = text.get_mut(at) {
-                *dot = b'.';
-            }
-            at = at.saturating_add(1);
-        }
-        let [t, o] = two(u32::from(b));
-        let (digits, n) = match b {
-            100.. => ([two(u32::from(b / 100))[1], t, o], 3),
-            10.. => ([t, o, b' '], 2),
-            _ => ([o, b' ', b' '], 1),
-        };
-        if let Some(d) = text.get_mut(at..at.saturating_add(3)) {
-            d.copy_from_slice(&digits);
-        }
-        at = at.saturating_add(n);
+    if let Some(head) = text.get_mut(..digits.len()) {
+        head.copy_from_slice(digits);
     }
-    (text, at)
+    (text, digits.len())
 }
 
 #[cfg(test)]
