@@ -7,9 +7,11 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 
 use utmp::environment::{Environment, LiveSystem};
-use utmp::layouts::who::{Row, TimeFormat, Who};
+use utmp::layouts::who::{PassClock, Row, TimeFormat, Who};
 use utmp::logind::Session;
-use utmp::{CurrentSessions, Entry, MappedFile, RecordBytes, Source};
+use utmp::{CurrentSessions, Entry, EntryType, MappedEntries, MappedFile, RecordBytes, Source};
+
+use crate::chunks::{self, Chunk};
 
 use crate::format_choice::{self, FormatArg, Source as Opened};
 use crate::output::{Failure, Outcome};
@@ -336,10 +338,19 @@ pub fn run(args: Args) -> Outcome {
             None => no_tty = true,
         }
     }
-    let env: &dyn Environment = &LiveSystem::new();
+    let live = LiveSystem::new();
+    let env: &dyn Environment = &live;
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     match input {
+        Input::Records(Records::Mapped(file), _)
+            if !(args.json || args.count || no_tty)
+                && file.record_count() >= 2 * chunks::CHUNK_RECORDS =>
+        {
+            let ended = write_chunked(&who, &file, &live, &mut out)?;
+            out.flush()?;
+            ended
+        }
         Input::Records(Records::Mapped(file), source) => {
             let mut entries = Entries::new(file.entries());
             write_rows(&args, &who, no_tty, &mut out, &mut entries, env, source)?;
@@ -418,6 +429,82 @@ where
         who.write(&mut *out, entries, env)?;
     }
     Ok(())
+}
+
+/// The table of `who` over a mapped file of several chunks, formatted on
+/// worker threads (see [`chunks`]) and written in order: the heading first,
+/// then each chunk's rows, all with the clock read once. What ends the
+/// records is what ends a streamed pass: a short last record is a warning,
+/// another error ends the table after the rows before it.
+fn write_chunked(
+    who: &Who,
+    file: &MappedFile,
+    env: &LiveSystem,
+    out: &mut impl Write,
+) -> io::Result<Outcome> {
+    if who.shows_heading() {
+        out.write_all(&who.heading_line())?;
+    }
+    let now = PassClock::read(env);
+    let mut ended = Ok(());
+    let new = || WhoChunk {
+        who,
+        file,
+        env,
+        now,
+        text: Vec::new(),
+        ended: None,
+    };
+    chunks::format_in_order(file, chunks::Plan::new(), new, out, |chunk| {
+        match chunk.ended.take() {
+            None => true,
+            Some(e @ utmp::Error::TrailingBytes { .. }) => {
+                eprintln!("utmp: warning: {e}");
+                true
+            }
+            Some(e) => {
+                ended = Err(e.into());
+                false
+            }
+        }
+    })?;
+    Ok(ended)
+}
+
+/// The rows of `who` for one chunk of a mapped file.
+struct WhoChunk<'a> {
+    who: &'a Who,
+    file: &'a MappedFile,
+    env: &'a LiveSystem,
+    now: PassClock,
+    text: Vec<u8>,
+    /// The error that ended the chunk's records.
+    ended: Option<utmp::Error>,
+}
+
+impl Chunk for WhoChunk<'_> {
+    fn format(&mut self, records: MappedEntries<'_>, first: usize) {
+        self.text.clear();
+        self.ended = None;
+        let ended = &mut self.ended;
+        let entries = records.map_while(|r| r.map_err(|e| *ended = Some(e)).ok());
+        let file = self.file;
+        // Asked only when an idle time depends on it: the records before
+        // this chunk, from the last, up to a boot.
+        let boot_before = || {
+            file.entries_range(0..first)
+                .rev()
+                .filter_map(Result::ok)
+                .find(|e| e.entry_type() == EntryType::BootTime)
+                .map(|e| e.seconds())
+        };
+        self.who
+            .write_part(&mut self.text, entries, self.env, self.now, boot_before);
+    }
+
+    fn text(&self) -> &[u8] {
+        &self.text
+    }
 }
 
 /// Session files that were listed but could not be read: one line each on

@@ -302,3 +302,107 @@ fn same_bytes_as_coreutils_who() {
         }
     }
 }
+
+/// A file of several chunks (4096 records each) is formatted on worker
+/// threads when mapped: its rows are those of the streamed pass (`--no-mmap`),
+/// byte for byte, under every option that chunking takes, in two zones. A
+/// user's terminal, used two hours ago, is idle or `old` depending on the
+/// last boot before the row, which for the second chunk lies in the first.
+#[test]
+fn chunked_who_is_the_streamed_who() {
+    if !runnable("utmp who CLI tests") {
+        return;
+    }
+    let now = std::time::SystemTime::now();
+    let secs = |ago: u64| {
+        let t = now - std::time::Duration::from_secs(ago);
+        t.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
+    };
+    // The terminal: an absolute line, stat'ed as it is.
+    let tty = PathBuf::from(format!("/tmp/uwho{}", std::process::id()));
+    let terminal = std::fs::File::create(&tty).unwrap();
+    let used = now - std::time::Duration::from_secs(7200 + 10);
+    let times = std::fs::FileTimes::new()
+        .set_accessed(used)
+        .set_modified(used);
+    terminal.set_times(times).unwrap();
+    let records = 4096 * 2 + 777;
+    // Boots: an hour ago in the first chunk (after the terminal's use: the
+    // second chunk's users are `old`), long ago early in the third.
+    let boots = [(10, secs(3600)), (4096 * 2 + 5, secs(100_000))];
+    let kinds = [
+        EntryType::UserProcess,
+        EntryType::DeadProcess,
+        EntryType::LoginProcess,
+        EntryType::InitProcess,
+        EntryType::RunLevel,
+        EntryType::NewTime,
+    ];
+    let entries: Vec<Entry> = (0..records)
+        .map(|i| {
+            let b = EntryBuilder::new(kinds[i % 7 % kinds.len()])
+                .user(&format!("u{}", i % 13))
+                .id(&format!("{}", i % 100))
+                .pid(i as i32 + 1)
+                .host(if i % 3 == 0 { "" } else { "example.org" })
+                .seconds(T + 61 * i as i64);
+            let b = match boots.iter().find(|(at, _)| *at == i) {
+                Some((_, t)) => EntryBuilder::new(EntryType::BootTime).line("~").seconds(*t),
+                None if i % 2 == 0 => b.line(tty.to_str().unwrap()),
+                None => b.line(&format!("pts/{}", i % 5)),
+            };
+            b.build().unwrap()
+        })
+        .collect();
+    let mut bytes = Vec::new();
+    utmp::write_entries(&mut bytes, &entries).unwrap();
+    let whole = TempFile::new(&bytes);
+    bytes.extend_from_slice(&[9; 17]);
+    let partial = TempFile::new(&bytes);
+    let options: [&[&str]; 12] = [
+        &[],
+        &["-a"],
+        &["-H", "-u"],
+        &["-s"],
+        &["-l"],
+        &["-d"],
+        &["-T"],
+        &["-b"],
+        &["-r"],
+        &["-t", "-p"],
+        &["-q"],
+        &["-a", "-H"],
+    ];
+    let mut idle_rows = [0, 0];
+    for file in [&whole, &partial] {
+        for zone in ["UTC", "Europe/Berlin"] {
+            for opts in options {
+                let mut args = vec!["who"];
+                args.extend_from_slice(opts);
+                args.push(file.arg());
+                let run = |args: &[&str]| utmp().args(args).env("TZ", zone).output().unwrap();
+                let mapped = run(&args);
+                args.insert(1, "--no-mmap");
+                let streamed = run(&args);
+                assert_eq!(mapped.status.code(), Some(0), "{args:?}");
+                assert_eq!(streamed.status.code(), Some(0), "{args:?}");
+                assert!(
+                    mapped.stdout == streamed.stdout,
+                    "{args:?} {zone}: stdout differs"
+                );
+                assert_eq!(mapped.stderr, streamed.stderr, "{args:?} {zone}");
+                let text = String::from_utf8_lossy(&mapped.stdout);
+                if opts == ["-a"] {
+                    // 02:00, or a few minutes more on a slow machine.
+                    idle_rows[0] += text.matches(" 02:0").count();
+                    idle_rows[1] += text.matches(" old ").count();
+                }
+            }
+        }
+    }
+    drop(terminal);
+    let _ = std::fs::remove_file(&tty);
+    // Both idle states were shown (the first chunk's users before its boot
+    // are idle, the second chunk's `old` only through the first's boot).
+    assert!(idle_rows[0] > 0 && idle_rows[1] > 0, "{idle_rows:?}");
+}

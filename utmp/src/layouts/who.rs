@@ -450,7 +450,8 @@ impl Who {
         F: FnMut(Row) -> Result<(), E>,
     {
         let zone = env.time_zone();
-        self.scan_views(entries, env, terminals, |v| {
+        let now = PassClock::read(env);
+        self.scan_views(entries, env, terminals, now, BootTime::none(), |v| {
             f(Row {
                 kind: v.kind,
                 entry: v.entry.to_entry(),
@@ -463,11 +464,15 @@ impl Who {
 
     /// The rows as borrowed views of the entries (nothing copied), with the
     /// users' terminals examined only when `terminals`.
-    fn scan_views<I, B, E, F>(
+    /// `now` is the pass's clock, `boot_time` the last boot before the
+    /// first entry.
+    fn scan_views<I, B, E, F, G>(
         &self,
         entries: I,
         env: &dyn Environment,
         terminals: bool,
+        now: PassClock,
+        mut boot_time: BootTime<G>,
         mut f: F,
     ) -> Result<(), E>
     where
@@ -475,11 +480,10 @@ impl Who {
         I::Item: Borrow<Entry<B>>,
         B: Borrow<RecordBytes>,
         F: FnMut(RowView<'_, B>) -> Result<(), E>,
+        G: FnOnce() -> Option<i64>,
     {
-        let mut boot_time = i64::MIN;
         let mut devices = TerminalCache::default();
-        // Read once, as `who` reads the clock once for its idle times.
-        let now = clock::unix_seconds(env.now());
+        let now = now.0;
         let r = self.resolved();
         for entry in entries {
             let entry = entry.borrow();
@@ -493,7 +497,7 @@ impl Who {
             };
             if let Some(kind) = self.kind_with(r, t, entry).filter(|_| on_line) {
                 let (mesg, idle) = if kind == Kind::User && terminals {
-                    let (m, i) = terminal_status(entry, boot_time, now, env, &mut devices);
+                    let (m, i) = terminal_status(entry, &mut boot_time, now, env, &mut devices);
                     (Some(m), Some(i))
                 } else {
                     (None, None)
@@ -506,7 +510,7 @@ impl Who {
                 })?;
             }
             if t == EntryType::BootTime {
-                boot_time = entry.seconds();
+                boot_time = BootTime::Known(entry.seconds());
             }
         }
         Ok(())
@@ -734,10 +738,10 @@ impl Who {
         if self.heading {
             buf.extend_from_slice(&self.heading_line());
         }
-        // Like `who`, stat each user's terminal, but only when a column shows it.
-        let terminals = self.mesg || (self.idle && !self.resolved().short);
+        let terminals = self.shows_terminals();
         let mut times = TimeText::new(env);
-        self.scan_views(entries, env, terminals, |v| {
+        let now = PassClock::read(env);
+        self.scan_views(entries, env, terminals, now, BootTime::none(), |v| {
             let time = times.text(self, v.entry.seconds());
             self.push_row(&mut buf, &v, time);
             if buf.len() >= WRITE_BLOCK {
@@ -748,6 +752,87 @@ impl Who {
         })?;
         out.write_all(&buf)?;
         out.flush()
+    }
+
+    /// Whether `-H` was asked: the heading line comes first.
+    pub fn shows_heading(&self) -> bool {
+        self.heading
+    }
+
+    /// Like `who`, stat each user's terminal, but only when a column shows it.
+    fn shows_terminals(&self) -> bool {
+        self.mesg || (self.idle && !self.resolved().short)
+    }
+
+    /// Appends to `out` the rows of one part of a pass over entries cut in
+    /// parts (each made on its own thread, say): the rows [`Who::write`]
+    /// writes for these entries, when they follow the others. The heading
+    /// ([`Who::heading_line`]) and `-q` ([`Who::count_lines`]) are the whole
+    /// pass's, not a part's: neither is written here.
+    ///
+    /// `now` is the clock read once for the whole pass; `boot_before` gives
+    /// the time of the last `BOOT_TIME` entry before this part (`None`: there
+    /// is none), and is called only when a user's idle time depends on it
+    /// (a terminal used in the last day, before the part's own first boot).
+    pub fn write_part<I, B, G>(
+        &self,
+        out: &mut Vec<u8>,
+        entries: I,
+        env: &dyn Environment,
+        now: PassClock,
+        boot_before: G,
+    ) where
+        I: IntoIterator,
+        I::Item: Borrow<Entry<B>>,
+        B: Borrow<RecordBytes>,
+        G: FnOnce() -> Option<i64>,
+    {
+        let mut times = TimeText::new(env);
+        let boot_time = BootTime::Unasked(boot_before);
+        self.scan_views(entries, env, self.shows_terminals(), now, boot_time, |v| {
+            let time = times.text(self, v.entry.seconds());
+            self.push_row(out, &v, time);
+            Ok::<(), std::convert::Infallible>(())
+        })
+        .unwrap_or_else(|never| match never {});
+    }
+}
+
+/// The clock of one pass of `who`, read once (as `who` reads it once for
+/// its idle times), and shared by the parts of a pass ([`Who::write_part`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PassClock(i64);
+
+impl PassClock {
+    /// Reads `env`'s clock.
+    pub fn read(env: &dyn Environment) -> Self {
+        PassClock(clock::unix_seconds(env.now()))
+    }
+}
+
+/// The time of the last boot before an entry: known, or to be asked (once)
+/// of whoever knows the entries before these (`None` there: no boot).
+enum BootTime<G> {
+    Known(i64),
+    Unasked(G),
+}
+
+impl BootTime<fn() -> Option<i64>> {
+    /// No boot before the first entry.
+    fn none() -> Self {
+        BootTime::Known(i64::MIN)
+    }
+}
+
+impl<G: FnOnce() -> Option<i64>> BootTime<G> {
+    /// The time, asked now if it was not yet.
+    fn get(&mut self) -> i64 {
+        let t = match std::mem::replace(self, BootTime::Known(i64::MIN)) {
+            BootTime::Known(t) => t,
+            BootTime::Unasked(ask) => ask().unwrap_or(i64::MIN),
+        };
+        *self = BootTime::Known(t);
+        t
     }
 }
 
@@ -860,9 +945,9 @@ fn is_user_of<B: Borrow<RecordBytes>>(t: EntryType, entry: &Entry<B>) -> bool {
 }
 
 /// The `mesg` mark and idle time of a user's terminal.
-fn terminal_status<B: Borrow<RecordBytes>>(
+fn terminal_status<B: Borrow<RecordBytes>, G: FnOnce() -> Option<i64>>(
     entry: &Entry<B>,
-    boot_time: i64,
+    boot_time: &mut BootTime<G>,
     now: i64,
     env: &dyn Environment,
     devices: &mut TerminalCache,
@@ -878,7 +963,8 @@ fn terminal_status<B: Borrow<RecordBytes>>(
     let when = term.accessed;
     let idle = if when == 0 {
         Idle::Unknown
-    } else if boot_time < when && now.saturating_sub(86_400) < when && when <= now {
+    // The boot is asked last: only a terminal used in the last day needs it.
+    } else if now.saturating_sub(86_400) < when && when <= now && boot_time.get() < when {
         match u32::try_from(now.saturating_sub(when)) {
             Ok(s) if s < 60 => Idle::Active,
             Ok(s) => Idle::For(s),
