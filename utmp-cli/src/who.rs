@@ -1,12 +1,15 @@
 //! `utmp who`: who is logged in, in coreutils `who`'s layout.
 
 use std::borrow::Borrow;
+use std::collections::HashMap;
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Write};
 use std::os::unix::ffi::OsStrExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+use std::time::SystemTime;
 
-use utmp::environment::{Environment, LiveSystem};
+use utmp::environment::{Environment, LiveSystem, LoginUid, Terminal};
 use utmp::layouts::who::{PassClock, Row, TimeFormat, Who};
 use utmp::logind::Session;
 use utmp::{CurrentSessions, Entry, EntryType, MappedEntries, MappedFile, RecordBytes, Source};
@@ -446,26 +449,33 @@ fn write_chunked(
         out.write_all(&who.heading_line())?;
     }
     let now = PassClock::read(env);
+    let env = &SharedTerminals::new(env);
+    let plan = chunks::Plan::new();
+    let boots: Vec<_> = (0..file.record_count().div_ceil(plan.chunk_records))
+        .map(|_| OnceLock::new())
+        .collect();
     let mut ended = Ok(());
     let new = || WhoChunk {
         who,
-        file,
         env,
         now,
+        boots: Boots {
+            file,
+            size: plan.chunk_records,
+            last: &boots,
+        },
         text: Vec::new(),
         ended: None,
     };
-    chunks::format_in_order(file, chunks::Plan::new(), new, out, |chunk| {
-        match chunk.ended.take() {
-            None => true,
-            Some(e @ utmp::Error::TrailingBytes { .. }) => {
-                eprintln!("utmp: warning: {e}");
-                true
-            }
-            Some(e) => {
-                ended = Err(e.into());
-                false
-            }
+    chunks::format_in_order(file, plan, new, out, |chunk| match chunk.ended.take() {
+        None => true,
+        Some(e @ utmp::Error::TrailingBytes { .. }) => {
+            eprintln!("utmp: warning: {e}");
+            true
+        }
+        Some(e) => {
+            ended = Err(e.into());
+            false
         }
     })?;
     Ok(ended)
@@ -474,12 +484,118 @@ fn write_chunked(
 /// The rows of `who` for one chunk of a mapped file.
 struct WhoChunk<'a> {
     who: &'a Who,
-    file: &'a MappedFile,
-    env: &'a LiveSystem,
+    env: &'a SharedTerminals<'a>,
     now: PassClock,
+    boots: Boots<'a>,
     text: Vec<u8>,
     /// The error that ended the chunk's records.
     ended: Option<utmp::Error>,
+}
+
+/// The live system, with the terminals' status remembered across the
+/// chunks of one pass (each chunk's own cache starts empty; without this
+/// one, every chunk would examine the same terminals again).
+struct SharedTerminals<'a> {
+    live: &'a LiveSystem,
+    seen: Mutex<HashMap<PathBuf, Option<Terminal>>>,
+}
+
+/// At most this many terminals' status are remembered (then forgotten,
+/// like the library's own cache, so memory stays bounded).
+const TERMINALS_SHARED: usize = 4096;
+
+impl<'a> SharedTerminals<'a> {
+    fn new(live: &'a LiveSystem) -> Self {
+        SharedTerminals {
+            live,
+            seen: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl Environment for SharedTerminals<'_> {
+    fn now(&self) -> SystemTime {
+        self.live.now()
+    }
+
+    fn boot_time(&self) -> Option<SystemTime> {
+        self.live.boot_time()
+    }
+
+    fn user_uid(&self, user: &[u8]) -> Option<u32> {
+        self.live.user_uid(user)
+    }
+
+    fn process_exists(&self, pid: i32) -> bool {
+        self.live.process_exists(pid)
+    }
+
+    fn loginuid(&self, pid: i32) -> LoginUid {
+        self.live.loginuid(pid)
+    }
+
+    fn terminal(&self, device: &Path) -> Option<Terminal> {
+        // A worker that panicked holding it: the scope passes its panic on,
+        // and what it held is still a cache of true answers.
+        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(known) = seen.get(device) {
+            return *known;
+        }
+        let status = self.live.terminal(device);
+        if seen.len() >= TERMINALS_SHARED {
+            seen.clear();
+        }
+        seen.insert(device.to_owned(), status);
+        status
+    }
+
+    fn time_zone(&self) -> &utmp::sessions::TimeZone {
+        self.live.time_zone()
+    }
+}
+
+/// The last boot of each chunk, as the chunks are formatted: what a user's
+/// idle time in a later chunk may depend on.
+struct Boots<'a> {
+    file: &'a MappedFile,
+    /// Records per chunk.
+    size: usize,
+    /// Per chunk, once formatted: the time of its last `BOOT_TIME` entry.
+    last: &'a [OnceLock<Option<i64>>],
+}
+
+impl Boots<'_> {
+    /// The time of the last `BOOT_TIME` entry before chunk `k`: the chunks
+    /// before it from the last, each as recorded when formatted, else (not
+    /// yet formatted, on another thread) read backwards.
+    fn before(&self, k: usize) -> Option<i64> {
+        (0..k)
+            .rev()
+            .find_map(|j| match self.last.get(j).and_then(OnceLock::get) {
+                Some(last) => *last,
+                None => {
+                    let first = j.checked_mul(self.size)?;
+                    let range = first..first.checked_add(self.size)?;
+                    self.file.entries_range(range).rev().find_map(boot_seconds)
+                }
+            })
+    }
+
+    /// Records chunk `k`'s last boot.
+    fn set(&self, k: usize, last: Option<i64>) {
+        if let Some(slot) = self.last.get(k) {
+            // Each chunk is formatted once: the slot is empty.
+            let _ = slot.set(last);
+        }
+    }
+}
+
+/// The time of a `BOOT_TIME` record.
+fn boot_seconds(record: utmp::Result<utmp::EntryRef<'_>>) -> Option<i64> {
+    record
+        .ok()
+        .filter(|e| e.entry_type() == EntryType::BootTime)
+        .map(|e| e.seconds())
 }
 
 impl Chunk for WhoChunk<'_> {
@@ -487,19 +603,20 @@ impl Chunk for WhoChunk<'_> {
         self.text.clear();
         self.ended = None;
         let ended = &mut self.ended;
-        let entries = records.map_while(|r| r.map_err(|e| *ended = Some(e)).ok());
-        let file = self.file;
-        // Asked only when an idle time depends on it: the records before
-        // this chunk, from the last, up to a boot.
-        let boot_before = || {
-            file.entries_range(0..first)
-                .rev()
-                .filter_map(Result::ok)
-                .find(|e| e.entry_type() == EntryType::BootTime)
-                .map(|e| e.seconds())
-        };
+        let mut last_boot = None;
+        let entries = records
+            .map_while(|r| r.map_err(|e| *ended = Some(e)).ok())
+            .inspect(|e| {
+                if e.entry_type() == EntryType::BootTime {
+                    last_boot = Some(e.seconds());
+                }
+            });
+        let k = first / self.boots.size.max(1);
+        // Asked only when an idle time depends on it.
+        let boot_before = || self.boots.before(k);
         self.who
             .write_part(&mut self.text, entries, self.env, self.now, boot_before);
+        self.boots.set(k, last_boot);
     }
 
     fn text(&self) -> &[u8] {
