@@ -341,15 +341,15 @@ fn chunked_who_is_the_streamed_who() {
     let entries: Vec<Entry> = (0..records)
         .map(|i| {
             let b = EntryBuilder::new(kinds[i % 7 % kinds.len()])
-                .user(&format!("u{}", i % 13))
-                .id(&format!("{}", i % 100))
+                .user(format!("u{}", i % 13))
+                .id(format!("{}", i % 100))
                 .pid(i as i32 + 1)
                 .host(if i % 3 == 0 { "" } else { "example.org" })
                 .seconds(T + 61 * i as i64);
             let b = match boots.iter().find(|(at, _)| *at == i) {
                 Some((_, t)) => EntryBuilder::new(EntryType::BootTime).line("~").seconds(*t),
                 None if i % 2 == 0 => b.line(tty.to_str().unwrap()),
-                None => b.line(&format!("pts/{}", i % 5)),
+                None => b.line(format!("pts/{}", i % 5)),
             };
             b.build().unwrap()
         })
