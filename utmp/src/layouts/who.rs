@@ -1286,6 +1286,58 @@ mod tests {
     }
 
     #[test]
+    fn parts_written_apart_are_the_whole_pass() {
+        let boot = |t| build(EntryBuilder::new(EntryType::BootTime).line("~").seconds(t));
+        let e = [
+            boot(T),
+            user("u", "tty1", "", 1, T + 60),
+            user("v", "tty2", "h", 2, T + 120),
+            boot(T + 300),
+            user("u", "tty1", "", 3, T + 400),
+        ];
+        let terminal = |accessed| Terminal {
+            accessed,
+            writable: true,
+            owner: 0,
+        };
+        // tty1 used between the boots: idle after the first, old after the second.
+        let env = FixedEnvironment::new(T + 600)
+            .terminal("/dev/tty1", terminal(T + 1))
+            .terminal("/dev/tty2", terminal(T - 1));
+        let who = Who::new().all();
+        let whole = text(&who, &e, &env);
+        assert!(
+            whole.contains("00:09") && whole.contains(" old "),
+            "{whole}"
+        );
+        let now = PassClock::read(&env);
+        for split in 0..=e.len() {
+            let (head, tail) = e.split_at(split);
+            let mut out = Vec::new();
+            let mut asked = [false, false];
+            who.write_part(&mut out, head, &env, now, || {
+                asked[0] = true;
+                None
+            });
+            let before = head
+                .iter()
+                .rev()
+                .find(|e| e.entry_type() == EntryType::BootTime);
+            who.write_part(&mut out, tail, &env, now, || {
+                asked[1] = true;
+                before.map(|b| b.seconds())
+            });
+            assert_eq!(String::from_utf8(out).unwrap(), whole, "split at {split}");
+            // Asked only for a user row before the part's own first boot.
+            let starts_with_user = |p: &[Entry]| {
+                p.first()
+                    .is_some_and(|e| e.entry_type() == EntryType::UserProcess)
+            };
+            assert_eq!(asked, [starts_with_user(head), starts_with_user(tail)]);
+        }
+    }
+
+    #[test]
     fn all_and_heading() {
         let e = [
             build(EntryBuilder::new(EntryType::BootTime).line("~").seconds(T)),
