@@ -52,6 +52,22 @@ impl Plan {
             workers: cpus.min(MAX_WORKERS),
         }
     }
+
+    /// Records per chunk: at least one.
+    pub fn size(self) -> usize {
+        self.chunk_records.max(1)
+    }
+
+    /// How many chunks `file` is cut into: one even for an empty file (it
+    /// reports a partial record alone).
+    pub fn chunks(self, file: &MappedFile) -> usize {
+        file.record_count().div_ceil(self.size()).max(1)
+    }
+
+    /// The index of the chunk that starts at record `first`.
+    pub fn chunk_of(self, first: usize) -> usize {
+        first / self.size()
+    }
 }
 
 /// Formats every record of `file` into chunks made by `new`, as `plan`
@@ -69,9 +85,8 @@ pub fn format_in_order<C: Chunk>(
     out: &mut impl Write,
     mut done: impl FnMut(&mut C) -> bool,
 ) -> io::Result<()> {
-    let size = plan.chunk_records.max(1);
-    // One chunk even for an empty file: it reports a partial record alone.
-    let chunks = file.record_count().div_ceil(size).max(1);
+    let size = plan.size();
+    let chunks = plan.chunks(file);
     let workers = plan.workers.min(chunks);
     if workers <= 1 {
         let mut chunk = new();

@@ -451,9 +451,7 @@ fn write_chunked(
     let now = PassClock::read(env);
     let env = &SharedTerminals::new(env);
     let plan = chunks::Plan::new();
-    let boots: Vec<_> = (0..file.record_count().div_ceil(plan.chunk_records))
-        .map(|_| OnceLock::new())
-        .collect();
+    let boots: Vec<_> = (0..plan.chunks(file)).map(|_| OnceLock::new()).collect();
     let mut ended = Ok(());
     let new = || WhoChunk {
         who,
@@ -461,7 +459,7 @@ fn write_chunked(
         now,
         boots: Boots {
             file,
-            size: plan.chunk_records,
+            plan,
             last: &boots,
         },
         text: Vec::new(),
@@ -558,8 +556,8 @@ impl Environment for SharedTerminals<'_> {
 /// idle time in a later chunk may depend on.
 struct Boots<'a> {
     file: &'a MappedFile,
-    /// Records per chunk.
-    size: usize,
+    /// How the file is cut.
+    plan: chunks::Plan,
     /// Per chunk, once formatted: the time of its last `BOOT_TIME` entry.
     last: &'a [OnceLock<Option<i64>>],
 }
@@ -574,8 +572,9 @@ impl Boots<'_> {
             .find_map(|j| match self.last.get(j).and_then(OnceLock::get) {
                 Some(last) => *last,
                 None => {
-                    let first = j.checked_mul(self.size)?;
-                    let range = first..first.checked_add(self.size)?;
+                    let size = self.plan.size();
+                    let first = j.checked_mul(size)?;
+                    let range = first..first.checked_add(size)?;
                     self.file.entries_range(range).rev().find_map(boot_seconds)
                 }
             })
@@ -611,7 +610,7 @@ impl Chunk for WhoChunk<'_> {
                     last_boot = Some(e.seconds());
                 }
             });
-        let k = first / self.boots.size.max(1);
+        let k = self.boots.plan.chunk_of(first);
         // Asked only when an idle time depends on it.
         let boot_before = || self.boots.before(k);
         self.who
