@@ -36,8 +36,8 @@ const _: () = assert!(CHECK_EVERY > 0, "the countdown restarts at CHECK_EVERY - 
 /// section and example). As a second line of defence, [`MappedEntries`]
 /// checks the file's size every 512 records and ends with an error when it
 /// shrank, which narrows the window of a broken promise to microseconds.
-/// Reading asks the kernel for the next bytes in the reader's direction (256 KiB,
-/// then twice as many each time up to 4 MiB)
+/// Reading asks the kernel for the bytes ahead in the reader's direction,
+/// 256 KiB at first and twice as many each time up to 4 MiB
 /// (`MADV_POPULATE_READ` on Linux, `MADV_WILLNEED` elsewhere), so a
 /// backwards pass finds its pages mapped in; nothing beyond that window is
 /// touched (reading the last record of a 1 GiB file costs what it costs on
