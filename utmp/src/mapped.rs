@@ -14,6 +14,7 @@ use crate::layout::RECORD_SIZE;
 use crate::reader::{entries, SliceEntries};
 use crate::records::{entries_in, FormatEntries};
 use crate::system::mapping::Mapping;
+use crate::system::mapping::ReadAhead;
 
 /// How far ahead, in records, reading backwards prefetches.
 const PREFETCH_RECORDS: usize = 8;
@@ -35,7 +36,8 @@ const _: () = assert!(CHECK_EVERY > 0, "the countdown restarts at CHECK_EVERY - 
 /// section and example). As a second line of defence, [`MappedEntries`]
 /// checks the file's size every 512 records and ends with an error when it
 /// shrank, which narrows the window of a broken promise to microseconds.
-/// Reading asks the kernel for the next 4 MiB in the reader's direction
+/// Reading asks the kernel for the bytes ahead in the reader's direction,
+/// 256 KiB at first and twice as many each time up to 4 MiB
 /// (`MADV_POPULATE_READ` on Linux, `MADV_WILLNEED` elsewhere), so a
 /// backwards pass finds its pages mapped in; nothing beyond that window is
 /// touched (reading the last record of a 1 GiB file costs what it costs on
@@ -131,7 +133,7 @@ impl MappedFile {
             inner: entries(part.unwrap_or_default()),
             file: self,
             check: SizeCheck::default(),
-            ahead: (None, None),
+            ahead: (ReadAhead::new(), ReadAhead::new()),
             within: from..to,
         }
     }
@@ -278,7 +280,7 @@ pub struct MappedEntries<'a> {
     check: SizeCheck,
     /// How far the kernel was asked to read ahead, forwards and backwards
     /// (see `Mapping::read_ahead`).
-    ahead: (Option<usize>, Option<usize>),
+    ahead: (ReadAhead, ReadAhead),
     /// The bytes of the mapping this iterator reads (all of them but for
     /// [`MappedFile::entries_range`]).
     within: Range<usize>,

@@ -401,7 +401,7 @@ pub fn section(rows: &[Row], runs: usize) -> String {
         s,
         "\n`utmp dump` and `utmp last` map regular files (`utmp::MappedFile`): the \
          records are read in place in the page cache; the reader asks the kernel \
-         to map in the next 4 MiB ahead of it (`MADV_POPULATE_READ`), with no \
+         to map in the next bytes ahead of it (256 KiB, doubling up to 4 MiB; `MADV_POPULATE_READ`), with no \
          thread of its own, so a reader that stops early (`last -n 1`) touches \
          only the pages it reads. `utmp dump` formats a mapped file in chunks of \
          4096 records on one thread per CPU (up to 8), written in file order: its \
