@@ -155,6 +155,18 @@ pub fn specs(f: &str, db: &str, utmp_bin: &str, tails: &(String, String)) -> Vec
         .faster_than_peer(3.0),
         floor,
         tail,
+        // Floors (#14: where a target is out of reach, what is the floor):
+        // the read pass alone, in each direction, with nothing to print.
+        Spec::new(
+            "floor: utmp last -w -f F -s @4000000000 (every record read backwards, none printed)",
+            &["last", "-w", "-f", f, "-s", "@4000000000"],
+            f,
+        ),
+        Spec::new(
+            "floor: utmp who -b F (every record read forwards, 1,026 boots printed)",
+            &["who", "-b", f],
+            f,
+        ),
     ]
 }
 
