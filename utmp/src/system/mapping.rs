@@ -57,7 +57,8 @@ const ADVICE: Advice = Advice::PopulateRead;
 #[cfg(not(target_os = "linux"))]
 const ADVICE: Advice = Advice::WillNeed;
 
-/// `len` bytes of a file, mapped read-only and private; unmapped on drop
+/// `len` bytes of a file, mapped read-only (`MAP_SHARED`, `PROT_READ`: memmap2's
+/// `Mmap`); unmapped on drop
 /// (which waits for nothing: no thread touches the mapping).
 #[derive(Debug)]
 pub(crate) struct Mapping {
@@ -204,8 +205,10 @@ impl Mapping {
             if len == 0 {
                 return;
             }
-            // SAFETY: the mapping is read-only and private, so no page of it
-            // was ever written and none is a private copy: MADV_DONTNEED only
+            // SAFETY: the mapping is read-only and shared (memmap2's `Mmap`),
+            // so no page of it was ever written and none is a private copy
+            // (copy-on-write pages, which DONTNEED would drop, exist only in
+            // private mappings that were written): MADV_DONTNEED only
             // removes page-table entries, and the next read of those bytes
             // maps in the same page-cache pages, the file's bytes, which the
             // caller of `MappedFile::open` promised do not change. So bytes
