@@ -57,9 +57,9 @@ const ADVICE: Advice = Advice::PopulateRead;
 #[cfg(not(target_os = "linux"))]
 const ADVICE: Advice = Advice::WillNeed;
 
-/// `len` bytes of a file, mapped read-only (`MAP_SHARED`, `PROT_READ`: memmap2's
-/// `Mmap`); unmapped on drop
-/// (which waits for nothing: no thread touches the mapping).
+/// `len` bytes of a file, mapped read-only and shared (`PROT_READ`,
+/// `MAP_SHARED`: memmap2's `Mmap`); unmapped on drop (which waits for
+/// nothing: no thread touches the mapping).
 #[derive(Debug)]
 pub(crate) struct Mapping {
     map: Mmap,
