@@ -153,15 +153,11 @@ fn dump_foreign(
 fn dump(records: &mut impl LendingRecords, json: bool, out: &mut impl Write) -> Outcome {
     let mut dumped = Dumped::new(json);
     let ended = loop {
-        match records.next_ref() {
-            None => break Ok(()),
-            Some(Err(e)) => break Err(e),
-            Some(Ok(entry)) => dumped.record(&entry),
+        if let Some(ended) = dumped.read(records, CHUNK) {
+            break ended;
         }
-        if dumped.text().len() >= CHUNK {
-            out.write_all(dumped.text())?;
-            dumped.clear_text();
-        }
+        out.write_all(dumped.text())?;
+        dumped.clear_text();
     };
     dumped.finish(ended, out)
 }
@@ -233,13 +229,7 @@ impl Chunk for Dumped {
             first: first as u64,
             ..Tally::default()
         };
-        self.ended = loop {
-            match records.next() {
-                None => break None,
-                Some(Err(e)) => break Some(e),
-                Some(Ok(entry)) => self.record(&entry),
-            }
-        };
+        self.ended = self.read(&mut records, usize::MAX).and_then(Result::err);
     }
 
     fn text(&self) -> &[u8] {
@@ -255,6 +245,25 @@ impl Dumped {
             text: UtmpdumpBuffer::new(),
             tally: Tally::default(),
             ended: None,
+        }
+    }
+
+    /// Dumps `records` until they end (`Some`: how) or the text reaches
+    /// `until` bytes (`None`: more to come).
+    fn read(
+        &mut self,
+        records: &mut impl LendingRecords,
+        until: usize,
+    ) -> Option<utmp::Result<()>> {
+        loop {
+            match records.next_ref() {
+                None => return Some(Ok(())),
+                Some(Err(e)) => return Some(Err(e)),
+                Some(Ok(entry)) => self.record(&entry),
+            }
+            if self.text().len() >= until {
+                return None;
+            }
         }
     }
 
