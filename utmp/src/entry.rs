@@ -495,6 +495,46 @@ pub(crate) fn ip_from_bytes(b: [u8; 16]) -> Option<IpAddr> {
     }
 }
 
+/// The decimal digits of `b` followed by a dot and spaces, first byte
+/// lowest, and the number of digits.
+#[inline(always)]
+// A u8 indexes a table of 256 entries: always in bounds; 1 + 1 + 1 at most.
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+pub(crate) fn dotted(b: u8) -> (u32, usize) {
+    let len = 1 + usize::from(b >= 10) + usize::from(b >= 100);
+    (DOTTED[usize::from(b)], len)
+}
+
+/// `DOTTED[b]`: the decimal digits of `b`, a dot, then spaces to 4 bytes,
+/// as a little-endian word.
+// Evaluated at compile time: an index out of bounds would not build.
+#[allow(clippy::indexing_slicing)]
+const DOTTED: [u32; 256] = {
+    let mut table = [0u32; 256];
+    let mut b = 0usize;
+    while b < 256 {
+        let mut text = [b' '; 4];
+        let n = b as u8;
+        let len = if n >= 100 {
+            text[0] = b'0' + n / 100;
+            text[1] = b'0' + n / 10 % 10;
+            text[2] = b'0' + n % 10;
+            3
+        } else if n >= 10 {
+            text[0] = b'0' + n / 10;
+            text[1] = b'0' + n % 10;
+            2
+        } else {
+            text[0] = b'0' + n;
+            1
+        };
+        text[len] = b'.';
+        table[b] = u32::from_le_bytes(text);
+        b += 1;
+    }
+    table
+};
+
 /// An IPv4 address as std's `Display` writes it (`192.0.2.7`), without
 /// `fmt`: the text is the first `len` (7 to 15) bytes of `bytes`. (For
 /// serde's `address` and utmpdump's address column.)
@@ -504,26 +544,20 @@ pub(crate) struct Ipv4Text {
 }
 
 impl Ipv4Text {
-    /// The text of `a`. Each number is written as three bytes (its digits,
-    /// then filler) and the next starts after its digits and a dot.
+    /// The text of `a`: each number as one word from [`DOTTED`] (its
+    /// digits, a dot, spaces), the next written over those spaces.
     // `at` is at most 4 * 4 = 16 at the end, and 12 before the last number:
-    // `at + 3` <= 15 < 16, the array's length, and the sums cannot overflow.
+    // `at + 4` <= 16, the array's length, and the sums cannot overflow.
     #[allow(clippy::arithmetic_side_effects)]
     pub(crate) fn new(a: Ipv4Addr) -> Self {
-        use crate::clock::two;
-        let mut bytes = [b'.'; 16];
+        let mut bytes = [b' '; 16];
         let mut at = 0usize;
         for b in a.octets() {
-            let [t, o] = two(u32::from(b));
-            let (digits, n) = match b {
-                100.. => ([two(u32::from(b / 100))[1], t, o], 3),
-                10.. => ([t, o, b'.'], 2),
-                _ => ([o, b'.', b'.'], 1),
-            };
-            let d = bytes.get_mut(at..at + 3);
+            let (word, n) = dotted(b);
+            let d = bytes.get_mut(at..).and_then(|s| s.first_chunk_mut::<4>());
             debug_assert!(d.is_some(), "{at}");
             if let Some(d) = d {
-                d.copy_from_slice(&digits);
+                *d = word.to_le_bytes();
             }
             at += n + 1;
         }

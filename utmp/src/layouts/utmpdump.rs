@@ -32,7 +32,7 @@ use super::{push_2, push_int};
 use crate::byte_split::{around_first, before_first};
 use crate::clock::{abbreviation, civil_time, Civil, MONTH_NAMES, WEEKDAY_NAMES};
 use crate::clock::{decimal_len, push_fill, two, write_decimal};
-use crate::entry::Entry;
+use crate::entry::{dotted, Entry};
 use crate::error::{Error, Result};
 use crate::layout::nul_len;
 use crate::layout::{self, RecordBytes, Span};
@@ -702,7 +702,7 @@ impl Line<'_> {
 impl Line<'_> {
     /// An IPv4 address in dotted decimal, padded with spaces to 15
     /// columns: spaces first, then each number as one 4-byte word from
-    /// [`DOTTED`] (its digits, a dot, spaces) written over them.
+    /// `entry::DOTTED` (its digits, a dot, spaces) written over them.
     #[inline(always)]
     fn put_ipv4(&mut self, a: [u8; 4]) {
         let start = self.at;
@@ -784,46 +784,6 @@ impl Line<'_> {
         self.at = end;
     }
 }
-
-/// The decimal digits of `b` followed by a dot and spaces, first byte
-/// lowest, and the number of digits.
-#[inline(always)]
-// A u8 indexes a table of 256 entries: always in bounds; 1 + 1 + 1 at most.
-#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
-fn dotted(b: u8) -> (u32, usize) {
-    let len = 1 + usize::from(b >= 10) + usize::from(b >= 100);
-    (DOTTED[usize::from(b)], len)
-}
-
-/// `DOTTED[b]`: the decimal digits of `b`, a dot, then spaces to 4 bytes,
-/// as a little-endian word.
-// Evaluated at compile time: an index out of bounds would not build.
-#[allow(clippy::indexing_slicing)]
-const DOTTED: [u32; 256] = {
-    let mut table = [0u32; 256];
-    let mut b = 0usize;
-    while b < 256 {
-        let mut text = [b' '; 4];
-        let n = b as u8;
-        let len = if n >= 100 {
-            text[0] = b'0' + n / 100;
-            text[1] = b'0' + n / 10 % 10;
-            text[2] = b'0' + n % 10;
-            3
-        } else if n >= 10 {
-            text[0] = b'0' + n / 10;
-            text[1] = b'0' + n % 10;
-            2
-        } else {
-            text[0] = b'0' + n;
-            1
-        };
-        text[len] = b'.';
-        table[b] = u32::from_le_bytes(text);
-        b += 1;
-    }
-    table
-};
 
 /// The last bytes of a field (fewer than 16), as a block.
 #[inline]
