@@ -345,8 +345,9 @@ fn all_zero(bytes: &[u8]) -> bool {
     blocks.by_ref().all(zero) && zero(blocks.remainder())
 }
 
-/// Whether every byte is printable (not a control character, not DEL), in
-/// the same branch-free way as [`all_zero`].
+/// Whether every byte is printable (not a control character, not DEL): one
+/// fold without a branch over the whole text (a field's text before its NUL
+/// is short, so no early exit is worth its branch).
 fn printable(bytes: &[u8]) -> bool {
     bytes
         .iter()
