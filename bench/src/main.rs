@@ -105,22 +105,36 @@ fn reader_owned(path: &str) -> Result<(u64, u64), String> {
 fn readme_pattern(path: &str) -> Result<(u64, u64), String> {
     let mut sum = Sum::default();
     for e in utmp::Reader::open(path).map_err(|e| e.to_string())? {
-        let e = e.map_err(|e| e.to_string())?;
-        let secs = e.time().map_or(-1, |t| {
-            let d = t
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap_or_default();
-            d.as_secs() as i64 ^ i64::from(d.subsec_micros()) << 40
-        });
-        sum.add(
-            e.user_lossy().as_bytes(),
-            e.line_lossy().as_bytes(),
-            e.host_lossy().as_bytes(),
-            secs,
-            e.address(),
-        );
+        readme_fields(&mut sum, &e.map_err(|e| e.to_string())?);
     }
     Ok(sum.done())
+}
+
+/// The README's accessors over borrowed entries (`next_ref`): the pattern
+/// without the owned copy of each record, to show what that copy costs.
+fn readme_fields_borrowed(path: &str) -> Result<(u64, u64), String> {
+    let mut sum = Sum::default();
+    let mut reader = utmp::Reader::open(path).map_err(|e| e.to_string())?;
+    while let Some(e) = reader.next_ref() {
+        readme_fields(&mut sum, &e.map_err(|e| e.to_string())?);
+    }
+    Ok(sum.done())
+}
+
+/// Folds one entry's fields as read through the README's accessors.
+#[inline]
+fn readme_fields<B: std::borrow::Borrow<utmp::RecordBytes>>(sum: &mut Sum, e: &utmp::Entry<B>) {
+    let secs = e.time().map_or(-1, |t| {
+        let d = t.duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        d.as_secs() as i64 ^ i64::from(d.subsec_micros()) << 40
+    });
+    sum.add(
+        e.user_lossy().as_bytes(),
+        e.line_lossy().as_bytes(),
+        e.host_lossy().as_bytes(),
+        secs,
+        e.address(),
+    );
 }
 
 fn slice(path: &str) -> Result<(u64, u64), String> {
@@ -225,11 +239,16 @@ const FOREIGN: &str = "utmp entries_in(glibc-400-be) over fs::read slice";
 /// The every-field row of issue #14: the README's pattern.
 const README: &str = "utmp Reader::open, the README's pattern (owned entries; user_lossy, line_lossy, host_lossy, time, address)";
 
+/// The README's accessors without the owned copy (the pattern's floor).
+const README_BORROWED: &str =
+    "utmp Reader::open (next_ref), the README's accessors on borrowed entries (no owned copy)";
+
 const READERS: &[(&str, Run)] = &[
     ("utmp Reader::open (next_ref, streaming)", reader_ref),
     ("utmp MappedFile::entries (mmap)", mapped),
     ("utmp Reader::open (Iterator, owned entries)", reader_owned),
     (README, readme_pattern),
+    (README_BORROWED, readme_fields_borrowed),
     ("utmp entries() over fs::read slice", slice),
     (FOREIGN, foreign_slice),
     ("utmp Database::open_path (C API)", database),
@@ -297,7 +316,10 @@ fn main() -> ExitCode {
         ["stream", path] => reader_ref(path).map(|(n, h)| {
             println!("{n} {h:016x} {}", vm_hwm_kib().unwrap_or(0));
         }),
-        _ => Err("usage: utmp-bench lib FILE RUNS [READER-NAME-PART] | utmp-bench stream FILE".to_owned()),
+        _ => Err(
+            "usage: utmp-bench lib FILE RUNS [READER-NAME-PART] | utmp-bench stream FILE"
+                .to_owned(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

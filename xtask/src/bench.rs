@@ -656,5 +656,15 @@ fn report(lib: &[LibRow], rss: &Rss, size: u64, lib_runs: usize) -> String {
         &|v| v < 32.0,
         format!("{mib:.1} MiB, {}", rss.how),
     );
+    // Not a target: what the README's pattern costs without its owned copy
+    // of each record (the accessors over `next_ref`'s borrowed entries).
+    let borrowed = find("README's accessors on borrowed")
+        .zip(find("cat "))
+        .map(|(b, c)| ratio(b, c));
+    let _ = writeln!(
+        s,
+        "- the README's accessors on borrowed entries, its pattern without the owned copy (a floor, not a target): {}",
+        borrowed.map_or("-".into(), |v| format!("{v:.2}x cat's time"))
+    );
     s
 }
