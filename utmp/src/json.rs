@@ -14,7 +14,10 @@
 //! how they are read back are in `docs/json.md` (in the repository; the
 //! crate docs' "Serialization" section says the same in short).
 
+mod fast;
+
 use std::borrow::Borrow;
+use std::cell::Cell;
 use std::io::{self, BufRead, Write};
 
 use serde::Serialize;
@@ -22,6 +25,7 @@ use serde::Serialize;
 use crate::entry::Entry;
 use crate::error::{Error, Result};
 use crate::layout::RecordBytes;
+use crate::layouts::utmpdump::DateText;
 
 /// Appends the JSON Lines object of `entry`, newline included, to `buf`.
 ///
@@ -39,6 +43,43 @@ use crate::layout::RecordBytes;
 /// # Ok(()) }
 /// ```
 pub fn push_json<B: Borrow<RecordBytes>>(entry: &Entry<B>, buf: &mut Vec<u8>) {
+    let start = buf.len();
+    if let Some(end) = push_fast(entry, buf) {
+        buf.truncate(end);
+        return;
+    }
+    buf.truncate(start);
+    push_general(entry, buf);
+}
+
+thread_local! {
+    /// The UTC day of the last line [`fast::write_line`] wrote on this
+    /// thread, and its date text (records come in time order, many a day).
+    static DAY: Cell<Option<DateText>> = const { Cell::new(None) };
+}
+
+/// The line of a common record through [`fast::write_line`], written in
+/// place after a window of room appended to `buf`: the end of the line in
+/// `buf`, or `None` for a record left to [`push_general`] (then `buf`
+/// holds the window, for the caller to cut).
+#[inline]
+fn push_fast<B: Borrow<RecordBytes>>(entry: &Entry<B>, buf: &mut Vec<u8>) -> Option<usize> {
+    let start = buf.len();
+    buf.resize(start.checked_add(fast::WINDOW)?, 0);
+    let window = buf
+        .get_mut(start..)
+        .and_then(|rest| rest.first_chunk_mut::<{ fast::WINDOW }>())?;
+    let mut day = DAY.get();
+    let len = fast::write_line(entry, &mut day, window);
+    DAY.set(day);
+    // len <= the window's length: within `buf`.
+    len.and_then(|len| start.checked_add(len))
+}
+
+/// The line of any record: the record's `Serialize` impl through
+/// [`LineWriter`], and the newline.
+#[cold]
+fn push_general<B: Borrow<RecordBytes>>(entry: &Entry<B>, buf: &mut Vec<u8>) {
     let start = buf.len();
     if entry.serialize(&mut LineWriter { out: buf }).is_err() {
         // The record's `Serialize` used something the line writer leaves to

@@ -1,0 +1,345 @@
+//! The JSON line of a common record, written in place the way `utmpdump`
+//! text is (`layouts::utmpdump`'s `Line`): constant text a block at a
+//! time, each string field as 16-byte blocks checked as they are copied,
+//! the time from the day's date text (`utmpdump`'s day cache) and digit
+//! words, integers without `fmt`. What it does not cover (see
+//! [`write_line`]) it leaves to the record's `Serialize` impl, which
+//! `push_json` then writes through; the tests hold the two to the same
+//! bytes, serde_json's.
+
+use std::borrow::Borrow;
+
+use crate::clock::{decimal_len, two};
+use crate::entry::Entry;
+use crate::entry_type::EntryType;
+use crate::format::Format;
+use crate::layout::{self, nul_len, RecordBytes};
+use crate::layouts::utmpdump::{
+    date_text, eight_digits, microseconds_text, short_block, time_of_day, DateText, Line, KEEP,
+};
+use crate::serde_impl::{member, padding_is_zero, STRINGS};
+
+/// A piece of constant text: its first `len` bytes.
+#[derive(Clone, Copy)]
+struct Text {
+    bytes: [u8; 48],
+    len: usize,
+}
+
+/// `parts` one after the other, at compile time. A member name that JSON
+/// would escape, or text longer than the block, does not build.
+// Evaluated at compile time: an index out of bounds is a build error.
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+const fn text(parts: &[&[u8]]) -> Text {
+    let mut t = Text {
+        bytes: [0; 48],
+        len: 0,
+    };
+    let mut p = 0;
+    while p < parts.len() {
+        let part = parts[p];
+        let mut i = 0;
+        while i < part.len() {
+            assert!(part[i] >= 0x20 && part[i] != b'\\', "text JSON escapes");
+            t.bytes[t.len] = part[i];
+            t.len += 1;
+            i += 1;
+        }
+        p += 1;
+    }
+    t
+}
+
+/// `,"name":` and what follows it: `before` (the end of the last value),
+/// the member, `after` (the start of its value).
+const fn member_text(before: &[u8], name: &str, after: &[u8]) -> Text {
+    assert!(!has_quote(name.as_bytes()), "a member name with a quote");
+    text(&[before, b",\"", name.as_bytes(), b"\":", after])
+}
+
+// Evaluated at compile time.
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+const fn has_quote(s: &[u8]) -> bool {
+    let mut i = 0;
+    while i < s.len() {
+        if s[i] == b'"' {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// The texts that open each string field's value, in [`STRINGS`]' order:
+/// the first after a number (`pid`), the others after a string.
+const STRING_OPEN: [Text; 4] = [
+    member_text(b"", STRINGS[0].0, b"\""),
+    member_text(b"\"", STRINGS[1].0, b"\""),
+    member_text(b"\"", STRINGS[2].0, b"\""),
+    member_text(b"\"", STRINGS[3].0, b"\""),
+];
+const ADDRESS: Text = member_text(b"\"", member::ADDRESS, b"");
+const TIME: Text = member_text(b"", member::TIME, b"\"");
+const SECONDS: Text = member_text(b"\"", member::SECONDS, b"");
+const MICROSECONDS: Text = member_text(b"", member::MICROSECONDS, b"");
+const EXIT: Text = text(&[
+    b",\"",
+    member::EXIT.as_bytes(),
+    b"\":{\"",
+    member::EXIT_TERMINATION.as_bytes(),
+    b"\":",
+]);
+const EXIT_EXIT: Text = member_text(b"", member::EXIT_EXIT, b"");
+const SESSION: Text = member_text(b"}", member::SESSION, b"");
+
+/// Raw types below this have a line head in [`TYPE_HEADS`].
+const HEAD_TYPES: usize = 16;
+
+/// `TYPE_HEADS[t]`: the line's start up to the pid's value, for a record of
+/// the host's raw type `t`: `{"type":"NAME","type_raw":t,"pid":`; `None`
+/// for a type the host has no name for (left to the general path).
+// Evaluated at compile time (an index out of bounds is a build error);
+// t < 16: its digits are one or two.
+#[allow(
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_truncation
+)]
+const TYPE_HEADS: [Option<Text>; HEAD_TYPES] = {
+    let mut heads = [None; HEAD_TYPES];
+    let mut t = 0;
+    while t < HEAD_TYPES {
+        let ty = EntryType::from_raw(t as i16);
+        let two_digits = [b'1', b'0' + (t % 10) as u8];
+        let digits: &[u8] = if t < 10 {
+            two_digits.split_at(1).1
+        } else {
+            &two_digits
+        };
+        let name = ty.as_str().as_bytes();
+        assert!(!has_quote(name), "a type name with a quote");
+        if !matches!(ty, EntryType::Unknown(_)) {
+            heads[t] = Some(text(&[
+                b"{\"",
+                member::TYPE.as_bytes(),
+                b"\":\"",
+                name,
+                b"\",\"",
+                member::TYPE_RAW.as_bytes(),
+                b"\":",
+                digits,
+                b",\"",
+                member::PID.as_bytes(),
+                b"\":",
+            ]));
+        }
+        t += 1;
+    }
+    heads
+};
+
+/// The longest line [`write_line`] writes: its constant text, the string
+/// fields whole, every number and the address at their widest.
+const LONGEST_LINE: usize = {
+    let fields =
+        layout::UT_LINE.len + layout::UT_ID.len + layout::UT_USER.len + layout::UT_HOST.len;
+    let opens = STRING_OPEN[0].len + STRING_OPEN[1].len + STRING_OPEN[2].len + STRING_OPEN[3].len;
+    let texts = ADDRESS.len
+        + TIME.len
+        + SECONDS.len
+        + MICROSECONDS.len
+        + EXIT.len
+        + EXIT_EXIT.len
+        + SESSION.len;
+    // The head (48 at most), the pid, termination, exit and session (11 at
+    // most each: a sign and 10 digits), seconds (10), microseconds (6), the
+    // address (41 with its quotes), the time (27 and a quote), `}\n`.
+    48 + fields + opens + texts + 4 * 11 + 10 + 6 + 41 + 28 + 2
+};
+
+/// The room a line is written in: the longest line and the farthest a
+/// block write reaches past the line's end (48 bytes), rounded up.
+pub(super) const WINDOW: usize = (LONGEST_LINE + 48).next_multiple_of(64);
+
+/// `.` and `Z` over the `,` and `+` of utmpdump's microseconds word.
+const FRACTION_FIX: u64 = (b',' ^ b'.') as u64 | (((b'+' ^ b'Z') as u64) << 56);
+
+/// Writes the JSON line of `entry` (newline included) into `w` and returns
+/// its length; `None`, with `w` left in any state, for a record it does not
+/// cover, which the general path writes instead:
+///
+/// * a record of another format than the host's;
+/// * a type the host has no name for;
+/// * a string field with a byte JSON escapes (a control, `"`, `\`), one
+///   beyond ASCII (UTF-8 or not), DEL, or bytes after its NUL (its `_hex`);
+/// * bytes in the padding (`padding_hex`);
+/// * an address with an IPv4 part (`::ffff:a.b.c.d`, `::a.b.c.d`);
+/// * seconds outside `u32`, microseconds outside 0 to 999,999;
+/// * a session outside `i32`, no exit status or session (hosts without).
+#[inline]
+pub(super) fn write_line<B: Borrow<RecordBytes>>(
+    entry: &Entry<B>,
+    day: &mut Option<DateText>,
+    w: &mut [u8; WINDOW],
+) -> Option<usize> {
+    if entry.format() != Format::HOST {
+        return None;
+    }
+    let rec = entry.as_bytes();
+    let head = usize::try_from(entry.raw_type())
+        .ok()
+        .and_then(|t| TYPE_HEADS.get(t).copied().flatten())?;
+    let usec = u32::try_from(entry.microseconds())
+        .ok()
+        .filter(|&u| u < 1_000_000)?;
+    let seconds = u32::try_from(entry.seconds()).ok()?;
+    let (date, sod) = date_text(day, i64::from(seconds))?;
+    let exit = entry.exit_status()?;
+    let session = i32::try_from(entry.session()?).ok()?;
+    if !padding_is_zero(rec) {
+        return None;
+    }
+    let mut line = Line::new(w);
+    line.put(head.bytes, head.len);
+    line.put_i32(entry.pid());
+    let mut clean = true;
+    for ((_, _, span), open) in STRINGS.into_iter().zip(STRING_OPEN) {
+        line.put(open.bytes, open.len);
+        clean &= line.put_json_text(layout::bytes(rec, span));
+    }
+    line.put(ADDRESS.bytes, ADDRESS.len);
+    clean &= line.put_address(entry.address_bytes());
+    line.put(TIME.bytes, TIME.len);
+    line.put(date, 11);
+    line.put(time_of_day(sod).to_le_bytes(), 8);
+    line.put((microseconds_text(usec) ^ FRACTION_FIX).to_le_bytes(), 8);
+    line.put(SECONDS.bytes, SECONDS.len);
+    line.put_u32(seconds);
+    line.put(MICROSECONDS.bytes, MICROSECONDS.len);
+    line.put_u32(usec);
+    line.put(EXIT.bytes, EXIT.len);
+    line.put_i32(i32::from(exit.termination));
+    line.put(EXIT_EXIT.bytes, EXIT_EXIT.len);
+    line.put_i32(i32::from(exit.exit));
+    line.put(SESSION.bytes, SESSION.len);
+    line.put_i32(session);
+    line.put(*b"}\n", 2);
+    let len = line.len();
+    debug_assert!(len.is_some(), "the window holds the longest line");
+    len.filter(|_| clean)
+}
+
+impl<const W: usize> Line<'_, W> {
+    /// `n` in decimal: below 10^8 as one word of 8 digits shifted past its
+    /// leading zeros, else its 1 or 2 first digits and then 8.
+    #[inline(always)]
+    fn put_u32(&mut self, n: u32) {
+        const E8: u32 = 100_000_000;
+        if n < E8 {
+            let len = decimal_len(u64::from(n));
+            // 1 <= len <= 8: the shift is below 64.
+            #[allow(clippy::arithmetic_side_effects)]
+            let digits = eight_digits(n) >> (8 * (8 - len));
+            self.put(digits.to_le_bytes(), len);
+        } else {
+            // n / 10^8 <= 42: two digits, the first not zero when 10 or more.
+            let high = n / E8;
+            let [h0, h1] = two(high);
+            if high >= 10 {
+                self.put([h0, h1], 2);
+            } else {
+                self.put([h1], 1);
+            }
+            self.put(eight_digits(n % E8).to_le_bytes(), 8);
+        }
+    }
+
+    /// `n` in decimal, a `-` before a negative one.
+    #[inline(always)]
+    fn put_i32(&mut self, n: i32) {
+        self.put([b'-'], usize::from(n < 0));
+        self.put_u32(n.unsigned_abs());
+    }
+
+    /// A string field's text up to its NUL, copied as 16-byte blocks; true
+    /// when JSON has it as it is: printable ASCII without `"` and `\`, and
+    /// only zeros after the NUL (no `_hex` member).
+    #[inline(always)]
+    fn put_json_text(&mut self, field: &[u8]) -> bool {
+        let n = nul_len(field);
+        let mut bad = 0u64;
+        let mut from = 0usize;
+        while from < n {
+            let rest = field.get(from..).unwrap_or_default();
+            let block = match rest.first_chunk::<16>() {
+                Some(&b) => b,
+                None => short_block(rest),
+            };
+            // from < n: the difference is positive.
+            #[allow(clippy::arithmetic_side_effects)]
+            let keep = (n - from).min(16);
+            bad |= unprintable_or_after_nul(block, KEEP.get(keep).copied().unwrap_or_default());
+            self.put(block, keep);
+            // from < n <= the field's length (at most 256 or so).
+            #[allow(clippy::arithmetic_side_effects)]
+            let next = from + 16;
+            from = next;
+        }
+        // The blocks past the text: all zero.
+        let after = field.get(from..).unwrap_or_default();
+        bad == 0 && after.iter().fold(0, |any, &b| any | b) == 0
+    }
+
+    /// `null`, or the address in quotes; false for one with an IPv4 part.
+    #[inline(always)]
+    fn put_address(&mut self, address: Option<[u8; 16]>) -> bool {
+        match address {
+            None => self.put(*b"null", 4),
+            Some(a) if a == [0; 16] => self.put(*b"null", 4),
+            Some([a0, a1, a2, a3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]) => {
+                self.put([b'"'], 1);
+                self.put_ipv4_text([a0, a1, a2, a3]);
+                self.put([b'"'], 1);
+            }
+            Some(a) => {
+                self.put([b'"'], 1);
+                if !self.put_ipv6_groups(a) {
+                    return false;
+                }
+                self.put([b'"'], 1);
+            }
+        }
+        true
+    }
+}
+
+/// Not zero when a byte among the first ones (`keep`: 0xff) is not
+/// printable ASCII or is `"` or `\\`, or a byte after them is not zero:
+/// 8 bytes at a time, without branches.
+#[inline(always)]
+fn unprintable_or_after_nul(block: [u8; 16], keep: [u8; 16]) -> u64 {
+    let (b0, b1) = block.split_at(8);
+    let (k0, k1) = keep.split_at(8);
+    let word = |w: &[u8]| u64::from_le_bytes(w.try_into().unwrap_or_default());
+    word_unprintable_or_after_nul(word(b0), word(k0))
+        | word_unprintable_or_after_nul(word(b1), word(k1))
+}
+
+/// [`unprintable_or_after_nul`] of one word `x`, `keep` its mask.
+#[inline(always)]
+fn word_unprintable_or_after_nul(x: u64, keep: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // Not zero when a byte of `x` is below `n` (n <= 0x80; exact for the
+    // question "any?": a wrong flag only sits above a right one).
+    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGHS;
+    // The text, an `A` in each byte after it.
+    let text = (x & keep) | (ONES * u64::from(b'A') & !keep);
+    let control = below(text, 0x20);
+    // 0x7f and above: the high bit, or set by adding 1 (a carry out of a
+    // byte comes only from 0xff, flagged by its own high bit).
+    let high = (text | text.wrapping_add(ONES)) & HIGHS;
+    let quote = below(text ^ (ONES * u64::from(b'"')), 1);
+    let backslash = below(text ^ (ONES * u64::from(b'\\')), 1);
+    control | high | quote | backslash | (x & !keep)
+}
