@@ -17,7 +17,7 @@
 mod fast;
 
 use std::borrow::Borrow;
-use std::cell::Cell;
+use std::cell::RefCell;
 use std::io::{self, BufRead, Write};
 
 use serde::Serialize;
@@ -55,7 +55,7 @@ pub fn push_json<B: Borrow<RecordBytes>>(entry: &Entry<B>, buf: &mut Vec<u8>) {
 thread_local! {
     /// The UTC day of the last line [`fast::write_line`] wrote on this
     /// thread, and its date text (records come in time order, many a day).
-    static DAY: Cell<Option<DateText>> = const { Cell::new(None) };
+    static DAY: RefCell<Option<DateText>> = const { RefCell::new(None) };
 }
 
 /// The line of a common record through [`fast::write_line`], written in
@@ -69,9 +69,8 @@ fn push_fast<B: Borrow<RecordBytes>>(entry: &Entry<B>, buf: &mut Vec<u8>) -> Opt
     let window = buf
         .get_mut(start..)
         .and_then(|rest| rest.first_chunk_mut::<{ fast::WINDOW }>())?;
-    let mut day = DAY.get();
-    let len = fast::write_line(entry, &mut day, window);
-    DAY.set(day);
+    // The only borrow of `DAY` (`write_line` calls nothing that borrows it).
+    let len = DAY.with_borrow_mut(|day| fast::write_line(entry, day, window));
     // len <= the window's length: within `buf`.
     len.and_then(|len| start.checked_add(len))
 }

@@ -136,11 +136,75 @@ pub(crate) mod member {
     pub(crate) const EXIT_EXIT: &str = "exit";
 }
 
-/// True when every byte outside the fields is zero (no `padding_hex`).
+/// True when every byte outside the fields is zero (no `padding_hex`): a
+/// few words of the record, each with the mask of its padding bytes.
 #[inline]
 pub(crate) fn padding_is_zero(rec: &RecordBytes) -> bool {
-    let zero = |&g: &Span| layout::bytes(rec, g).iter().fold(0, |any, &b| any | b) == 0;
-    gaps().iter().all(zero)
+    let PaddingWords { words, count } = PADDING_WORDS;
+    let mut any = 0u64;
+    for &(at, mask) in words.iter().take(count) {
+        // `at + 8 <= RECORD_SIZE`: `padding_words` makes it so.
+        let word = rec.get(at..).and_then(|r| r.first_chunk::<8>());
+        debug_assert!(word.is_some(), "{at}");
+        any |= u64::from_le_bytes(word.copied().unwrap_or_default()) & mask;
+    }
+    any == 0
+}
+
+/// The 8-byte words of the record that hold padding: `count` of them, each
+/// as (offset, mask of its padding bytes, the first byte lowest).
+struct PaddingWords {
+    words: [(usize, u64); RECORD_SIZE.div_ceil(8)],
+    count: usize,
+}
+
+/// [`PaddingWords`] of the host's record, worked out by the compiler.
+const PADDING_WORDS: PaddingWords = padding_words(&GAPS);
+
+/// The words over `gaps`: one every 8 bytes, the last ending at the
+/// record's end (overlapping the one before when the record's size is not
+/// a multiple of 8), only those with a padding byte.
+// Evaluated at compile time: an index out of bounds would not build.
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+const fn padding_words(gaps: &Gaps) -> PaddingWords {
+    assert!(RECORD_SIZE >= 8);
+    let mut padding = [false; RECORD_SIZE];
+    let mut g = 0;
+    while g < gaps.count {
+        let span = gaps.spans[g];
+        let mut at = span.offset;
+        while at < span.offset + span.len {
+            padding[at] = true;
+            at += 1;
+        }
+        g += 1;
+    }
+    let mut out = PaddingWords {
+        words: [(0, 0); RECORD_SIZE.div_ceil(8)],
+        count: 0,
+    };
+    let mut w = 0;
+    while w < RECORD_SIZE.div_ceil(8) {
+        let at = if w * 8 + 8 <= RECORD_SIZE {
+            w * 8
+        } else {
+            RECORD_SIZE - 8
+        };
+        let mut mask = 0u64;
+        let mut i = 0;
+        while i < 8 {
+            if padding[at + i] {
+                mask |= 0xff << (8 * i);
+            }
+            i += 1;
+        }
+        if mask != 0 {
+            out.words[out.count] = (at, mask);
+            out.count += 1;
+        }
+        w += 1;
+    }
+    out
 }
 
 /// The string fields: the name of their text, of their exact bytes, and

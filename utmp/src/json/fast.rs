@@ -9,20 +9,20 @@
 
 use std::borrow::Borrow;
 
-use crate::clock::{decimal_len, two};
+use crate::clock::two;
 use crate::entry::Entry;
 use crate::entry_type::EntryType;
 use crate::format::Format;
-use crate::layout::{self, nul_len, RecordBytes};
+use crate::layout::{self, RecordBytes, Span};
 use crate::layouts::utmpdump::{
     date_text, eight_digits, microseconds_text, short_block, time_of_day, DateText, Line, KEEP,
 };
 use crate::serde_impl::{member, padding_is_zero, STRINGS};
 
-/// A piece of constant text: its first `len` bytes.
+/// A piece of constant text: the first `len` bytes of a block of `N`.
 #[derive(Clone, Copy)]
-struct Text {
-    bytes: [u8; 48],
+struct Text<const N: usize> {
+    bytes: [u8; N],
     len: usize,
 }
 
@@ -30,9 +30,9 @@ struct Text {
 /// would escape, or text longer than the block, does not build.
 // Evaluated at compile time: an index out of bounds is a build error.
 #[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
-const fn text(parts: &[&[u8]]) -> Text {
+const fn text<const N: usize>(parts: &[&[u8]]) -> Text<N> {
     let mut t = Text {
-        bytes: [0; 48],
+        bytes: [0; N],
         len: 0,
     };
     let mut p = 0;
@@ -52,7 +52,7 @@ const fn text(parts: &[&[u8]]) -> Text {
 
 /// `,"name":` and what follows it: `before` (the end of the last value),
 /// the member, `after` (the start of its value).
-const fn member_text(before: &[u8], name: &str, after: &[u8]) -> Text {
+const fn member_text<const N: usize>(before: &[u8], name: &str, after: &[u8]) -> Text<N> {
     assert!(!has_quote(name.as_bytes()), "a member name with a quote");
     text(&[before, b",\"", name.as_bytes(), b"\":", after])
 }
@@ -70,27 +70,35 @@ const fn has_quote(s: &[u8]) -> bool {
     false
 }
 
-/// The texts that open each string field's value, in [`STRINGS`]' order:
-/// the first after a number (`pid`), the others after a string.
-const STRING_OPEN: [Text; 4] = [
-    member_text(b"", STRINGS[0].0, b"\""),
-    member_text(b"\"", STRINGS[1].0, b"\""),
-    member_text(b"\"", STRINGS[2].0, b"\""),
-    member_text(b"\"", STRINGS[3].0, b"\""),
+/// The string fields in [`STRINGS`]' order, and the texts that open their
+/// values: the first after a number (`pid`), the others after a string.
+const STRING_FIELDS: [(Span, Text<16>); 4] = [
+    (STRINGS[0].2, member_text(b"", STRINGS[0].0, b"\"")),
+    (STRINGS[1].2, member_text(b"\"", STRINGS[1].0, b"\"")),
+    (STRINGS[2].2, member_text(b"\"", STRINGS[2].0, b"\"")),
+    (STRINGS[3].2, member_text(b"\"", STRINGS[3].0, b"\"")),
 ];
-const ADDRESS: Text = member_text(b"\"", member::ADDRESS, b"");
-const TIME: Text = member_text(b"", member::TIME, b"\"");
-const SECONDS: Text = member_text(b"\"", member::SECONDS, b"");
-const MICROSECONDS: Text = member_text(b"", member::MICROSECONDS, b"");
-const EXIT: Text = text(&[
+/// No address, and the time's opening (one piece: the common line).
+const NO_ADDRESS_TIME: Text<32> = text(&[
+    b"\",\"",
+    member::ADDRESS.as_bytes(),
+    b"\":null,\"",
+    member::TIME.as_bytes(),
+    b"\":\"",
+]);
+const ADDRESS: Text<16> = member_text(b"\"", member::ADDRESS, b"\"");
+const TIME: Text<16> = member_text(b"\"", member::TIME, b"\"");
+const SECONDS: Text<16> = member_text(b"\"", member::SECONDS, b"");
+const MICROSECONDS: Text<16> = member_text(b"", member::MICROSECONDS, b"");
+const EXIT: Text<32> = text(&[
     b",\"",
     member::EXIT.as_bytes(),
     b"\":{\"",
     member::EXIT_TERMINATION.as_bytes(),
     b"\":",
 ]);
-const EXIT_EXIT: Text = member_text(b"", member::EXIT_EXIT, b"");
-const SESSION: Text = member_text(b"}", member::SESSION, b"");
+const EXIT_EXIT: Text<16> = member_text(b"", member::EXIT_EXIT, b"");
+const SESSION: Text<16> = member_text(b"}", member::SESSION, b"");
 
 /// Raw types below this have a line head in [`TYPE_HEADS`].
 const HEAD_TYPES: usize = 16;
@@ -105,7 +113,7 @@ const HEAD_TYPES: usize = 16;
     clippy::arithmetic_side_effects,
     clippy::cast_possible_truncation
 )]
-const TYPE_HEADS: [Option<Text>; HEAD_TYPES] = {
+const TYPE_HEADS: [Option<Text<48>>; HEAD_TYPES] = {
     let mut heads = [None; HEAD_TYPES];
     let mut t = 0;
     while t < HEAD_TYPES {
@@ -143,7 +151,10 @@ const TYPE_HEADS: [Option<Text>; HEAD_TYPES] = {
 const LONGEST_LINE: usize = {
     let fields =
         layout::UT_LINE.len + layout::UT_ID.len + layout::UT_USER.len + layout::UT_HOST.len;
-    let opens = STRING_OPEN[0].len + STRING_OPEN[1].len + STRING_OPEN[2].len + STRING_OPEN[3].len;
+    let opens = STRING_FIELDS[0].1.len
+        + STRING_FIELDS[1].1.len
+        + STRING_FIELDS[2].1.len
+        + STRING_FIELDS[3].1.len;
     let texts = ADDRESS.len
         + TIME.len
         + SECONDS.len
@@ -188,7 +199,8 @@ pub(super) fn write_line<B: Borrow<RecordBytes>>(
     let rec = entry.as_bytes();
     let head = usize::try_from(entry.raw_type())
         .ok()
-        .and_then(|t| TYPE_HEADS.get(t).copied().flatten())?;
+        .and_then(|t| TYPE_HEADS.get(t))?
+        .as_ref()?;
     let usec = u32::try_from(entry.microseconds())
         .ok()
         .filter(|&u| u < 1_000_000)?;
@@ -200,28 +212,34 @@ pub(super) fn write_line<B: Borrow<RecordBytes>>(
         return None;
     }
     let mut line = Line::new(w);
-    line.put(head.bytes, head.len);
+    line.put_text(head);
     line.put_i32(entry.pid());
     let mut clean = true;
-    for ((_, _, span), open) in STRINGS.into_iter().zip(STRING_OPEN) {
-        line.put(open.bytes, open.len);
-        clean &= line.put_json_text(layout::bytes(rec, span));
-    }
-    line.put(ADDRESS.bytes, ADDRESS.len);
-    clean &= line.put_address(entry.address_bytes());
-    line.put(TIME.bytes, TIME.len);
+    // One call per field (not a loop): each with its span and text constant.
+    let [(line_span, line_open), (id_span, id_open), (user_span, user_open), (host_span, host_open)] =
+        &STRING_FIELDS;
+    line.put_text(line_open);
+    clean &= line.put_json_text(layout::bytes(rec, *line_span));
+    line.put_text(id_open);
+    clean &= line.put_json_text(layout::bytes(rec, *id_span));
+    line.put_text(user_open);
+    clean &= line.put_json_text(layout::bytes(rec, *user_span));
+    line.put_text(host_open);
+    clean &= line.put_json_text(layout::bytes(rec, *host_span));
+    clean &= line.put_address_and_time(entry.address_bytes());
     line.put(date, 11);
-    line.put(time_of_day(sod).to_le_bytes(), 8);
-    line.put((microseconds_text(usec) ^ FRACTION_FIX).to_le_bytes(), 8);
-    line.put(SECONDS.bytes, SECONDS.len);
+    let fraction = microseconds_text(usec);
+    let clock = u128::from(time_of_day(sod)) | u128::from(fraction ^ FRACTION_FIX) << 64;
+    line.put(clock.to_le_bytes(), 16);
+    line.put_text(&SECONDS);
     line.put_u32(seconds);
-    line.put(MICROSECONDS.bytes, MICROSECONDS.len);
-    line.put_u32(usec);
-    line.put(EXIT.bytes, EXIT.len);
+    line.put_text(&MICROSECONDS);
+    line.put_microseconds(fraction);
+    line.put_text(&EXIT);
     line.put_i32(i32::from(exit.termination));
-    line.put(EXIT_EXIT.bytes, EXIT_EXIT.len);
+    line.put_text(&EXIT_EXIT);
     line.put_i32(i32::from(exit.exit));
-    line.put(SESSION.bytes, SESSION.len);
+    line.put_text(&SESSION);
     line.put_i32(session);
     line.put(*b"}\n", 2);
     let len = line.len();
@@ -230,17 +248,26 @@ pub(super) fn write_line<B: Borrow<RecordBytes>>(
 }
 
 impl<const W: usize> Line<'_, W> {
+    /// Constant text.
+    #[inline(always)]
+    fn put_text<const N: usize>(&mut self, text: &Text<N>) {
+        self.put(text.bytes, text.len);
+    }
+
     /// `n` in decimal: below 10^8 as one word of 8 digits shifted past its
     /// leading zeros, else its 1 or 2 first digits and then 8.
     #[inline(always)]
     fn put_u32(&mut self, n: u32) {
         const E8: u32 = 100_000_000;
-        if n < E8 {
-            let len = decimal_len(u64::from(n));
-            // 1 <= len <= 8: the shift is below 64.
+        if n < 10 {
+            // 0 above all (exit statuses, sessions of boots): one digit.
+            self.put([b'0' | n as u8], 1);
+        } else if n < E8 {
+            let digits = eight_digits(n);
+            let lead = leading_zero_digits(digits);
+            // lead <= 6 (n >= 10): the shift is below 64, the length positive.
             #[allow(clippy::arithmetic_side_effects)]
-            let digits = eight_digits(n) >> (8 * (8 - len));
-            self.put(digits.to_le_bytes(), len);
+            self.put((digits >> (8 * lead)).to_le_bytes(), 8 - lead);
         } else {
             // n / 10^8 <= 42: two digits, the first not zero when 10 or more.
             let high = n / E8;
@@ -254,63 +281,107 @@ impl<const W: usize> Line<'_, W> {
         }
     }
 
+    /// The microseconds of utmpdump's `,uuuuuu+` word as a number: its 6
+    /// digits past their leading zeros (one digit at least).
+    #[inline(always)]
+    fn put_microseconds(&mut self, fraction: u64) {
+        // The digits from the lowest byte, then `+` (not a 0 digit): at
+        // most 6 leading zeros, and the last digit is kept.
+        let digits = fraction >> 8;
+        let lead = leading_zero_digits(digits).min(5);
+        // lead <= 5: the shift is below 64, the length positive.
+        #[allow(clippy::arithmetic_side_effects)]
+        self.put((digits >> (8 * lead)).to_le_bytes(), 6 - lead);
+    }
+
     /// `n` in decimal, a `-` before a negative one.
     #[inline(always)]
     fn put_i32(&mut self, n: i32) {
-        self.put([b'-'], usize::from(n < 0));
+        if n < 0 {
+            self.put([b'-'], 1);
+        }
         self.put_u32(n.unsigned_abs());
     }
 
-    /// A string field's text up to its NUL, copied as 16-byte blocks; true
-    /// when JSON has it as it is: printable ASCII without `"` and `\`, and
-    /// only zeros after the NUL (no `_hex` member).
+    /// A string field's text up to its NUL, copied as 16-byte blocks (the
+    /// NUL found in each as it is copied); true when JSON has it as it is:
+    /// printable ASCII without `"` and `\\`, and only zeros after the NUL
+    /// (no `_hex` member).
     #[inline(always)]
     fn put_json_text(&mut self, field: &[u8]) -> bool {
-        let n = nul_len(field);
         let mut bad = 0u64;
         let mut from = 0usize;
-        while from < n {
+        loop {
             let rest = field.get(from..).unwrap_or_default();
+            // A short block is padded with zeros: the field's end is a NUL.
             let block = match rest.first_chunk::<16>() {
                 Some(&b) => b,
                 None => short_block(rest),
             };
-            // from < n: the difference is positive.
-            #[allow(clippy::arithmetic_side_effects)]
-            let keep = (n - from).min(16);
+            let keep = nul_in_block(block);
             bad |= unprintable_or_after_nul(block, KEEP.get(keep).copied().unwrap_or_default());
             self.put(block, keep);
-            // from < n <= the field's length (at most 256 or so).
+            // from <= the field's length (at most 256 or so).
             #[allow(clippy::arithmetic_side_effects)]
             let next = from + 16;
             from = next;
+            if keep < 16 {
+                break;
+            }
         }
-        // The blocks past the text: all zero.
+        // The blocks past the NUL's: all zero.
         let after = field.get(from..).unwrap_or_default();
         bad == 0 && after.iter().fold(0, |any, &b| any | b) == 0
     }
 
-    /// `null`, or the address in quotes; false for one with an IPv4 part.
+    /// The address member (`null` or the address in quotes) and the
+    /// time's up to its value; false for an address with an IPv4 part.
     #[inline(always)]
-    fn put_address(&mut self, address: Option<[u8; 16]>) -> bool {
+    fn put_address_and_time(&mut self, address: Option<[u8; 16]>) -> bool {
         match address {
-            None => self.put(*b"null", 4),
-            Some(a) if a == [0; 16] => self.put(*b"null", 4),
+            None => self.put_text(&NO_ADDRESS_TIME),
+            Some(a) if a == [0; 16] => self.put_text(&NO_ADDRESS_TIME),
             Some([a0, a1, a2, a3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]) => {
-                self.put([b'"'], 1);
+                self.put_text(&ADDRESS);
                 self.put_ipv4_text([a0, a1, a2, a3]);
-                self.put([b'"'], 1);
+                self.put_text(&TIME);
             }
             Some(a) => {
-                self.put([b'"'], 1);
+                self.put_text(&ADDRESS);
                 if !self.put_ipv6_groups(a) {
                     return false;
                 }
-                self.put([b'"'], 1);
+                self.put_text(&TIME);
             }
         }
         true
     }
+}
+
+/// Where the first zero byte of `block` is (16 for none).
+#[inline(always)]
+fn nul_in_block(block: [u8; 16]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let (lo, hi) = block.split_at(8);
+    let word = |w: &[u8]| u64::from_le_bytes(w.try_into().unwrap_or_default());
+    // The lowest flagged byte of each word is exactly its first zero byte.
+    let zeros = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let (lo, hi) = (zeros(word(lo)), zeros(word(hi)));
+    // Each count is at most 64: the sum of two eighths is at most 16.
+    #[allow(clippy::arithmetic_side_effects)]
+    if lo != 0 {
+        lo.trailing_zeros() as usize / 8
+    } else {
+        8 + hi.trailing_zeros() as usize / 8
+    }
+}
+
+/// The number of `0` digits at the start of a word of decimal digits, the
+/// first in the lowest byte (8 for `00000000`).
+#[inline(always)]
+fn leading_zero_digits(digits: u64) -> usize {
+    ((digits ^ 0x3030_3030_3030_3030).trailing_zeros() / 8) as usize
 }
 
 /// Not zero when a byte among the first ones (`keep`: 0xff) is not

@@ -971,8 +971,13 @@ fn split_tens(x: u64, tens: u64) -> u64 {
 #[inline(always)]
 pub(crate) fn eight_digits(n: u32) -> u64 {
     let n = u64::from(n);
-    let x =
-        (n / 1_000_000) | ((n / 10_000 % 100) << 16) | ((n / 100 % 100) << 32) | ((n % 100) << 48);
+    // Two numbers below 10^4 in the lanes at bits 0 and 32, then each
+    // split into two below 100 at once: v * 10,486 >> 20 is v / 100 for
+    // v < 10^4 (the product stays below 2^27, within its lane), and
+    // v - 100 * (v / 100) borrows from no other lane.
+    let x = (n / 10_000) | ((n % 10_000) << 32);
+    let h = (x.wrapping_mul(10_486) >> 20) & 0x0000_007f_0000_007f;
+    let x = h | (x.wrapping_sub(h.wrapping_mul(100)) << 16);
     split_tens(x, 0x000f_000f_000f_000f) | 0x3030_3030_3030_3030
 }
 
