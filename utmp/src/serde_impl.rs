@@ -101,7 +101,7 @@ const fn gaps_of(fields: &[Option<Span>]) -> Gaps {
 const _: () = assert!(GAPS.count <= MAX_GAPS);
 
 /// The gaps of the host's record (see [`Gaps`]).
-fn gaps() -> &'static [Span] {
+pub(crate) fn gaps() -> &'static [Span] {
     // In bounds: the constant assertion above.
     #[allow(clippy::indexing_slicing)]
     &GAPS.spans[..GAPS.count]
@@ -158,6 +158,8 @@ struct PaddingWords {
     count: usize,
 }
 
+const _: () = assert!(RECORD_SIZE >= 8, "a record of at least one word");
+
 /// [`PaddingWords`] of the host's record, worked out by the compiler.
 const PADDING_WORDS: PaddingWords = padding_words(&GAPS);
 
@@ -167,7 +169,6 @@ const PADDING_WORDS: PaddingWords = padding_words(&GAPS);
 // Evaluated at compile time: an index out of bounds would not build.
 #[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 const fn padding_words(gaps: &Gaps) -> PaddingWords {
-    assert!(RECORD_SIZE >= 8);
     let mut padding = [false; RECORD_SIZE];
     let mut g = 0;
     while g < gaps.count {

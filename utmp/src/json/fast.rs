@@ -172,6 +172,8 @@ const LONGEST_LINE: usize = {
 /// block write reaches past the line's end (48 bytes), rounded up.
 pub(super) const WINDOW: usize = (LONGEST_LINE + 48).next_multiple_of(64);
 
+const _: () = assert!(LONGEST_LINE + 48 <= WINDOW);
+
 /// `.` and `Z` over the `,` and `+` of utmpdump's microseconds word.
 const FRACTION_FIX: u64 = (b',' ^ b'.') as u64 | (((b'+' ^ b'Z') as u64) << 56);
 
@@ -403,14 +405,123 @@ fn word_unprintable_or_after_nul(x: u64, keep: u64) -> u64 {
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     // Not zero when a byte of `x` is below `n` (n <= 0x80; exact for the
     // question "any?": a wrong flag only sits above a right one).
-    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGHS;
+    let below = |x: u64, n: u64| x.wrapping_sub(ONES.wrapping_mul(n)) & !x & HIGHS;
     // The text, an `A` in each byte after it.
-    let text = (x & keep) | (ONES * u64::from(b'A') & !keep);
+    let text = (x & keep) | (ONES.wrapping_mul(u64::from(b'A')) & !keep);
     let control = below(text, 0x20);
     // 0x7f and above: the high bit, or set by adding 1 (a carry out of a
     // byte comes only from 0xff, flagged by its own high bit).
     let high = (text | text.wrapping_add(ONES)) & HIGHS;
-    let quote = below(text ^ (ONES * u64::from(b'"')), 1);
-    let backslash = below(text ^ (ONES * u64::from(b'\\')), 1);
+    let quote = below(text ^ ONES.wrapping_mul(u64::from(b'"')), 1);
+    let backslash = below(text ^ ONES.wrapping_mul(u64::from(b'\\')), 1);
     control | high | quote | backslash | (x & !keep)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The text `put` writes into a fresh line.
+    fn written(put: impl FnOnce(&mut Line<'_, 64>)) -> String {
+        let mut w = [b'#'; 64];
+        let mut line = Line::new(&mut w);
+        put(&mut line);
+        let n = line.len().unwrap();
+        String::from_utf8(w[..n].to_vec()).unwrap()
+    }
+
+    proptest::proptest! {
+        #[cfg_attr(miri, ignore = "safe code; minutes under Miri")]
+        #[test]
+        fn blocks_are_checked_byte_by_byte(
+            block in proptest::array::uniform16(proptest::num::u8::ANY),
+            keep in 0usize..=16,
+            sparse in proptest::array::uniform16(proptest::prop_oneof![
+                proptest::strategy::Just(0u8),
+                proptest::strategy::Just(b'"'),
+                proptest::strategy::Just(b'\\'),
+                proptest::strategy::Just(0x1f),
+                proptest::strategy::Just(0x20),
+                proptest::strategy::Just(0x7e),
+                proptest::strategy::Just(0x7f),
+                proptest::strategy::Just(0xff),
+                proptest::strategy::Just(b'a'),
+            ]),
+        ) {
+            for block in [block, sparse] {
+                let want = block.iter().enumerate().any(|(i, &b)| {
+                    if i < keep {
+                        !(0x20..=0x7e).contains(&b) || b == b'"' || b == b'\\'
+                    } else {
+                        b != 0
+                    }
+                });
+                let got = unprintable_or_after_nul(block, KEEP[keep]) != 0;
+                proptest::prop_assert_eq!(got, want, "{:?} keep {}", block, keep);
+                let nul = block.iter().position(|&b| b == 0).unwrap_or(16);
+                proptest::prop_assert_eq!(nul_in_block(block), nul, "{:?}", block);
+            }
+        }
+
+        #[cfg_attr(miri, ignore = "safe code; minutes under Miri")]
+        #[test]
+        fn numbers_are_decimal(n in proptest::num::i32::ANY, small in 0i32..1000) {
+            for n in [n, small, -small] {
+                proptest::prop_assert_eq!(written(|l| l.put_i32(n)), n.to_string());
+                let u = n.unsigned_abs();
+                proptest::prop_assert_eq!(written(|l| l.put_u32(u)), u.to_string());
+            }
+        }
+    }
+
+    #[test]
+    fn number_edges_are_decimal() {
+        for n in [
+            0,
+            9,
+            10,
+            99,
+            100,
+            99_999_999,
+            100_000_000,
+            999_999_999,
+            1_000_000_000,
+        ] {
+            assert_eq!(written(|l| l.put_u32(n)), n.to_string());
+        }
+        assert_eq!(written(|l| l.put_u32(u32::MAX)), u32::MAX.to_string());
+        for n in [i32::MIN, -1, i32::MAX] {
+            assert_eq!(written(|l| l.put_i32(n)), n.to_string());
+        }
+        for usec in (0..1_000_000u32).step_by(997).chain([0, 1, 9, 10, 999_999]) {
+            let text = written(|l| l.put_microseconds(microseconds_text(usec)));
+            assert_eq!(text, usec.to_string());
+        }
+    }
+
+    #[test]
+    fn constant_texts_are_json() {
+        // Written from docs/json.md's member list.
+        let texts = [
+            &STRING_FIELDS[0].1.bytes[..STRING_FIELDS[0].1.len],
+            &STRING_FIELDS[3].1.bytes[..STRING_FIELDS[3].1.len],
+            &NO_ADDRESS_TIME.bytes[..NO_ADDRESS_TIME.len],
+            &EXIT.bytes[..EXIT.len],
+            &SESSION.bytes[..SESSION.len],
+        ];
+        let want: [&[u8]; 5] = [
+            b",\"line\":\"",
+            b"\",\"host\":\"",
+            b"\",\"address\":null,\"time\":\"",
+            b",\"exit\":{\"termination\":",
+            b"},\"session\":",
+        ];
+        assert_eq!(texts, want);
+        let head = TYPE_HEADS[7].unwrap();
+        let name = EntryType::from_raw(7).as_str();
+        assert_eq!(
+            &head.bytes[..head.len],
+            format!("{{\"type\":\"{name}\",\"type_raw\":7,\"pid\":").as_bytes()
+        );
+    }
 }
