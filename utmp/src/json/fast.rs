@@ -399,22 +399,23 @@ fn unprintable_or_after_nul(block: [u8; 16], keep: [u8; 16]) -> u64 {
 }
 
 /// [`unprintable_or_after_nul`] of one word `x`, `keep` its mask.
+///
+/// Each term below sets the high bit of a byte it flags; a borrow or carry
+/// can flag a byte wrongly, but only one above a byte that is itself
+/// flagged, that is after a wrong byte of the text (then the text is wrong
+/// anyway) or after the NUL (where `keep` masks the flags out, and the
+/// bytes must all be zero: `x & !keep`).
 #[inline(always)]
 fn word_unprintable_or_after_nul(x: u64, keep: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
-    // Not zero when a byte of `x` is below `n` (n <= 0x80; exact for the
-    // question "any?": a wrong flag only sits above a right one).
-    let below = |x: u64, n: u64| x.wrapping_sub(ONES.wrapping_mul(n)) & !x & HIGHS;
-    // The text, an `A` in each byte after it.
-    let text = (x & keep) | (ONES.wrapping_mul(u64::from(b'A')) & !keep);
-    let control = below(text, 0x20);
-    // 0x7f and above: the high bit, or set by adding 1 (a carry out of a
-    // byte comes only from 0xff, flagged by its own high bit).
-    let high = (text | text.wrapping_add(ONES)) & HIGHS;
-    let quote = below(text ^ ONES.wrapping_mul(u64::from(b'"')), 1);
-    let backslash = below(text ^ ONES.wrapping_mul(u64::from(b'\\')), 1);
-    control | high | quote | backslash | (x & !keep)
+    let below_space = x.wrapping_sub(ONES.wrapping_mul(0x20));
+    // 0x80 and above (the high bit), and 0x7f (adding 1 sets it).
+    let high = x | x.wrapping_add(ONES);
+    // A byte equal to `c` is 0 after the xor, and 0xff after subtracting 1.
+    let equal = |c: u8| (x ^ ONES.wrapping_mul(u64::from(c))).wrapping_sub(ONES);
+    let flags = below_space | high | equal(b'"') | equal(b'\\');
+    (flags & keep & HIGHS) | (x & !keep)
 }
 
 #[cfg(test)]
