@@ -50,36 +50,42 @@ use crate::layouts::utmpdump::DateText;
 /// # Ok(()) }
 /// ```
 pub fn push_json<B: Borrow<RecordBytes>>(entry: &Entry<B>, buf: &mut Vec<u8>) {
-    let start = buf.len();
-    if let Some(end) = push_fast(entry, buf) {
-        buf.truncate(end);
-        return;
+    if !push_fast(entry, buf) {
+        push_general(entry, buf);
     }
-    buf.truncate(start);
-    push_general(entry, buf);
+}
+
+/// What the fast writer keeps on each thread: the room it writes a line in
+/// (written over by each line, never cleared), and the UTC day of the last
+/// line with its date text (records come in time order, many a day).
+struct FastLines {
+    window: [u8; fast::WINDOW],
+    day: Option<DateText>,
 }
 
 thread_local! {
-    /// The UTC day of the last line [`fast::write_line`] wrote on this
-    /// thread, and its date text (records come in time order, many a day).
-    static DAY: RefCell<Option<DateText>> = const { RefCell::new(None) };
+    static FAST_LINES: RefCell<FastLines> = const {
+        RefCell::new(FastLines {
+            window: [0; fast::WINDOW],
+            day: None,
+        })
+    };
 }
 
 /// The line of a common record through [`fast::write_line`], written in
-/// place after a window of room appended to `buf`: the end of the line in
-/// `buf`, or `None` for a record left to [`push_general`] (then `buf`
-/// holds the window, for the caller to cut).
+/// the thread's window and copied to `buf`; false, with nothing appended,
+/// for a record left to [`push_general`].
 #[inline]
-fn push_fast<B: Borrow<RecordBytes>>(entry: &Entry<B>, buf: &mut Vec<u8>) -> Option<usize> {
-    let start = buf.len();
-    buf.resize(start.checked_add(fast::WINDOW)?, 0);
-    let window = buf
-        .get_mut(start..)
-        .and_then(|rest| rest.first_chunk_mut::<{ fast::WINDOW }>())?;
-    // The only borrow of `DAY` (`write_line` calls nothing that borrows it).
-    let len = DAY.with_borrow_mut(|day| fast::write_line(entry, day, window));
-    // len <= the window's length: within `buf`.
-    len.and_then(|len| start.checked_add(len))
+fn push_fast<B: Borrow<RecordBytes>>(entry: &Entry<B>, buf: &mut Vec<u8>) -> bool {
+    // The only borrow of `FAST_LINES` (`write_line` calls nothing that
+    // borrows it).
+    FAST_LINES.with_borrow_mut(|FastLines { window, day }| {
+        let line = fast::write_line(entry, day, window).and_then(|n| window.get(..n));
+        if let Some(line) = line {
+            buf.extend_from_slice(line);
+        }
+        line.is_some()
+    })
 }
 
 /// The line of any record: the record's `Serialize` impl through
