@@ -3,9 +3,9 @@
 //! `serde_json` and written through that same `Serialize` by `LineWriter`, a
 //! serializer that writes serde_json's bytes for it without serde_json's
 //! per-byte work. A record of the common shape (printable ASCII text, no
-//! padding, a time of 1970 to 2106...) is written faster still, in place,
-//! by the `fast` module's line writer, which leaves every other record to
-//! `LineWriter`. The tests hold both to serde_json's bytes.
+//! padding, a time of 1970 to 2106...) is written faster still, a block at
+//! a time, by the `fast` module's line writer, which leaves every other
+//! record to `LineWriter`. The tests hold both to serde_json's bytes.
 //!
 //! Every field is readable for people and scripts, and the exact bytes sit
 //! beside a field only when its text would lose some, so dumping a file to
@@ -31,10 +31,6 @@ use crate::layout::RecordBytes;
 use crate::layouts::utmpdump::DateText;
 
 /// Appends the JSON Lines object of `entry`, newline included, to `buf`.
-///
-/// The line is written in place after `buf`'s text, so `buf` may reserve a
-/// few hundred bytes more than the line takes: reuse one buffer for many
-/// lines (clearing it in between) rather than a new one for each.
 ///
 /// ```
 /// # fn main() -> utmp::Result<()> {
