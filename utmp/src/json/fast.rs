@@ -331,9 +331,16 @@ impl<const W: usize> Line<'_, W> {
                 break;
             }
         }
-        // The blocks past the NUL's: all zero.
-        let after = field.get(from..).unwrap_or_default();
-        bad == 0 && after.iter().fold(0, |any, &b| any | b) == 0
+        // The bytes past the NUL's block: all zero (a word at a time).
+        let words = field.get(from..).unwrap_or_default().chunks_exact(8);
+        let rest = words
+            .remainder()
+            .iter()
+            .fold(0, |any, &b| any | u64::from(b));
+        let after = words.fold(rest, |any, w| {
+            any | u64::from_ne_bytes(w.try_into().unwrap_or_default())
+        });
+        bad == 0 && after == 0
     }
 
     /// The address member (`null` or the address in quotes) and the
