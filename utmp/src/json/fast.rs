@@ -347,22 +347,25 @@ impl<const W: usize> Line<'_, W> {
     /// time's up to its value; false for an address with an IPv4 part.
     #[inline(always)]
     fn put_address_and_time(&mut self, address: Option<[u8; 16]>) -> bool {
-        match address {
-            None => self.put_text(&NO_ADDRESS_TIME),
-            Some(a) if a == [0; 16] => self.put_text(&NO_ADDRESS_TIME),
-            Some([a0, a1, a2, a3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]) => {
-                self.put_text(&ADDRESS);
-                self.put_ipv4_text([a0, a1, a2, a3]);
-                self.put_text(&TIME);
-            }
-            Some(a) => {
-                self.put_text(&ADDRESS);
-                if !self.put_ipv6_groups(a) {
-                    return false;
-                }
-                self.put_text(&TIME);
-            }
+        // The 16 bytes as one number, the first byte lowest: IPv4 when only
+        // the first 4 are set (as `entry::ip_from_bytes` reads them).
+        let Some(bytes) = address else {
+            self.put_text(&NO_ADDRESS_TIME);
+            return true;
+        };
+        let number = u128::from_le_bytes(bytes);
+        if number == 0 {
+            self.put_text(&NO_ADDRESS_TIME);
+            return true;
         }
+        self.put_text(&ADDRESS);
+        if number >> 32 == 0 {
+            // The low 32 bits: the first 4 bytes.
+            self.put_ipv4_text((number as u32).to_le_bytes());
+        } else if !self.put_ipv6_groups(bytes) {
+            return false;
+        }
+        self.put_text(&TIME);
         true
     }
 }
