@@ -130,9 +130,11 @@ pub(crate) mod member {
     pub(crate) const EXIT: &str = "exit";
     pub(crate) const SESSION: &str = "session";
     pub(crate) const PADDING_HEX: &str = "padding_hex";
-    /// The members of `exit` ([`ExitStatus`](crate::ExitStatus)'s derived
-    /// `Serialize`: its field names).
+    /// The members of `exit`: [`ExitStatus`](crate::ExitStatus)'s derived
+    /// `Serialize` names them after its fields (a test holds them equal).
+    #[cfg_attr(not(feature = "json"), allow(dead_code))]
     pub(crate) const EXIT_TERMINATION: &str = "termination";
+    #[cfg_attr(not(feature = "json"), allow(dead_code))]
     pub(crate) const EXIT_EXIT: &str = "exit";
 }
 

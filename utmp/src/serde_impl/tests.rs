@@ -170,3 +170,13 @@ fn padding_words_see_every_padding_byte_and_no_other() {
     }
     assert!(padding_is_zero(&[0; RECORD_SIZE]));
 }
+
+#[test]
+fn exit_members_are_the_listed_names() {
+    let exit = ExitStatus {
+        termination: 1,
+        exit: 2,
+    };
+    let want = json!({member::EXIT_TERMINATION: 1, member::EXIT_EXIT: 2});
+    assert_eq!(serde_json::to_value(exit).unwrap(), want);
+}
