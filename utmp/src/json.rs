@@ -73,15 +73,22 @@ thread_local! {
 /// for a record left to [`push_general`].
 #[inline]
 fn push_fast<B: Borrow<RecordBytes>>(entry: &Entry<B>, buf: &mut Vec<u8>) -> bool {
-    // The only borrow of `FAST_LINES` (`write_line` calls nothing that
-    // borrows it).
-    FAST_LINES.with_borrow_mut(|FastLines { window, day }| {
-        let line = fast::write_line(entry, day, window).and_then(|n| window.get(..n));
-        if let Some(line) = line {
-            buf.extend_from_slice(line);
-        }
-        line.is_some()
-    })
+    // `write_line` calls nothing that borrows `FAST_LINES`, so the borrow
+    // always succeeds; where it could not (a thread's storage already gone,
+    // at its exit), the general path writes the line.
+    FAST_LINES
+        .try_with(|lines| {
+            let Ok(mut lines) = lines.try_borrow_mut() else {
+                return false;
+            };
+            let FastLines { window, day } = &mut *lines;
+            let line = fast::write_line(entry, day, window).and_then(|n| window.get(..n));
+            if let Some(line) = line {
+                buf.extend_from_slice(line);
+            }
+            line.is_some()
+        })
+        .unwrap_or(false)
 }
 
 /// The line of any record: the record's `Serialize` impl through
