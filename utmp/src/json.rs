@@ -874,8 +874,15 @@ mod tests {
             }
         }
         assert!(records > 100, "{records} records in {} files", files.len());
+        // The fixtures are mostly little-endian Linux files: read as host
+        // records elsewhere (s390x), few have the common shape.
+        let floor = if cfg!(all(target_os = "linux", target_endian = "little")) {
+            100
+        } else {
+            0
+        };
         assert!(
-            fast > 100,
+            fast > floor,
             "{fast} of {records} records through the fast writer"
         );
         println!(
