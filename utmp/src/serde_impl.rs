@@ -101,19 +101,122 @@ const fn gaps_of(fields: &[Option<Span>]) -> Gaps {
 const _: () = assert!(GAPS.count <= MAX_GAPS);
 
 /// The gaps of the host's record (see [`Gaps`]).
-fn gaps() -> &'static [Span] {
+pub(crate) fn gaps() -> &'static [Span] {
     // In bounds: the constant assertion above.
     #[allow(clippy::indexing_slicing)]
     &GAPS.spans[..GAPS.count]
 }
 
+/// The names of a record's members, spelled once: the `Serialize` impl
+/// below and `json`'s fast line writer (which builds its constant text
+/// from them) both take them from here. The order is the impl's; the
+/// fast writer's tests hold its lines equal to the impl's, byte for byte.
+pub(crate) mod member {
+    pub(crate) const TYPE: &str = "type";
+    pub(crate) const TYPE_RAW: &str = "type_raw";
+    pub(crate) const PID: &str = "pid";
+    pub(crate) const LINE: &str = "line";
+    pub(crate) const LINE_HEX: &str = "line_hex";
+    pub(crate) const ID: &str = "id";
+    pub(crate) const ID_HEX: &str = "id_hex";
+    pub(crate) const USER: &str = "user";
+    pub(crate) const USER_HEX: &str = "user_hex";
+    pub(crate) const HOST: &str = "host";
+    pub(crate) const HOST_HEX: &str = "host_hex";
+    pub(crate) const ADDRESS: &str = "address";
+    pub(crate) const TIME: &str = "time";
+    pub(crate) const SECONDS: &str = "seconds";
+    pub(crate) const MICROSECONDS: &str = "microseconds";
+    pub(crate) const EXIT: &str = "exit";
+    pub(crate) const SESSION: &str = "session";
+    pub(crate) const PADDING_HEX: &str = "padding_hex";
+    /// The members of `exit`: [`ExitStatus`](crate::ExitStatus)'s derived
+    /// `Serialize` names them after its fields (a test holds them equal).
+    #[cfg_attr(not(feature = "json"), allow(dead_code))]
+    pub(crate) const EXIT_TERMINATION: &str = "termination";
+    #[cfg_attr(not(feature = "json"), allow(dead_code))]
+    pub(crate) const EXIT_EXIT: &str = "exit";
+}
+
+/// True when every byte outside the fields is zero (no `padding_hex`): a
+/// few words of the record, each with the mask of its padding bytes.
+#[inline]
+pub(crate) fn padding_is_zero(rec: &RecordBytes) -> bool {
+    let PaddingWords { words, count } = PADDING_WORDS;
+    let mut any = 0u64;
+    for &(at, mask) in words.iter().take(count) {
+        // `at + 8 <= RECORD_SIZE`: `padding_words` makes it so.
+        let word = rec.get(at..).and_then(|r| r.first_chunk::<8>());
+        debug_assert!(word.is_some(), "{at}");
+        any |= u64::from_le_bytes(word.copied().unwrap_or_default()) & mask;
+    }
+    any == 0
+}
+
+/// The 8-byte words of the record that hold padding: `count` of them, each
+/// as (offset, mask of its padding bytes, the first byte lowest).
+struct PaddingWords {
+    words: [(usize, u64); RECORD_SIZE.div_ceil(8)],
+    count: usize,
+}
+
+const _: () = assert!(RECORD_SIZE >= 8, "a record of at least one word");
+
+/// [`PaddingWords`] of the host's record, worked out by the compiler.
+const PADDING_WORDS: PaddingWords = padding_words(&GAPS);
+
+/// The words over `gaps`: one every 8 bytes, the last ending at the
+/// record's end (overlapping the one before when the record's size is not
+/// a multiple of 8), only those with a padding byte.
+// Evaluated at compile time: an index out of bounds would not build.
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+const fn padding_words(gaps: &Gaps) -> PaddingWords {
+    let mut padding = [false; RECORD_SIZE];
+    let mut g = 0;
+    while g < gaps.count {
+        let span = gaps.spans[g];
+        let mut at = span.offset;
+        while at < span.offset + span.len {
+            padding[at] = true;
+            at += 1;
+        }
+        g += 1;
+    }
+    let mut out = PaddingWords {
+        words: [(0, 0); RECORD_SIZE.div_ceil(8)],
+        count: 0,
+    };
+    let mut w = 0;
+    while w < RECORD_SIZE.div_ceil(8) {
+        let at = if w * 8 + 8 <= RECORD_SIZE {
+            w * 8
+        } else {
+            RECORD_SIZE - 8
+        };
+        let mut mask = 0u64;
+        let mut i = 0;
+        while i < 8 {
+            if padding[at + i] {
+                mask |= 0xff << (8 * i);
+            }
+            i += 1;
+        }
+        if mask != 0 {
+            out.words[out.count] = (at, mask);
+            out.count += 1;
+        }
+        w += 1;
+    }
+    out
+}
+
 /// The string fields: the name of their text, of their exact bytes, and
 /// their span.
-const STRINGS: [(&str, &str, Span); 4] = [
-    ("line", "line_hex", layout::UT_LINE),
-    ("id", "id_hex", layout::UT_ID),
-    ("user", "user_hex", layout::UT_USER),
-    ("host", "host_hex", layout::UT_HOST),
+pub(crate) const STRINGS: [(&str, &str, Span); 4] = [
+    (member::LINE, member::LINE_HEX, layout::UT_LINE),
+    (member::ID, member::ID_HEX, layout::UT_ID),
+    (member::USER, member::USER_HEX, layout::UT_USER),
+    (member::HOST, member::HOST_HEX, layout::UT_HOST),
 ];
 
 const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -211,27 +314,26 @@ impl<B: Borrow<RecordBytes>> Serialize for Entry<B> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let rec = self.as_bytes();
         let mut st = s.serialize_struct("Entry", 16)?;
-        st.serialize_field("type", self.type_name())?;
-        st.serialize_field("type_raw", &self.raw_type())?;
-        st.serialize_field("pid", &self.pid())?;
+        st.serialize_field(member::TYPE, self.type_name())?;
+        st.serialize_field(member::TYPE_RAW, &self.raw_type())?;
+        st.serialize_field(member::PID, &self.pid())?;
         for string in STRINGS {
             string_field(&mut st, string, rec)?;
         }
-        st.serialize_field("address", &self.address().map(AddressText))?;
+        st.serialize_field(member::ADDRESS, &self.address().map(AddressText))?;
         let (seconds, micros) = (self.seconds(), self.microseconds());
         let time = u32::try_from(micros)
             .ok()
             .and_then(|us| time_fmt::Rfc3339::utc(seconds, us));
-        st.serialize_field("time", &time.as_ref().map(time_fmt::Rfc3339::as_str))?;
-        st.serialize_field("seconds", &seconds)?;
-        st.serialize_field("microseconds", &micros)?;
-        st.serialize_field("exit", &self.exit_status())?;
-        st.serialize_field("session", &self.session())?;
-        let nonzero = |&g: &Span| layout::bytes(rec, g).iter().fold(0, |any, &b| any | b) != 0;
-        if gaps().iter().any(nonzero) {
-            st.serialize_field("padding_hex", &Padding(rec))?;
+        st.serialize_field(member::TIME, &time.as_ref().map(time_fmt::Rfc3339::as_str))?;
+        st.serialize_field(member::SECONDS, &seconds)?;
+        st.serialize_field(member::MICROSECONDS, &micros)?;
+        st.serialize_field(member::EXIT, &self.exit_status())?;
+        st.serialize_field(member::SESSION, &self.session())?;
+        if !padding_is_zero(rec) {
+            st.serialize_field(member::PADDING_HEX, &Padding(rec))?;
         } else {
-            st.skip_field("padding_hex")?;
+            st.skip_field(member::PADDING_HEX)?;
         }
         st.end()
     }

@@ -527,7 +527,7 @@ pub struct UtmpdumpBuffer {
 
 /// One UTC day and `YYYY-MM-DDT`, as the time column starts during it.
 #[derive(Debug, Clone, Copy)]
-struct DateText {
+pub(crate) struct DateText {
     start: i64,
     /// Only the first 11 bytes are the date; the rest is padding.
     text: [u8; 16],
@@ -642,19 +642,38 @@ impl UtmpdumpBuffer {
     }
 }
 
-/// A line being written into a window of [`WINDOW`] bytes: each write is a
-/// block of fixed size at `at`, which then moves by the part that counts.
-struct Line<'a> {
-    w: &'a mut [u8; WINDOW],
+/// A line being written into a window of `W` bytes ([`WINDOW`] here, the
+/// JSON line's own in `json`): each write is a block of fixed size at `at`,
+/// which then moves by the part that counts.
+pub(crate) struct Line<'a, const W: usize> {
+    w: &'a mut [u8; W],
     at: usize,
-    /// Every block fitted (always: the window is `LONGEST_LINE` and more).
+    /// Every block fitted (always: the window is the longest line and more).
     fits: bool,
 }
 
-impl Line<'_> {
+impl<'a, const W: usize> Line<'a, W> {
+    /// A line at the start of `w`.
+    #[inline(always)]
+    pub(crate) fn new(w: &'a mut [u8; W]) -> Self {
+        Line {
+            w,
+            at: 0,
+            fits: true,
+        }
+    }
+
+    /// The line's length, when every block fitted in the window.
+    #[inline(always)]
+    pub(crate) fn len(&self) -> Option<usize> {
+        self.fits.then_some(self.at)
+    }
+}
+
+impl<const W: usize> Line<'_, W> {
     /// Writes `block` at the cursor and moves it by `advance` (at most `K`).
     #[inline(always)]
-    fn put<const K: usize>(&mut self, block: [u8; K], advance: usize) {
+    pub(crate) fn put<const K: usize>(&mut self, block: [u8; K], advance: usize) {
         debug_assert!(advance <= K);
         match self
             .w
@@ -699,14 +718,25 @@ impl Line<'_> {
     }
 }
 
-impl Line<'_> {
+impl<const W: usize> Line<'_, W> {
     /// An IPv4 address in dotted decimal, padded with spaces to 15
-    /// columns: spaces first, then each number as one 4-byte word from
-    /// `entry::DOTTED` (its digits, a dot, spaces) written over them.
+    /// columns: spaces first, then [`Line::put_ipv4_text`] over them.
     #[inline(always)]
     fn put_ipv4(&mut self, a: [u8; 4]) {
         let start = self.at;
         self.put([b' '; 16], 0);
+        self.put_ipv4_text(a);
+        // At most 15 columns: the cursor moved by at most 4 * 3 + 3.
+        #[allow(clippy::arithmetic_side_effects)]
+        let end = start + (self.at - start).max(15);
+        self.at = end;
+    }
+
+    /// An IPv4 address in dotted decimal: each number as one 4-byte word
+    /// from `entry::DOTTED` (its digits, a dot, spaces), the next written
+    /// over those spaces; the cursor ends after the last digit.
+    #[inline(always)]
+    pub(crate) fn put_ipv4_text(&mut self, a: [u8; 4]) {
         let [a0, a1, a2, a3] = a;
         for b in [a0, a1, a2] {
             let (word, len) = dotted(b);
@@ -719,23 +749,37 @@ impl Line<'_> {
         #[allow(clippy::arithmetic_side_effects)]
         let dot = u32::from(b'.' ^ b' ') << (8 * len);
         self.put((word ^ dot).to_le_bytes(), len);
-        // At most 15 columns: the cursor moved by at most 4 * 3 + 3.
-        #[allow(clippy::arithmetic_side_effects)]
-        let end = start + (self.at - start).max(15);
-        self.at = end;
     }
 }
 
-impl Line<'_> {
+impl<const W: usize> Line<'_, W> {
     /// An IPv6 address as [`ipv6_text`] writes it, padded with spaces to 15
-    /// columns: spaces first, then each group as one word (its digits, a
-    /// colon, spaces) written over them. Addresses with an IPv4 part go
-    /// through [`ipv6_text`].
+    /// columns: spaces first, then [`Line::put_ipv6_groups`] over them.
+    /// Addresses with an IPv4 part go through [`ipv6_text`].
+    #[inline(always)]
+    // The cursor moves by at most 8 * 5 + 1.
+    #[allow(clippy::arithmetic_side_effects)]
+    fn put_ipv6(&mut self, a: [u8; 16]) {
+        let start = self.at;
+        self.put([b' '; 16], 0);
+        if !self.put_ipv6_groups(a) {
+            let (text, len) = ipv6_text(a);
+            self.put(text, len.max(15));
+            return;
+        }
+        let end = start + (self.at - start).max(15);
+        self.at = end;
+    }
+
+    /// An IPv6 address as [`ipv6_text`] writes it, each group as one word
+    /// (its digits, a colon, spaces) written over the last one's spaces;
+    /// the cursor ends after the text. `false`, with nothing written, for
+    /// an address with an IPv4 part (`::a.b.c.d`, `::ffff:a.b.c.d`).
     #[inline(always)]
     // Indices and run lengths are at most 8, the cursor moves by at most 5
     // per group.
     #[allow(clippy::arithmetic_side_effects)]
-    fn put_ipv6(&mut self, a: [u8; 16]) {
+    pub(crate) fn put_ipv6_groups(&mut self, a: [u8; 16]) -> bool {
         let mut words = [0u16; 8];
         for (w, pair) in words.iter_mut().zip(a.chunks_exact(2)) {
             if let [hi, lo] = *pair {
@@ -744,12 +788,8 @@ impl Line<'_> {
         }
         let (best, best_len) = zero_run(&words);
         if best == 0 && (best_len == 6 || (best_len == 5 && words[5] == 0xffff)) {
-            let (text, len) = ipv6_text(a);
-            self.put(text, len.max(15));
-            return;
+            return false;
         }
-        let start = self.at;
-        self.put([b' '; 16], 0);
         let mut last_was_group = false;
         for (i, &w) in words.iter().enumerate() {
             if i >= best && i < best + best_len {
@@ -780,14 +820,13 @@ impl Line<'_> {
             self.at -= 1;
             self.put([b' '], 0);
         }
-        let end = start + (self.at - start).max(15);
-        self.at = end;
+        true
     }
 }
 
 /// The last bytes of a field (fewer than 16), as a block.
 #[inline]
-fn short_block(rest: &[u8]) -> [u8; 16] {
+pub(crate) fn short_block(rest: &[u8]) -> [u8; 16] {
     let mut block = [0u8; 16];
     if let [a, b, c, d] = *rest {
         // ut_id: a fixed copy, no call to memcpy.
@@ -817,7 +856,7 @@ fn cleansed_padded(block: [u8; 16], keep: usize) -> [u8; 16] {
 /// `KEEP[k]`: the first `k` bytes 0xff, the rest 0.
 // Evaluated at compile time: an index out of bounds would not build.
 #[allow(clippy::indexing_slicing)]
-const KEEP: [[u8; 16]; 17] = {
+pub(crate) const KEEP: [[u8; 16]; 17] = {
     let mut masks = [[0u8; 16]; 17];
     let mut k = 0;
     while k <= 16 {
@@ -849,11 +888,7 @@ fn write_line<B: Borrow<RecordBytes>>(
         .ok()
         .filter(|&u| u < 1_000_000)?;
     let (date, sod) = date_text(day, entry.seconds())?;
-    let mut line = Line {
-        w,
-        at: 0,
-        fits: true,
-    };
+    let mut line = Line::new(w);
     line.put([b'[', t, b']', b' ', b'['], 5);
     let pid_len = decimal_len(u64::from(pid)).max(5);
     // 5 <= pid_len <= 8: the shift drops the leading zeros beyond 5.
@@ -883,14 +918,14 @@ fn write_line<B: Borrow<RecordBytes>>(
     line.put(time_of_day(sod).to_le_bytes(), 8);
     line.put(microseconds_text(usec).to_le_bytes(), 8);
     line.put(*b"00:00]\n\0", 7);
-    line.fits.then_some(line.at)
+    line.len()
 }
 
 /// The date text of the UTC day of `seconds`, from the cache when it is the
 /// same day, and the seconds since that midnight; `None` for a year outside
 /// 1000 to 9999.
 #[inline]
-fn date_text(day: &mut Option<DateText>, seconds: i64) -> Option<([u8; 16], u32)> {
+pub(crate) fn date_text(day: &mut Option<DateText>, seconds: i64) -> Option<([u8; 16], u32)> {
     const DAY: i64 = 86_400;
     if let Some(d) = *day {
         if let Some(sod) = seconds
@@ -934,16 +969,21 @@ fn split_tens(x: u64, tens: u64) -> u64 {
 
 /// `n` (below 10^8) as 8 decimal digits, the first in the lowest byte.
 #[inline(always)]
-fn eight_digits(n: u32) -> u64 {
+pub(crate) fn eight_digits(n: u32) -> u64 {
     let n = u64::from(n);
-    let x =
-        (n / 1_000_000) | ((n / 10_000 % 100) << 16) | ((n / 100 % 100) << 32) | ((n % 100) << 48);
+    // Two numbers below 10^4 in the lanes at bits 0 and 32, then each
+    // split into two below 100 at once: v * 10,486 >> 20 is v / 100 for
+    // v < 10^4 (the product stays below 2^27, within its lane), and
+    // v - 100 * (v / 100) borrows from no other lane.
+    let x = (n / 10_000) | ((n % 10_000) << 32);
+    let h = (x.wrapping_mul(10_486) >> 20) & 0x0000_007f_0000_007f;
+    let x = h | (x.wrapping_sub(h.wrapping_mul(100)) << 16);
     split_tens(x, 0x000f_000f_000f_000f) | 0x3030_3030_3030_3030
 }
 
 /// `hh:mm:ss` of `sod` seconds after midnight (below 86,400), first byte lowest.
 #[inline(always)]
-fn time_of_day(sod: u32) -> u64 {
+pub(crate) fn time_of_day(sod: u32) -> u64 {
     let (h, m, s) = (sod / 3600, sod / 60 % 60, sod % 60);
     let x = u64::from(h) | (u64::from(m) << 24) | (u64::from(s) << 48);
     split_tens(x, 0x000f_0000_0f00_000f) | 0x3030_3a30_303a_3030
@@ -951,7 +991,7 @@ fn time_of_day(sod: u32) -> u64 {
 
 /// `,uuuuuu+` of `usec` (below 1,000,000), first byte lowest.
 #[inline(always)]
-fn microseconds_text(usec: u32) -> u64 {
+pub(crate) fn microseconds_text(usec: u32) -> u64 {
     let (a, b, c) = (usec / 10_000, usec / 100 % 100, usec % 100);
     let x = (u64::from(a) << 8) | (u64::from(b) << 24) | (u64::from(c) << 40);
     split_tens(x, 0x0000_0f00_0f00_0f00) | 0x2b30_3030_3030_302c

@@ -157,3 +157,26 @@ fn hex_round_trips() {
     assert_eq!(from_hex("0"), None);
     assert_eq!(from_hex("zz"), None);
 }
+
+#[test]
+fn padding_words_see_every_padding_byte_and_no_other() {
+    for at in 0..RECORD_SIZE {
+        let mut rec = [0u8; RECORD_SIZE];
+        rec[at] = 0x80;
+        let in_gap = gaps()
+            .iter()
+            .any(|g| (g.offset..g.offset + g.len).contains(&at));
+        assert_eq!(padding_is_zero(&rec), !in_gap, "byte {at}");
+    }
+    assert!(padding_is_zero(&[0; RECORD_SIZE]));
+}
+
+#[test]
+fn exit_members_are_the_listed_names() {
+    let exit = ExitStatus {
+        termination: 1,
+        exit: 2,
+    };
+    let want = json!({member::EXIT_TERMINATION: 1, member::EXIT_EXIT: 2});
+    assert_eq!(serde_json::to_value(exit).unwrap(), want);
+}
