@@ -56,6 +56,7 @@
 //! # Ok(()) }
 //! ```
 
+mod chunk;
 mod live;
 mod reverse;
 mod when;
@@ -74,6 +75,7 @@ use crate::clock;
 pub use crate::clock::TimeZone;
 use crate::environment::{Environment, LoginUid};
 use crate::line_map::LineMap;
+pub use chunk::{ChunkPairing, Paired};
 pub use live::{Activity, LiveSessions, ParseActivityError};
 pub use reverse::ReverseReader;
 pub use when::{parse_time, ParseTimeError};
@@ -575,6 +577,8 @@ pub struct Pairing<S> {
     /// Logouts that name no line, only `ut_id` and `ut_pid` (FreeBSD's
     /// DEAD_PROCESS records), newest first; cleared at each boot or shutdown.
     dead_ids: Vec<([u8; 8], i32, Stamp)>,
+    /// Set by each shutdown (for [`ChunkPairing`], which clears it).
+    shut_down: bool,
 }
 
 /// Sessions from records read newest first; see the [module docs](self).
@@ -645,6 +649,7 @@ impl<S: Environment> Pairing<S> {
             last_runlevel: now,
             why_down: WhyDown::Crash,
             dead_ids: Vec::new(),
+            shut_down: false,
         }
     }
 
@@ -778,6 +783,7 @@ impl<S: Environment> Pairing<S> {
         };
         self.lines.clear();
         self.dead_ids.clear();
+        self.shut_down |= shutdown;
     }
 
     /// One record, newest first: the session it makes, if any.
