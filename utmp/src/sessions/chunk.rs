@@ -61,8 +61,8 @@
 //! ```
 
 use std::borrow::Borrow;
-use std::cell::Cell;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::SystemTime;
 
 use super::{Pairing, Session, WhyDown};
@@ -76,13 +76,24 @@ use crate::layout::RecordBytes;
 #[derive(Debug)]
 struct Unasked {
     now: SystemTime,
-    asked: Cell<bool>,
+    /// Whether anything but the time was asked (atomic only so that a
+    /// [`ChunkPairing`] can be shared to make [fresh](ChunkPairing::fresh)
+    /// ones from, on any thread).
+    asked: AtomicBool,
     zone: TimeZone,
 }
 
 impl Unasked {
     fn ask(&self) {
-        self.asked.set(true);
+        self.asked.store(true, Ordering::Relaxed);
+    }
+
+    fn forget(&self) {
+        self.asked.store(false, Ordering::Relaxed);
+    }
+
+    fn was_asked(&self) -> bool {
+        self.asked.load(Ordering::Relaxed)
     }
 }
 
@@ -156,20 +167,7 @@ impl<S: Environment> Pairing<S> {
     /// An empty [`ChunkPairing`] with this pairing's settings (btmp mode,
     /// since, until, and its idea of now).
     pub fn chunk_pairing(&self) -> ChunkPairing {
-        let env = Unasked {
-            now: self.now.time(),
-            asked: Cell::new(false),
-            zone: TimeZone::utc(),
-        };
-        let mut pairing = Pairing::new(env).btmp(self.btmp);
-        pairing.now = self.now;
-        pairing.since = self.since;
-        pairing.until = self.until;
-        ChunkPairing {
-            head: !self.btmp,
-            pairing,
-            head_len: 0,
-        }
+        ChunkPairing::with_settings(self)
     }
 
     /// After the records of `chunk`'s head were pushed here: takes the state
@@ -195,6 +193,29 @@ impl<S: Environment> Pairing<S> {
 }
 
 impl ChunkPairing {
+    /// An empty one with the same settings.
+    pub fn fresh(&self) -> ChunkPairing {
+        ChunkPairing::with_settings(&self.pairing)
+    }
+
+    /// An empty one with `p`'s settings.
+    fn with_settings<S>(p: &Pairing<S>) -> ChunkPairing {
+        let env = Unasked {
+            now: p.now.time(),
+            asked: AtomicBool::new(false),
+            zone: TimeZone::utc(),
+        };
+        let mut pairing = Pairing::new(env).btmp(p.btmp);
+        pairing.now = p.now;
+        pairing.since = p.since;
+        pairing.until = p.until;
+        ChunkPairing {
+            head: !p.btmp,
+            pairing,
+            head_len: 0,
+        }
+    }
+
     /// Empties it for another chunk (the settings stay).
     pub fn restart(&mut self) {
         let p = &mut self.pairing;
@@ -205,7 +226,7 @@ impl ChunkPairing {
         p.last_runlevel = p.now;
         p.why_down = WhyDown::Crash;
         p.boot_time = None;
-        p.state.asked.set(false);
+        p.state.forget();
         self.head = !p.btmp;
         self.head_len = 0;
     }
@@ -225,7 +246,7 @@ impl ChunkPairing {
             // Everything older records read is set now, as in the true
             // pairing; what the head asked is forgotten.
             self.head = false;
-            self.pairing.state.asked.set(false);
+            self.pairing.state.forget();
         }
         Paired::Head
     }
@@ -238,7 +259,7 @@ impl ChunkPairing {
     /// Whether the tail's sessions and state are the true ones: the chunk
     /// had a shutdown (or is btmp), and its tail did not ask the system.
     pub fn resumable(&self) -> bool {
-        !self.head && !self.pairing.state.asked.get()
+        !self.head && !self.pairing.state.was_asked()
     }
 }
 
