@@ -644,10 +644,10 @@ impl<W: Write> Printer<'_, W> {
         })
     }
 
-    /// A mapped file in chunks, newest first: the workers pair and write
-    /// each chunk's tail (the records older than its newest shutdown,
-    /// `utmp::sessions::ChunkPairing`), this thread its head, with the true
-    /// pairing, then the tail's text.
+    /// A mapped file in chunks, newest first: the workers pair each chunk
+    /// on its own (`utmp::sessions::ChunkPairing`) and write the sessions
+    /// that do not depend on the newer chunks; this thread pairs the
+    /// others (pending) with the true pairing, in their places.
     fn chunked(
         &mut self,
         pairing: &mut Pairing<&dyn Environment>,
@@ -661,6 +661,7 @@ impl<W: Write> Printer<'_, W> {
             format: format.clone(),
             show: show.clone(),
             text: Vec::new(),
+            pending: Vec::new(),
             first: 0,
             failed: false,
         };
@@ -678,8 +679,9 @@ impl<W: Write> Printer<'_, W> {
         failure.map_or(Ok(()), Err)
     }
 
-    /// One chunk from a worker: its head paired here, then its tail's
-    /// text; or, when the tail could not be paired alone, all of it here.
+    /// One chunk from a worker: its text, its pending records paired here
+    /// in their places; or, when the chunk could not be paired alone, all
+    /// of it here.
     fn chunk(
         &mut self,
         pairing: &mut Pairing<&dyn Environment>,
@@ -688,30 +690,54 @@ impl<W: Write> Printer<'_, W> {
         chunk: &mut LastChunk,
     ) -> Outcome {
         let range = plan.records_from(file, chunk.first);
-        let records = file.entries_range(range.clone()).rev();
         if !chunk.resumable() {
-            self.newest_first(pairing, records)?;
+            self.newest_first(pairing, file.entries_range(range.clone()).rev())?;
             file.release(range);
             return Ok(());
         }
-        let head = chunk.pairing.head_len();
-        self.newest_first(pairing, records.take(head))?;
-        self.out.write_all(&self.buf)?;
-        self.buf.clear();
-        self.out.write_all(&chunk.text)?;
+        let mut written = 0;
+        for &(at, nth) in &chunk.pending {
+            self.text(chunk.text.get(written..at).unwrap_or_default())?;
+            written = at;
+            // The nth record from the chunk's end (it was read: it is whole).
+            let index = range.end.saturating_sub(1).saturating_sub(nth);
+            let bytes = file
+                .as_bytes()
+                .get(index.saturating_mul(utmp::RECORD_SIZE)..);
+            if let Some(entry) = utmp::entries(bytes.unwrap_or_default()).next() {
+                self.record(pairing, entry)?;
+            }
+        }
+        self.text(chunk.text.get(written..).unwrap_or_default())?;
         let resumed = pairing.resume(&mut chunk.pairing);
         debug_assert!(resumed, "a resumable chunk resumes");
-        file.release(range.end.saturating_sub(head)..range.end);
+        Ok(())
+    }
+
+    /// Done sessions' text: copied after the pending ones when short,
+    /// written as it is when long.
+    fn text(&mut self, text: &[u8]) -> io::Result<()> {
+        if text.len() < 1 << 13 {
+            self.buf.extend_from_slice(text);
+        } else {
+            self.out.write_all(&self.buf)?;
+            self.buf.clear();
+            self.out.write_all(text)?;
+        }
         Ok(())
     }
 }
 
-/// One chunk of `last`'s chunked pass: its tail's sessions as text.
+/// One chunk of `last`'s chunked pass: the text of its done sessions, and
+/// where the pending ones go.
 struct LastChunk {
     pairing: ChunkPairing,
     format: LastFormat,
     show: Show,
     text: Vec<u8>,
+    /// For each pending record: where in `text` its session goes, and its
+    /// place from the chunk's end (0: the newest).
+    pending: Vec<(usize, usize)>,
     /// Its first record's index in the file.
     first: usize,
     /// A record could not be read (or a session not written): the writer
@@ -720,7 +746,7 @@ struct LastChunk {
 }
 
 impl LastChunk {
-    /// Whether its tail's text and final state are the true ones.
+    /// Whether its done sessions and final state are the true ones.
     fn resumable(&self) -> bool {
         !self.failed && self.pairing.resumable()
     }
@@ -729,23 +755,28 @@ impl LastChunk {
 impl Chunk for LastChunk {
     fn format(&mut self, records: MappedEntries<'_>, first: usize) {
         self.text.clear();
+        self.pending.clear();
         self.pairing.restart();
         self.first = first;
         self.failed = false;
-        for entry in records.rev() {
+        for (nth, entry) in records.rev().enumerate() {
             let Ok(e) = entry else {
                 self.failed = true;
                 return;
             };
-            if let Paired::Tail(Some(s)) = self.pairing.push(e) {
-                if self
-                    .show
-                    .write(&s, &mut self.format, &mut self.text)
-                    .is_err()
-                {
-                    self.failed = true;
-                    return;
+            match self.pairing.push(e) {
+                Paired::Done(Some(s)) => {
+                    if self
+                        .show
+                        .write(&s, &mut self.format, &mut self.text)
+                        .is_err()
+                    {
+                        self.failed = true;
+                        return;
+                    }
                 }
+                Paired::Done(None) => {}
+                _ => self.pending.push((self.text.len(), nth)),
             }
         }
     }
@@ -755,8 +786,10 @@ impl Chunk for LastChunk {
     }
 
     fn kept(&self) -> usize {
+        // A chunk the writer pairs itself stays mapped for it; the pending
+        // records it reads are mapped in again.
         if self.resumable() {
-            self.pairing.head_len()
+            0
         } else {
             usize::MAX
         }

@@ -1,27 +1,30 @@
 //! Pairing a file cut into chunks, each chunk on its own (on any thread),
 //! with the same sessions as one [`Pairing`] over the whole file.
 //!
-//! The pairing runs newest first and its state is mostly local: a shutdown
-//! (or a change to runlevel 0 or 6) sets every part of it that older
-//! records read. The line table and the logouts without a line are emptied,
-//! and the last boot, the last shutdown and the last runlevel all become
-//! that record's time. So a [`ChunkPairing`] pairs a chunk's records from a
-//! state that knows nothing of the newer chunks, and splits them:
+//! The pairing runs newest first, and its state is mostly local. A login
+//! whose line has a newer record in the same chunk ends there; after a boot
+//! (or a crash) the line table starts empty; and a shutdown (or a change to
+//! runlevel 0 or 6) sets every part of the state that older records read.
+//! So a [`ChunkPairing`] pairs a chunk's records from a state that knows
+//! nothing of the newer chunks, and answers for each record:
 //!
-//! * the *head*: the records down to (and including) the chunk's newest
-//!   shutdown, whose sessions depend on the newer chunks: [`Paired::Head`],
-//!   left to the caller's true [`Pairing`];
-//! * the *tail*: every older record, whose session is already the true one:
-//!   [`Paired::Tail`].
+//! * [`Paired::Done`]: its session (if it makes one) is the true one;
+//! * [`Paired::Pending`]: its session depends on the newer chunks. These
+//!   are, before the chunk's newest shutdown only: the boots, shutdowns,
+//!   runlevel and clock changes (they read the last boot, shutdown and
+//!   runlevel, which may come from newer chunks), and, before the chunk's
+//!   newest boot or shutdown, the logins whose line has no newer record in
+//!   the chunk, the logins without a line, and the logouts without a line
+//!   (FreeBSD's: they end logins by id, which pending logins may ask for).
 //!
-//! The caller, chunk by chunk newest first, pushes the head's records to
-//! its true [`Pairing`], takes the tail's sessions as they are, and then
-//! moves the chunk's final state into its pairing with
-//! [`Pairing::resume`]. A chunk without a shutdown, or whose tail would have
-//! asked the system about a login (util-linux's test for a login without
-//! logout, asked only when no boot is known), is not
-//! [resumable](ChunkPairing::resumable): the caller pushes all its records
-//! instead.
+//! The caller, chunk by chunk newest first, pushes the chunk's pending
+//! records, in order, to its true [`Pairing`] (their sessions take the
+//! pending records' places among the done ones), then moves the chunk's final
+//! state into its pairing with [`Pairing::resume`]. A chunk without a
+//! shutdown, or where a done login would have asked the system about its
+//! process (util-linux's test for a login without logout, asked only when
+//! no boot is known), is not [resumable](ChunkPairing::resumable): the caller
+//! pushes all its records instead.
 //!
 //! ```
 //! # fn main() -> utmp::Result<()> {
@@ -37,25 +40,23 @@
 //!     record(EntryType::RunLevel, "shutdown", "~~", 120)?,
 //!     record(EntryType::BootTime, "reboot", "~", 130)?,
 //!     record(EntryType::UserProcess, "bo", "pts/0", 140)?,
+//!     record(EntryType::DeadProcess, "", "pts/0", 150)?,
 //! ];
 //! let env = FixedEnvironment::new(200);
 //! let mut pairing = Pairing::new(&env);
 //! // The whole file as one chunk, newest first.
 //! let mut chunk = pairing.chunk_pairing();
-//! let mut tail = Vec::new();
+//! let mut slots = Vec::new();
 //! for e in file.iter().rev() {
-//!     if let Paired::Tail(Some(s)) = chunk.push(e.as_entry_ref()) {
-//!         tail.push(s.to_owned_session());
-//!     }
+//!     slots.push(match chunk.push(e.as_entry_ref()) {
+//!         Paired::Done(s) => s.map(|s| s.to_owned_session()),
+//!         // Resolved in order by the true pairing (here, at once).
+//!         Paired::Pending => pairing.push(e.as_entry_ref()).map(|s| s.to_owned_session()),
+//!         _ => unreachable!(),
+//!     });
 //! }
-//! assert!(chunk.resumable());
-//! let mut sessions = Vec::new();
-//! for e in file.iter().rev().take(chunk.head_len()) {
-//!     sessions.extend(pairing.push(e.as_entry_ref()).map(|s| s.to_owned_session()));
-//! }
-//! sessions.extend(tail);
 //! assert!(pairing.resume(&mut chunk));
-//! let users: Vec<_> = sessions.iter().map(|s| s.user_lossy().into_owned()).collect();
+//! let users: Vec<_> = slots.iter().flatten().map(|s| s.user_lossy().into_owned()).collect();
 //! assert_eq!(users, ["bo", "reboot", "shutdown", "ana", "reboot"]);
 //! # Ok(()) }
 //! ```
@@ -65,7 +66,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::SystemTime;
 
-use super::{Pairing, Session, WhyDown};
+use super::{Pairing, Session, SessionKind, WhyDown};
 use crate::clock::TimeZone;
 use crate::entry::Entry;
 use crate::environment::{Environment, LoginUid, Terminal};
@@ -135,19 +136,18 @@ impl Environment for Unasked {
 /// What [`ChunkPairing::push`] made of a record.
 #[non_exhaustive]
 pub enum Paired<B> {
-    /// The record is in the chunk's head: its session depends on the newer
-    /// chunks; push it to the true [`Pairing`].
-    Head,
-    /// The record is in the tail: this is its session (if it makes one),
-    /// the same as the true pairing's.
-    Tail(Option<Session<B>>),
+    /// Its session depends on the newer chunks: push the record to the
+    /// true [`Pairing`], in order with the chunk's other pending records.
+    Pending,
+    /// Its session, if it makes one: the same as the true pairing's.
+    Done(Option<Session<B>>),
 }
 
 impl<B: Borrow<RecordBytes>> std::fmt::Debug for Paired<B> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Paired::Head => f.write_str("Head"),
-            Paired::Tail(s) => f.debug_tuple("Tail").field(s).finish(),
+            Paired::Pending => f.write_str("Pending"),
+            Paired::Done(s) => f.debug_tuple("Done").field(s).finish(),
         }
     }
 }
@@ -157,10 +157,8 @@ impl<B: Borrow<RecordBytes>> std::fmt::Debug for Paired<B> {
 #[derive(Debug)]
 pub struct ChunkPairing {
     pairing: Pairing<Unasked>,
-    /// Still in the head (no shutdown seen yet).
+    /// No shutdown seen yet: some records are pending.
     head: bool,
-    /// Records pushed while in the head, the shutdown that ends it included.
-    head_len: usize,
 }
 
 impl<S: Environment> Pairing<S> {
@@ -170,8 +168,8 @@ impl<S: Environment> Pairing<S> {
         ChunkPairing::with_settings(self)
     }
 
-    /// After the records of `chunk`'s head were pushed here: takes the state
-    /// its tail left (the next chunk's records pair against it), and returns
+    /// After `chunk`'s pending records were pushed here: takes the state
+    /// the chunk left (the next chunk's records pair against it), and returns
     /// true. Returns false, changing nothing, when `chunk` is not
     /// [resumable](ChunkPairing::resumable).
     pub fn resume(&mut self, chunk: &mut ChunkPairing) -> bool {
@@ -212,7 +210,6 @@ impl ChunkPairing {
         ChunkPairing {
             head: !p.btmp,
             pairing,
-            head_len: 0,
         }
     }
 
@@ -227,37 +224,44 @@ impl ChunkPairing {
         p.why_down = WhyDown::Crash;
         p.boot_time = None;
         p.state.forget();
+        p.went = super::Went::default();
         self.head = !p.btmp;
-        self.head_len = 0;
     }
 
     /// The chunk's next record, newest first.
     pub fn push<B: Borrow<RecordBytes>>(&mut self, e: Entry<B>) -> Paired<B> {
         if !self.head {
-            return Paired::Tail(self.pairing.push(e));
+            return Paired::Done(self.pairing.push(e));
         }
-        // head_len <= the records of a slice: no overflow.
-        self.head_len = self.head_len.saturating_add(1);
-        self.pairing.shut_down = false;
-        // The head's sessions are the caller's to make; pairing them here
-        // only brings the state to the shutdown.
-        let _ = self.pairing.push(e);
-        if self.pairing.shut_down {
+        let p = &mut self.pairing;
+        let went_down = p.went.down;
+        let (ids, asked) = (p.dead_ids.len(), p.state.was_asked());
+        p.went.line_missed = false;
+        let session = p.push(e);
+        let pending = match &session {
+            Some(s) if s.kind() == SessionKind::User => !went_down && p.went.line_missed,
+            Some(_) => true,
+            // A logout without a line, which pending logins may take.
+            None => !went_down && p.dead_ids.len() > ids,
+        };
+        if p.went.shut_down {
             // Everything older records read is set now, as in the true
-            // pairing; what the head asked is forgotten.
+            // pairing.
             self.head = false;
-            self.pairing.state.forget();
         }
-        Paired::Head
+        if !pending {
+            return Paired::Done(session);
+        }
+        // What a pending record asked is the true pairing's to ask.
+        if !asked {
+            p.state.forget();
+        }
+        Paired::Pending
     }
 
-    /// How many of the records pushed so far (newest first) are the head's.
-    pub fn head_len(&self) -> usize {
-        self.head_len
-    }
-
-    /// Whether the tail's sessions and state are the true ones: the chunk
-    /// had a shutdown (or is btmp), and its tail did not ask the system.
+    /// Whether the done sessions and the final state are the true ones: the
+    /// chunk had a shutdown (or is btmp), and no done record asked the
+    /// system.
     pub fn resumable(&self) -> bool {
         !self.head && !self.pairing.state.was_asked()
     }

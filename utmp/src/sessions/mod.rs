@@ -577,8 +577,18 @@ pub struct Pairing<S> {
     /// Logouts that name no line, only `ut_id` and `ut_pid` (FreeBSD's
     /// DEAD_PROCESS records), newest first; cleared at each boot or shutdown.
     dead_ids: Vec<([u8; 8], i32, Stamp)>,
-    /// Set by each shutdown (for [`ChunkPairing`], which clears it).
+    /// What the last records did, for [`ChunkPairing`] (which clears
+    /// them): the system went down (a boot, a crash or a shutdown), it was
+    /// shut down, a login's line had no record before it.
+    went: Went,
+}
+
+/// See [`Pairing::went`].
+#[derive(Debug, Clone, Copy, Default)]
+struct Went {
+    down: bool,
     shut_down: bool,
+    line_missed: bool,
 }
 
 /// Sessions from records read newest first; see the [module docs](self).
@@ -649,7 +659,7 @@ impl<S: Environment> Pairing<S> {
             last_runlevel: now,
             why_down: WhyDown::Crash,
             dead_ids: Vec::new(),
-            shut_down: false,
+            went: Went::default(),
         }
     }
 
@@ -744,6 +754,7 @@ impl<S: Environment> Pairing<S> {
         } else {
             self.lines.insert(e.as_bytes(), line.len(), at)
         };
+        self.went.line_missed = logout.is_none();
         let logout = logout.or_else(|| self.take_dead_id(e));
         if let Some(logout) = logout {
             self.end_at(logout)
@@ -783,7 +794,8 @@ impl<S: Environment> Pairing<S> {
         };
         self.lines.clear();
         self.dead_ids.clear();
-        self.shut_down |= shutdown;
+        self.went.down = true;
+        self.went.shut_down |= shutdown;
     }
 
     /// One record, newest first: the session it makes, if any.
