@@ -826,6 +826,9 @@ fn follow(
 }
 
 #[cfg(test)]
+mod chunked_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
