@@ -297,6 +297,32 @@ mod tests {
     }
 
     #[test]
+    fn newest_first_writes_the_last_chunk_first() {
+        let (_dir, file) = file_of(0..100, &[]);
+        for (chunk_records, workers) in [(1, 2), (7, 1), (7, 3), (64, 2), (100, 2)] {
+            let plan = Plan {
+                chunk_records,
+                workers,
+            };
+            let mut out = Vec::new();
+            run_in_order(&file, plan, Order::NewestFirst, Pids::default, |c| {
+                out.extend_from_slice(c.text());
+                Ok(true)
+            })
+            .unwrap();
+            // Chunk by chunk from the end, each chunk's records in file order.
+            let want: String = (0..100)
+                .collect::<Vec<_>>()
+                .chunks(chunk_records)
+                .rev()
+                .flatten()
+                .map(|i| format!("{i} {i}\n"))
+                .collect();
+            assert_eq!(String::from_utf8(out).unwrap(), want, "{plan:?}");
+        }
+    }
+
+    #[test]
     fn a_partial_record_ends_the_last_chunk_and_stopping_stops() {
         let (_dir, file) = file_of(0..100, &[1, 2, 3]);
         let want: String = (0..100).map(|i| format!("{i} {i}\n")).collect();
