@@ -19,12 +19,15 @@
 //!
 //! The caller, chunk by chunk newest first, pushes the chunk's pending
 //! records, in order, to its true [`Pairing`] (their sessions take the
-//! pending records' places among the done ones), then moves the chunk's final
-//! state into its pairing with [`Pairing::resume`]. A chunk without a
-//! shutdown, or where a done login would have asked the system about its
+//! pending records' places among the done ones), then merges the chunk's
+//! final state into its pairing with [`Pairing::resume`]: the chunk's lines
+//! over the newer ones (or alone, after a boot or shutdown in the chunk),
+//! and, after a shutdown in the chunk, its last boot, shutdown and runlevel.
+//! A chunk where a done login would have asked the system about its
 //! process (util-linux's test for a login without logout, asked only when
-//! no boot is known), is not [resumable](ChunkPairing::resumable): the caller
-//! pushes all its records instead.
+//! the last boot known is at the epoch) is not
+//! [resumable](ChunkPairing::resumable): the caller pushes all its records
+//! instead.
 //!
 //! ```
 //! # fn main() -> utmp::Result<()> {
@@ -169,8 +172,8 @@ impl<S: Environment> Pairing<S> {
     }
 
     /// After `chunk`'s pending records were pushed here: takes the state
-    /// the chunk left (the next chunk's records pair against it), and returns
-    /// true. Returns false, changing nothing, when `chunk` is not
+    /// the chunk left (the next chunk's records pair against it), and
+    /// returns true. Returns false, changing nothing, when `chunk` is not
     /// [resumable](ChunkPairing::resumable).
     pub fn resume(&mut self, chunk: &mut ChunkPairing) -> bool {
         if !chunk.resumable() {
@@ -180,12 +183,23 @@ impl<S: Environment> Pairing<S> {
             return true;
         }
         let c = &mut chunk.pairing;
-        std::mem::swap(&mut self.lines, &mut c.lines);
-        std::mem::swap(&mut self.dead_ids, &mut c.dead_ids);
-        self.last_boot = c.last_boot;
-        self.last_down = c.last_down;
-        self.last_runlevel = c.last_runlevel;
-        self.why_down = c.why_down;
+        if c.went.down {
+            // The chunk's lines and logouts without a line since its oldest
+            // boot or shutdown are all there is.
+            std::mem::swap(&mut self.lines, &mut c.lines);
+            std::mem::swap(&mut self.dead_ids, &mut c.dead_ids);
+        } else {
+            // Its lines over the newer ones; its logouts without a line were
+            // pending, pushed here.
+            self.lines.extend_from(&c.lines);
+        }
+        if !chunk.head {
+            // After its newest shutdown, the system rows were done there.
+            self.last_boot = c.last_boot;
+            self.last_down = c.last_down;
+            self.last_runlevel = c.last_runlevel;
+            self.why_down = c.why_down;
+        }
         true
     }
 }
@@ -259,11 +273,10 @@ impl ChunkPairing {
         Paired::Pending
     }
 
-    /// Whether the done sessions and the final state are the true ones: the
-    /// chunk had a shutdown (or is btmp), and no done record asked the
-    /// system.
+    /// Whether the done sessions and the final state are the true ones:
+    /// no done record asked the system.
     pub fn resumable(&self) -> bool {
-        !self.head && !self.pairing.state.was_asked()
+        !self.pairing.state.was_asked()
     }
 }
 

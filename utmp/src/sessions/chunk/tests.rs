@@ -151,8 +151,9 @@ proptest! {
     }
 }
 
-/// The proptest above must actually take the tail path: count the chunks
-/// that resumed on a file with a shutdown every few records.
+/// The proptest above must actually take the chunked path: count the
+/// chunks that resumed, and the records left pending, on a file with a
+/// shutdown every few records.
 #[test]
 fn most_chunks_with_a_shutdown_resume() {
     let mut records = Vec::new();
@@ -174,12 +175,40 @@ fn most_chunks_with_a_shutdown_resume() {
     let want = sequential(&records, 0);
     let (got, counts) = chunked(&records, 25, 0);
     assert_eq!(got, want);
-    assert_eq!(counts.resumed, 8, "every chunk of 25 holds a shutdown");
+    assert_eq!(counts.resumed, 8, "{counts:?}");
     // Pending per chunk: the boots and shutdowns before its newest
     // shutdown, and the login (or two) before it whose logout is in the
     // newer chunk; not the others.
     assert!(counts.pending <= 8 * 5, "{counts:?}");
     let (got, counts) = chunked(&records, 7, 0);
     assert_eq!(got, want);
-    assert!(counts.resumed < 29 && counts.resumed > 0, "{counts:?}");
+    assert_eq!(counts.resumed, 29, "no boot at the epoch: {counts:?}");
+}
+
+/// A boot at the epoch leaves a later login without logout to the system's
+/// answer: its chunk is not resumable, and is paired again in order.
+#[test]
+fn a_login_that_asks_the_system_is_paired_in_order() {
+    let rec = |t, u: &str, l: &str, secs| {
+        EntryBuilder::new(t)
+            .user(u)
+            .line(l)
+            .seconds(secs)
+            .build()
+            .unwrap()
+    };
+    let records = [
+        rec(EntryType::UserProcess, "ana", "pts/0", 5),
+        rec(EntryType::BootTime, "reboot", "~", 0),
+        rec(EntryType::UserProcess, "ana", "pts/1", 10),
+        rec(EntryType::DeadProcess, "", "pts/1", 20),
+    ];
+    let want = sequential(&records, 0);
+    assert!(want.iter().any(|r| r.2 == End::GoneNoLogout), "{want:?}");
+    let (got, counts) = chunked(&records, 4, 0);
+    assert_eq!(got, want);
+    assert_eq!(counts.resumed, 0, "{counts:?}");
+    let (got, counts) = chunked(&records, 2, 0);
+    assert_eq!(got, want);
+    assert_eq!(counts.resumed, 1, "the newer chunk: {counts:?}");
 }
