@@ -277,7 +277,7 @@ fn help_says_no_dns() {
     assert!(stdout(&out).contains("no DNS lookups"));
 }
 
-/// A file of several chunks (4096 records each) is paired on worker
+/// A file of several chunks (16384 records each) is paired on worker
 /// threads when mapped (`utmp::sessions::ChunkPairing`): its lines are those
 /// of the streamed pass (`--no-mmap`), byte for byte, in two zones, also
 /// with a partial record at its end (the newest chunk is then paired on
@@ -302,7 +302,7 @@ fn chunked_last_is_the_streamed_last() {
             .unwrap()
     };
     let mut i = 0usize;
-    while entries.len() < 4096 * 2 + 777 {
+    while entries.len() < 16384 * 2 + 777 {
         i += 1;
         t += 37;
         // A shutdown and boot every 1000 or so records, a crash now and

@@ -235,7 +235,7 @@ fn chunked_last_is_sequential_last_on_a_realistic_file() {
 }
 
 /// The chunked pass applies to a mapped file of two chunks or more, with
-/// no limit; the default plan cuts chunks of chunks::CHUNK_RECORDS.
+/// no limit; the default plan cuts chunks of CHUNK_RECORDS.
 #[test]
 fn the_chunked_pass_applies_without_a_limit() {
     let file = TempFile::new(&realistic(200));
@@ -243,7 +243,7 @@ fn the_chunked_pass_applies_without_a_limit() {
     let format = last_format(&args, TimeZone::utc());
     let mut printer = Printer::new(&args, format, SessionFilter::new(), None, Vec::new());
     let default = printer.plan.map(|p| p.size());
-    assert_eq!(default, Some(chunks::CHUNK_RECORDS));
+    assert_eq!(default, Some(CHUNK_RECORDS));
     let mapped = crate::input::mapped(&file.0, false).unwrap().unwrap();
     // 200 records: one default chunk.
     printer.plan = printer.plan.map(|p| Plan { workers: 2, ..p });
