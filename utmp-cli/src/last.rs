@@ -105,6 +105,9 @@ pub struct Args {
     /// nobody truncates or rewrites it meanwhile: a file truncated while
     /// mapped ends the process (SIGBUS), except when the size check made
     /// every 512 records sees it first. With --no-mmap that cannot happen.
+    /// Without -n, a mapped file of more than 16384 records is paired on
+    /// one thread per CPU (up to 8), newest part first; a read one on one
+    /// thread.
     #[arg(long = "no-mmap")]
     no_mmap: bool,
     /// The files' record format (`glibc-384-be`, `openbsd-utmp-le`, ...), or

@@ -1,68 +1,4 @@
-//! Pairing a file cut into chunks, each chunk on its own (on any thread),
-//! with the same sessions as one [`Pairing`] over the whole file.
-//!
-//! The pairing runs newest first, and its state is mostly local. A login
-//! whose line has a newer record in the same chunk ends there; after a boot
-//! (or a crash) the line table starts empty; and a shutdown (or a change to
-//! runlevel 0 or 6) sets every part of the state that older records read.
-//! So a [`ChunkPairing`] pairs a chunk's records from a state that knows
-//! nothing of the newer chunks, and answers for each record:
-//!
-//! * [`Paired::Done`]: its session (if it makes one) is the true one;
-//! * [`Paired::Pending`]: its session depends on the newer chunks. These
-//!   are, before the chunk's newest shutdown only: the boots, shutdowns,
-//!   runlevel and clock changes (they read the last boot, shutdown and
-//!   runlevel, which may come from newer chunks), and, before the chunk's
-//!   newest boot or shutdown, the logins whose line has no newer record in
-//!   the chunk, the logins without a line, and the logouts without a line
-//!   (FreeBSD's: they end logins by id, which pending logins may ask for).
-//!
-//! The caller, chunk by chunk newest first, pushes the chunk's pending
-//! records, in order, to its true [`Pairing`] (their sessions take the
-//! pending records' places among the done ones), then merges the chunk's
-//! final state into its pairing with [`Pairing::resume`]: the chunk's lines
-//! over the newer ones (or alone, after a boot or shutdown in the chunk),
-//! and, after a shutdown in the chunk, its last boot, shutdown and runlevel.
-//! A chunk where a done login would have asked the system about its
-//! process (util-linux's test for a login without logout, asked only when
-//! the last boot known is at the epoch) is not
-//! [resumable](ChunkPairing::resumable): the caller pushes all its records
-//! instead.
-//!
-//! ```
-//! # fn main() -> utmp::Result<()> {
-//! use utmp::environment::FixedEnvironment;
-//! use utmp::sessions::{Paired, Pairing};
-//! use utmp::{EntryBuilder, EntryType};
-//! let record = |t, user: &str, line: &str, secs| {
-//!     EntryBuilder::new(t).user(user).line(line).seconds(secs).build()
-//! };
-//! let file = [
-//!     record(EntryType::BootTime, "reboot", "~", 100)?,
-//!     record(EntryType::UserProcess, "ana", "pts/0", 110)?,
-//!     record(EntryType::RunLevel, "shutdown", "~~", 120)?,
-//!     record(EntryType::BootTime, "reboot", "~", 130)?,
-//!     record(EntryType::UserProcess, "bo", "pts/0", 140)?,
-//!     record(EntryType::DeadProcess, "", "pts/0", 150)?,
-//! ];
-//! let env = FixedEnvironment::new(200);
-//! let mut pairing = Pairing::new(&env);
-//! // The whole file as one chunk, newest first.
-//! let mut chunk = pairing.chunk_pairing();
-//! let mut slots = Vec::new();
-//! for e in file.iter().rev() {
-//!     slots.push(match chunk.push(e.as_entry_ref()) {
-//!         Paired::Done(s) => s.map(|s| s.to_owned_session()),
-//!         // Resolved in order by the true pairing (here, at once).
-//!         Paired::Pending => pairing.push(e.as_entry_ref()).map(|s| s.to_owned_session()),
-//!         _ => unreachable!(),
-//!     });
-//! }
-//! assert!(pairing.resume(&mut chunk));
-//! let users: Vec<_> = slots.iter().flatten().map(|s| s.user_lossy().into_owned()).collect();
-//! assert_eq!(users, ["bo", "reboot", "shutdown", "ana", "reboot"]);
-//! # Ok(()) }
-//! ```
+//! Pairing one chunk of a file on its own: [`ChunkPairing`].
 
 use std::borrow::Borrow;
 use std::path::Path;
@@ -156,7 +92,71 @@ impl<B: Borrow<RecordBytes>> std::fmt::Debug for Paired<B> {
 }
 
 /// One chunk's pairing, from a state that knows nothing of the newer
-/// chunks; see the [module docs](self).
+/// chunks: pairing a file cut into chunks, each chunk on its own (on any
+/// thread), gives the same sessions as one [`Pairing`] over the whole file.
+///
+/// The pairing runs newest first, and its state is mostly local. A login
+/// whose line has a newer record in the same chunk ends there; after a boot
+/// (or a crash) the line table starts empty; and a shutdown (or a change to
+/// runlevel 0 or 6) sets every part of the state that older records read.
+/// So a [`ChunkPairing`] pairs a chunk's records from a state that knows
+/// nothing of the newer chunks, and answers for each record:
+///
+/// * [`Paired::Done`]: its session (if it makes one) is the true one;
+/// * [`Paired::Pending`]: its session depends on the newer chunks. These
+///   are, before the chunk's newest shutdown only: the boots, shutdowns,
+///   runlevel and clock changes (they read the last boot, shutdown and
+///   runlevel, which may come from newer chunks), and, before the chunk's
+///   newest boot or shutdown, the logins whose line has no newer record in
+///   the chunk, the logins without a line, and the logouts without a line
+///   (FreeBSD's: they end logins by id, which pending logins may ask for).
+///
+/// The caller, chunk by chunk newest first, pushes the chunk's pending
+/// records, in order, to its true [`Pairing`] (their sessions take the
+/// pending records' places among the done ones), then merges the chunk's
+/// final state into its pairing with [`Pairing::resume`]: the chunk's lines
+/// over the newer ones (or alone, after a boot or shutdown in the chunk),
+/// and, after a shutdown in the chunk, its last boot, shutdown and runlevel.
+/// A chunk where a done login would have asked the system about its
+/// process (util-linux's test for a login without logout, asked only when
+/// the last boot known is at the epoch) is not
+/// [resumable](ChunkPairing::resumable): the caller pushes all its records
+/// instead.
+///
+/// ```
+/// # fn main() -> utmp::Result<()> {
+/// use utmp::environment::FixedEnvironment;
+/// use utmp::sessions::{Paired, Pairing};
+/// use utmp::{EntryBuilder, EntryType};
+/// let record = |t, user: &str, line: &str, secs| {
+///     EntryBuilder::new(t).user(user).line(line).seconds(secs).build()
+/// };
+/// let file = [
+///     record(EntryType::BootTime, "reboot", "~", 100)?,
+///     record(EntryType::UserProcess, "ana", "pts/0", 110)?,
+///     record(EntryType::RunLevel, "shutdown", "~~", 120)?,
+///     record(EntryType::BootTime, "reboot", "~", 130)?,
+///     record(EntryType::UserProcess, "bo", "pts/0", 140)?,
+///     record(EntryType::DeadProcess, "", "pts/0", 150)?,
+/// ];
+/// let env = FixedEnvironment::new(200);
+/// let mut pairing = Pairing::new(&env);
+/// // The whole file as one chunk, newest first.
+/// let mut chunk = pairing.chunk_pairing();
+/// let mut slots = Vec::new();
+/// for e in file.iter().rev() {
+///     slots.push(match chunk.push(e.as_entry_ref()) {
+///         Paired::Done(s) => s.map(|s| s.to_owned_session()),
+///         // Resolved in order by the true pairing (here, at once).
+///         Paired::Pending => pairing.push(e.as_entry_ref()).map(|s| s.to_owned_session()),
+///         _ => unreachable!(),
+///     });
+/// }
+/// assert!(pairing.resume(&mut chunk));
+/// let users: Vec<_> = slots.iter().flatten().map(|s| s.user_lossy().into_owned()).collect();
+/// assert_eq!(users, ["bo", "reboot", "shutdown", "ana", "reboot"]);
+/// # Ok(()) }
+/// ```
 #[derive(Debug)]
 pub struct ChunkPairing {
     pairing: Pairing<Unasked>,

@@ -7,7 +7,10 @@
 //! ([`End`]), a boot, a shutdown, a runlevel change, a clock change, or (in
 //! btmp mode) a failed login. [`layouts::last::LastFormat`](crate::layouts::last::LastFormat)
 //! writes them in `last`'s text layout; [`SessionFilter`] selects them like `last`'s user/tty arguments and
-//! `--present`. [`LiveSessions`] tells logins, logouts and boots in file
+//! `--present`. [`ChunkPairing`] pairs a file cut into chunks, each on its
+//! own (on any thread), with the same sessions as one pass, the few that
+//! depend on newer chunks left to the caller's [`Pairing`].
+//! [`LiveSessions`] tells logins, logouts and boots in file
 //! order as they are written (`last --follow`, over a
 //! [`Follower`](crate::follow::Follower)).
 //!
