@@ -57,7 +57,7 @@ fn last(file: &Path, opts: &[&str], zone: &TimeZone, plan: Option<Plan>) -> Vec<
     out
 }
 
-const OPTIONS: [&[&str]; 10] = [
+const OPTIONS: [&[&str]; 11] = [
     &[],
     &["-w"],
     &["-x"],
@@ -68,6 +68,7 @@ const OPTIONS: [&[&str]; 10] = [
     &["ana", "-x"],
     &["pts/1", "tty2"],
     &["-p", "@1700004000", "-x", "-i"],
+    &["--bad", "-w"],
 ];
 
 fn zones() -> [TimeZone; 2] {
