@@ -11,8 +11,8 @@ use crate::entry::Entry;
 use crate::environment::{Environment, LoginUid, Terminal};
 use crate::layout::RecordBytes;
 
-/// An environment that knows only the time: a chunk's tail must not ask
-/// anything else, and asking is remembered.
+/// An environment that knows only the time: a chunk's done records must
+/// not ask anything else, and asking is remembered.
 #[derive(Debug)]
 struct Unasked {
     now: SystemTime,
@@ -266,9 +266,11 @@ impl ChunkPairing {
         if !pending {
             return Paired::Done(session);
         }
-        // What a pending record asked is the true pairing's to ask.
+        // What a pending record asked is the true pairing's to ask (and
+        // the boot time it cached was no answer).
         if !asked {
             p.state.forget();
+            p.boot_time = None;
         }
         Paired::Pending
     }
