@@ -87,7 +87,11 @@ fuzz_target!(|data: &[u8]| {
     };
     let whole: Vec<_> = {
         let mut p = Pairing::new(state.clone()).btmp(btmp);
-        entries(records).rev().flatten().filter_map(|e| p.push(e).map(row)).collect()
+        entries(records)
+            .rev()
+            .flatten()
+            .filter_map(|e| p.push(e).map(row))
+            .collect()
     };
     let size = usize::from(h[5] % 8) + 1;
     let mut p = Pairing::new(state).btmp(btmp);
