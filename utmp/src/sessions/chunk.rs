@@ -164,6 +164,13 @@ pub struct ChunkPairing {
     head: bool,
 }
 
+// Made on one thread, paired on another, handed back: Send; shared to make
+// fresh ones from: Sync.
+const _: () = {
+    const fn send_and_sync<T: Send + Sync>() {}
+    send_and_sync::<ChunkPairing>();
+};
+
 impl<S: Environment> Pairing<S> {
     /// An empty [`ChunkPairing`] with this pairing's settings (btmp mode,
     /// since, until, and its idea of now).
