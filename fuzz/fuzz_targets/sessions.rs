@@ -1,6 +1,8 @@
 //! util-linux `last` pairing over arbitrary record sequences: nothing panics,
 //! each record (read newest first) makes at most one session and that session
-//! holds that very record, and every session formats in every time format.
+//! holds that very record, every session formats in every time format, and
+//! the file cut into chunks (`ChunkPairing`, chunks of 1 to 8 records) pairs
+//! to the same sessions.
 #![no_main]
 
 use std::time::{Duration, UNIX_EPOCH};
@@ -8,7 +10,7 @@ use std::time::{Duration, UNIX_EPOCH};
 use libfuzzer_sys::fuzz_target;
 use utmp::environment::FixedEnvironment;
 use utmp::layouts::last::{LastFormat, TimeFormat};
-use utmp::sessions::{Pairing, Sessions, TimeZone};
+use utmp::sessions::{Paired, Pairing, Sessions, TimeZone};
 use utmp::{entries, RECORD_SIZE};
 use utmp_fuzz::check_entry;
 
@@ -72,9 +74,43 @@ fuzz_target!(|data: &[u8]| {
     assert!(made <= pushed);
 
     // The iterator over the same records agrees with the pairing.
-    let via_iter = Sessions::new(entries(records).rev(), state)
+    let via_iter = Sessions::new(entries(records).rev(), state.clone())
         .btmp(btmp)
         .filter(|s| s.is_ok())
         .count();
     assert_eq!(via_iter, made);
+
+    // In chunks, newest first: the done sessions, the pending records
+    // paired by the true pairing in their places, then resumed.
+    let row = |s: utmp::sessions::Session<&utmp::RecordBytes>| {
+        (s.entry().as_bytes().to_vec(), s.kind(), s.end())
+    };
+    let whole: Vec<_> = {
+        let mut p = Pairing::new(state.clone()).btmp(btmp);
+        entries(records)
+            .rev()
+            .flatten()
+            .filter_map(|e| p.push(e).map(row))
+            .collect()
+    };
+    let size = usize::from(h[5] % 8) + 1;
+    let mut p = Pairing::new(state).btmp(btmp);
+    let mut chunked = Vec::new();
+    let all: Vec<_> = entries(records).flatten().collect();
+    for chunk in all.chunks(size).rev() {
+        let mut c = p.chunk_pairing();
+        let slots: Vec<_> = chunk.iter().rev().map(|&e| (e, c.push(e))).collect();
+        if c.resumable() {
+            for (e, slot) in slots {
+                match slot {
+                    Paired::Done(s) => chunked.extend(s.map(row)),
+                    _ => chunked.extend(p.push(e).map(row)),
+                }
+            }
+            assert!(p.resume(&mut c));
+        } else {
+            chunked.extend(chunk.iter().rev().filter_map(|&e| p.push(e).map(row)));
+        }
+    }
+    assert_eq!(chunked, whole, "chunks of {size}");
 });

@@ -11,7 +11,10 @@
 //! after chunk, with one buffer.
 //!
 //! `utmp dump` uses it for utmpdump text and JSON Lines; any command that
-//! turns each record into text independently of the others can.
+//! turns each record into text independently of the others can. The chunks
+//! can also go newest first ([`Order::NewestFirst`], `utmp last`), and the
+//! writer can do its own part of each chunk before writing its text
+//! ([`run_in_order`]).
 
 use std::io::{self, Write};
 use std::sync::mpsc;
@@ -34,6 +37,22 @@ pub trait Chunk: Send {
 
     /// The text to write.
     fn text(&self) -> &[u8];
+
+    /// How many of the chunk's newest records the writer still reads: the
+    /// worker releases the others' pages, the writer these (default none).
+    fn kept(&self) -> usize {
+        0
+    }
+}
+
+/// Which chunk is written first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// The file's first chunk first.
+    FileOrder,
+    /// The file's last chunk first (each chunk's records are still given in
+    /// file order: [`Chunk::format`] reads them backwards itself).
+    NewestFirst,
 }
 
 /// How to cut a file: records per chunk (at least 1), and workers.
@@ -68,6 +87,11 @@ impl Plan {
     pub fn chunk_of(self, first: usize) -> usize {
         first / self.size()
     }
+
+    /// The records of the chunk that starts at `first`, cut to the file's.
+    pub fn records_from(self, file: &MappedFile, first: usize) -> std::ops::Range<usize> {
+        first..first.saturating_add(self.size()).min(file.record_count())
+    }
 }
 
 /// Formats every record of `file` into chunks made by `new`, as `plan`
@@ -85,15 +109,39 @@ pub fn format_in_order<C: Chunk>(
     out: &mut impl Write,
     mut done: impl FnMut(&mut C) -> bool,
 ) -> io::Result<()> {
+    run_in_order(file, plan, Order::FileOrder, new, |chunk| {
+        out.write_all(chunk.text())?;
+        Ok(done(chunk))
+    })
+}
+
+/// Formats every record of `file` into chunks made by `new`, as `plan`
+/// says, and gives them to `write` in `order`, on the calling thread;
+/// `write` returns false to stop there.
+///
+/// # Errors
+///
+/// Those of `write`.
+pub fn run_in_order<C: Chunk>(
+    file: &MappedFile,
+    plan: Plan,
+    order: Order,
+    new: impl Fn() -> C + Sync,
+    mut write: impl FnMut(&mut C) -> io::Result<bool>,
+) -> io::Result<()> {
     let size = plan.size();
     let chunks = plan.chunks(file);
     let workers = plan.workers.min(chunks);
+    // The i-th chunk written.
+    let nth = |i: usize| match order {
+        Order::FileOrder => i,
+        Order::NewestFirst => chunks - 1 - i,
+    };
     if workers <= 1 {
         let mut chunk = new();
-        for k in 0..chunks {
-            format_chunk(file, size, k, &mut chunk);
-            out.write_all(chunk.text())?;
-            if !done(&mut chunk) {
+        for i in 0..chunks {
+            format_chunk(file, size, nth(i), &mut chunk);
+            if !write(&mut chunk)? {
                 break;
             }
         }
@@ -106,9 +154,9 @@ pub fn format_in_order<C: Chunk>(
                 let (to_worker, returned) = mpsc::channel::<C>();
                 let new = &new;
                 scope.spawn(move || {
-                    for k in (w..chunks).step_by(workers) {
+                    for i in (w..chunks).step_by(workers) {
                         let mut chunk = returned.try_recv().unwrap_or_else(|_| new());
-                        format_chunk(file, size, k, &mut chunk);
+                        format_chunk(file, size, nth(i), &mut chunk);
                         // The writer stopped (an error): so does the worker.
                         if to_writer.send(chunk).is_err() {
                             return;
@@ -123,8 +171,7 @@ pub fn format_in_order<C: Chunk>(
             let Ok(mut chunk) = from_worker.recv() else {
                 break;
             };
-            out.write_all(chunk.text())?;
-            if !done(&mut chunk) {
+            if !write(&mut chunk)? {
                 break;
             }
             // A worker that has finished no longer needs it.
@@ -144,8 +191,12 @@ fn format_chunk<C: Chunk>(file: &MappedFile, size: usize, k: usize, chunk: &mut 
     let records = file.entries_range(first..first + size);
     chunk.format(records, first);
     // Its pages leave the process now, on this thread, not all at the end
-    // on the writer's.
-    file.release(first..first + size);
+    // on the writer's (but for those the writer still reads).
+    let end = match chunk.kept() {
+        0 => first + size,
+        kept => (first + size).min(file.record_count()).saturating_sub(kept),
+    };
+    file.release(first..end.max(first));
 }
 
 #[cfg(test)]
@@ -242,6 +293,32 @@ mod tests {
                 assert!(got == want, "{plan:?}");
                 assert!(errors.is_empty(), "{plan:?}: {errors:?}");
             }
+        }
+    }
+
+    #[test]
+    fn newest_first_writes_the_last_chunk_first() {
+        let (_dir, file) = file_of(0..100, &[]);
+        for (chunk_records, workers) in [(1, 2), (7, 1), (7, 3), (64, 2), (100, 2)] {
+            let plan = Plan {
+                chunk_records,
+                workers,
+            };
+            let mut out = Vec::new();
+            run_in_order(&file, plan, Order::NewestFirst, Pids::default, |c| {
+                out.extend_from_slice(c.text());
+                Ok(true)
+            })
+            .unwrap();
+            // Chunk by chunk from the end, each chunk's records in file order.
+            let want: String = (0..100)
+                .collect::<Vec<_>>()
+                .chunks(chunk_records)
+                .rev()
+                .flatten()
+                .map(|i| format!("{i} {i}\n"))
+                .collect();
+            assert_eq!(String::from_utf8(out).unwrap(), want, "{plan:?}");
         }
     }
 

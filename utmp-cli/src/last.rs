@@ -16,8 +16,12 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use utmp::environment::{Environment, LiveSystem, LoginUid};
 use utmp::layouts::last::{begins, HostColumn, LastFormat, TimeFormat};
-use utmp::sessions::{parse_time, Pairing, ReverseReader, SessionFilter, TimeZone};
-use utmp::{HistoryFile, Source};
+use utmp::sessions::{
+    parse_time, ChunkPairing, Paired, Pairing, ReverseReader, Session, SessionFilter, TimeZone,
+};
+use utmp::{HistoryFile, MappedEntries, MappedFile, Source};
+
+use crate::chunks::{self, Chunk, Order, Plan};
 
 use crate::format_choice::{self, FormatArg, Source as Opened};
 use crate::output::{Failure, Outcome};
@@ -101,6 +105,9 @@ pub struct Args {
     /// nobody truncates or rewrites it meanwhile: a file truncated while
     /// mapped ends the process (SIGBUS), except when the size check made
     /// every 512 records sees it first. With --no-mmap that cannot happen.
+    /// Without -n, a mapped file of more than 16384 records is paired on
+    /// one thread per CPU (up to 8), newest part first; a read one on one
+    /// thread.
     #[arg(long = "no-mmap")]
     no_mmap: bool,
     /// The files' record format (`glibc-384-be`, `openbsd-utmp-le`, ...), or
@@ -432,36 +439,99 @@ pub fn run(args: Args) -> Outcome {
         return follow(&args, files, format, sel.filter, sel.limit);
     }
     let stdout = io::stdout();
-    let mut printer = Printer {
-        args: &args,
-        format,
-        filter: sel.filter,
-        limit: sel.limit,
-        shown: 0,
-        buf: Vec::with_capacity(1 << 16),
-        out: stdout.lock(),
-    };
+    let mut printer = Printer::new(&args, format, sel.filter, sel.limit, stdout.lock());
     for path in &files {
         printer.file(path, sel.since, sel.until)?;
     }
-    printer.out.write_all(&printer.buf)?;
-    printer.out.flush()?;
-    Ok(())
+    printer.finish()
+}
+
+/// Records per chunk of the chunked pass: 6 MiB of glibc records. Fewer
+/// chunks than `dump`'s (each has a few records pending for the writer,
+/// and its own line table to merge): measured on the 1M-record bench file,
+/// 4096 took 134 ms of CPU, 16384 123 ms, with a peak RSS of 29 MB (the
+/// one-thread pass keeps the whole mapping: 380 MB).
+const CHUNK_RECORDS: usize = 16384;
+
+/// Which sessions are shown, and how: `-x`, the names and `--present`,
+/// `--json`.
+#[derive(Debug, Clone)]
+struct Show {
+    system: bool,
+    json: bool,
+    filter: SessionFilter,
+}
+
+impl Show {
+    /// Writes `session` to `buf` when it is shown; whether it was.
+    fn write<B: std::borrow::Borrow<utmp::RecordBytes>>(
+        &self,
+        session: &Session<B>,
+        format: &mut LastFormat,
+        buf: &mut Vec<u8>,
+    ) -> io::Result<bool> {
+        if (session.kind().is_system() && !self.system) || !self.filter.matches(session) {
+            return Ok(false);
+        }
+        if self.json {
+            serde_json::to_writer(&mut *buf, session).map_err(io::Error::from)?;
+            buf.push(b'\n');
+        } else {
+            format.write_session(session, buf);
+        }
+        Ok(true)
+    }
 }
 
 /// Prints sessions as they come, newest first, for every file in turn.
 struct Printer<'a, W> {
     args: &'a Args,
     format: LastFormat,
-    filter: SessionFilter,
+    show: Show,
     limit: Option<usize>,
+    /// How a mapped file is cut for the workers (see [`Printer::chunked`]);
+    /// `None`: on this thread only.
+    plan: Option<Plan>,
     /// Lines shown so far (of all files).
     shown: usize,
     buf: Vec<u8>,
     out: W,
 }
 
-impl<W: Write> Printer<'_, W> {
+impl<'a, W: Write> Printer<'a, W> {
+    fn new(
+        args: &'a Args,
+        format: LastFormat,
+        filter: SessionFilter,
+        limit: Option<usize>,
+        out: W,
+    ) -> Self {
+        Printer {
+            args,
+            format,
+            show: Show {
+                system: args.system,
+                json: args.json,
+                filter,
+            },
+            limit,
+            plan: Some(Plan {
+                chunk_records: CHUNK_RECORDS,
+                ..Plan::new()
+            }),
+            shown: 0,
+            buf: Vec::with_capacity(1 << 16),
+            out,
+        }
+    }
+
+    /// Writes what is left and flushes.
+    fn finish(mut self) -> Outcome {
+        self.out.write_all(&self.buf)?;
+        self.out.flush()?;
+        Ok(())
+    }
+
     /// One file: its sessions, then its footer.
     fn file(
         &mut self,
@@ -505,7 +575,10 @@ impl<W: Write> Printer<'_, W> {
             (Some(records), _) => {
                 self.newest_first(pairing, records.iter().rev().map(|e| Ok(e.as_entry_ref())))?;
             }
-            (None, Opened::Host(Some(file))) => self.newest_first(pairing, file.entries().rev())?,
+            (None, Opened::Host(Some(file))) => match self.plan_for(&file) {
+                Some(plan) => self.chunked(pairing, &file, plan)?,
+                None => self.newest_first(pairing, file.entries().rev())?,
+            },
             (None, Opened::Foreign(f, data)) => {
                 self.newest_first(pairing, data.entries(f).rev())?
             }
@@ -562,14 +635,8 @@ impl<W: Write> Printer<'_, W> {
         let Some(session) = pairing.push(entry) else {
             return Ok(true);
         };
-        if (session.kind().is_system() && !self.args.system) || !self.filter.matches(&session) {
+        if !self.show.write(&session, &mut self.format, &mut self.buf)? {
             return Ok(true);
-        }
-        if self.args.json {
-            serde_json::to_writer(&mut self.buf, &session).map_err(io::Error::from)?;
-            self.buf.push(b'\n');
-        } else {
-            self.format.write_session(&session, &mut self.buf);
         }
         self.shown += 1;
         if self.buf.len() >= 1 << 16 {
@@ -577,6 +644,168 @@ impl<W: Write> Printer<'_, W> {
             self.buf.clear();
         }
         Ok(true)
+    }
+}
+
+impl<W: Write> Printer<'_, W> {
+    /// The plan for a mapped file, when it is paired on several threads:
+    /// two CPUs or more, two chunks or more, and no limit (`-n 1` reads
+    /// only the newest records).
+    fn plan_for(&self, file: &MappedFile) -> Option<Plan> {
+        self.plan.filter(|p| {
+            self.limit.is_none() && p.workers >= 2 && file.record_count() >= 2 * p.size()
+        })
+    }
+
+    /// A mapped file in chunks, newest first: the workers pair each chunk
+    /// on its own (`utmp::sessions::ChunkPairing`) and write the sessions
+    /// that do not depend on the newer chunks; this thread pairs the
+    /// others (pending) with the true pairing, in their places.
+    fn chunked(
+        &mut self,
+        pairing: &mut Pairing<&dyn Environment>,
+        file: &MappedFile,
+        plan: Plan,
+    ) -> Outcome {
+        let template = pairing.chunk_pairing();
+        let (format, show) = (self.format.clone(), self.show.clone());
+        let new = || LastChunk {
+            pairing: template.fresh(),
+            format: format.clone(),
+            show: show.clone(),
+            text: Vec::new(),
+            pending: Vec::new(),
+            first: 0,
+            failed: false,
+        };
+        let mut failure = None;
+        chunks::run_in_order(file, plan, Order::NewestFirst, new, |chunk| {
+            match self.chunk(pairing, file, plan, chunk) {
+                Ok(()) => Ok(true),
+                Err(Failure::Io(e)) => Err(e),
+                Err(f) => {
+                    failure = Some(f);
+                    Ok(false)
+                }
+            }
+        })?;
+        failure.map_or(Ok(()), Err)
+    }
+
+    /// One chunk from a worker: its text, its pending records paired here
+    /// in their places; or, when the chunk could not be paired alone, all
+    /// of it here.
+    fn chunk(
+        &mut self,
+        pairing: &mut Pairing<&dyn Environment>,
+        file: &MappedFile,
+        plan: Plan,
+        chunk: &mut LastChunk,
+    ) -> Outcome {
+        let range = plan.records_from(file, chunk.first);
+        if !chunk.resumable() {
+            self.newest_first(pairing, file.entries_range(range.clone()).rev())?;
+            file.release(range);
+            return Ok(());
+        }
+        let mut written = 0;
+        for &(at, nth) in &chunk.pending {
+            self.text(chunk.text.get(written..at).unwrap_or_default())?;
+            written = at;
+            // The nth record from the chunk's end (it was read: it is whole).
+            let index = range.end.saturating_sub(1).saturating_sub(nth);
+            let bytes = file
+                .as_bytes()
+                .get(index.saturating_mul(utmp::RECORD_SIZE)..);
+            if let Some(entry) = utmp::entries(bytes.unwrap_or_default()).next() {
+                self.record(pairing, entry)?;
+            }
+        }
+        self.text(chunk.text.get(written..).unwrap_or_default())?;
+        let resumed = pairing.resume(&mut chunk.pairing);
+        debug_assert!(resumed, "a resumable chunk resumes");
+        Ok(())
+    }
+
+    /// Done sessions' text: copied after the pending ones when short,
+    /// written as it is when long.
+    fn text(&mut self, text: &[u8]) -> io::Result<()> {
+        if text.len() < 1 << 13 {
+            self.buf.extend_from_slice(text);
+        } else {
+            self.out.write_all(&self.buf)?;
+            self.buf.clear();
+            self.out.write_all(text)?;
+        }
+        Ok(())
+    }
+}
+
+/// One chunk of `last`'s chunked pass: the text of its done sessions, and
+/// where the pending ones go.
+struct LastChunk {
+    pairing: ChunkPairing,
+    format: LastFormat,
+    show: Show,
+    text: Vec<u8>,
+    /// For each pending record: where in `text` its session goes, and its
+    /// place from the chunk's end (0: the newest).
+    pending: Vec<(usize, usize)>,
+    /// Its first record's index in the file.
+    first: usize,
+    /// A record could not be read (or a session not written): the writer
+    /// pairs the whole chunk and reports it.
+    failed: bool,
+}
+
+impl LastChunk {
+    /// Whether its done sessions and final state are the true ones.
+    fn resumable(&self) -> bool {
+        !self.failed && self.pairing.resumable()
+    }
+}
+
+impl Chunk for LastChunk {
+    fn format(&mut self, records: MappedEntries<'_>, first: usize) {
+        self.text.clear();
+        self.pending.clear();
+        self.pairing.restart();
+        self.first = first;
+        self.failed = false;
+        for (nth, entry) in records.rev().enumerate() {
+            let Ok(e) = entry else {
+                self.failed = true;
+                return;
+            };
+            match self.pairing.push(e) {
+                Paired::Done(Some(s)) => {
+                    if self
+                        .show
+                        .write(&s, &mut self.format, &mut self.text)
+                        .is_err()
+                    {
+                        self.failed = true;
+                        return;
+                    }
+                }
+                Paired::Done(None) => {}
+                _ => self.pending.push((self.text.len(), nth)),
+            }
+        }
+    }
+
+    fn text(&self) -> &[u8] {
+        &self.text
+    }
+
+    fn kept(&self) -> usize {
+        // A chunk the writer pairs itself stays mapped for it; the pending
+        // records it reads are mapped in again.
+        if self.resumable() {
+            0
+        } else {
+            usize::MAX
+        }
     }
 }
 
@@ -608,6 +837,9 @@ fn follow(
     };
     crate::follow::last(path, how)
 }
+
+#[cfg(test)]
+mod chunked_tests;
 
 #[cfg(test)]
 mod tests {

@@ -276,3 +276,96 @@ fn help_says_no_dns() {
     assert!(out.status.success());
     assert!(stdout(&out).contains("no DNS lookups"));
 }
+
+/// A file of several chunks (16384 records each) is paired on worker
+/// threads when mapped (`utmp::sessions::ChunkPairing`): its lines are those
+/// of the streamed pass (`--no-mmap`), byte for byte, in two zones, also
+/// with a partial record at its end (the newest chunk is then paired on
+/// one thread, with its warning).
+#[test]
+fn chunked_last_is_the_streamed_last() {
+    use utmp::{Entry, EntryBuilder, EntryType};
+    if !runnable("utmp last CLI tests") {
+        return;
+    }
+    let lines = ["pts/0", "pts/1", "pts/2", "tty1", ":0"];
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut t = 1_600_000_000;
+    let rec = |k: EntryType, user: &str, line: &str, t: i64| {
+        EntryBuilder::new(k)
+            .user(user)
+            .line(line)
+            .pid(7)
+            .host("example.org")
+            .seconds(t)
+            .build()
+            .unwrap()
+    };
+    let mut i = 0usize;
+    while entries.len() < 16384 * 2 + 777 {
+        i += 1;
+        t += 37;
+        // A shutdown and boot every 1000 or so records, a crash now and
+        // then; sessions that cross chunk boundaries, some never closed.
+        match i % 997 {
+            0 => {
+                entries.push(rec(EntryType::RunLevel, "shutdown", "~~", t));
+                entries.push(rec(EntryType::BootTime, "reboot", "~", t + 3));
+            }
+            500 => entries.push(rec(EntryType::BootTime, "reboot", "~", t)),
+            n if n % 3 == 2 && n % 11 != 0 => {
+                entries.push(rec(EntryType::DeadProcess, "", lines[i * 7 % 5], t))
+            }
+            _ => entries.push(rec(
+                EntryType::UserProcess,
+                ["ana", "bo", "root"][i % 3],
+                lines[i * 7 % 5],
+                t,
+            )),
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("utmp-last-chunked-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut bytes = Vec::new();
+    utmp::write_entries(&mut bytes, &entries).unwrap();
+    let whole = dir.join("whole");
+    std::fs::write(&whole, &bytes).unwrap();
+    bytes.extend_from_slice(&[9; 17]);
+    let partial = dir.join("partial");
+    std::fs::write(&partial, &bytes).unwrap();
+    let options: [&[&str]; 5] = [&[], &["-w"], &["-x"], &["-x", "--json"], &["bo", "-x"]];
+    for file in [&whole, &partial] {
+        for zone in ["UTC", "Europe/Berlin"] {
+            for opts in options {
+                let run = |extra: &[&str]| {
+                    utmp()
+                        .arg("last")
+                        .args(opts)
+                        .args(extra)
+                        .arg("-f")
+                        .arg(file)
+                        .env("TZ", zone)
+                        .env("LANG", "C")
+                        .env_remove("LC_ALL")
+                        .env_remove("LC_CTYPE")
+                        .output()
+                        .unwrap()
+                };
+                let (want, got) = (run(&["--no-mmap"]), run(&[]));
+                assert!(
+                    want.stdout.len() > 100_000,
+                    "{opts:?}: {}",
+                    stdout(&want).len()
+                );
+                assert!(
+                    got.stdout == want.stdout,
+                    "{opts:?} {zone} {}",
+                    file.display()
+                );
+                assert_eq!(stderr(&got), stderr(&want), "{opts:?}");
+                assert_eq!(got.status.code(), want.status.code());
+            }
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

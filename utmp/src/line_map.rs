@@ -155,7 +155,12 @@ impl<V: Copy + Default> LineMap<V> {
     /// it replaces.
     #[inline]
     pub(crate) fn insert(&mut self, rec: &RecordBytes, len: usize, value: V) -> Option<V> {
-        let key = line_key(rec, len);
+        self.insert_key(line_key(rec, len), value)
+    }
+
+    /// Sets the value of `key`; returns the value it replaces.
+    #[inline]
+    fn insert_key(&mut self, key: LineKey, value: V) -> Option<V> {
         if self.used.saturating_mul(4) >= self.slots.len() {
             self.grow();
         }
@@ -183,6 +188,18 @@ impl<V: Copy + Default> LineMap<V> {
             if let Some(place) = self.slots.get_mut(i) {
                 *place = slot;
             }
+        }
+    }
+
+    /// Sets every line of `other` to its value there (those of `other`
+    /// win).
+    pub(crate) fn extend_from(&mut self, other: &LineMap<V>) {
+        for slot in other
+            .slots
+            .iter()
+            .filter(|s| s.generation == other.generation)
+        {
+            self.insert_key(slot.key, slot.value);
         }
     }
 

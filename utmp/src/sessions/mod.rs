@@ -7,7 +7,10 @@
 //! ([`End`]), a boot, a shutdown, a runlevel change, a clock change, or (in
 //! btmp mode) a failed login. [`layouts::last::LastFormat`](crate::layouts::last::LastFormat)
 //! writes them in `last`'s text layout; [`SessionFilter`] selects them like `last`'s user/tty arguments and
-//! `--present`. [`LiveSessions`] tells logins, logouts and boots in file
+//! `--present`. [`ChunkPairing`] pairs a file cut into chunks, each on its
+//! own (on any thread), with the same sessions as one pass, the few that
+//! depend on newer chunks left to the caller's [`Pairing`].
+//! [`LiveSessions`] tells logins, logouts and boots in file
 //! order as they are written (`last --follow`, over a
 //! [`Follower`](crate::follow::Follower)).
 //!
@@ -56,6 +59,7 @@
 //! # Ok(()) }
 //! ```
 
+mod chunk;
 mod live;
 mod reverse;
 mod when;
@@ -74,6 +78,7 @@ use crate::clock;
 pub use crate::clock::TimeZone;
 use crate::environment::{Environment, LoginUid};
 use crate::line_map::LineMap;
+pub use chunk::{ChunkPairing, Paired};
 pub use live::{Activity, LiveSessions, ParseActivityError};
 pub use reverse::ReverseReader;
 pub use when::{parse_time, ParseTimeError};
@@ -575,6 +580,18 @@ pub struct Pairing<S> {
     /// Logouts that name no line, only `ut_id` and `ut_pid` (FreeBSD's
     /// DEAD_PROCESS records), newest first; cleared at each boot or shutdown.
     dead_ids: Vec<([u8; 8], i32, Stamp)>,
+    /// What the last records did, for [`ChunkPairing`] (which clears
+    /// them): the system went down (a boot, a crash or a shutdown), it was
+    /// shut down, a login's line had no record before it.
+    went: Went,
+}
+
+/// See [`Pairing::went`].
+#[derive(Debug, Clone, Copy, Default)]
+struct Went {
+    down: bool,
+    shut_down: bool,
+    line_missed: bool,
 }
 
 /// Sessions from records read newest first; see the [module docs](self).
@@ -645,6 +662,7 @@ impl<S: Environment> Pairing<S> {
             last_runlevel: now,
             why_down: WhyDown::Crash,
             dead_ids: Vec::new(),
+            went: Went::default(),
         }
     }
 
@@ -739,6 +757,7 @@ impl<S: Environment> Pairing<S> {
         } else {
             self.lines.insert(e.as_bytes(), line.len(), at)
         };
+        self.went.line_missed = logout.is_none();
         let logout = logout.or_else(|| self.take_dead_id(e));
         if let Some(logout) = logout {
             self.end_at(logout)
@@ -778,6 +797,8 @@ impl<S: Environment> Pairing<S> {
         };
         self.lines.clear();
         self.dead_ids.clear();
+        self.went.down = true;
+        self.went.shut_down |= shutdown;
     }
 
     /// One record, newest first: the session it makes, if any.
