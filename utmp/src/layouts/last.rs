@@ -76,7 +76,16 @@ pub struct LastFormat {
     /// The zone, and the last local day computed (most records fall on the
     /// same day as the one before).
     clock: clock::LocalClock,
+    /// The short login column's date text (`Www Mmm dd `) of the last day
+    /// it was written for, as `(year, month, day)`: made once per day.
+    day_text: Option<((i64, i64, i64), [u8; DAY_TEXT])>,
 }
+
+/// The length of the date text that begins `ctime`'s: `Www Mmm dd `.
+const DAY_TEXT: usize = 11;
+/// The short login column: the date text, then `hh:mm`.
+const SHORT_LOGIN: usize = DAY_TEXT + 5;
+const _: () = assert!(SHORT_LOGIN == TimeFormat::Short.widths().0);
 
 impl LastFormat {
     /// The default layout (short times, host third, cut columns), local
@@ -90,6 +99,7 @@ impl LastFormat {
             separator: b' ',
             utf8: false,
             clock: clock::LocalClock::new(tz),
+            day_text: None,
         }
     }
 
@@ -148,13 +158,37 @@ impl LastFormat {
         self.clock.civil(t)
     }
 
-    /// Appends a time as the login column shows it.
+    /// Appends a time as the login column shows it (before it is fitted).
     fn push_login(&mut self, out: &mut Vec<u8>, t: i64) {
         match self.time {
             TimeFormat::NoTime => {}
-            TimeFormat::Short | TimeFormat::Full => clock::push_ctime(out, &self.civil(t)),
+            TimeFormat::Short => self.push_short_login(out, t),
+            TimeFormat::Full => clock::push_ctime(out, &self.civil(t)),
             TimeFormat::Iso => clock::push_iso(out, &self.civil(t)),
         }
+    }
+
+    /// The short login column, `ctime`'s first [`SHORT_LOGIN`] bytes: the
+    /// date text from the day's cache, then `hh:mm`; `ctime` itself (to be
+    /// cut) on a new day, whose date text it leaves in the cache.
+    #[inline]
+    fn push_short_login(&mut self, out: &mut Vec<u8>, t: i64) {
+        let c = self.civil(t);
+        let day = (c.year, c.month, c.day);
+        let two = |v: i64, below: u32| u32::try_from(v).ok().filter(|&v| v < below);
+        let cached = self.day_text.filter(|&(d, _)| d == day);
+        if let (Some((_, text)), Some(h), Some(m)) = (cached, two(c.hour, 24), two(c.minute, 60)) {
+            let mut line = [b':'; SHORT_LOGIN];
+            clock::put(&mut line, 0, text);
+            clock::put(&mut line, DAY_TEXT, clock::two(h));
+            clock::put(&mut line, DAY_TEXT + 3, clock::two(m));
+            out.extend_from_slice(&line);
+            return;
+        }
+        let at = out.len();
+        clock::push_ctime(out, &c);
+        let text = out.get(at..).and_then(|t| t.first_chunk::<DAY_TEXT>());
+        self.day_text = text.map(|&t| (day, t));
     }
 
     /// Appends a time as the logout column shows it.
@@ -584,6 +618,38 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The short login column from the day's cached date text is
+        /// `ctime` cut to 16, as it was before the cache: times in order
+        /// (hits), out of order and far apart (misses), in zones with and
+        /// without daylight saving time, and years of other than 4 digits.
+        #[cfg_attr(miri, ignore = "safe code; minutes under Miri")]
+        #[test]
+        fn short_login_from_the_day_cache_is_ctime_cut(
+            start in -70_000_000_000i64..300_000_000_000,
+            steps in proptest::collection::vec(-100_000i64..400_000, 1..60),
+            zone in 0usize..4,
+        ) {
+            let zones = [
+                TimeZone::utc(),
+                TimeZone::fixed(-34_200),
+                TimeZone::from_posix("CET-1CEST,M3.5.0,M10.5.0/3").unwrap(),
+                TimeZone::from_posix("<+1245>-12:45<+1345>,M9.5.0/2:45,M4.1.0/3:45").unwrap(),
+            ];
+            let tz = zones[zone].clone();
+            let mut format = LastFormat::new(tz.clone());
+            let mut t = start;
+            for step in steps {
+                t = t.saturating_add(step);
+                let mut got = Vec::new();
+                format.push_login(&mut got, t);
+                fit(&mut got, 0, SHORT_LOGIN, false, SHORT_LOGIN);
+                let mut want = Vec::new();
+                clock::push_ctime(&mut want, &tz.civil(t));
+                fit(&mut want, 0, SHORT_LOGIN, false, SHORT_LOGIN);
+                proptest::prop_assert_eq!(got, want, "at {}", t);
+            }
+        }
+
         #[cfg_attr(miri, ignore = "safe code; 10 s to minutes under Miri even with PROPTEST_CASES=8")]
         #[test]
         fn printable_ascii_check_agrees_with_the_byte_rule(
