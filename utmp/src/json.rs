@@ -874,9 +874,10 @@ mod tests {
             }
         }
         assert!(records > 100, "{records} records in {} files", files.len());
-        // The fixtures are mostly little-endian Linux files: read as host
-        // records elsewhere (s390x), few have the common shape.
-        let floor = if cfg!(all(target_os = "linux", target_endian = "little")) {
+        // The fixtures are mostly glibc's 384-byte little-endian files: on a
+        // host of another format (s390x, aarch64, musl: 400 bytes) they are
+        // foreign or odd records, which the fast writer leaves to serde.
+        let floor = if crate::format::Format::HOST == crate::format::Format::GLIBC_384_LE {
             100
         } else {
             0
