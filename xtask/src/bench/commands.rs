@@ -416,9 +416,12 @@ pub fn section(rows: &[Row], runs: usize) -> String {
          to map in the next bytes ahead of it (256 KiB, doubling up to 4 MiB; `MADV_POPULATE_READ`), with no \
          thread of its own, so a reader that stops early (`last -n 1`) touches \
          only the pages it reads. `utmp dump` formats a mapped file in chunks of \
-         4096 records on one thread per CPU (up to 8), written in file order: its \
-         CPU column (all threads) is above its wall time, and its wall time needs \
-         idle CPUs. `utmp last` on a wtmpdb database reads the rows \
+         4096 records on one thread per CPU (up to 8), written in file order, and \
+         `utmp who F` does the same; `utmp last` (without `-n`) pairs a mapped file \
+         in chunks of 16384 records on one thread per CPU, newest chunk first, and \
+         the writing thread pairs the few records whose sessions depend on newer \
+         chunks: their CPU columns (all threads) are above their wall times, and \
+         their wall times need idle CPUs. `utmp last` on a wtmpdb database reads the rows \
          with SQLite on a second thread while the first pairs and prints them \
          (a table in time order, as wtmpdb writes it, is read backwards in \
          constant memory: no sort); the sqlite3 row is SQLite's shell reading and \
