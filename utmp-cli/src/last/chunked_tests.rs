@@ -157,7 +157,14 @@ fn record() -> impl Strategy<Value = Entry> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(24))]
+    // 24 cases, or fewer where PROPTEST_CASES says so (test-all's emulated
+    // steps run 8).
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .map_or(24, |c: u32| c.min(24))
+    ))]
     #[test]
     fn chunked_last_is_sequential_last(records in proptest::collection::vec(record(), 2..90)) {
         assert_chunked_is_sequential(&records, &OPTIONS[..6]);

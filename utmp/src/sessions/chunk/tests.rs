@@ -137,7 +137,11 @@ fn chunked(records: &[Entry], size: usize, how: u8) -> (Vec<Row>, Counts) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    // 512 cases, or PROPTEST_CASES where set (test-all's emulated steps and
+    // Miri run 8).
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(512)
+    ))]
     #[test]
     fn chunked_pairing_is_the_sequential_pairing(
         records in proptest::collection::vec(record(), 0..160),
