@@ -668,6 +668,18 @@ impl<'a, const W: usize> Line<'a, W> {
     pub(crate) fn len(&self) -> Option<usize> {
         self.fits.then_some(self.at)
     }
+
+    /// Moves the cursor back over the blanks the line ends with (they stay
+    /// in the window, to be written over).
+    #[inline(always)]
+    pub(crate) fn trim_blanks(&mut self) {
+        while let Some(before) = self.at.checked_sub(1) {
+            if self.w.get(before) != Some(&b' ') {
+                break;
+            }
+            self.at = before;
+        }
+    }
 }
 
 impl<const W: usize> Line<'_, W> {
@@ -965,6 +977,13 @@ fn split_tens(x: u64, tens: u64) -> u64 {
     let t = (x.wrapping_mul(103) >> 10) & tens;
     let u = x.wrapping_sub(t.wrapping_mul(10));
     t | (u << 8)
+}
+
+/// The number of `0` digits at the start of a word of decimal digits, the
+/// first in the lowest byte (8 for `00000000`).
+#[inline(always)]
+pub(crate) fn leading_zero_digits(digits: u64) -> usize {
+    ((digits ^ 0x3030_3030_3030_3030).trailing_zeros() / 8) as usize
 }
 
 /// `n` (below 10^8) as 8 decimal digits, the first in the lowest byte.
