@@ -17,7 +17,7 @@ use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::path::Path;
 use std::path::PathBuf;
 
-use utmp::json::{push_json, JsonReader};
+use utmp::json::{JsonBuffer, JsonReader};
 use utmp::layouts::utmpdump::{UtmpdumpBuffer, UtmpdumpReader};
 use utmp::{Entry, Format, LendingRecords, MappedEntries, MappedFile, Reader, RecordBytes};
 
@@ -190,7 +190,7 @@ fn dump_mapped(file: &MappedFile, json: bool, out: &mut impl Write) -> Outcome {
 /// What a dump has written so far, and what was odd about it.
 struct Dumped {
     json: bool,
-    buf: Vec<u8>,
+    lines: JsonBuffer,
     text: UtmpdumpBuffer,
     tally: Tally,
     /// As a chunk: the error that ended its records.
@@ -241,7 +241,7 @@ impl Dumped {
     fn new(json: bool) -> Self {
         Dumped {
             json,
-            buf: Vec::new(),
+            lines: JsonBuffer::new(),
             text: UtmpdumpBuffer::new(),
             tally: Tally::default(),
             ended: None,
@@ -278,7 +278,7 @@ impl Dumped {
         }
         tally.records += 1;
         if self.json {
-            push_json(entry, &mut self.buf);
+            self.lines.push(entry);
         } else if !self.text.push(entry) {
             tally.left_out += 1;
         }
@@ -287,14 +287,14 @@ impl Dumped {
     /// The text written so far.
     fn text(&self) -> &[u8] {
         if self.json {
-            &self.buf
+            self.lines.as_bytes()
         } else {
             self.text.as_bytes()
         }
     }
 
     fn clear_text(&mut self) {
-        self.buf.clear();
+        self.lines.clear();
         self.text.clear();
     }
 

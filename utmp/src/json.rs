@@ -28,7 +28,7 @@ use serde::Serialize;
 use crate::entry::Entry;
 use crate::error::{Error, Result};
 use crate::layout::RecordBytes;
-use crate::layouts::utmpdump::DateText;
+use crate::layouts::utmpdump::{DateText, InPlaceLines};
 
 /// Appends the JSON Lines object of `entry`, newline included, to `buf`.
 ///
@@ -48,6 +48,80 @@ use crate::layouts::utmpdump::DateText;
 pub fn push_json<B: Borrow<RecordBytes>>(entry: &Entry<B>, buf: &mut Vec<u8>) {
     if !push_fast(entry, buf) {
         push_general(entry, buf);
+    }
+}
+
+/// Lines of JSON in a buffer of their own: the same lines as
+/// [`push_json`], each written in place at the end of the buffer (no copy,
+/// no thread-local room): what `utmp dump --json` uses. Reuse one buffer
+/// (clear it after handing its text on): it keeps its memory and its day.
+///
+/// ```
+/// # fn main() -> utmp::Result<()> {
+/// use utmp::json::{push_json, JsonBuffer};
+/// use utmp::{EntryBuilder, EntryType};
+/// let entry = EntryBuilder::new(EntryType::UserProcess)
+///     .user("alice")
+///     .seconds(1_700_000_000)
+///     .build()?;
+/// let mut text = JsonBuffer::new();
+/// text.push(&entry);
+/// let mut line = Vec::new();
+/// push_json(&entry, &mut line);
+/// assert_eq!(text.as_bytes(), line);
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct JsonBuffer {
+    text: InPlaceLines,
+    /// The UTC day of the last line and its date text.
+    day: Option<DateText>,
+    /// A line of uncommon shape, from the general path.
+    scratch: Vec<u8>,
+}
+
+impl JsonBuffer {
+    /// An empty buffer.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Appends the JSON line of `entry`, as [`push_json`] writes it.
+    #[inline]
+    pub fn push<B: Borrow<RecordBytes>>(&mut self, entry: &Entry<B>) {
+        let window = self.text.window::<{ fast::WINDOW }>();
+        match window.and_then(|w| fast::write_line(entry, &mut self.day, w)) {
+            Some(n) => self.text.advance(n),
+            None => self.push_slow(entry),
+        }
+    }
+
+    /// A line through the general path, copied in.
+    #[cold]
+    fn push_slow<B: Borrow<RecordBytes>>(&mut self, entry: &Entry<B>) {
+        self.scratch.clear();
+        push_general(entry, &mut self.scratch);
+        self.text.push_slice(&self.scratch);
+    }
+
+    /// The lines written since the buffer was made or cleared.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.text.as_bytes()
+    }
+
+    /// The length of the text, in bytes.
+    pub fn len(&self) -> usize {
+        self.text.len
+    }
+
+    /// True when no line was written since the buffer was made or cleared.
+    pub fn is_empty(&self) -> bool {
+        self.text.len == 0
+    }
+
+    /// Forgets the text, keeping the memory (and the last day).
+    pub fn clear(&mut self) {
+        self.text.len = 0;
     }
 }
 
@@ -704,6 +778,42 @@ mod tests {
             cases.push((address.into(), e));
         }
         (cases, skipped)
+    }
+
+    #[test]
+    fn buffer_lines_are_push_json_lines() {
+        // Common records (written in place) and uncommon ones (the general
+        // path, copied in) in turns, many enough for the buffer to grow,
+        // then again after a clear.
+        let mut odd = common_record();
+        assert!(layout::set_int(odd.bytes_mut(), layout::UT_TYPE, 42, false));
+        let mut quoted = common_record();
+        quoted.bytes_mut()[layout::UT_USER.offset] = b'"';
+        let mut text = JsonBuffer::new();
+        for round in 0..2 {
+            let mut want = Vec::new();
+            for i in 0..3000i64 {
+                let mut e = [common_record(), odd, quoted][(i % 7 % 3) as usize];
+                assert!(layout::set_int(
+                    e.bytes_mut(),
+                    layout::TV_SEC,
+                    i * 5_000,
+                    true
+                ));
+                text.push(&e);
+                push_json(&e, &mut want);
+                assert_eq!(text.len(), want.len(), "round {round}, record {i}");
+            }
+            // Both paths were taken.
+            let has = |t: &[u8]| want.windows(t.len()).any(|w| w == t);
+            assert!(has(br#""type_raw":42,"#) && has(br#""user":"\"lice""#));
+            assert_eq!(
+                String::from_utf8_lossy(text.as_bytes()),
+                String::from_utf8_lossy(&want)
+            );
+            text.clear();
+            assert!(text.is_empty() && text.as_bytes().is_empty());
+        }
     }
 
     #[test]

@@ -15,7 +15,8 @@ use crate::entry_type::EntryType;
 use crate::format::Format;
 use crate::layout::{self, RecordBytes, Span};
 use crate::layouts::utmpdump::{
-    date_text, eight_digits, microseconds_text, short_block, time_of_day, DateText, Line, KEEP,
+    date_text, eight_digits, leading_zero_digits, microseconds_text, short_block, time_of_day,
+    DateText, Line, KEEP,
 };
 use crate::serde_impl::{member, padding_is_zero, STRINGS};
 
@@ -387,13 +388,6 @@ fn nul_in_block(block: [u8; 16]) -> usize {
     } else {
         8 + hi.trailing_zeros() as usize / 8
     }
-}
-
-/// The number of `0` digits at the start of a word of decimal digits, the
-/// first in the lowest byte (8 for `00000000`).
-#[inline(always)]
-fn leading_zero_digits(digits: u64) -> usize {
-    ((digits ^ 0x3030_3030_3030_3030).trailing_zeros() / 8) as usize
 }
 
 /// Not zero when a byte among the first ones (`keep`: 0xff) is not

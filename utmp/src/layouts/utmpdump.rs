@@ -515,10 +515,7 @@ fn hex_pair(b: u8) -> [u8; 2] {
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct UtmpdumpBuffer {
-    /// The text (`..len`), then room for the next line: bytes of no
-    /// meaning, initialized once, written over in place.
-    buf: Vec<u8>,
-    len: usize,
+    text: InPlaceLines,
     /// The UTC day of the last line and its date text.
     day: Option<DateText>,
     /// A line of unusual shape, from [`push_utmpdump`].
@@ -559,86 +556,127 @@ impl UtmpdumpBuffer {
     /// out, with nothing appended).
     #[inline]
     pub fn push<B: Borrow<RecordBytes>>(&mut self, entry: &Entry<B>) -> bool {
-        if self
-            .buf
-            .len()
-            .checked_sub(self.len)
-            .is_none_or(|room| room < WINDOW)
-        {
-            self.grow();
-        }
-        let window = self
-            .buf
-            .get_mut(self.len..)
-            .and_then(|rest| rest.first_chunk_mut::<WINDOW>());
-        debug_assert!(window.is_some(), "grow leaves a window");
+        let window = self.text.window::<WINDOW>();
         match window.and_then(|w| write_line(entry, &mut self.day, w)) {
             Some(n) => {
-                // n <= LONGEST_LINE < WINDOW, and the window lies in `buf`:
-                // the sum is at most its length.
-                #[allow(clippy::arithmetic_side_effects)]
-                let len = self.len + n;
-                self.len = len;
+                self.text.advance(n);
                 true
             }
             None => self.push_slow(entry),
         }
     }
 
-    /// A line through [`push_utmpdump`], copied in (over the room after
-    /// the text, which stays: truncating it would make the next line grow
-    /// the buffer again).
+    /// A line through [`push_utmpdump`], copied in.
     #[cold]
     fn push_slow<B: Borrow<RecordBytes>>(&mut self, entry: &Entry<B>) -> bool {
         self.scratch.clear();
         let shown = push_utmpdump(entry, &mut self.scratch);
-        let n = self.scratch.len();
+        self.text.push_slice(&self.scratch);
+        shown
+    }
+
+    /// The lines written since the buffer was made or cleared.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.text.as_bytes()
+    }
+
+    /// The length of the text, in bytes.
+    pub fn len(&self) -> usize {
+        self.text.len
+    }
+
+    /// True when no line was written since the buffer was made or cleared.
+    pub fn is_empty(&self) -> bool {
+        self.text.len == 0
+    }
+
+    /// Forgets the text, keeping the memory (and the last day).
+    pub fn clear(&mut self) {
+        self.text.len = 0;
+    }
+}
+
+/// Lines of text written in place at the end of a buffer: the text
+/// (`..len`), then room for the next line, bytes of no meaning,
+/// initialized once and written over (what [`UtmpdumpBuffer`] and the JSON
+/// lines' buffer are made of). The room is kept when the text is cleared.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct InPlaceLines {
+    buf: Vec<u8>,
+    pub(crate) len: usize,
+}
+
+impl InPlaceLines {
+    /// The `W` bytes after the text, to write a line in (then
+    /// [`InPlaceLines::advance`] by its length); the buffer grows when
+    /// they are not there. `None` only where memory runs out.
+    #[inline]
+    pub(crate) fn window<const W: usize>(&mut self) -> Option<&mut [u8; W]> {
+        if self
+            .buf
+            .len()
+            .checked_sub(self.len)
+            .is_none_or(|room| room < W)
+        {
+            self.grow(W);
+        }
+        let window = self
+            .buf
+            .get_mut(self.len..)
+            .and_then(|rest| rest.first_chunk_mut::<W>());
+        debug_assert!(window.is_some(), "grow leaves a window");
+        window
+    }
+
+    /// Takes `n` bytes of the window (a line written there) into the text.
+    #[inline]
+    pub(crate) fn advance(&mut self, n: usize) {
+        let len = self.len.saturating_add(n);
+        debug_assert!(len <= self.buf.len(), "a line within the window");
+        self.len = len.min(self.buf.len());
+    }
+
+    /// Appends `line`, copied (over the room after the text, which stays:
+    /// truncating it would make the next line grow the buffer again).
+    pub(crate) fn push_slice(&mut self, line: &[u8]) {
+        let n = line.len();
         while self
             .buf
             .len()
             .checked_sub(self.len)
             .is_none_or(|room| room < n)
         {
-            self.grow();
+            self.grow(n);
         }
         let end = self.len.checked_add(n);
         match end.and_then(|end| self.buf.get_mut(self.len..end)) {
-            Some(to) => to.copy_from_slice(&self.scratch),
+            Some(to) => to.copy_from_slice(line),
             None => debug_assert!(false, "grow leaves room for the line"),
         }
         self.len = end.unwrap_or(self.len);
-        shown
     }
 
-    /// Room for at least one more line: the buffer grows by the text's
-    /// length (doubles), at least by a window.
+    /// Room for at least `at_least` more bytes: the buffer grows by the
+    /// text's length (doubles), at least by that.
     #[cold]
-    fn grow(&mut self) {
-        let want = self.buf.len().checked_add(self.len.max(WINDOW));
+    fn grow(&mut self, at_least: usize) {
+        let want = self.buf.len().checked_add(self.len.max(at_least));
         debug_assert!(want.is_some(), "a text buffer near usize::MAX");
         self.buf.resize(want.unwrap_or(usize::MAX), 0);
     }
 
-    /// The lines written since the buffer was made or cleared.
-    pub fn as_bytes(&self) -> &[u8] {
+    /// The text.
+    #[inline]
+    pub(crate) fn as_bytes(&self) -> &[u8] {
         let text = self.buf.get(..self.len);
         debug_assert!(text.is_some(), "len is within the buffer");
         text.unwrap_or(&[])
     }
 
-    /// The length of the text, in bytes.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    /// True when no line was written since the buffer was made or cleared.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    /// Forgets the text, keeping the memory (and the last day).
-    pub fn clear(&mut self) {
-        self.len = 0;
+    /// The bytes the buffer holds, text and room.
+    #[cfg(test)]
+    pub(crate) fn capacity(&self) -> usize {
+        self.buf.len()
     }
 }
 
@@ -667,6 +705,18 @@ impl<'a, const W: usize> Line<'a, W> {
     #[inline(always)]
     pub(crate) fn len(&self) -> Option<usize> {
         self.fits.then_some(self.at)
+    }
+
+    /// Moves the cursor back over the blanks the line ends with (they stay
+    /// in the window, to be written over).
+    #[inline(always)]
+    pub(crate) fn trim_blanks(&mut self) {
+        while let Some(before) = self.at.checked_sub(1) {
+            if self.w.get(before) != Some(&b' ') {
+                break;
+            }
+            self.at = before;
+        }
     }
 }
 
@@ -965,6 +1015,13 @@ fn split_tens(x: u64, tens: u64) -> u64 {
     let t = (x.wrapping_mul(103) >> 10) & tens;
     let u = x.wrapping_sub(t.wrapping_mul(10));
     t | (u << 8)
+}
+
+/// The number of `0` digits at the start of a word of decimal digits, the
+/// first in the lowest byte (8 for `00000000`).
+#[inline(always)]
+pub(crate) fn leading_zero_digits(digits: u64) -> usize {
+    ((digits ^ 0x3030_3030_3030_3030).trailing_zeros() / 8) as usize
 }
 
 /// `n` (below 10^8) as 8 decimal digits, the first in the lowest byte.
@@ -1730,14 +1787,19 @@ mod tests {
         for round in 0..3 {
             for _ in 0..2000 {
                 assert!(text.push(&e));
-                let grown = text.buf.len() <= 2 * text.len() + 2 * WINDOW;
-                assert!(round > 0 || grown, "{} for {}", text.buf.len(), text.len());
+                let grown = text.text.capacity() <= 2 * text.len() + 2 * WINDOW;
+                assert!(
+                    round > 0 || grown,
+                    "{} for {}",
+                    text.text.capacity(),
+                    text.len()
+                );
             }
             let line = text.as_bytes().len() / 2000;
             assert!(text.as_bytes().starts_with(b"[10] [00000] ") && line > 100);
             // The same text again fits the memory the first took.
-            assert!(round == 0 || text.buf.len() == size, "round {round}");
-            size = text.buf.len();
+            assert!(round == 0 || text.text.capacity() == size, "round {round}");
+            size = text.text.capacity();
             text.clear();
         }
     }

@@ -42,6 +42,8 @@ use crate::environment::{Environment, Terminal};
 use crate::layout::{self, RecordBytes};
 use crate::line_map::LineMap;
 
+mod fast;
+
 /// How `who` writes times.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
@@ -626,6 +628,22 @@ impl Who {
         }
     }
 
+    /// Appends a row as [`Who::push_row`] does, written in `window` first
+    /// when the fast writer covers it (see `fast::write_row`).
+    #[inline]
+    fn push_row_in<B: Borrow<RecordBytes>>(
+        &self,
+        out: &mut Vec<u8>,
+        window: &mut [u8; fast::WINDOW],
+        v: &RowView<'_, B>,
+        time: &[u8],
+    ) {
+        match fast::write_row(self, v, time, window).and_then(|n| window.get(..n)) {
+            Some(row) => out.extend_from_slice(row),
+            None => self.push_row(out, v, time),
+        }
+    }
+
     /// A `RUN_LVL` row: the levels are in the pid.
     fn push_run_level(&self, out: &mut Vec<u8>, fields: Fields<'_>, pid: i32) {
         // The C code's `unsigned char` conversions of pid / 256 and pid % 256.
@@ -741,9 +759,10 @@ impl Who {
         let terminals = self.shows_terminals();
         let mut times = TimeText::new(env);
         let now = PassClock::read(env);
+        let mut window = [0u8; fast::WINDOW];
         self.scan_views(entries, env, terminals, now, BootTime::none(), |v| {
             let time = times.text(self, v.entry.seconds());
-            self.push_row(&mut buf, &v, time);
+            self.push_row_in(&mut buf, &mut window, &v, time);
             if buf.len() >= WRITE_BLOCK {
                 out.write_all(&buf)?;
                 buf.clear();
@@ -789,9 +808,10 @@ impl Who {
     {
         let mut times = TimeText::new(env);
         let boot_time = BootTime::Unasked(boot_before);
+        let mut window = [0u8; fast::WINDOW];
         self.scan_views(entries, env, self.shows_terminals(), now, boot_time, |v| {
             let time = times.text(self, v.entry.seconds());
-            self.push_row(out, &v, time);
+            self.push_row_in(out, &mut window, &v, time);
             Ok::<(), std::convert::Infallible>(())
         })
         .unwrap_or_else(|never| match never {});
