@@ -802,6 +802,7 @@ impl<S: Environment> Pairing<S> {
     }
 
     /// One record, newest first: the session it makes, if any.
+    #[inline]
     pub fn push<B: Borrow<RecordBytes>>(&mut self, e: Entry<B>) -> Option<Session<B>> {
         let at = Stamp::of(&e);
         if self.since.is_some_and(|s| at.secs < s) || self.until.is_some_and(|u| u < at.secs) {
