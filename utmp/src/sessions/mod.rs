@@ -466,7 +466,7 @@ enum Kind {
 
 impl Kind {
     /// The kind a record's type alone says, before any correction.
-#[inline]
+    #[inline]
     fn of_type(t: EntryType) -> Kind {
         match t {
             EntryType::RunLevel => Kind::RunLevel,
