@@ -759,6 +759,23 @@ struct LastChunk {
 }
 
 impl LastChunk {
+    /// The `nth` record from the chunk's end: its session's text, or its
+    /// place among the pending; false when a session could not be written.
+    #[inline]
+    fn push(&mut self, e: utmp::EntryRef<'_>, nth: usize) -> bool {
+        match self.pairing.push(e) {
+            Paired::Done(Some(s)) => self
+                .show
+                .write(&s, &mut self.format, &mut self.text)
+                .is_ok(),
+            Paired::Done(None) => true,
+            _ => {
+                self.pending.push((self.text.len(), nth));
+                true
+            }
+        }
+    }
+
     /// Whether its done sessions and final state are the true ones.
     fn resumable(&self) -> bool {
         !self.failed && self.pairing.resumable()
@@ -766,30 +783,25 @@ impl LastChunk {
 }
 
 impl Chunk for LastChunk {
-    fn format(&mut self, records: MappedEntries<'_>, first: usize) {
+    fn format(&mut self, mut records: MappedEntries<'_>, first: usize) {
         self.text.clear();
         self.pending.clear();
         self.pairing.restart();
         self.first = first;
         self.failed = false;
-        for (nth, entry) in records.rev().enumerate() {
-            let Ok(e) = entry else {
+        // The records newest first, a run at a time (no Result per record).
+        let mut nth = 0;
+        while let Some(run) = records.next_back_run() {
+            let Ok(run) = run else {
                 self.failed = true;
                 return;
             };
-            match self.pairing.push(e) {
-                Paired::Done(Some(s)) => {
-                    if self
-                        .show
-                        .write(&s, &mut self.format, &mut self.text)
-                        .is_err()
-                    {
-                        self.failed = true;
-                        return;
-                    }
+            for e in run.rev() {
+                if !self.push(e, nth) {
+                    self.failed = true;
+                    return;
                 }
-                Paired::Done(None) => {}
-                _ => self.pending.push((self.text.len(), nth)),
+                nth += 1;
             }
         }
     }

@@ -506,6 +506,7 @@ fn iso_25(c: &Civil) -> Option<[u8; 25]> {
 }
 
 /// `HH:MM`.
+#[inline]
 pub(crate) fn push_hhmm(out: &mut Vec<u8>, c: &Civil) {
     if let (Some(h), Some(m)) = (below_100(c.hour), below_100(c.minute)) {
         let mut text = *b"hh:mm";

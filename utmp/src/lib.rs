@@ -254,7 +254,7 @@ pub use format::{
 };
 pub use layout::{RecordBytes, RECORD_SIZE};
 pub use lending::LendingRecords;
-pub use mapped::{MappedEntries, MappedFile, MappedFormatEntries};
+pub use mapped::{MappedEntries, MappedFile, MappedFormatEntries, RecordRun};
 pub use paths::{btmp_path, utmp_path, wtmp_path};
 pub use reader::{entries, Reader, SliceEntries};
 pub use records::{entries_in, FormatEntries};

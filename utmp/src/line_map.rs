@@ -179,7 +179,10 @@ impl<V: Copy + Default> LineMap<V> {
         None
     }
 
-    /// Twice the places, the lines in use placed again.
+    /// Twice the places, the lines in use placed again (rare: out of the
+    /// per-record path).
+    #[cold]
+    #[inline(never)]
     fn grow(&mut self) {
         let size = self.slots.len().saturating_mul(2).max(FIRST_SIZE);
         let old = std::mem::replace(&mut self.slots, vec![Self::free(); size]);

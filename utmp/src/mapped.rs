@@ -13,8 +13,7 @@ use crate::format::Format;
 use crate::layout::RECORD_SIZE;
 use crate::reader::{entries, SliceEntries};
 use crate::records::{entries_in, FormatEntries};
-use crate::system::mapping::Mapping;
-use crate::system::mapping::ReadAhead;
+use crate::system::mapping::{Mapping, ReadAhead};
 
 /// How far ahead, in records, reading backwards prefetches.
 const PREFETCH_RECORDS: usize = 8;
@@ -231,6 +230,20 @@ impl SizeCheck {
         self.countdown = CHECK_EVERY - 1;
         Ok(true)
     }
+
+    /// After [`SizeCheck::before_record`] for the first of `taken` records
+    /// read at once (at most [`SizeCheck::unchecked`] + 1): counts the
+    /// others.
+    fn took(&mut self, taken: usize) {
+        debug_assert!(taken <= self.unchecked().saturating_add(1));
+        self.countdown = self.countdown.saturating_sub(taken.saturating_sub(1));
+    }
+
+    /// How many records may follow the one just counted before the next
+    /// check is due.
+    fn unchecked(&self) -> usize {
+        self.countdown
+    }
 }
 
 /// The iterator of [`MappedFile::entries_in`].
@@ -300,41 +313,104 @@ impl<'a> MappedEntries<'a> {
         } else {
             self.inner.next_back()?
         };
-        self.prefetch_after(&item, forwards, checked);
+        if let (Some(map), Ok(e)) = (self.file.map.as_ref(), &item) {
+            let here = offset_in(map, e.as_bytes());
+            if checked {
+                self.read_ahead(map, here, forwards);
+            }
+            prefetch_ahead(map, here, forwards);
+        }
         Some(self.with_path(item))
     }
 
-    /// Asks for the record [`PREFETCH_RECORDS`] places further in the
-    /// reading direction while `item` is decoded (the hardware prefetchers
-    /// stop at page boundaries, and follow descending streams poorly); when
-    /// `checked` (every 512 records), the kernel for the next megabytes.
-    #[inline]
-    fn prefetch_after(&mut self, item: &Result<EntryRef<'a>>, forwards: bool, checked: bool) {
-        let (Some(map), Ok(e)) = (self.file.map.as_ref(), item) else {
-            return;
+    /// The next records from the front (`forwards`) or the back at once:
+    /// those up to the next size check (at most 512), after the check when
+    /// it is due (and with it the kernel's read-ahead); or the error the
+    /// iteration yields there instead.
+    fn run(&mut self, forwards: bool) -> Option<Result<RecordRun<'a>>> {
+        let checked = match self.check.before_record(self.file) {
+            Ok(checked) => checked,
+            Err(stop) => return stop.map(Err),
         };
-        // The record's offset in the mapping, from the two addresses (the
-        // record lies in the mapping: `inner` iterates over its bytes).
-        let here = (e.as_bytes().as_ptr() as usize).wrapping_sub(map.bytes().as_ptr() as usize);
-        debug_assert!(here < map.len(), "a mapped record outside its mapping");
-        if checked {
-            let ahead = if forwards {
-                &mut self.ahead.0
-            } else {
-                &mut self.ahead.1
-            };
-            map.read_ahead(ahead, here, forwards, &self.within);
+        if !forwards {
+            // Backwards, a partial record at the end comes first.
+            if let Some(e) = self.inner.trailing_error() {
+                return Some(Err(self.in_file(e)));
+            }
         }
-        const STEP: usize = PREFETCH_RECORDS * RECORD_SIZE;
-        // Past either end of the mapping there is nothing to prefetch.
-        let ahead = if forwards {
-            here.checked_add(STEP)
+        let records = self
+            .inner
+            .take_records(self.check.unchecked().saturating_add(1), forwards);
+        let Some(first) = (if forwards {
+            records.first_chunk::<RECORD_SIZE>()
         } else {
-            here.checked_sub(STEP)
+            records.last_chunk::<RECORD_SIZE>()
+        }) else {
+            // No whole record left: forwards, the partial one's error.
+            return self.inner.trailing_error().map(|e| Err(self.in_file(e)));
         };
-        if let Some(at) = ahead {
-            map.prefetch(at, RECORD_SIZE);
+        // A whole number of records (see `take_records`).
+        #[allow(clippy::arithmetic_side_effects)]
+        self.check.took(records.len() / RECORD_SIZE);
+        let map = self.file.map.as_ref();
+        if let Some(map) = map.filter(|_| checked) {
+            self.read_ahead(map, offset_in(map, first), forwards);
         }
+        Some(Ok(RecordRun { records, map }))
+    }
+
+    /// The next records from the front at once, borrowed from the
+    /// mapping: those up to the next size check (at most 512 of them),
+    /// read after the check when it is due; or the error that the iteration
+    /// yields there instead (then `None` for ever). The records of the runs
+    /// are those that [`Iterator::next`] yields one by one, mixed with it or
+    /// not, with the same checks, but a reader that takes them a run at a
+    /// time handles no `Result` per record.
+    ///
+    /// ```no_run
+    /// # fn main() -> utmp::Result<()> {
+    /// // SAFETY: wtmp is only appended to, and rotated by renaming.
+    /// let wtmp = unsafe { utmp::MappedFile::open(utmp::wtmp_path())? };
+    /// let mut records = wtmp.entries();
+    /// let mut logins = 0;
+    /// while let Some(run) = records.next_run() {
+    ///     logins += run?.filter(|e| e.is_user_process()).count();
+    /// }
+    /// println!("{logins} logins");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// Those of [`MappedFile::entries`]: [`Error::TrailingBytes`] after the
+    /// last whole record, [`Error::Io`] when the file shrank.
+    #[inline]
+    pub fn next_run(&mut self) -> Option<Result<RecordRun<'a>>> {
+        self.run(true)
+    }
+
+    /// The next records from the back at once, as [`MappedEntries::next_run`]
+    /// takes them from the front (a run's records are in file order: read
+    /// them newest first with `.rev()`); a partial record at the end is
+    /// reported first, as [`DoubleEndedIterator::next_back`] does.
+    ///
+    /// # Errors
+    ///
+    /// As for [`MappedEntries::next_run`].
+    #[inline]
+    pub fn next_back_run(&mut self) -> Option<Result<RecordRun<'a>>> {
+        self.run(false)
+    }
+
+    /// Asks the kernel for the next megabytes in the reading direction
+    /// from `here`, an offset in the mapping (see `Mapping::read_ahead`).
+    fn read_ahead(&mut self, map: &Mapping, here: usize, forwards: bool) {
+        let ahead = if forwards {
+            &mut self.ahead.0
+        } else {
+            &mut self.ahead.1
+        };
+        map.read_ahead(ahead, here, forwards, &self.within);
     }
 
     #[inline]
@@ -395,3 +471,79 @@ impl DoubleEndedIterator for MappedEntries<'_> {
 }
 
 impl FusedIterator for MappedEntries<'_> {}
+
+/// The offset in `map` of `record`, which lies in it (every record a
+/// [`MappedEntries`] lends does: it iterates over the mapping's bytes).
+#[inline]
+fn offset_in(map: &Mapping, record: &[u8]) -> usize {
+    let here = (record.as_ptr() as usize).wrapping_sub(map.bytes().as_ptr() as usize);
+    debug_assert!(here < map.len(), "a mapped record outside its mapping");
+    here
+}
+
+/// Asks for the record [`PREFETCH_RECORDS`] places from the one at `here`
+/// in the reading direction while that one is decoded (the hardware
+/// prefetchers stop at page boundaries, and follow descending streams
+/// poorly).
+#[inline]
+fn prefetch_ahead(map: &Mapping, here: usize, forwards: bool) {
+    const STEP: usize = PREFETCH_RECORDS * RECORD_SIZE;
+    // Past either end of the mapping there is nothing to prefetch.
+    let ahead = if forwards {
+        here.checked_add(STEP)
+    } else {
+        here.checked_sub(STEP)
+    };
+    if let Some(at) = ahead {
+        map.prefetch(at, RECORD_SIZE);
+    }
+}
+
+/// Records of a mapped file read at once, after one size check
+/// ([`MappedEntries::next_run`], [`MappedEntries::next_back_run`]):
+/// borrowed entries, in file order, or from the last with `.rev()`; no
+/// errors (the checks were made).
+#[derive(Debug, Clone)]
+pub struct RecordRun<'a> {
+    /// Whole records: a multiple of [`RECORD_SIZE`] long.
+    records: &'a [u8],
+    /// What they lie in (`None` only for an empty file).
+    map: Option<&'a Mapping>,
+}
+
+impl<'a> Iterator for RecordRun<'a> {
+    type Item = EntryRef<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<EntryRef<'a>> {
+        let (record, rest) = self.records.split_first_chunk::<RECORD_SIZE>()?;
+        self.records = rest;
+        if let Some(map) = self.map {
+            prefetch_ahead(map, offset_in(map, record), true);
+        }
+        Some(EntryRef::from_array(record))
+    }
+
+    #[inline]
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        // RECORD_SIZE is not 0.
+        #[allow(clippy::arithmetic_side_effects)]
+        let n = self.records.len() / RECORD_SIZE;
+        (n, Some(n))
+    }
+}
+
+impl DoubleEndedIterator for RecordRun<'_> {
+    #[inline]
+    fn next_back(&mut self) -> Option<Self::Item> {
+        let (rest, record) = self.records.split_last_chunk::<RECORD_SIZE>()?;
+        self.records = rest;
+        if let Some(map) = self.map {
+            prefetch_ahead(map, offset_in(map, record), false);
+        }
+        Some(EntryRef::from_array(record))
+    }
+}
+
+impl ExactSizeIterator for RecordRun<'_> {}
+impl FusedIterator for RecordRun<'_> {}

@@ -46,7 +46,7 @@ pub fn entries(bytes: &[u8]) -> SliceEntries<'_> {
     let whole = bytes.len() - bytes.len() % RECORD_SIZE;
     let (records, rest) = bytes.split_at(whole);
     SliceEntries {
-        records: records.chunks_exact(RECORD_SIZE),
+        records,
         trailing: rest.len(),
         offset: whole as u64,
     }
@@ -55,13 +55,16 @@ pub fn entries(bytes: &[u8]) -> SliceEntries<'_> {
 /// The iterator of [`entries`].
 #[derive(Debug, Clone)]
 pub struct SliceEntries<'a> {
-    records: std::slice::ChunksExact<'a, u8>,
+    /// The whole records not read yet: a multiple of [`RECORD_SIZE`] long.
+    records: &'a [u8],
     trailing: usize,
     offset: u64,
 }
 
 impl SliceEntries<'_> {
-    fn trailing_error(&mut self) -> Option<Error> {
+    /// The partial record's error, once: what the iteration yields after
+    /// the whole records (before them backwards).
+    pub(crate) fn trailing_error(&mut self) -> Option<Error> {
         if self.trailing == 0 {
             return None;
         }
@@ -75,8 +78,24 @@ impl SliceEntries<'_> {
     }
 }
 
-fn as_record(chunk: &[u8]) -> Option<EntryRef<'_>> {
-    EntryRef::from_slice(chunk)
+impl<'a> SliceEntries<'a> {
+    /// Takes up to `n` whole records off the front (`forwards`) or the
+    /// back: their bytes, a multiple of [`RECORD_SIZE`] long, empty when no
+    /// whole record is left (the partial one stays for
+    /// [`SliceEntries::trailing_error`]).
+    pub(crate) fn take_records(&mut self, n: usize, forwards: bool) -> &'a [u8] {
+        let len = n.saturating_mul(RECORD_SIZE).min(self.records.len());
+        let (taken, rest) = if forwards {
+            self.records.split_at(len)
+        } else {
+            let (rest, taken) = self
+                .records
+                .split_at(self.records.len().saturating_sub(len));
+            (taken, rest)
+        };
+        self.records = rest;
+        taken
+    }
 }
 
 impl<'a> Iterator for SliceEntries<'a> {
@@ -84,8 +103,11 @@ impl<'a> Iterator for SliceEntries<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        match self.records.next() {
-            Some(chunk) => as_record(chunk).map(Ok),
+        match self.records.split_first_chunk::<RECORD_SIZE>() {
+            Some((record, rest)) => {
+                self.records = rest;
+                Some(Ok(EntryRef::from_array(record)))
+            }
             None => self.trailing_error().map(Err),
         }
     }
@@ -94,7 +116,7 @@ impl<'a> Iterator for SliceEntries<'a> {
         // `records` counts whole records of a slice, far below usize::MAX,
         // so one more cannot overflow.
         #[allow(clippy::arithmetic_side_effects)]
-        let n = self.records.len() + usize::from(self.trailing != 0);
+        let n = self.records.len() / RECORD_SIZE + usize::from(self.trailing != 0);
         (n, Some(n))
     }
 }
@@ -102,11 +124,14 @@ impl<'a> Iterator for SliceEntries<'a> {
 impl DoubleEndedIterator for SliceEntries<'_> {
     /// From the end: the trailing error (if any) comes first, then the records
     /// last to first.
+    #[inline]
     fn next_back(&mut self) -> Option<Self::Item> {
         if let Some(err) = self.trailing_error() {
             return Some(Err(err));
         }
-        self.records.next_back().and_then(as_record).map(Ok)
+        let (rest, record) = self.records.split_last_chunk::<RECORD_SIZE>()?;
+        self.records = rest;
+        Some(Ok(EntryRef::from_array(record)))
     }
 }
 

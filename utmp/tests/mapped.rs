@@ -247,3 +247,97 @@ fn a_part_of_a_file_that_shrank_ends_with_an_error_before_reading() {
         assert!(part.next().is_none(), "{range:?}: the part goes on");
     }
 }
+
+/// Each item of the runs, record by record, as the record's pid, or the
+/// error's text; and the size of the largest run.
+fn run_outcome(
+    mapped: &MappedFile,
+    range: std::ops::Range<usize>,
+    backwards: bool,
+) -> (Vec<Result<i32, String>>, usize) {
+    let mut part = mapped.entries_range(range);
+    let (mut out, mut largest) = (Vec::new(), 0);
+    loop {
+        let run = if backwards {
+            part.next_back_run()
+        } else {
+            part.next_run()
+        };
+        match run {
+            None => return (out, largest),
+            Some(Err(e)) => out.push(Err(e.to_string())),
+            Some(Ok(run)) => {
+                largest = largest.max(run.len());
+                let pids = run.map(|e| Ok(e.pid()));
+                if backwards {
+                    out.extend(pids.collect::<Vec<_>>().into_iter().rev());
+                } else {
+                    out.extend(pids);
+                }
+            }
+        }
+    }
+}
+
+/// Runs (`next_run`, `next_back_run`) give the records and errors that
+/// the iterator gives one by one, both ways, whole files and parts, at most
+/// 512 records (one size check) each; mixed with single steps too.
+#[test]
+#[cfg_attr(miri, ignore = "maps files (isolation)")]
+fn runs_give_what_the_records_one_by_one_give() {
+    for (n, extra) in [(0, 0), (1, 0), (511, 0), (512, 0), (1300, 7), (0, 5)] {
+        let mut bytes = records(n);
+        bytes.extend(std::iter::repeat_n(0xAB, extra));
+        let file = scratch(&format!("runs-{n}-{extra}"), &bytes);
+        let mapped = map(&file.0).unwrap();
+        for range in [0..usize::MAX, 3..700, n.saturating_sub(2)..usize::MAX] {
+            let (forwards, largest) = run_outcome(&mapped, range.clone(), false);
+            assert_eq!(forwards, outcome(mapped.entries_range(range.clone())));
+            assert!(largest <= 512, "a run of {largest}");
+            let (backwards, largest) = run_outcome(&mapped, range.clone(), true);
+            assert_eq!(
+                backwards,
+                outcome(mapped.entries_range(range.clone()).rev())
+            );
+            assert!(largest <= 512, "a run of {largest}");
+        }
+        // Single steps first: the run takes the records up to the next
+        // check, no more.
+        if n >= 1300 {
+            let mut it = mapped.entries();
+            let singles: Vec<_> = it.by_ref().take(10).map(|e| e.unwrap().pid()).collect();
+            assert_eq!(singles, (0..10).collect::<Vec<_>>());
+            assert_eq!(it.next_run().unwrap().unwrap().len(), 512 - 10);
+            assert_eq!(it.next().unwrap().unwrap().pid(), 512);
+            assert_eq!(it.next_run().unwrap().unwrap().len(), 511);
+        }
+    }
+}
+
+/// A file that shrinks while it is read in runs: the next run's size check
+/// ends the reading with the error, as for single records.
+#[test]
+#[cfg_attr(miri, ignore = "maps files (isolation)")]
+fn runs_of_a_file_that_shrinks_end_with_an_error() {
+    let file = scratch("runs-shrink", &records(2000));
+    let mapped = map(&file.0).unwrap();
+    let mut it = mapped.entries();
+    let first = it.next_back_run().unwrap().unwrap();
+    assert_eq!(first.len(), 512);
+    assert_eq!(first.clone().next_back().unwrap().pid(), 1999);
+    fs::OpenOptions::new()
+        .write(true)
+        .open(&file.0)
+        .unwrap()
+        .set_len(1000 * RECORD_SIZE as u64)
+        .unwrap();
+    match it.next_back_run() {
+        Some(Err(e)) => {
+            assert_eq!(e.kind(), ErrorKind::UnexpectedEof, "{e}");
+            assert!(e.to_string().contains("shrank"), "{e}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(it.next_back_run().is_none(), "the error ends the iteration");
+    assert!(it.next().is_none(), "the error ends the iteration");
+}

@@ -159,6 +159,7 @@ impl LastFormat {
     }
 
     /// Appends a time as the login column shows it (before it is fitted).
+    #[inline]
     fn push_login(&mut self, out: &mut Vec<u8>, t: i64) {
         match self.time {
             TimeFormat::NoTime => {}
@@ -192,6 +193,7 @@ impl LastFormat {
     }
 
     /// Appends a time as the logout column shows it.
+    #[inline]
     fn push_logout(&mut self, out: &mut Vec<u8>, t: i64) {
         match self.time {
             TimeFormat::NoTime => {}
@@ -222,6 +224,7 @@ impl LastFormat {
     }
 
     /// The line before characters are made safe, without trailing blanks.
+    #[inline]
     fn raw_line<B: Borrow<RecordBytes>>(&mut self, s: &Session<B>, line: &mut Vec<u8>) {
         let start = line.len();
         let login = s.entry().seconds();
@@ -276,6 +279,7 @@ impl LastFormat {
     /// The host column (address with `-i`), fitted when it is third; with
     /// [`HostColumn::Last`], taken back off the line and returned, to be
     /// appended at its end.
+    #[inline]
     fn push_host<B: Borrow<RecordBytes>>(&self, s: &Session<B>, line: &mut Vec<u8>) -> Vec<u8> {
         let rec = s.entry().as_bytes();
         let host_at = line.len();
@@ -306,6 +310,7 @@ impl LastFormat {
 
     /// The logout column's text for how the session ended; returns the
     /// length column's text, or `None` for the computed length.
+    #[inline]
     fn push_end(&mut self, end: End, until: i64, line: &mut Vec<u8>) -> Option<&'static [u8]> {
         let long = self.time > TimeFormat::Short;
         match end {
@@ -409,6 +414,7 @@ fn is_c_space(c: u8) -> bool {
 /// Appends the user column's text and returns its width: the record's user,
 /// or, for a record with no user, the name `last` gives it, whole (`boot
 /// time`, as FreeBSD's `last` prints it).
+#[inline]
 fn push_user<B: Borrow<RecordBytes>>(
     line: &mut Vec<u8>,
     s: &Session<B>,
@@ -479,6 +485,7 @@ fn not_printable(w: u64) -> u64 {
 
 /// The length column: `(01:00)` with a leading space, `(1+02:03)`, or
 /// `(-00:05)` for an end before the start, exactly as util-linux computes it.
+#[inline]
 fn push_duration(out: &mut Vec<u8>, secs: i64) {
     if let Some(secs) = u32::try_from(secs).ok().filter(|&s| s < 86_400) {
         // Under a day: ` (HH:MM)`.

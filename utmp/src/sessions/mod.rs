@@ -390,6 +390,7 @@ impl<B: Borrow<RecordBytes>> Session<B> {
 impl<B: Borrow<RecordBytes>> Session<B> {
     /// Appends [`match_line`](Self::match_line) (the record's own line
     /// copied a block at a time).
+    #[inline]
     pub(crate) fn push_match_line(&self, out: &mut Vec<u8>) {
         match self.kind {
             SessionKind::User | SessionKind::FailedLogin => {
@@ -465,6 +466,7 @@ enum Kind {
 
 impl Kind {
     /// The kind a record's type alone says, before any correction.
+    #[inline]
     fn of_type(t: EntryType) -> Kind {
         match t {
             EntryType::RunLevel => Kind::RunLevel,
@@ -478,6 +480,7 @@ impl Kind {
     }
 }
 
+#[inline]
 fn classify(t: EntryType, user: &[u8], line: &[u8]) -> Kind {
     // FreeBSD, macOS, illumos and NetBSD mark boots and shutdowns by type
     // alone (FreeBSD writes them with no user and no line); the corrections
@@ -532,6 +535,7 @@ enum WhyDown {
 /// without a type field, and
 /// records on line `~` (NetBSD writes reboot and shutdown as INIT_PROCESS
 /// there): those go through [`classify`].
+#[inline]
 fn foreign_kind<B: Borrow<RecordBytes>>(e: &Entry<B>) -> Option<Kind> {
     let f = e.format();
     if f.system() == crate::format::System::Linux
@@ -802,6 +806,7 @@ impl<S: Environment> Pairing<S> {
     }
 
     /// One record, newest first: the session it makes, if any.
+    #[inline]
     pub fn push<B: Borrow<RecordBytes>>(&mut self, e: Entry<B>) -> Option<Session<B>> {
         let at = Stamp::of(&e);
         if self.since.is_some_and(|s| at.secs < s) || self.until.is_some_and(|u| u < at.secs) {
