@@ -712,12 +712,10 @@ impl<W: Write> Printer<'_, W> {
         for &(at, nth) in &chunk.pending {
             self.text(chunk.text.get(written..at).unwrap_or_default())?;
             written = at;
-            // The nth record from the chunk's end (it was read: it is whole).
-            let index = range.end.saturating_sub(1).saturating_sub(nth);
-            let bytes = file
-                .as_bytes()
-                .get(index.saturating_mul(utmp::RECORD_SIZE)..);
-            if let Some(entry) = utmp::entries(bytes.unwrap_or_default()).next() {
+            // The nth record from the chunk's end: the worker read it whole.
+            debug_assert!(nth < range.len(), "pending record {nth} lies in {range:?}");
+            let index = range.end.saturating_sub(nth.saturating_add(1));
+            if let Some(entry) = file.entries_range(index..index.saturating_add(1)).next() {
                 self.record(pairing, entry)?;
             }
         }
