@@ -582,17 +582,17 @@ impl UtmpdumpBuffer {
 
     /// The length of the text, in bytes.
     pub fn len(&self) -> usize {
-        self.text.len
+        self.text.len()
     }
 
     /// True when no line was written since the buffer was made or cleared.
     pub fn is_empty(&self) -> bool {
-        self.text.len == 0
+        self.text.len() == 0
     }
 
     /// Forgets the text, keeping the memory (and the last day).
     pub fn clear(&mut self) {
-        self.text.len = 0;
+        self.text.clear();
     }
 }
 
@@ -603,7 +603,7 @@ impl UtmpdumpBuffer {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct InPlaceLines {
     buf: Vec<u8>,
-    pub(crate) len: usize,
+    len: usize,
 }
 
 impl InPlaceLines {
@@ -612,14 +612,7 @@ impl InPlaceLines {
     /// they are not there. `None` only where memory runs out.
     #[inline]
     pub(crate) fn window<const W: usize>(&mut self) -> Option<&mut [u8; W]> {
-        if self
-            .buf
-            .len()
-            .checked_sub(self.len)
-            .is_none_or(|room| room < W)
-        {
-            self.grow(W);
-        }
+        self.make_room(W);
         let window = self
             .buf
             .get_mut(self.len..)
@@ -640,7 +633,20 @@ impl InPlaceLines {
     /// truncating it would make the next line grow the buffer again).
     pub(crate) fn push_slice(&mut self, line: &[u8]) {
         let n = line.len();
-        while self
+        self.make_room(n);
+        let end = self.len.checked_add(n);
+        match end.and_then(|end| self.buf.get_mut(self.len..end)) {
+            Some(to) => to.copy_from_slice(line),
+            None => debug_assert!(false, "grow leaves room for the line"),
+        }
+        self.len = end.unwrap_or(self.len);
+    }
+
+    /// At least `n` bytes of room after the text: one [`InPlaceLines::grow`]
+    /// when they are not there (it leaves them).
+    #[inline]
+    fn make_room(&mut self, n: usize) {
+        if self
             .buf
             .len()
             .checked_sub(self.len)
@@ -648,12 +654,18 @@ impl InPlaceLines {
         {
             self.grow(n);
         }
-        let end = self.len.checked_add(n);
-        match end.and_then(|end| self.buf.get_mut(self.len..end)) {
-            Some(to) => to.copy_from_slice(line),
-            None => debug_assert!(false, "grow leaves room for the line"),
-        }
-        self.len = end.unwrap_or(self.len);
+    }
+
+    /// The length of the text, in bytes.
+    #[inline]
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Forgets the text, keeping the room.
+    #[inline]
+    pub(crate) fn clear(&mut self) {
+        self.len = 0;
     }
 
     /// Room for at least `at_least` more bytes: the buffer grows by the
@@ -893,10 +905,16 @@ pub(crate) fn short_block(rest: &[u8]) -> [u8; 16] {
 /// over fixed-size arrays, without branches: a few vector instructions).
 #[inline(always)]
 fn cleansed_padded(block: [u8; 16], keep: usize) -> [u8; 16] {
+    padded(cleansed_block(block), keep)
+}
+
+/// The first `keep` bytes of `block`, the rest spaces (without branches).
+#[inline(always)]
+pub(crate) fn padded(block: [u8; 16], keep: usize) -> [u8; 16] {
     // keep <= 16 at every caller.
     debug_assert!(keep <= 16);
     let mask = KEEP.get(keep).copied().unwrap_or([0xff; 16]);
-    let mut out = cleansed_block(block);
+    let mut out = block;
     for (o, m) in out.iter_mut().zip(mask) {
         *o = (*o & m) | (b' ' & !m);
     }

@@ -11,7 +11,7 @@ use super::{Idle, Kind, RowView, Who};
 use crate::clock::two;
 use crate::entry::Entry;
 use crate::layout::{self, RecordBytes};
-use crate::layouts::utmpdump::{eight_digits, leading_zero_digits, short_block, Line, KEEP};
+use crate::layouts::utmpdump::{eight_digits, leading_zero_digits, padded, short_block, Line};
 
 /// The longest row written here: the string fields whole, and a bound on
 /// the rest (the column widths, 72 in all, their 8 blanks, a time of 21
@@ -149,15 +149,10 @@ impl<const W: usize> Line<'_, W> {
                 None => short_block(rest),
             };
             let keep = n.saturating_sub(from).min(16);
-            let mask = KEEP.get(keep).copied().unwrap_or([0xff; 16]);
-            let mut padded = block;
-            for (p, m) in padded.iter_mut().zip(mask) {
-                *p = (*p & m) | (b' ' & !m);
-            }
             // from < shown: the difference is positive.
             #[allow(clippy::arithmetic_side_effects)]
             let left = shown - from;
-            self.put(padded, left.min(16));
+            self.put(padded(block, keep), left.min(16));
             from = from.saturating_add(16);
         }
     }
@@ -370,7 +365,9 @@ mod tests {
                 let v = RowView { kind, entry: &e, mesg, idle };
                 if let Some(fast) = fast_row(&who, &v, &time) {
                     let slow = slow_row(&who, &v, &time);
-                    prop_assert_eq!(
+                    prop_assert!(
+                        fast == slow,
+                        "{:?} != {:?}",
                         String::from_utf8_lossy(&fast),
                         String::from_utf8_lossy(&slow)
                     );
